@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Folds the JUnit XML files of every test tier into one line: `N passed, N failed, N skipped`.
+
+A test executable that crashed or timed out before writing its XML (meson's testlog.json says it failed while its
+XML shows no failure) counts as one more failure, so a crash can never disappear from the total.
+"""
+import json
+import pathlib
+import sys
+import xml.etree.ElementTree as ET
+
+
+def count_xml(path):
+    passed = failed = skipped = 0
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return None
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def main():
+    results = pathlib.Path(sys.argv[1])
+    testlogs = [pathlib.Path(p) for p in sys.argv[2:]]
+    passed = failed = skipped = 0
+    failed_xml = set()
+    for xml in sorted(results.glob("*.xml")):
+        counts = count_xml(xml)
+        if counts is None:
+            print(f"summarize: unreadable {xml.name}: counted as a failure", file=sys.stderr)
+            failed += 1
+            failed_xml.add(xml.stem)
+            continue
+        p, f, s = counts
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+        if f:
+            failed_xml.add(xml.stem)
+    for log in testlogs:
+        if not log.exists():
+            continue
+        for line in log.read_text().splitlines():
+            entry = json.loads(line)
+            if entry.get("result") in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS"):
+                stem = entry["name"].split(":")[-1].strip()
+                suite = (entry.get("suite") or ["?"])[0].split(":")[-1]
+                if f"{suite}_{stem}" not in failed_xml:
+                    print(f"summarize: {suite}/{stem} ended {entry['result']} without a failing test case: +1 failed",
+                          file=sys.stderr)
+                    failed += 1
+    line = f"{passed} passed, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped"
+    print(line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

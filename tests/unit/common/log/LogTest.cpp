@@ -1,0 +1,27 @@
+#define BOOST_TEST_MODULE common_log
+#include <boost/test/unit_test.hpp>
+
+#include "common/log/Log.hpp"
+
+using namespace portunus::log;
+
+BOOST_AUTO_TEST_CASE(levels_parse_by_name_and_janus_number) {
+  BOOST_TEST((parseLevel("debug") == Level::Debug));
+  BOOST_TEST((parseLevel("warning") == Level::Warn));
+  BOOST_TEST((parseLevel("0") == Level::Off));
+  BOOST_TEST((parseLevel("4") == Level::Info));
+  BOOST_TEST((parseLevel("7") == Level::Trace));
+  BOOST_TEST(!parseLevel("8").has_value());
+  BOOST_TEST(!parseLevel("loud").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(threshold_filters_records) {
+  setThreshold(Level::Warn);
+  BOOST_TEST(!enabled(Level::Info));
+  BOOST_TEST(enabled(Level::Error));
+  int evaluated = 0;
+  PLOG(Debug, "test") << ++evaluated;  // not formatted below the threshold
+  BOOST_TEST(evaluated == 0);
+  setThreshold(Level::Info);
+  BOOST_TEST(levelName(Level::Info) == "info");
+}
