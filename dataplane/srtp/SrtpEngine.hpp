@@ -1,0 +1,82 @@
+// The burst-oriented SRTP/SRTCP engine interface (DESIGN §5). The pipeline hands a burst of packets, each with the
+// per-stream context it belongs to, and gets a status per packet back. Engines: libsrtp2 with OpenSSL EVP transforms
+// (reference and fallback), intel-ipsec-mb multi-buffer (fast path). Contexts are created on the control side
+// (allocation allowed there) and used by exactly one worker lcore (single writer), never allocated per packet.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace portunus::dp {
+
+enum class SrtpProfile : std::uint8_t {
+  Aes128CmSha1_80 = 1,  // RFC 5764 SRTP_AES128_CM_HMAC_SHA1_80
+  Aes128CmSha1_32 = 2,  // RFC 5764 SRTP_AES128_CM_HMAC_SHA1_32
+  AeadAes128Gcm = 7,    // RFC 7714 SRTP_AEAD_AES_128_GCM
+  AeadAes256Gcm = 8,    // RFC 7714 SRTP_AEAD_AES_256_GCM
+};
+
+std::string_view profileName(SrtpProfile profile) noexcept;
+/** Master key and salt lengths of a profile (16/14 for CM, 16/12 and 32/12 for GCM). */
+std::size_t masterKeyLength(SrtpProfile profile) noexcept;
+std::size_t masterSaltLength(SrtpProfile profile) noexcept;
+/** Bytes an SRTP packet grows by when protected (tag, plus 4 for the SRTCP index on RTCP). */
+std::size_t srtpOverhead(SrtpProfile profile, bool rtcp) noexcept;
+
+/** One direction's master key material, as exported from DTLS (RFC 5764 §4.2). */
+struct SrtpKeyMaterial {
+  SrtpProfile profile = SrtpProfile::AeadAes128Gcm;
+  std::array<std::uint8_t, 32> master_key{};
+  std::array<std::uint8_t, 14> master_salt{};
+};
+
+enum class SrtpDirection : std::uint8_t { Inbound, Outbound };
+
+/** Per-packet outcome; every non-Ok value is a named drop reason the pipeline counts. */
+enum class SrtpStatus : std::uint8_t {
+  Ok = 0,
+  AuthFail,      // tag mismatch
+  ReplayOld,     // older than the replay window
+  ReplayDup,     // already seen within the window
+  BadLength,     // too short for header + tag, or no room to grow
+  NoContext,     // no context for this SSRC/direction
+  CipherFail,    // transform error
+};
+std::string_view statusName(SrtpStatus status) noexcept;
+
+/** The context of one stream (one SSRC) in one direction: session keys, ROC, replay window, SRTCP index. */
+class SrtpStreamContext {
+ public:
+  virtual ~SrtpStreamContext() = default;
+  virtual std::uint32_t ssrc() const noexcept = 0;
+  virtual SrtpDirection direction() const noexcept = 0;
+  virtual SrtpProfile profile() const noexcept = 0;
+};
+
+/** One packet of a burst. `data` points at the RTP/RTCP header inside a buffer of `capacity` bytes. */
+struct SrtpOp {
+  std::uint8_t* data = nullptr;
+  std::uint32_t len = 0;       // in: packet length; out: the new length (protect grows, unprotect shrinks)
+  std::uint32_t capacity = 0;  // bytes writable from `data`
+  SrtpStreamContext* ctx = nullptr;
+  bool rtcp = false;
+  SrtpStatus status = SrtpStatus::Ok;  // out
+};
+
+class SrtpEngine {
+ public:
+  virtual ~SrtpEngine() = default;
+  virtual std::string_view name() const noexcept = 0;
+
+  /** Control side: creates one stream's context (may allocate; throws std::runtime_error on bad keys). */
+  virtual std::unique_ptr<SrtpStreamContext> createStream(const SrtpKeyMaterial& keys, std::uint32_t ssrc,
+                                                          SrtpDirection direction) = 0;
+
+  /** Worker side: in-place transforms over a burst; never allocates, locks, logs or throws. */
+  virtual void protect(SrtpOp* ops, std::uint16_t count) noexcept = 0;
+  virtual void unprotect(SrtpOp* ops, std::uint16_t count) noexcept = 0;
+};
+
+}  // namespace portunus::dp
