@@ -20,7 +20,6 @@
 
 namespace portunus::dp {
 
-struct Dataplane::Impl;
 
 namespace {
 

@@ -172,6 +172,11 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
               pool_);
     rte_ether_addr mac{};
     rte_eth_macaddr_get(ports_.media_port, &mac);
+    if (rte_is_zero_ether_addr(&mac)) {  // ring/null ports: a locally administered address of our own
+      const rte_ether_addr own{{0x02, 0x50, 0x44, 0x50, static_cast<std::uint8_t>(k >> 8), static_cast<std::uint8_t>(k)}};
+      mac = own;
+      rte_eth_dev_default_mac_addr_set(ports_.media_port, &mac);
+    }
     std::copy(mac.addr_bytes, mac.addr_bytes + 6, ports_.media_mac.begin());
 
     const auto& e = cfg.exception;
