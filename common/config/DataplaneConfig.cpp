@@ -26,7 +26,7 @@ bool isInterfaceName(const std::string& s) {
   return true;
 }
 
-void decodePort(MapReader in, DataplanePortConfig& out) {
+void decodePort(MapReader in, DataplanePortConfig& out, bool enabled) {
   in.getOneOf("driver", out.driver, {"pci", "af_xdp", "af_packet", "tap", "memif", "ring", "null"});
   in.get("device", out.device);
   in.get("args", out.args);
@@ -35,6 +35,10 @@ void decodePort(MapReader in, DataplanePortConfig& out) {
   if (!isPowerOfTwo(out.rx_queue_size)) in.fail("rx_queue_size", "must be a power of two");
   if (!isPowerOfTwo(out.tx_queue_size)) in.fail("tx_queue_size", "must be a power of two");
   const std::string& d = out.driver;
+  if (!enabled) {  // a disabled dataplane's port is not validated beyond its keys
+    in.finish();
+    return;
+  }
   if (d == "pci" && !isPciAddress(out.device))
     in.fail("device", "driver pci needs a PCI address like 0000:3b:00.0, got '" + out.device + "'");
   if ((d == "af_xdp" || d == "af_packet" || d == "tap") && !isInterfaceName(out.device))
@@ -44,12 +48,12 @@ void decodePort(MapReader in, DataplanePortConfig& out) {
   in.finish();
 }
 
-void decodeException(MapReader in, DataplaneExceptionConfig& out) {
+void decodeException(MapReader in, DataplaneExceptionConfig& out, bool enabled) {
   in.getOneOf("driver", out.driver, {"tap", "ring", "none"});
   in.get("name", out.name);
   in.get("address", out.address);
   in.get("prefix", out.prefix, 1, 32);
-  if (out.driver == "tap" && !isInterfaceName(out.name))
+  if (enabled && out.driver == "tap" && !isInterfaceName(out.name))
     in.fail("name", "an interface name of 1-15 characters, got '" + out.name + "'");
   if (out.driver == "ring" && out.name.empty()) in.fail("name", "driver ring needs a name");
   in_addr a{};
@@ -63,8 +67,8 @@ void decodeException(MapReader in, DataplaneExceptionConfig& out) {
 void decode(MapReader& in, DataplaneConfig& out) {
   in.get("enabled", out.enabled);
   in.get("eal_args", out.eal_args);
-  decodePort(in.child("port"), out.port);
-  decodeException(in.child("exception"), out.exception);
+  decodePort(in.child("port"), out.port, out.enabled);
+  decodeException(in.child("exception"), out.exception, out.enabled);
   if (in.has("workers")) {
     const YAML::Node n = in.raw("workers");
     if (!n.IsSequence() || n.size() == 0) in.fail("workers", "expected a non-empty list of lcore ids");
