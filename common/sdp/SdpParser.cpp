@@ -1,5 +1,7 @@
 #include "common/sdp/SdpParser.hpp"
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "common/sdp/SdpError.hpp"
@@ -50,10 +52,34 @@ class Parser {
     if (!seenOrigin_) fail("missing o= line");
     if (!seenName_) fail("missing s= line");
     if (!seenTiming_) fail("missing t= line");
+    for (auto& m : sdp_.media)
+      orderByFormat(m);
     return std::move(sdp_);
   }
 
  private:
+  // Canonical order: codec attributes follow the m= payload type order (Firefox writes them alphabetically), those
+  // naming no listed payload type keep their place at the end. The writer emits this order, so a round trip is exact.
+  static void orderByFormat(MediaDescription& m) {
+    if (!m.isRtp()) return;
+    std::map<std::uint8_t, std::size_t> position;
+    for (std::size_t i = 0; i < m.formats.size(); ++i) {
+      if (const auto pt = number<std::uint8_t>(m.formats[i], 127)) position.emplace(*pt, i);
+    }
+    const auto rank = [&](std::optional<std::uint8_t> pt) {
+      if (!pt) return m.formats.size();
+      const auto it = position.find(*pt);
+      return it == position.end() ? m.formats.size() : it->second;
+    };
+    std::stable_sort(m.rtpMaps.begin(), m.rtpMaps.end(),
+                     [&](const RtpMap& a, const RtpMap& b) { return rank(a.payloadType) < rank(b.payloadType); });
+    std::stable_sort(m.fmtps.begin(), m.fmtps.end(),
+                     [&](const Fmtp& a, const Fmtp& b) { return rank(a.payloadType) < rank(b.payloadType); });
+    std::stable_sort(m.rtcpFeedback.begin(), m.rtcpFeedback.end(), [&](const RtcpFeedback& a, const RtcpFeedback& b) {
+      return rank(a.payloadType) < rank(b.payloadType);
+    });
+  }
+
   [[noreturn]] void fail(std::string reason) const { throw SdpError(line_, std::move(reason)); }
 
   static std::string clip(std::string_view s) {
