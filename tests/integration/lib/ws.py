@@ -145,3 +145,25 @@ class JanusWs:
         r = self.request({"janus": "attach", "session_id": session_id, "plugin": plugin, **extra})
         assert r["janus"] == "success", r
         return r["data"]["id"]
+
+
+class AdminWs:
+    """The Admin API over WebSocket (`janus-admin-protocol`), with AdminRest's `send` interface."""
+
+    def __init__(self, url: str, admin_secret: str | None, timeout: float = DEFAULT_TIMEOUT):
+        self.ws = JanusWs(url, subprotocol="janus-admin-protocol", timeout=timeout)
+        self.admin_secret = admin_secret
+
+    def send(self, body: dict, session_id=None, handle_id=None, secret: bool = True) -> dict:
+        msg = {}
+        if secret and self.admin_secret is not None:
+            msg["admin_secret"] = self.admin_secret
+        msg.update(body)
+        if session_id is not None:
+            msg["session_id"] = session_id
+        if handle_id is not None:
+            msg["handle_id"] = handle_id
+        return self.ws.request(msg)
+
+    def close(self) -> None:
+        self.ws.close()
