@@ -28,7 +28,7 @@ def still_serving(server):
         assert w.create() > 0
 
 
-def raw_http(server, data: bytes, timeout: float = 3.0) -> bytes:
+def raw_http(server, data: bytes, timeout: float = 1.5) -> bytes:
     """Sends raw bytes on a fresh connection; returns whatever comes back before close or timeout."""
     with socket.create_connection((server.host, server.endpoints.http_port), timeout=timeout) as s:
         s.sendall(data)
