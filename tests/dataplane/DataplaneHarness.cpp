@@ -1,4 +1,4 @@
-// portunus-dp-harness CONFIG.yaml [FLOWS.yaml]: starts dp::Dataplane from the `dataplane:` section of CONFIG,
+// portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]: starts dp::Dataplane from the `dataplane:` section of CONFIG,
 // programs pre-keyed transports/streams/routes from FLOWS, runs until SIGTERM/SIGINT, then prints the counters
 // as `name value` lines. Stands in for portunusd in the integration tests until the daemon wires the dataplane.
 //
@@ -99,15 +99,25 @@ void program(dp::Dataplane& d, const YAML::Node& flows) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: portunus-dp-harness CONFIG.yaml [FLOWS.yaml]\n";
+    std::cerr << "usage: portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]\n";
     return 2;
   }
   try {
-    const config::Config cfg = config::loadConfigFile(argv[1]);
+    std::vector<std::string> overrides;
+    std::string flows;
+    for (int i = 2; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--set" && i + 1 < argc) {
+        overrides.emplace_back(argv[++i]);
+      } else {
+        flows = a;
+      }
+    }
+    const config::Config cfg = config::loadConfigFile(argv[1], overrides);
     dp::LibsrtpEngine engine;
     dp::Dataplane d;
     d.start(cfg.dataplane, engine);
-    if (argc > 2) program(d, YAML::LoadFile(argv[2]));
+    if (!flows.empty()) program(d, YAML::LoadFile(flows));
     if (!d.sync()) throw std::runtime_error("workers did not apply the flows");
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
