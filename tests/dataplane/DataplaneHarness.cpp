@@ -1,6 +1,7 @@
-// portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]: starts dp::Dataplane from the `dataplane:` section of CONFIG,
-// programs pre-keyed transports/streams/routes from FLOWS, runs until SIGTERM/SIGINT, then prints the counters
-// as `name value` lines. Stands in for portunusd in the integration tests until the daemon wires the dataplane.
+// portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]: starts dp::Dataplane from the `dataplane:`
+// section of CONFIG, programs pre-keyed transports/streams/routes from FLOWS, runs until SIGTERM/SIGINT, then prints
+// the counters as `name value` lines. Stands in for portunusd in the integration tests until the daemon wires the
+// dataplane.
 //
 // FLOWS:
 //   transports:
@@ -33,7 +34,9 @@ using namespace portunus;
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
+void onSignal(int) {
+  g_stop = 1;
+}
 
 dp::Endpoint endpoint(const std::string& s) {
   const auto colon = s.rfind(':');
@@ -137,8 +140,10 @@ int main(int argc, char** argv) {
     for (const auto& w : st.workers) {
       std::cout << "rx_packets " << w.rx_packets << "\ntx_packets " << w.tx_packets << "\nexception_in "
                 << w.exception_in << "\nexception_out " << w.exception_out << "\n";
-      for (const auto& [k, v] : w.punts) std::cout << "punt_" << k << " " << v << "\n";
-      for (const auto& [k, v] : w.drops) std::cout << "drop_" << k << " " << v << "\n";
+      for (const auto& [k, v] : w.punts)
+        std::cout << "punt_" << k << " " << v << "\n";
+      for (const auto& [k, v] : w.drops)
+        std::cout << "drop_" << k << " " << v << "\n";
     }
     for (const auto& [id, s] : st.streams)
       std::cout << "stream_" << id << " in " << s.packets_in << " out " << s.packets_out << "\n";

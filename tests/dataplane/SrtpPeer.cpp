@@ -51,7 +51,8 @@ dp::SrtpKeyMaterial key(dp::SrtpProfile p, const std::string& hex) {
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> o{{"--count", "50"}, {"--profile", "AEAD_AES_128_GCM"}, {"--wait-ms", "2000"}};
-  for (int i = 1; i + 1 < argc; i += 2) o[argv[i]] = argv[i + 1];
+  for (int i = 1; i + 1 < argc; i += 2)
+    o[argv[i]] = argv[i + 1];
   try {
     const auto profile = dp::profileFromName(o["--profile"]).value();
     const std::uint32_t send_ssrc = static_cast<std::uint32_t>(std::stoul(o.at("--send-ssrc")));
@@ -87,14 +88,16 @@ int main(int argc, char** argv) {
       proto::store16(pkt + 2, static_cast<std::uint16_t>(i));
       proto::store32(pkt + 4, 3000u * i);
       proto::store32(pkt + 8, send_ssrc);
-      for (int b = 12; b < 212; ++b) pkt[b] = static_cast<std::uint8_t>(b + i);
+      for (int b = 12; b < 212; ++b)
+        pkt[b] = static_cast<std::uint8_t>(b + i);
       int len = 212;
       if (tx.protect(pkt, len, false) != srtp_err_status_ok) throw std::runtime_error("protect");
       ::sendto(fd, pkt, static_cast<std::size_t>(len), 0, reinterpret_cast<const sockaddr*>(&remote), sizeof remote);
       drain(1);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::stoi(o["--wait-ms"]));
-    while (received < count && std::chrono::steady_clock::now() < deadline) drain(50);
+    while (received < count && std::chrono::steady_clock::now() < deadline)
+      drain(50);
     std::cout << "sent " << count << " received " << received << " decrypted " << decrypted << " ssrc_ok " << ssrc_ok
               << " rtcp " << rtcp << std::endl;
     ::close(fd);
