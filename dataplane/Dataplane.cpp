@@ -128,6 +128,7 @@ struct Dataplane::Impl {
         throw DataplaneError("worker lcore " + std::to_string(l) +
                              " is the main lcore or not enabled by the EAL arguments (-l/--lcores)");
     const unsigned nw = static_cast<unsigned>(cfg.workers.size());
+    if (nw > kMaxWorkers) throw DataplaneError("at most " + std::to_string(kMaxWorkers) + " workers");
     const PortSetup ps = ports.open(cfg, nw);
     static std::atomic<unsigned> instance{0};
     const std::string sfx = std::to_string(instance.fetch_add(1));
@@ -381,11 +382,9 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
   if (it == d.transports.end()) return ApiStatus::NotFound;
   Transport& t = *it->second.t;
   const FlowKey key = keyOf(local, remote);
-  const FlowKey old = t.key;  // the worker owns t.key from now on; our copy of it is the spec
   if (!(key == keyOf(it->second.spec.local, it->second.spec.remote)) && rte_hash_lookup(d.shared.directory, &key) >= 0)
     return ApiStatus::Exists;
   if (!d.room(t.worker, 1)) return ApiStatus::RingFull;
-  (void)old;
   const FlowKey prev = keyOf(it->second.spec.local, it->second.spec.remote);
   rte_hash_del_key(d.shared.directory, &prev);  // SYNC RCU mode: returns after readers are done with it
   Command c;

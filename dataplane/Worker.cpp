@@ -634,7 +634,6 @@ class Loop {
     }
   }
 
-  static constexpr std::size_t kMaxWorkers = 64;
   struct HandoffQueue {
     rte_mbuf* pkts[kBurst];
     std::uint16_t n = 0;

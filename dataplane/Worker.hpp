@@ -24,6 +24,7 @@ namespace portunus::dp {
 
 constexpr std::uint16_t kNoPort = 0xffff;
 constexpr std::uint16_t kBurst = 32;
+constexpr std::size_t kMaxWorkers = 64;
 
 struct Worker;
 
