@@ -34,17 +34,23 @@ constexpr std::uint32_t kSsrc = 0x5EED;
 const dp::MacAddress kPeerMac{0x02, 0, 0, 0, 0x20, 0x02};
 
 volatile sig_atomic_t g_stop = 0;
-void onTerm(int) { g_stop = 1; }
+void onTerm(int) {
+  g_stop = 1;
+}
 
 dp::SrtpKeyMaterial keys(dp::SrtpProfile p, std::uint8_t seed) {
   dp::SrtpKeyMaterial k;
   k.profile = p;
-  for (std::size_t i = 0; i < k.master_key.size(); ++i) k.master_key[i] = static_cast<std::uint8_t>(seed * 31 + i);
-  for (std::size_t i = 0; i < k.master_salt.size(); ++i) k.master_salt[i] = static_cast<std::uint8_t>(seed + 3 * i);
+  for (std::size_t i = 0; i < k.master_key.size(); ++i)
+    k.master_key[i] = static_cast<std::uint8_t>(seed * 31 + i);
+  for (std::size_t i = 0; i < k.master_salt.size(); ++i)
+    k.master_salt[i] = static_cast<std::uint8_t>(seed + 3 * i);
   return k;
 }
 
-std::size_t rtpLength(std::size_t size) { return size; }  // <size>B = the RTP packet before protection
+std::size_t rtpLength(std::size_t size) {
+  return size;
+}  // <size>B = the RTP packet before protection
 
 /** The crypto floor: protect `size`-byte RTP packets in bursts of 32, one core, for ~1 s. */
 double cryptoFloor(dp::SrtpProfile profile, std::size_t size) {
@@ -75,10 +81,11 @@ double cryptoFloor(dp::SrtpProfile profile, std::size_t size) {
 int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t size) {
   std::string vdev = "--vdev=net_memif0,role=client,socket=" + socket;
   std::string prefix = "--file-prefix=pdpgen" + std::to_string(getpid());
-  std::vector<std::string> args{"gen", "--no-pci", "--no-huge", "-m", "256", "--no-shconf", "--lcores=0@0",
-                                "--log-level=*:error", prefix, vdev};
+  std::vector<std::string> args{"gen",         "--no-pci",     "--no-huge",           "-m",   "256",
+                                "--no-shconf", "--lcores=0@0", "--log-level=*:error", prefix, vdev};
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args)
+    argv.push_back(a.data());
   if (rte_eal_init(static_cast<int>(argv.size()), argv.data()) < 0) return 1;
   signal(SIGTERM, onTerm);
   rte_mempool* pool = rte_pktmbuf_pool_create("gen", 8191, 256, 0, 2176, 0);
@@ -105,8 +112,8 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
         proto::store32(p + 4, 90u * seq);
         proto::store32(p + 8, kSsrc);
         ++seq;
-        ops[i] = dp::SrtpOp{p, static_cast<std::uint32_t>(rtpLength(size)), 2048 - 42 - 128, ctx.get(), false,
-                            dp::SrtpStatus::Ok};
+        ops[i] = dp::SrtpOp{
+            p, static_cast<std::uint32_t>(rtpLength(size)), 2048 - 42 - 128, ctx.get(), false, dp::SrtpStatus::Ok};
       }
       engine.protect(ops, 32);
       for (int i = 0; i < 32; ++i) {
@@ -131,11 +138,13 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
         pkts[i]->data_len = pkts[i]->pkt_len = static_cast<std::uint16_t>(42 + ops[i].len);
       }
       std::uint16_t sent = 0;
-      while (sent < 32 && !g_stop) sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(32 - sent));
+      while (sent < 32 && !g_stop)
+        sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(32 - sent));
       if (sent < 32) rte_pktmbuf_free_bulk(pkts + sent, 32 - sent);
     }
     std::uint16_t n;
-    while ((n = rte_eth_rx_burst(port, 0, pkts, 32)) > 0) rte_pktmbuf_free_bulk(pkts, n);
+    while ((n = rte_eth_rx_burst(port, 0, pkts, 32)) > 0)
+      rte_pktmbuf_free_bulk(pkts, n);
   }
   rte_eth_dev_stop(port);
   return 0;
@@ -144,9 +153,10 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> o{{"--profile", "SRTP_AEAD_AES_128_GCM"}, {"--size", "1200"},
-                                       {"--fanout", "1"}, {"--seconds", "2"}};
-  for (int i = 1; i + 1 < argc; i += 2) o[argv[i]] = argv[i + 1];
+  std::map<std::string, std::string> o{
+      {"--profile", "SRTP_AEAD_AES_128_GCM"}, {"--size", "1200"}, {"--fanout", "1"}, {"--seconds", "2"}};
+  for (int i = 1; i + 1 < argc; i += 2)
+    o[argv[i]] = argv[i + 1];
   const auto profile = dp::profileFromName(o["--profile"]);
   if (!profile) return 2;
   const std::size_t size = std::stoul(o["--size"]);
@@ -218,7 +228,8 @@ int main(int argc, char** argv) {
   unlink(socket.c_str());
   const double pps = static_cast<double>(e1 - e0) / secs;
   std::fprintf(stderr, "  feed (ingress) %.0f pps\n", static_cast<double>(i1 - i0) / secs);
-  for (const auto& [k, v] : st.workers.at(0).drops) std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
+  for (const auto& [k, v] : st.workers.at(0).drops)
+    std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   std::printf("bench-dataplane %s %zuB fanout=%u: %.0f pps/worker, floor %.0f, ratio %.2f\n",
               std::string(dp::profileName(*profile)).c_str(), size, fanout, pps, floor, pps / floor);
   return 0;

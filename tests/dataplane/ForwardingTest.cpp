@@ -1,6 +1,11 @@
 // Dataplane tier: real EAL, real mbufs, net_ring media and exception ports, pre-keyed flows. The remote peers are
 // stock libsrtp2 (its NSS transforms); the dataplane runs LibsrtpEngine (OpenSSL transforms).
 #define BOOST_TEST_MODULE dataplane_forwarding
+#include <rte_eal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <map>
@@ -513,4 +518,27 @@ BOOST_AUTO_TEST_CASE(media_stopped_and_trace_events) {
   BOOST_TEST(stopped);
   BOOST_TEST(traced);
   BOOST_TEST(r.dp.stats().drop("no_route") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(telemetry_command_reports_the_counters) {
+  RingDataplane r(1);
+  r.send(Bytes(8, 0));  // one truncated frame
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string path = std::string(rte_eal_get_runtime_dir()) + "/dpdk_telemetry.v2";
+  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, path);
+  char buf[16384];
+  BOOST_REQUIRE(::recv(fd, buf, sizeof buf, 0) > 0);  // the greeting
+  const std::string cmd = "/portunus/dataplane";
+  BOOST_REQUIRE(::send(fd, cmd.data(), cmd.size(), 0) == static_cast<ssize_t>(cmd.size()));
+  const ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
+  ::close(fd);
+  BOOST_REQUIRE(n > 0);
+  const std::string reply(buf, static_cast<std::size_t>(n));
+  BOOST_TEST_MESSAGE(reply);
+  BOOST_TEST(reply.find("\"rx_packets\":1") != std::string::npos, reply);
+  BOOST_TEST(reply.find("\"drop_truncated_ethernet\":1") != std::string::npos, reply);
 }
