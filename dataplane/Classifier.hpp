@@ -71,10 +71,14 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
   const std::uint16_t frag = load16(ip + 6);
   if ((frag & 0x3fff) != 0) return detail::punt(c, PuntReason::Fragment);  // MF set or offset != 0
   switch (ip[9]) {
-    case 1: return detail::punt(c, PuntReason::Icmp);
-    case 6: return detail::punt(c, PuntReason::Tcp);
-    case 17: break;
-    default: return detail::punt(c, PuntReason::OtherL4);
+    case 1:
+      return detail::punt(c, PuntReason::Icmp);
+    case 6:
+      return detail::punt(c, PuntReason::Tcp);
+    case 17:
+      break;
+    default:
+      return detail::punt(c, PuntReason::OtherL4);
   }
   const std::uint8_t* udp = ip + ihl;
   if (total < ihl + 8) return detail::drop(c, DropReason::TruncatedUdp);
@@ -86,11 +90,16 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
   c.payload_len = static_cast<std::uint16_t>(ulen - 8);
   c.kind = proto::demux(f + c.payload_off, c.payload_len);
   switch (c.kind) {
-    case proto::PacketKind::Stun: return detail::punt(c, PuntReason::Stun);
-    case proto::PacketKind::Dtls: return detail::punt(c, PuntReason::Dtls);
+    case proto::PacketKind::Stun:
+      return detail::punt(c, PuntReason::Stun);
+    case proto::PacketKind::Dtls:
+      return detail::punt(c, PuntReason::Dtls);
     case proto::PacketKind::Rtp:
-    case proto::PacketKind::Rtcp: c.verdict = Verdict::Udp; return c;
-    default: return detail::punt(c, PuntReason::UnknownUdp);
+    case proto::PacketKind::Rtcp:
+      c.verdict = Verdict::Udp;
+      return c;
+    default:
+      return detail::punt(c, PuntReason::UnknownUdp);
   }
 }
 

@@ -11,15 +11,15 @@ namespace portunus::dp {
 /** Why a frame went to the kernel through the exception interface (DESIGN §3). */
 enum class PuntReason : std::uint8_t {
   Arp,
-  NonIpv4,     // IPv6, LLDP, anything not ARP/IPv4
-  Fragment,    // IPv4 fragments: the kernel reassembles
+  NonIpv4,   // IPv6, LLDP, anything not ARP/IPv4
+  Fragment,  // IPv4 fragments: the kernel reassembles
   Icmp,
   Tcp,
-  OtherL4,     // IPv4 that is neither UDP, TCP nor ICMP
-  Stun,        // RFC 7983 0-3 (ICE checks, consent)
-  Dtls,        // RFC 7983 20-63
-  UnknownUdp,  // UDP whose first byte is no RTP/RTCP (ZRTP, TURN channel, other)
-  UnknownFlow, // RTP/RTCP on a 5-tuple no transport owns
+  OtherL4,      // IPv4 that is neither UDP, TCP nor ICMP
+  Stun,         // RFC 7983 0-3 (ICE checks, consent)
+  Dtls,         // RFC 7983 20-63
+  UnknownUdp,   // UDP whose first byte is no RTP/RTCP (ZRTP, TURN channel, other)
+  UnknownFlow,  // RTP/RTCP on a 5-tuple no transport owns
   Count
 };
 
@@ -31,21 +31,21 @@ enum class DropReason : std::uint8_t {
   BadIpv4Length,  // total length vs frame
   TruncatedUdp,
   BadUdpLength,
-  BadRtp,          // RTP header does not parse
-  BadRtcp,         // RTCP compound does not parse (lying length fields)
-  UnknownSsrc,     // RTP on a known flow with an SSRC no inbound stream has
-  UnknownRtcpSsrc, // SRTCP whose sender SSRC has no context
+  BadRtp,           // RTP header does not parse
+  BadRtcp,          // RTCP compound does not parse (lying length fields)
+  UnknownSsrc,      // RTP on a known flow with an SSRC no inbound stream has
+  UnknownRtcpSsrc,  // SRTCP whose sender SSRC has no context
   SrtpAuth,
   SrtpReplay,
   SrtpOther,
-  NoRoute,        // decrypted fine, no route out (counted, not an error)
-  NoL2,           // destination MAC unknown
+  NoRoute,  // decrypted fine, no route out (counted, not an error)
+  NoL2,     // destination MAC unknown
   NoMbuf,
   HandoffFull,
   TxFull,
-  NoException,    // a punt with no exception interface configured
-  StaleFlow,      // handed off, but the transport was removed or moved meanwhile
-  Rtx,            // RTX stream packets (NACK/RTX handling lands with the VideoRoom issue)
+  NoException,  // a punt with no exception interface configured
+  StaleFlow,    // handed off, but the transport was removed or moved meanwhile
+  Rtx,          // RTX stream packets (NACK/RTX handling lands with the VideoRoom issue)
   Count
 };
 

@@ -20,7 +20,6 @@
 
 namespace portunus::dp {
 
-
 namespace {
 
 // The telemetry callback reads the running instance; guarded so stop() cannot free it underneath.
@@ -90,9 +89,7 @@ struct Dataplane::Impl {
   std::vector<Retired> retired;
 
   // ---- commands -----------------------------------------------------------------------------------------------
-  bool room(unsigned worker, unsigned needed) const {
-    return rte_ring_free_count(workers[worker]->commands) >= needed;
-  }
+  bool room(unsigned worker, unsigned needed) const { return rte_ring_free_count(workers[worker]->commands) >= needed; }
   std::uint64_t send(unsigned worker, Command c) {
     c.seq = ++sent_seq[worker];
     // room() was checked by the caller under the mutex and this is the only producer: cannot fail.
@@ -131,6 +128,7 @@ struct Dataplane::Impl {
         throw DataplaneError("worker lcore " + std::to_string(l) +
                              " is the main lcore or not enabled by the EAL arguments (-l/--lcores)");
     const unsigned nw = static_cast<unsigned>(cfg.workers.size());
+    if (nw > kMaxWorkers) throw DataplaneError("at most " + std::to_string(kMaxWorkers) + " workers");
     const PortSetup ps = ports.open(cfg, nw);
     static std::atomic<unsigned> instance{0};
     const std::string sfx = std::to_string(instance.fetch_add(1));
@@ -148,8 +146,8 @@ struct Dataplane::Impl {
       shared.tsc_per_ms = std::max<std::uint64_t>(1, rte_get_tsc_hz() / 1000);
       shared.trace.store(cfg.trace);
       const int socket = static_cast<int>(rte_socket_id());
-      shared.events = rte_ring_create_elem(("pdp_ev" + sfx).c_str(), sizeof(Event), cfg.ring_size, socket,
-                                           RING_F_SC_DEQ);
+      shared.events =
+          rte_ring_create_elem(("pdp_ev" + sfx).c_str(), sizeof(Event), cfg.ring_size, socket, RING_F_SC_DEQ);
       if (ps.media_tx_queues < nw)
         shared.tx_fallback = rte_ring_create(("pdp_txf" + sfx).c_str(), cfg.ring_size, socket, RING_F_SC_DEQ);
       const std::size_t qsize = rte_rcu_qsbr_get_memsize(nw);
@@ -190,7 +188,8 @@ struct Dataplane::Impl {
       }
       sent_seq.assign(nw, 0);
       free_slots.clear();
-      for (std::uint32_t s = cfg.max_transports; s > 0; --s) free_slots.push_back(s - 1);
+      for (std::uint32_t s = cfg.max_transports; s > 0; --s)
+        free_slots.push_back(s - 1);
       shared.running.store(true);
       for (auto& w : workers)
         if (rte_eal_remote_launch(workerMain, w.get(), w->lcore) != 0)
@@ -208,7 +207,8 @@ struct Dataplane::Impl {
 
   void teardown() noexcept {
     shared.running.store(false);
-    for (auto& w : workers) rte_eal_wait_lcore(w->lcore);
+    for (auto& w : workers)
+      rte_eal_wait_lcore(w->lcore);
     running = false;
     retired.clear();
     routes.clear();
@@ -218,13 +218,15 @@ struct Dataplane::Impl {
     // Drain what the rings still hold (mbufs go back to the pool before it is freed).
     for (auto& w : workers) {
       void* m = nullptr;
-      while (rte_ring_dequeue(w->handoff, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+      while (rte_ring_dequeue(w->handoff, &m) == 0)
+        rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
       rte_ring_free(w->handoff);
       rte_ring_free(w->commands);
     }
     if (shared.tx_fallback) {
       void* m = nullptr;
-      while (rte_ring_dequeue(shared.tx_fallback, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+      while (rte_ring_dequeue(shared.tx_fallback, &m) == 0)
+        rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
     }
     workers.clear();
     shared.workers.clear();
@@ -254,8 +256,10 @@ int telemetryWorkers(const char*, const char*, rte_tel_data* d) {
     sum.tx_packets += relaxedLoad(c.tx_packets);
     sum.exception_in += relaxedLoad(c.exception_in);
     sum.exception_out += relaxedLoad(c.exception_out);
-    for (std::size_t i = 0; i < kPuntReasons; ++i) sum.punts[i] += relaxedLoad(c.punts[i]);
-    for (std::size_t i = 0; i < kDropReasons; ++i) sum.drops[i] += relaxedLoad(c.drops[i]);
+    for (std::size_t i = 0; i < kPuntReasons; ++i)
+      sum.punts[i] += relaxedLoad(c.punts[i]);
+    for (std::size_t i = 0; i < kDropReasons; ++i)
+      sum.drops[i] += relaxedLoad(c.drops[i]);
   }
   rte_tel_data_add_dict_u64(d, "workers", w.size());
   rte_tel_data_add_dict_u64(d, "rx_packets", sum.rx_packets);
@@ -282,7 +286,9 @@ void Dataplane::Impl::registerTelemetry() {
 }
 
 Dataplane::Dataplane() : impl_(std::make_unique<Impl>()) {}
-Dataplane::~Dataplane() { stop(); }
+Dataplane::~Dataplane() {
+  stop();
+}
 
 void Dataplane::start(const config::DataplaneConfig& cfg, SrtpEngine& engine) {
   std::lock_guard lock(impl_->mu);
@@ -376,11 +382,9 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
   if (it == d.transports.end()) return ApiStatus::NotFound;
   Transport& t = *it->second.t;
   const FlowKey key = keyOf(local, remote);
-  const FlowKey old = t.key;  // the worker owns t.key from now on; our copy of it is the spec
   if (!(key == keyOf(it->second.spec.local, it->second.spec.remote)) && rte_hash_lookup(d.shared.directory, &key) >= 0)
     return ApiStatus::Exists;
   if (!d.room(t.worker, 1)) return ApiStatus::RingFull;
-  (void)old;
   const FlowKey prev = keyOf(it->second.spec.local, it->second.spec.remote);
   rte_hash_del_key(d.shared.directory, &prev);  // SYNC RCU mode: returns after readers are done with it
   Command c;
@@ -519,7 +523,8 @@ ApiStatus Dataplane::addRoute(const RouteSpec& spec, RouteId& id) {
   r->id = d.next_id;
   r->in = is;
   r->out = os;
-  for (const auto& [a, b] : spec.pt_map) r->rewrite.pt_map[a] = b;
+  for (const auto& [a, b] : spec.pt_map)
+    r->rewrite.pt_map[a] = b;
   Command c;
   c.type = CommandType::AddRoute;
   c.a = r.get();
@@ -540,7 +545,8 @@ ApiStatus Dataplane::moveRoute(RouteId id, StreamId new_in) {
   InboundStream* is = in->second.get();
   if (is->transport->worker != route.out->transport->worker) return ApiStatus::WrongWorker;
   std::size_t fanout = 0;
-  for (const auto& [rid, other] : d.routes) fanout += other->in == is;
+  for (const auto& [rid, other] : d.routes)
+    fanout += other->in == is;
   if (fanout >= kMaxRoutesPerStream) return ApiStatus::TableFull;
   if (!d.room(is->transport->worker, 1)) return ApiStatus::RingFull;
   Command c;
@@ -592,9 +598,11 @@ ApiStatus Dataplane::removeRoute(RouteId id) {
 namespace {
 
 void retireStream(Dataplane::Impl& d, StreamId id) {
-  for (RouteId r : routesTouching(d, nullptr, nullptr)) (void)r;
+  for (RouteId r : routesTouching(d, nullptr, nullptr))
+    (void)r;
   if (auto in = d.inbound.find(id); in != d.inbound.end()) {
-    for (RouteId r : routesTouching(d, in->second.get(), nullptr)) retireRoute(d, r);
+    for (RouteId r : routesTouching(d, in->second.get(), nullptr))
+      retireRoute(d, r);
     Transport* t = in->second->transport;
     Command c;
     c.type = CommandType::RemoveInbound;
@@ -610,7 +618,8 @@ void retireStream(Dataplane::Impl& d, StreamId id) {
     return;
   }
   auto out = d.outbound.find(id);
-  for (RouteId r : routesTouching(d, nullptr, out->second.get())) retireRoute(d, r);
+  for (RouteId r : routesTouching(d, nullptr, out->second.get()))
+    retireRoute(d, r);
   Transport* t = out->second->transport;
   Command c;
   c.type = CommandType::RemoveOutbound;
@@ -673,11 +682,13 @@ ApiStatus Dataplane::removeTransport(TransportId id) {
   need[t->worker] += 1;
   for (StreamId s : streams) {
     const auto n = streamCommandCount(d, s);
-    for (unsigned w = 0; w < n.size(); ++w) need[w] += n[w];
+    for (unsigned w = 0; w < n.size(); ++w)
+      need[w] += n[w];
   }
   for (unsigned w = 0; w < need.size(); ++w)
     if (!d.room(w, need[w])) return ApiStatus::RingFull;
-  for (StreamId s : streams) retireStream(d, s);
+  for (StreamId s : streams)
+    retireStream(d, s);
   const FlowKey key = keyOf(it->second.spec.local, it->second.spec.remote);
   rte_hash_del_key(d.shared.directory, &key);
   Command c;
@@ -736,15 +747,24 @@ StatsSnapshot Dataplane::stats() const {
     addDrops(ws.drops, c.drops);
     s.workers.push_back(std::move(ws));
   }
-  for (const auto& [id, rec] : d.transports) s.transports[id] = snapshot(rec.t->counters);
-  for (const auto& [id, in] : d.inbound) s.streams[id] = snapshot(in->counters);
-  for (const auto& [id, out] : d.outbound) s.streams[id] = snapshot(out->counters);
+  for (const auto& [id, rec] : d.transports)
+    s.transports[id] = snapshot(rec.t->counters);
+  for (const auto& [id, in] : d.inbound)
+    s.streams[id] = snapshot(in->counters);
+  for (const auto& [id, out] : d.outbound)
+    s.streams[id] = snapshot(out->counters);
   return s;
 }
 
-void Dataplane::setTrace(bool on) noexcept { impl_->shared.trace.store(on); }
-bool Dataplane::trace() const noexcept { return impl_->shared.trace.load(); }
-MacAddress Dataplane::mediaMac() const noexcept { return impl_->shared.media_mac; }
+void Dataplane::setTrace(bool on) noexcept {
+  impl_->shared.trace.store(on);
+}
+bool Dataplane::trace() const noexcept {
+  return impl_->shared.trace.load();
+}
+MacAddress Dataplane::mediaMac() const noexcept {
+  return impl_->shared.media_mac;
+}
 
 bool Dataplane::sync(unsigned timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

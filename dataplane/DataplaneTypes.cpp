@@ -6,25 +6,38 @@ namespace portunus::dp {
 
 std::string_view apiStatusName(ApiStatus s) noexcept {
   switch (s) {
-    case ApiStatus::Ok: return "ok";
-    case ApiStatus::NotRunning: return "not_running";
-    case ApiStatus::InvalidArgument: return "invalid_argument";
-    case ApiStatus::NotFound: return "not_found";
-    case ApiStatus::Exists: return "exists";
-    case ApiStatus::TableFull: return "table_full";
-    case ApiStatus::RingFull: return "ring_full";
-    case ApiStatus::WrongWorker: return "wrong_worker";
+    case ApiStatus::Ok:
+      return "ok";
+    case ApiStatus::NotRunning:
+      return "not_running";
+    case ApiStatus::InvalidArgument:
+      return "invalid_argument";
+    case ApiStatus::NotFound:
+      return "not_found";
+    case ApiStatus::Exists:
+      return "exists";
+    case ApiStatus::TableFull:
+      return "table_full";
+    case ApiStatus::RingFull:
+      return "ring_full";
+    case ApiStatus::WrongWorker:
+      return "wrong_worker";
   }
   return "invalid";
 }
 
 std::string_view eventName(EventType t) noexcept {
   switch (t) {
-    case EventType::FirstPacket: return "first_packet";
-    case EventType::MediaStopped: return "media_stopped";
-    case EventType::KeyframeWanted: return "keyframe_wanted";
-    case EventType::UnknownRtcpSsrc: return "unknown_rtcp_ssrc";
-    case EventType::Trace: return "trace";
+    case EventType::FirstPacket:
+      return "first_packet";
+    case EventType::MediaStopped:
+      return "media_stopped";
+    case EventType::KeyframeWanted:
+      return "keyframe_wanted";
+    case EventType::UnknownRtcpSsrc:
+      return "unknown_rtcp_ssrc";
+    case EventType::Trace:
+      return "trace";
   }
   return "invalid";
 }

@@ -46,10 +46,10 @@ using MacAddress = std::array<std::uint8_t, 6>;
 struct TransportSpec {
   Endpoint local;
   Endpoint remote;
-  SrtpKeyMaterial rx_keys;  // remote -> us (unprotect)
-  SrtpKeyMaterial tx_keys;  // us -> remote (protect)
-  std::uint16_t worker = 0;  // index into dataplane.workers
-  MacAddress remote_mac{};   // all zero: learned from received frames
+  SrtpKeyMaterial rx_keys;      // remote -> us (unprotect)
+  SrtpKeyMaterial tx_keys;      // us -> remote (protect)
+  std::uint16_t worker = 0;     // index into dataplane.workers
+  MacAddress remote_mac{};      // all zero: learned from received frames
   std::uint32_t rtcp_ssrc = 0;  // sender SSRC of the RTCP we originate (RR, PLI); 0: derived from the id
   /** SSRCs the remote may use as RTCP sender besides its media SSRCs (e.g. a receive-only peer's RR SSRC). */
   std::vector<std::uint32_t> remote_rtcp_ssrcs;
@@ -82,8 +82,8 @@ struct OutboundStreamSpec {
 };
 
 struct RouteSpec {
-  StreamId in = kInvalidId;   // an inbound stream
-  StreamId out = kInvalidId;  // an outbound stream on a transport of the same worker
+  StreamId in = kInvalidId;                                   // an inbound stream
+  StreamId out = kInvalidId;                                  // an outbound stream on a transport of the same worker
   std::vector<std::pair<std::uint8_t, std::uint8_t>> pt_map;  // in PT -> out PT
 };
 

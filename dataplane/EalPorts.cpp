@@ -75,16 +75,20 @@ std::vector<std::string> ealArguments(const config::DataplaneConfig& cfg, const 
   return args;
 }
 
-bool EalPorts::ealInitialised() noexcept { return g_eal.load(); }
+bool EalPorts::ealInitialised() noexcept {
+  return g_eal.load();
+}
 
 void EalPorts::initEal(const config::DataplaneConfig& cfg) {
   if (g_eal.load()) return;  // one EAL per process; later starts reuse it
   std::vector<std::string> args = ealArguments(cfg, "pdp" + std::to_string(::getpid()));
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   std::string joined;
-  for (auto& a : args) joined += a + " ";
+  for (auto& a : args)
+    joined += a + " ";
   PLOG(Info, "dataplane") << "EAL: " << joined;
   if (rte_eal_init(static_cast<int>(args.size()), argv.data()) < 0)
     throw DataplaneError("rte_eal_init failed: " + std::string(rte_strerror(rte_errno)));
@@ -143,8 +147,9 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
   try {
     pool_ = rte_pktmbuf_pool_create(("pdp_mbuf" + suffix).c_str(), cfg.mbufs, cfg.mbuf_cache, 0, cfg.mbuf_data_size,
                                     static_cast<int>(rte_socket_id()));
-    if (!pool_) throw DataplaneError("cannot create the mbuf pool (" + std::to_string(cfg.mbufs) + " mbufs): " +
-                                     rte_strerror(rte_errno));
+    if (!pool_)
+      throw DataplaneError("cannot create the mbuf pool (" + std::to_string(cfg.mbufs) +
+                           " mbufs): " + rte_strerror(rte_errno));
     const auto& p = cfg.port;
     const std::uint32_t ring_size = std::max<std::uint32_t>(p.rx_queue_size, p.tx_queue_size) * 4;
     if (p.driver == "ring") {
@@ -173,7 +178,8 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
     rte_ether_addr mac{};
     rte_eth_macaddr_get(ports_.media_port, &mac);
     if (rte_is_zero_ether_addr(&mac)) {  // ring/null ports: a locally administered address of our own
-      const rte_ether_addr own{{0x02, 0x50, 0x44, 0x50, static_cast<std::uint8_t>(k >> 8), static_cast<std::uint8_t>(k)}};
+      const rte_ether_addr own{
+          {0x02, 0x50, 0x44, 0x50, static_cast<std::uint8_t>(k >> 8), static_cast<std::uint8_t>(k)}};
       mac = own;
       rte_eth_dev_default_mac_addr_set(ports_.media_port, &mac);
     }
@@ -190,8 +196,8 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
       setInterfaceAddress(e.name, e.address, e.prefix);
     }
     PLOG(Info, "dataplane") << "media port " << ports_.media_port << " (" << p.driver << " " << p.device << ") mac "
-                            << macText(ports_.media_mac) << ", tx queues " << ports_.media_tx_queues
-                            << ", exception " << e.driver << " " << e.name;
+                            << macText(ports_.media_mac) << ", tx queues " << ports_.media_tx_queues << ", exception "
+                            << e.driver << " " << e.name;
     return ports_;
   } catch (...) {
     close();
@@ -205,9 +211,11 @@ void EalPorts::close() noexcept {
     rte_eth_dev_stop(port);
     rte_eth_dev_close(port);
   }
-  for (const auto& name : created_devices_) rte_eal_hotplug_remove("vdev", name.c_str());
+  for (const auto& name : created_devices_)
+    rte_eal_hotplug_remove("vdev", name.c_str());
   created_devices_.clear();
-  for (void* r : created_rings_) rte_ring_free(static_cast<rte_ring*>(r));
+  for (void* r : created_rings_)
+    rte_ring_free(static_cast<rte_ring*>(r));
   created_rings_.clear();
   ports_ = PortSetup{};
   if (pool_) rte_mempool_free(pool_);

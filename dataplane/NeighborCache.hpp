@@ -19,7 +19,8 @@ class NeighborCache {
   void learn(std::uint32_t ip_be, const std::uint8_t* mac) noexcept {
     const std::uint32_t h = hash(ip_be);
     std::uint64_t v = std::uint64_t{h >> 16} << 48;
-    for (int i = 0; i < 6; ++i) v |= std::uint64_t{mac[i]} << (8 * (5 - i));
+    for (int i = 0; i < 6; ++i)
+      v |= std::uint64_t{mac[i]} << (8 * (5 - i));
     auto& e = entries_[h & (kSize - 1)];
     if (e.load(std::memory_order_relaxed) != v) e.store(v, std::memory_order_relaxed);
   }
@@ -28,7 +29,8 @@ class NeighborCache {
     const std::uint32_t h = hash(ip_be);
     const std::uint64_t v = entries_[h & (kSize - 1)].load(std::memory_order_relaxed);
     if (v == 0 || (v >> 48) != (h >> 16)) return false;
-    for (int i = 0; i < 6; ++i) mac[i] = static_cast<std::uint8_t>(v >> (8 * (5 - i)));
+    for (int i = 0; i < 6; ++i)
+      mac[i] = static_cast<std::uint8_t>(v >> (8 * (5 - i)));
     return true;
   }
 

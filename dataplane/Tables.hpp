@@ -32,8 +32,8 @@ struct ReceptionStats {
   std::uint32_t received = 0;
   std::uint32_t expected_prior = 0;
   std::uint32_t received_prior = 0;
-  std::uint32_t last_sr_ntp_mid = 0;     // LSR
-  std::uint64_t last_sr_ms = 0;          // when the SR arrived
+  std::uint32_t last_sr_ntp_mid = 0;  // LSR
+  std::uint64_t last_sr_ms = 0;       // when the SR arrived
 
   void onPacket(std::uint16_t seq) noexcept {
     if (!started) {

@@ -16,8 +16,8 @@
 namespace portunus::dp {
 namespace {
 
-constexpr std::uint16_t kTxBatch = 64;     // protect ops per engine call
-constexpr std::uint16_t kTxQueue = 512;    // frames buffered per loop before a tx burst
+constexpr std::uint16_t kTxBatch = 64;   // protect ops per engine call
+constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
 
@@ -35,11 +35,15 @@ struct TxMeta {
 
 DropReason srtpDrop(SrtpStatus s) noexcept {
   switch (s) {
-    case SrtpStatus::AuthFail: return DropReason::SrtpAuth;
+    case SrtpStatus::AuthFail:
+      return DropReason::SrtpAuth;
     case SrtpStatus::ReplayOld:
-    case SrtpStatus::ReplayDup: return DropReason::SrtpReplay;
-    case SrtpStatus::NoContext: return DropReason::UnknownSsrc;
-    default: return DropReason::SrtpOther;
+    case SrtpStatus::ReplayDup:
+      return DropReason::SrtpReplay;
+    case SrtpStatus::NoContext:
+      return DropReason::UnknownSsrc;
+    default:
+      return DropReason::SrtpOther;
   }
 }
 
@@ -105,7 +109,8 @@ class Loop {
   void apply(const Command& c) noexcept {
     auto* t = static_cast<Transport*>(c.a);
     switch (c.type) {
-      case CommandType::Noop: break;
+      case CommandType::Noop:
+        break;
       case CommandType::AddTransport:
         w_.table[t->slot] = t;
         w_.owned.push_back(t);  // capacity reserved for max_transports: never allocates
@@ -193,19 +198,22 @@ class Loop {
     for (std::uint16_t q = 0; q < s_.media_rx_queues; ++q) {
       const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
       work += n;
-      for (std::uint16_t i = 0; i < n; ++i) receive(pkts[i]);
+      for (std::uint16_t i = 0; i < n; ++i)
+        receive(pkts[i]);
     }
     flushHandoff();
     if (s_.exception_port != kNoPort) {
       const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kBurst);
       work += n;
       w_.counters.exception_in += n;
-      for (std::uint16_t i = 0; i < n; ++i) queueTx(pkts[i]);
+      for (std::uint16_t i = 0; i < n; ++i)
+        queueTx(pkts[i]);
     }
     if (s_.tx_fallback) {
       const unsigned n = rte_ring_mc_dequeue_burst(s_.tx_fallback, reinterpret_cast<void**>(pkts), kBurst, nullptr);
       work += n;
-      for (unsigned i = 0; i < n; ++i) queueTx(pkts[i]);
+      for (unsigned i = 0; i < n; ++i)
+        queueTx(pkts[i]);
     }
     return work;
   }
@@ -217,9 +225,12 @@ class Loop {
     const Classified c = classify(f, m->data_len);
     if (c.l3_len) s_.neighbors.learn(c.key.remote_ip, f + 6);
     switch (c.verdict) {
-      case Verdict::Drop: return drop(m, c.drop);
-      case Verdict::Punt: return punt(m, c.punt);
-      case Verdict::Udp: break;
+      case Verdict::Drop:
+        return drop(m, c.drop);
+      case Verdict::Punt:
+        return punt(m, c.punt);
+      case Verdict::Udp:
+        break;
     }
     void* data = nullptr;
     if (m->nb_segs != 1 || rte_hash_lookup_data(s_.directory, &c.key, &data) < 0)
@@ -242,7 +253,8 @@ class Loop {
       if (!q.n) continue;
       const unsigned sent =
           rte_ring_sp_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
-      for (unsigned k = sent; k < q.n; ++k) drop(q.pkts[k], DropReason::HandoffFull);
+      for (unsigned k = sent; k < q.n; ++k)
+        drop(q.pkts[k], DropReason::HandoffFull);
       q.n = 0;
     }
   }
@@ -322,7 +334,8 @@ class Loop {
         InboundStream* in = t->inbound(ssrc);
         if (!in) {
           bool rtx = false;
-          for (InboundStream* s : t->in) rtx = rtx || (s && s->rtx_ssrc && s->rtx_ssrc == ssrc);
+          for (InboundStream* s : t->in)
+            rtx = rtx || (s && s->rtx_ssrc && s->rtx_ssrc == ssrc);
           dropOn(t, m, rtx ? DropReason::Rtx : DropReason::UnknownSsrc);
           continue;
         }
@@ -435,7 +448,8 @@ class Loop {
       } else if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtFir) {
         std::uint32_t targets[8];
         const std::size_t n = proto::firTargets(b, targets, 8);
-        for (std::size_t i = 0; i < n && i < 8; ++i) keyframeFor(t, targets[i]);
+        for (std::size_t i = 0; i < n && i < 8; ++i)
+          keyframeFor(t, targets[i]);
       }
     }
     rte_pktmbuf_free(meta.m);
@@ -546,7 +560,8 @@ class Loop {
       }
       if (!nb || !s_.rr_interval_ms || now_ms_ - t->last_rr_ms < s_.rr_interval_ms || !t->rtcp_out) continue;
       t->last_rr_ms = now_ms_;
-      for (std::size_t i = 0; i < nb; ++i) commitReport(*t->inbound(blocks[i].ssrc));
+      for (std::size_t i = 0; i < nb; ++i)
+        commitReport(*t->inbound(blocks[i].ssrc));
       rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
       if (!c) continue;
       std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
@@ -599,8 +614,8 @@ class Loop {
           sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
                                    static_cast<std::uint16_t>(n_media_tx_ - sent));
       } else {
-        sent = rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_,
-                                         nullptr);
+        sent =
+            rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_, nullptr);
       }
       for (unsigned i = sent; i < n_media_tx_; ++i) {
         --w_.counters.tx_packets;
@@ -613,12 +628,12 @@ class Loop {
       unsigned sent = 0;
       for (int tries = 0; tries < 4 && sent < n_exc_tx_; ++tries)
         sent += rte_eth_tx_burst(s_.exception_port, 0, exc_tx_ + sent, static_cast<std::uint16_t>(n_exc_tx_ - sent));
-      for (unsigned i = sent; i < n_exc_tx_; ++i) drop(exc_tx_[i], DropReason::TxFull);
+      for (unsigned i = sent; i < n_exc_tx_; ++i)
+        drop(exc_tx_[i], DropReason::TxFull);
       n_exc_tx_ = 0;
     }
   }
 
-  static constexpr std::size_t kMaxWorkers = 64;
   struct HandoffQueue {
     rte_mbuf* pkts[kBurst];
     std::uint16_t n = 0;

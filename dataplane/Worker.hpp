@@ -24,6 +24,7 @@ namespace portunus::dp {
 
 constexpr std::uint16_t kNoPort = 0xffff;
 constexpr std::uint16_t kBurst = 32;
+constexpr std::size_t kMaxWorkers = 64;
 
 struct Worker;
 
@@ -55,9 +56,9 @@ struct alignas(64) Worker {
   unsigned lcore = 0;
   bool io = false;
   Shared* shared = nullptr;
-  rte_ring* commands = nullptr;  // control -> this worker (SP under the control mutex / SC)
-  rte_ring* handoff = nullptr;   // io worker -> this worker (SP/SC)
-  std::int32_t media_txq = -1;   // own tx queue on the media port, or -1: through shared->tx_fallback
+  rte_ring* commands = nullptr;   // control -> this worker (SP under the control mutex / SC)
+  rte_ring* handoff = nullptr;    // io worker -> this worker (SP/SC)
+  std::int32_t media_txq = -1;    // own tx queue on the media port, or -1: through shared->tx_fallback
   std::vector<Transport*> table;  // by transport slot; only this worker's transports are set
   std::vector<Transport*> owned;  // the same transports, dense, for the timers
   WorkerCounters counters;

@@ -10,7 +10,9 @@
 namespace portunus::config {
 namespace {
 
-bool isPowerOfTwo(std::uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool isPowerOfTwo(std::uint32_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 bool isPciAddress(const std::string& s) {
   unsigned domain = 0, bus = 0, dev = 0, fn = 0;

@@ -39,17 +39,17 @@ struct DataplaneConfig {
   std::vector<unsigned> workers{1};
   /** idle_backoff: pause, then sleep when idle (lab); busy: spin at 100 % (appliance). */
   std::string poll = "idle_backoff";
-  std::uint32_t mbufs = 8191;        // mbufs in the packet pool (sized for -m 512)
-  std::uint16_t mbuf_cache = 256;    // per-lcore mempool cache
+  std::uint32_t mbufs = 8191;                 // mbufs in the packet pool (sized for -m 512)
+  std::uint16_t mbuf_cache = 256;             // per-lcore mempool cache
   std::uint16_t mbuf_data_size = 2048 + 128;  // data room per mbuf, headroom included
-  std::uint32_t ring_size = 1024;    // command, hand-off and event rings (power of two)
+  std::uint32_t ring_size = 1024;             // command, hand-off and event rings (power of two)
   std::uint32_t max_transports = 1024;
   std::uint32_t max_streams = 8192;  // inbound + outbound streams
   std::uint32_t max_routes = 16384;
   std::uint32_t media_timeout_ms = 1000;  // no packet for this long: a "media stopped" event
   std::uint32_t pli_interval_ms = 500;    // keyframe requests toward a publisher are rate-limited to one per interval
   std::uint32_t rr_interval_ms = 1000;    // receiver reports toward senders
-  bool trace = false;  // packet trace at start (switchable at runtime)
+  bool trace = false;                     // packet trace at start (switchable at runtime)
 };
 
 void decode(MapReader& in, DataplaneConfig& out);

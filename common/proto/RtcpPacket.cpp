@@ -57,7 +57,8 @@ RtcpParseStatus validateCompound(const std::uint8_t* data, std::size_t len) noex
 std::size_t firTargets(const RtcpBlock& fir, std::uint32_t* ssrcs, std::size_t max) noexcept {
   if (fir.type != rtcp::kPsfb || fir.count != rtcp::kFmtFir || fir.length < 12) return 0;
   const std::size_t entries = (fir.length - 12) / 8;
-  for (std::size_t i = 0; i < entries && i < max; ++i) ssrcs[i] = load32(fir.data + 12 + 8 * i);
+  for (std::size_t i = 0; i < entries && i < max; ++i)
+    ssrcs[i] = load32(fir.data + 12 + 8 * i);
   return entries;
 }
 

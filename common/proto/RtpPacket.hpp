@@ -13,7 +13,7 @@ enum class RtpParseStatus : std::uint8_t { Ok, TooShort, BadVersion, BadCsrc, Ba
 
 struct RtpPacket {
   const std::uint8_t* data = nullptr;
-  std::size_t length = 0;         // whole packet
+  std::size_t length = 0;  // whole packet
   std::uint8_t payload_type = 0;
   bool marker = false;
   bool padding = false;
@@ -25,7 +25,7 @@ struct RtpPacket {
   std::size_t extension_offset = 0;     // first byte of the extension elements
   std::size_t extension_length = 0;     // bytes of extension elements
   std::size_t payload_offset = 0;
-  std::size_t payload_length = 0;       // without padding
+  std::size_t payload_length = 0;  // without padding
 
   /** Parses `len` bytes; on failure the view is unusable. `authTagLen` bytes at the end are not RTP (SRTP tag). */
   RtpParseStatus parse(const std::uint8_t* p, std::size_t len) noexcept;
@@ -38,8 +38,14 @@ struct RtpPacket {
 inline void setPayloadType(std::uint8_t* p, std::uint8_t pt) noexcept {
   p[1] = static_cast<std::uint8_t>((p[1] & 0x80) | (pt & 0x7f));
 }
-inline void setSequence(std::uint8_t* p, std::uint16_t seq) noexcept { store16(p + 2, seq); }
-inline void setTimestamp(std::uint8_t* p, std::uint32_t ts) noexcept { store32(p + 4, ts); }
-inline void setSsrc(std::uint8_t* p, std::uint32_t ssrc) noexcept { store32(p + 8, ssrc); }
+inline void setSequence(std::uint8_t* p, std::uint16_t seq) noexcept {
+  store16(p + 2, seq);
+}
+inline void setTimestamp(std::uint8_t* p, std::uint32_t ts) noexcept {
+  store32(p + 4, ts);
+}
+inline void setSsrc(std::uint8_t* p, std::uint32_t ssrc) noexcept {
+  store32(p + 8, ssrc);
+}
 
 }  // namespace portunus::proto

@@ -30,8 +30,10 @@ constexpr std::uint32_t kClientIp = 0xC6120A02;     // 198.18.10.2
 inline SrtpKeyMaterial keys(SrtpProfile p, std::uint8_t seed) {
   SrtpKeyMaterial k;
   k.profile = p;
-  for (std::size_t i = 0; i < k.master_key.size(); ++i) k.master_key[i] = static_cast<std::uint8_t>(seed + 7 * i);
-  for (std::size_t i = 0; i < k.master_salt.size(); ++i) k.master_salt[i] = static_cast<std::uint8_t>(seed ^ (3 * i));
+  for (std::size_t i = 0; i < k.master_key.size(); ++i)
+    k.master_key[i] = static_cast<std::uint8_t>(seed + 7 * i);
+  for (std::size_t i = 0; i < k.master_salt.size(); ++i)
+    k.master_salt[i] = static_cast<std::uint8_t>(seed ^ (3 * i));
   return k;
 }
 
@@ -42,7 +44,8 @@ inline Bytes rtp(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts, std::u
   proto::store16(&b[2], seq);
   proto::store32(&b[4], ts);
   proto::store32(&b[8], ssrc);
-  for (std::size_t i = 0; i < payload; ++i) b[12 + i] = static_cast<std::uint8_t>(i * 13 + seq);
+  for (std::size_t i = 0; i < payload; ++i)
+    b[12 + i] = static_cast<std::uint8_t>(i * 13 + seq);
   return b;
 }
 
@@ -81,14 +84,15 @@ class RingDataplane {
     static int instance = 0;
     const std::string n = std::to_string(instance++);
     cfg.enabled = true;
-    cfg.eal_args = {"--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--lcores=0@0,1@1,2@0,3@1",
-                    "--log-level=*:warning"};
+    cfg.eal_args = {
+        "--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--lcores=0@0,1@1,2@0,3@1", "--log-level=*:warning"};
     cfg.port.driver = "ring";
     cfg.port.device = "pdpm" + n;
     cfg.exception.driver = "ring";
     cfg.exception.name = "pdpx" + n;
     cfg.workers.clear();
-    for (unsigned i = 1; i <= workers; ++i) cfg.workers.push_back(i);
+    for (unsigned i = 1; i <= workers; ++i)
+      cfg.workers.push_back(i);
     dp.start(cfg, engine);
     media_rx = rte_ring_lookup((cfg.port.device + "_rx").c_str());
     media_tx = rte_ring_lookup((cfg.port.device + "_tx").c_str());
@@ -108,7 +112,8 @@ class RingDataplane {
     rte_mbuf* m = rte_pktmbuf_alloc(pool);
     if (!m) throw std::runtime_error("test pool empty");
     std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.size())), f.data(), f.size());
-    while (rte_ring_enqueue(ring, m) != 0) std::this_thread::yield();
+    while (rte_ring_enqueue(ring, m) != 0)
+      std::this_thread::yield();
   }
   void send(const Bytes& f) const { inject(media_rx, f); }
 
@@ -131,7 +136,8 @@ class RingDataplane {
   }
   static void drain(rte_ring* ring) {
     void* p = nullptr;
-    while (ring && rte_ring_dequeue(ring, &p) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(p));
+    while (ring && rte_ring_dequeue(ring, &p) == 0)
+      rte_pktmbuf_free(static_cast<rte_mbuf*>(p));
   }
 
   LibsrtpEngine engine;

@@ -1,6 +1,7 @@
-// portunus-dp-harness CONFIG.yaml [FLOWS.yaml]: starts dp::Dataplane from the `dataplane:` section of CONFIG,
-// programs pre-keyed transports/streams/routes from FLOWS, runs until SIGTERM/SIGINT, then prints the counters
-// as `name value` lines. Stands in for portunusd in the integration tests until the daemon wires the dataplane.
+// portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]: starts dp::Dataplane from the `dataplane:`
+// section of CONFIG, programs pre-keyed transports/streams/routes from FLOWS, runs until SIGTERM/SIGINT, then prints
+// the counters as `name value` lines. Stands in for portunusd in the integration tests until the daemon wires the
+// dataplane.
 //
 // FLOWS:
 //   transports:
@@ -33,7 +34,9 @@ using namespace portunus;
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
+void onSignal(int) {
+  g_stop = 1;
+}
 
 dp::Endpoint endpoint(const std::string& s) {
   const auto colon = s.rfind(':');
@@ -99,15 +102,25 @@ void program(dp::Dataplane& d, const YAML::Node& flows) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: portunus-dp-harness CONFIG.yaml [FLOWS.yaml]\n";
+    std::cerr << "usage: portunus-dp-harness CONFIG.yaml [FLOWS.yaml] [--set key.path=value ...]\n";
     return 2;
   }
   try {
-    const config::Config cfg = config::loadConfigFile(argv[1]);
+    std::vector<std::string> overrides;
+    std::string flows;
+    for (int i = 2; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--set" && i + 1 < argc) {
+        overrides.emplace_back(argv[++i]);
+      } else {
+        flows = a;
+      }
+    }
+    const config::Config cfg = config::loadConfigFile(argv[1], overrides);
     dp::LibsrtpEngine engine;
     dp::Dataplane d;
     d.start(cfg.dataplane, engine);
-    if (argc > 2) program(d, YAML::LoadFile(argv[2]));
+    if (!flows.empty()) program(d, YAML::LoadFile(flows));
     if (!d.sync()) throw std::runtime_error("workers did not apply the flows");
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
@@ -127,8 +140,10 @@ int main(int argc, char** argv) {
     for (const auto& w : st.workers) {
       std::cout << "rx_packets " << w.rx_packets << "\ntx_packets " << w.tx_packets << "\nexception_in "
                 << w.exception_in << "\nexception_out " << w.exception_out << "\n";
-      for (const auto& [k, v] : w.punts) std::cout << "punt_" << k << " " << v << "\n";
-      for (const auto& [k, v] : w.drops) std::cout << "drop_" << k << " " << v << "\n";
+      for (const auto& [k, v] : w.punts)
+        std::cout << "punt_" << k << " " << v << "\n";
+      for (const auto& [k, v] : w.drops)
+        std::cout << "drop_" << k << " " << v << "\n";
     }
     for (const auto& [id, s] : st.streams)
       std::cout << "stream_" << id << " in " << s.packets_in << " out " << s.packets_out << "\n";

@@ -1,9 +1,13 @@
 // Dataplane tier: real EAL, real mbufs, net_ring media and exception ports, pre-keyed flows. The remote peers are
 // stock libsrtp2 (its NSS transforms); the dataplane runs LibsrtpEngine (OpenSSL transforms).
 #define BOOST_TEST_MODULE dataplane_forwarding
+#include <rte_eal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <memory>
 
@@ -17,8 +21,12 @@ namespace proto = portunus::proto;
 namespace config = portunus::config;
 
 namespace portunus::dp {
-std::ostream& operator<<(std::ostream& os, ApiStatus s) { return os << apiStatusName(s); }
-std::ostream& operator<<(std::ostream& os, SrtpProfile p) { return os << profileName(p); }
+std::ostream& operator<<(std::ostream& os, ApiStatus s) {
+  return os << apiStatusName(s);
+}
+std::ostream& operator<<(std::ostream& os, SrtpProfile p) {
+  return os << profileName(p);
+}
 }  // namespace portunus::dp
 
 namespace {
@@ -31,7 +39,9 @@ Peer peer(SrtpProfile p, std::uint16_t n) {
               keys(p, static_cast<std::uint8_t>(2 * n + 1)), keys(p, static_cast<std::uint8_t>(2 * n + 2))};
 }
 
-void ok(ApiStatus s) { BOOST_REQUIRE_MESSAGE(s == ApiStatus::Ok, "API status " << apiStatusName(s)); }
+void ok(ApiStatus s) {
+  BOOST_REQUIRE_MESSAGE(s == ApiStatus::Ok, "API status " << apiStatusName(s));
+}
 
 struct Decoded {
   proto::RtpPacket rtp;
@@ -98,12 +108,13 @@ BOOST_DATA_TEST_CASE(echo_route_is_decryptable_by_stock_libsrtp, boost::unit_tes
   std::vector<Event> ev;
   r.dp.pollEvents(ev);
   bool first = false;
-  for (const Event& e : ev) first = first || (e.type == EventType::FirstPacket && e.id == in);
+  for (const Event& e : ev)
+    first = first || (e.type == EventType::FirstPacket && e.id == in);
   BOOST_TEST(first);
 }
 
-BOOST_DATA_TEST_CASE(fan_out_one_to_fifty, boost::unit_test::data::make({SrtpProfile::AeadAes128Gcm,
-                                                                          SrtpProfile::Aes128CmSha1_80}),
+BOOST_DATA_TEST_CASE(fan_out_one_to_fifty,
+                     boost::unit_test::data::make({SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}),
                      profile) {
   config::DataplaneConfig cfg = quietConfig();
   cfg.mbufs = 16383;
@@ -129,13 +140,14 @@ BOOST_DATA_TEST_CASE(fan_out_one_to_fifty, boost::unit_test::data::make({SrtpPro
     RouteId rid = 0;
     ok(r.dp.addOutboundStream(os, out));
     ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
-    rx.push_back(std::make_unique<LibsrtpReferenceSession>(subs.back().from_appliance, 0xB000u + i,
-                                                           SrtpDirection::Inbound));
+    rx.push_back(
+        std::make_unique<LibsrtpReferenceSession>(subs.back().from_appliance, 0xB000u + i, SrtpDirection::Inbound));
   }
   BOOST_REQUIRE(r.dp.sync());
   LibsrtpReferenceSession tx(pub.to_appliance, 0xA0A0, SrtpDirection::Outbound);
   constexpr int kPackets = 10;
-  for (int i = 0; i < kPackets; ++i) r.send(pub.protect(tx, rtp(0xA0A0, static_cast<std::uint16_t>(i), 90u * i, 96, 1100), mac));
+  for (int i = 0; i < kPackets; ++i)
+    r.send(pub.protect(tx, rtp(0xA0A0, static_cast<std::uint16_t>(i), 90u * i, 96, 1100), mac));
   const auto frames = RingDataplane::collect(r.media_tx, kSubs * kPackets, 10000);
   BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kSubs * kPackets));
   std::map<int, int> per_sub;
@@ -199,7 +211,8 @@ BOOST_AUTO_TEST_CASE(source_switch_keeps_the_output_continuous) {
   const MacAddress mac = r.dp.mediaMac();
   Peer a = peer(SrtpProfile::AeadAes128Gcm, 1), b = peer(SrtpProfile::AeadAes128Gcm, 2),
        s = peer(SrtpProfile::AeadAes128Gcm, 3);
-  for (Peer* q : {&a, &b, &s}) ok(r.dp.addTransport(q->spec(0), q->id));
+  for (Peer* q : {&a, &b, &s})
+    ok(r.dp.addTransport(q->spec(0), q->id));
   StreamId in_a = 0, in_b = 0, out = 0;
   RouteId rid = 0;
   InboundStreamSpec is;
@@ -218,12 +231,14 @@ BOOST_AUTO_TEST_CASE(source_switch_keeps_the_output_continuous) {
   LibsrtpReferenceSession ta(a.to_appliance, 0xAAAA, SrtpDirection::Outbound);
   LibsrtpReferenceSession tb(b.to_appliance, 0xBBBB, SrtpDirection::Outbound);
   LibsrtpReferenceSession rx(s.from_appliance, 0x5555, SrtpDirection::Inbound);
-  for (int i = 0; i < 5; ++i) r.send(a.protect(ta, rtp(0xAAAA, static_cast<std::uint16_t>(100 + i), 1000u + 10u * i, 96, 50), mac));
+  for (int i = 0; i < 5; ++i)
+    r.send(a.protect(ta, rtp(0xAAAA, static_cast<std::uint16_t>(100 + i), 1000u + 10u * i, 96, 50), mac));
   auto frames = RingDataplane::collect(r.media_tx, 5);
   BOOST_REQUIRE_EQUAL(frames.size(), 5u);
   ok(r.dp.moveRoute(rid, in_b));
   BOOST_REQUIRE(r.dp.sync());
-  for (int i = 0; i < 5; ++i) r.send(b.protect(tb, rtp(0xBBBB, static_cast<std::uint16_t>(7000 + i), 555555u + 10u * i, 96, 50), mac));
+  for (int i = 0; i < 5; ++i)
+    r.send(b.protect(tb, rtp(0xBBBB, static_cast<std::uint16_t>(7000 + i), 555555u + 10u * i, 96, 50), mac));
   auto more = RingDataplane::collect(r.media_tx, 5);
   BOOST_REQUIRE_EQUAL(more.size(), 5u);
   frames.insert(frames.end(), more.begin(), more.end());
@@ -267,7 +282,8 @@ BOOST_AUTO_TEST_CASE(pli_is_translated_to_the_publisher_and_receiver_reports_flo
   LibsrtpReferenceSession ptx(pub.to_appliance, 0xAAAA, SrtpDirection::Outbound);
   LibsrtpReferenceSession prx(pub.from_appliance, 0xC0C0, SrtpDirection::Inbound);  // our RTCP toward pub
   LibsrtpReferenceSession stx(sub.to_appliance, 0x0001, SrtpDirection::Outbound);
-  for (int i = 0; i < 3; ++i) r.send(pub.protect(ptx, rtp(0xAAAA, static_cast<std::uint16_t>(i), 0, 96, 100), mac));
+  for (int i = 0; i < 3; ++i)
+    r.send(pub.protect(ptx, rtp(0xAAAA, static_cast<std::uint16_t>(i), 0, 96, 100), mac));
   auto media = RingDataplane::collect(r.media_tx, 3);
   BOOST_REQUIRE_EQUAL(media.size(), 3u);
   // Two PLIs from the subscriber for its outbound SSRC: one PLI reaches the publisher (rate limit).
@@ -295,8 +311,8 @@ BOOST_AUTO_TEST_CASE(pli_is_translated_to_the_publisher_and_receiver_reports_flo
           ++plis;
         }
         if (b.type == proto::rtcp::kRr && b.count == 1) {
-          BOOST_TEST(proto::load32(b.data + 8) == 0xAAAAu);    // report block SSRC
-          BOOST_TEST(proto::load32(b.data + 16) == 2u);        // extended highest sequence number
+          BOOST_TEST(proto::load32(b.data + 8) == 0xAAAAu);           // report block SSRC
+          BOOST_TEST(proto::load32(b.data + 16) == 2u);               // extended highest sequence number
           BOOST_TEST((proto::load32(b.data + 12) & 0xffffff) == 0u);  // nothing lost
           rr_seen = true;
         }
@@ -309,7 +325,8 @@ BOOST_AUTO_TEST_CASE(pli_is_translated_to_the_publisher_and_receiver_reports_flo
   std::vector<Event> ev;
   r.dp.pollEvents(ev);
   int keyframe = 0;
-  for (const Event& e : ev) keyframe += e.type == EventType::KeyframeWanted && e.id == in;
+  for (const Event& e : ev)
+    keyframe += e.type == EventType::KeyframeWanted && e.id == in;
   BOOST_TEST(keyframe == 1);
   BOOST_TEST(r.dp.stats().workers.at(0).keyframe_requests == 1u);
 }
@@ -404,7 +421,8 @@ BOOST_AUTO_TEST_CASE(bad_traffic_is_a_counted_drop) {
   std::uint32_t x = 12345;
   for (int i = 0; i < 200; ++i) {  // random bytes: drops or punts, never a crash, never a forwarded packet
     Bytes junk(1 + (x % 300));
-    for (auto& byte : junk) byte = static_cast<std::uint8_t>((x = x * 1103515245u + 12345u) >> 16);
+    for (auto& byte : junk)
+      byte = static_cast<std::uint8_t>((x = x * 1103515245u + 12345u) >> 16);
     if (i % 2) std::memcpy(junk.data(), mac.data(), std::min<std::size_t>(6, junk.size()));
     r.send(junk);
   }
@@ -424,8 +442,10 @@ BOOST_AUTO_TEST_CASE(bad_traffic_is_a_counted_drop) {
   BOOST_TEST(st.transports.at(a.id).drops.at("unknown_ssrc") == 1u);
   std::uint64_t accounted = 0;
   for (const auto& w : st.workers) {
-    for (const auto& [k, v] : w.punts) accounted += v;
-    for (const auto& [k, v] : w.drops) accounted += v;
+    for (const auto& [k, v] : w.punts)
+      accounted += v;
+    for (const auto& [k, v] : w.drops)
+      accounted += v;
   }
   BOOST_TEST(accounted + 1 == st.workers.at(0).rx_packets);  // every received frame is forwarded, punted or dropped
   RingDataplane::drain(r.exc_tx);
@@ -461,7 +481,7 @@ BOOST_AUTO_TEST_CASE(api_errors_are_clear) {
   BOOST_TEST(r.dp.removeRoute(12345) == ApiStatus::NotFound);
   ok(r.dp.removeTransport(p[2].id));
   ok(r.dp.addTransport(p[3].spec(0), p[3].id));  // the slot came back
-  ok(r.dp.removeTransport(p[0].id));              // with its stream
+  ok(r.dp.removeTransport(p[0].id));             // with its stream
   BOOST_TEST(r.dp.removeStream(in) == ApiStatus::NotFound);
   BOOST_REQUIRE(r.dp.sync());
   BOOST_TEST(r.dp.stats().transports.size() == 2u);
@@ -498,4 +518,27 @@ BOOST_AUTO_TEST_CASE(media_stopped_and_trace_events) {
   BOOST_TEST(stopped);
   BOOST_TEST(traced);
   BOOST_TEST(r.dp.stats().drop("no_route") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(telemetry_command_reports_the_counters) {
+  RingDataplane r(1);
+  r.send(Bytes(8, 0));  // one truncated frame
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string path = std::string(rte_eal_get_runtime_dir()) + "/dpdk_telemetry.v2";
+  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, path);
+  char buf[16384];
+  BOOST_REQUIRE(::recv(fd, buf, sizeof buf, 0) > 0);  // the greeting
+  const std::string cmd = "/portunus/dataplane";
+  BOOST_REQUIRE(::send(fd, cmd.data(), cmd.size(), 0) == static_cast<ssize_t>(cmd.size()));
+  const ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
+  ::close(fd);
+  BOOST_REQUIRE(n > 0);
+  const std::string reply(buf, static_cast<std::size_t>(n));
+  BOOST_TEST_MESSAGE(reply);
+  BOOST_TEST(reply.find("\"rx_packets\":1") != std::string::npos, reply);
+  BOOST_TEST(reply.find("\"drop_truncated_ethernet\":1") != std::string::npos, reply);
 }

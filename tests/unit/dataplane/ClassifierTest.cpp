@@ -1,9 +1,8 @@
 #define BOOST_TEST_MODULE dataplane_classifier
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <arpa/inet.h>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 #include <set>
 #include <vector>
 
@@ -41,6 +40,11 @@ Bytes udp(const Bytes& payload) {
   return u;
 }
 
+Bytes cut(Bytes f, std::size_t n) {
+  f.resize(n);
+  return f;
+}
+
 Bytes with(Bytes f, std::size_t at, std::uint8_t v) {
   f.at(at) = v;
   return f;
@@ -56,7 +60,9 @@ struct Case {
   int reason;  // PuntReason or DropReason, by verdict; -1 for Udp
   portunus::proto::PacketKind kind = portunus::proto::PacketKind::Unknown;
 };
-std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const Case& c) {
+  return os << c.name;
+}
 
 const Case kCases[] = {
     {"rtp", frame(17, udp(kRtp)), Verdict::Udp, -1, portunus::proto::PacketKind::Rtp},
@@ -76,8 +82,7 @@ const Case kCases[] = {
     {"ipv6", with(with(Bytes(60, 0), 12, 0x86), 13, 0xdd), Verdict::Punt, int(PuntReason::NonIpv4)},
     {"13 bytes", Bytes(13, 0), Verdict::Drop, int(DropReason::TruncatedEthernet)},
     {"vlan cut", with(with(Bytes(16, 0), 12, 0x81), 13, 0x00), Verdict::Drop, int(DropReason::TruncatedEthernet)},
-    {"ip cut", Bytes(frame(17, udp(kRtp)).begin(), frame(17, udp(kRtp)).begin() + 30), Verdict::Drop,
-     int(DropReason::TruncatedIpv4)},
+    {"ip cut", cut(frame(17, udp(kRtp)), 30), Verdict::Drop, int(DropReason::TruncatedIpv4)},
     {"ip version 6 in ipv4", with(frame(17, udp(kRtp)), 14, 0x65), Verdict::Drop, int(DropReason::BadIpv4Header)},
     {"ihl 4", with(frame(17, udp(kRtp)), 14, 0x44), Verdict::Drop, int(DropReason::BadIpv4Header)},
     {"total length > frame", with(frame(17, udp(kRtp)), 16, 0x05), Verdict::Drop, int(DropReason::BadIpv4Length)},
@@ -118,8 +123,10 @@ BOOST_AUTO_TEST_CASE(flow_key_is_local_destination_remote_source) {
 
 BOOST_AUTO_TEST_CASE(reason_names_are_unique_and_complete) {
   std::set<std::string_view> names;
-  for (std::size_t i = 0; i < kPuntReasons; ++i) names.insert(puntName(static_cast<PuntReason>(i)));
-  for (std::size_t i = 0; i < kDropReasons; ++i) names.insert(dropName(static_cast<DropReason>(i)));
+  for (std::size_t i = 0; i < kPuntReasons; ++i)
+    names.insert(puntName(static_cast<PuntReason>(i)));
+  for (std::size_t i = 0; i < kDropReasons; ++i)
+    names.insert(dropName(static_cast<DropReason>(i)));
   BOOST_TEST(names.size() == kPuntReasons + kDropReasons);
   BOOST_TEST(names.count("invalid") == 0u);
 }

@@ -1,7 +1,6 @@
 #define BOOST_TEST_MODULE dataplane_route_rewrite
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <vector>
 
 #include "dataplane/RouteRewrite.hpp"
@@ -22,20 +21,29 @@ struct Scenario {
   const char* name;
   std::vector<Step> steps;
 };
-std::ostream& operator<<(std::ostream& os, const Scenario& s) { return os << s.name; }
+std::ostream& operator<<(std::ostream& os, const Scenario& s) {
+  return os << s.name;
+}
 
 const Scenario kScenarios[] = {
     {"identity from the first packet", {{1, 100, 1000, 0, false, 100, 1000}, {1, 101, 4000, 33, false, 101, 4000}}},
     {"sequence wraps",
      {{1, 65534, 10, 0, false, 65534, 10}, {1, 65535, 20, 1, false, 65535, 20}, {1, 0, 30, 2, false, 0, 30}}},
-    {"reordering keeps offsets", {{1, 10, 100, 0, false, 10, 100}, {1, 12, 300, 2, false, 12, 300},
-                                  {1, 11, 200, 3, false, 11, 200}, {1, 13, 400, 4, false, 13, 400}}},
+    {"reordering keeps offsets",
+     {{1, 10, 100, 0, false, 10, 100},
+      {1, 12, 300, 2, false, 12, 300},
+      {1, 11, 200, 3, false, 11, 200},
+      {1, 13, 400, 4, false, 13, 400}}},
     {"new source continues (SSRC change)",
-     {{1, 500, 9000, 0, false, 500, 9000}, {2, 7, 123, 100, false, 501, 9000 + 9000}, {2, 8, 3123, 133, false, 502, 21000}}},
+     {{1, 500, 9000, 0, false, 500, 9000},
+      {2, 7, 123, 100, false, 501, 9000 + 9000},
+      {2, 8, 3123, 133, false, 502, 21000}}},
     {"explicit rebase, same ssrc, gap under 1 ms advances the timestamp by 1",
      {{1, 500, 9000, 50, false, 500, 9000}, {1, 20000, 5, 50, true, 501, 9001}}},
     {"switch continues after the newest, not the last reordered",
-     {{1, 10, 100, 0, false, 10, 100}, {1, 12, 300, 0, false, 12, 300}, {1, 11, 200, 0, false, 11, 200},
+     {{1, 10, 100, 0, false, 10, 100},
+      {1, 12, 300, 0, false, 12, 300},
+      {1, 11, 200, 0, false, 11, 200},
       {2, 1000, 0, 10, false, 13, 300 + 900}}},
 };
 }  // namespace

@@ -47,7 +47,9 @@ struct BadCase {
   const char* path;
   const char* reason;
 };
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.path; }
+std::ostream& operator<<(std::ostream& os, const BadCase& c) {
+  return os << c.path;
+}
 
 const BadCase kBad[] = {
     {"dataplane: {enabled: true, port: {driver: e1000, device: x}}", "dataplane.port.driver", "one of"},

@@ -1,6 +1,5 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <vector>
 
 #include "common/proto/RtcpPacket.hpp"
@@ -9,7 +8,9 @@ using namespace portunus::proto;
 using Bytes = std::vector<std::uint8_t>;
 
 namespace portunus::proto {
-std::ostream& operator<<(std::ostream& os, RtcpParseStatus s) { return os << static_cast<int>(s); }
+std::ostream& operator<<(std::ostream& os, RtcpParseStatus s) {
+  return os << static_cast<int>(s);
+}
 }  // namespace portunus::proto
 
 namespace {
@@ -18,10 +19,17 @@ struct CompoundCase {
   Bytes bytes;
   RtcpParseStatus status;
 };
-std::ostream& operator<<(std::ostream& os, const CompoundCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const CompoundCase& c) {
+  return os << c.name;
+}
 
-Bytes rr0(std::uint32_t ssrc) { return {0x80, 201, 0, 1, std::uint8_t(ssrc >> 24), std::uint8_t(ssrc >> 16), std::uint8_t(ssrc >> 8), std::uint8_t(ssrc)}; }
-Bytes pli() { return {0x81, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2}; }
+Bytes rr0(std::uint32_t ssrc) {
+  return {
+      0x80, 201, 0, 1, std::uint8_t(ssrc >> 24), std::uint8_t(ssrc >> 16), std::uint8_t(ssrc >> 8), std::uint8_t(ssrc)};
+}
+Bytes pli() {
+  return {0x81, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2};
+}
 Bytes cat(Bytes a, const Bytes& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;

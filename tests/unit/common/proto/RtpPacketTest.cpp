@@ -1,6 +1,5 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <vector>
 
 #include "common/proto/RtpPacket.hpp"
@@ -16,7 +15,9 @@ struct ParseCase {
   std::size_t payload_offset;
   std::size_t payload_length;
 };
-std::ostream& operator<<(std::ostream& os, const ParseCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const ParseCase& c) {
+  return os << c.name;
+}
 
 const Bytes kHeader{0x80, 0xe0, 0x12, 0x34, 0, 0, 0x10, 0, 0xde, 0xad, 0xbe, 0xef};
 
@@ -41,8 +42,8 @@ const ParseCase kParse[] = {
     {"padding", cat(cat({0xa0}, Bytes(kHeader.begin() + 1, kHeader.end())), {5, 6, 0, 3}), RtpParseStatus::Ok, 12, 1},
     {"padding too long", cat(cat({0xa0}, Bytes(kHeader.begin() + 1, kHeader.end())), {5, 9}),
      RtpParseStatus::BadPadding, 0, 0},
-    {"padding zero", cat(cat({0xa0}, Bytes(kHeader.begin() + 1, kHeader.end())), {5, 0}), RtpParseStatus::BadPadding,
-     0, 0},
+    {"padding zero", cat(cat({0xa0}, Bytes(kHeader.begin() + 1, kHeader.end())), {5, 0}), RtpParseStatus::BadPadding, 0,
+     0},
     {"padding, no payload", cat({0xa0}, Bytes(kHeader.begin() + 1, kHeader.end())), RtpParseStatus::BadPadding, 0, 0},
 };
 }  // namespace
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE(header_extensions_one_and_two_byte) {
   BOOST_TEST(v[0] == '0');
   BOOST_TEST(p.findExtension(2, &v) == 0u);
   // Two-byte form: id 20 len 3.
-  Bytes two = cat(cat({0x90}, Bytes(kHeader.begin() + 1, kHeader.end())), {0x10, 0x00, 0, 2, 20, 3, 'x', 'y', 'z', 0, 0, 0});
+  Bytes two =
+      cat(cat({0x90}, Bytes(kHeader.begin() + 1, kHeader.end())), {0x10, 0x00, 0, 2, 20, 3, 'x', 'y', 'z', 0, 0, 0});
   BOOST_REQUIRE(p.parse(two.data(), two.size()) == RtpParseStatus::Ok);
   BOOST_TEST(p.findExtension(20, &v) == 3u);
   BOOST_TEST(v[2] == 'z');
