@@ -39,7 +39,9 @@ class Parser {
       pos = end + 1;
       ++line_;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (text::trimRight(line).empty()) continue;
+      // Trailing blanks carry no meaning (RFC 8866 has none) but some stacks leave them, e.g. "a=rtcp-mux ".
+      line = text::trimRight(line);
+      if (line.empty()) continue;
       if (line.find('\r') != std::string_view::npos) fail("stray carriage return inside a line");
       if (line.find('\0') != std::string_view::npos) fail("NUL byte");
       if (line.size() < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') {
