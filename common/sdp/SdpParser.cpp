@@ -54,12 +54,20 @@ class Parser {
     if (!seenOrigin_) fail("missing o= line");
     if (!seenName_) fail("missing s= line");
     if (!seenTiming_) fail("missing t= line");
-    for (auto& m : sdp_.media)
+    orderLines(sdp_.otherLines);
+    for (auto& m : sdp_.media) {
+      orderLines(m.otherLines);
       orderByFormat(m);
+    }
     return std::move(sdp_);
   }
 
  private:
+  // Canonical order of the lines kept verbatim: those RFC 8866 places before c= first (the writer's order).
+  static void orderLines(std::vector<OtherLine>& lines) {
+    std::stable_partition(lines.begin(), lines.end(), [](const OtherLine& l) { return precedesConnection(l.type); });
+  }
+
   // Canonical order: codec attributes follow the m= payload type order (Firefox writes them alphabetically), those
   // naming no listed payload type keep their place at the end. The writer emits this order, so a round trip is exact.
   static void orderByFormat(MediaDescription& m) {
