@@ -240,7 +240,8 @@ bool profileMatches(const CodecChoice& c, std::string_view profile) {
 }
 
 std::optional<CodecChoice> chooseCodec(const JsepCapabilities& caps, const MediaDescription& m, MediaKind kind,
-                                       const std::vector<std::string>& preferred, std::string_view profile) {
+                                       const std::vector<std::string>& preferred, std::string_view profile,
+                                       bool restrictToPreferred) {
   std::vector<CodecChoice> supported;
   std::vector<std::uint8_t> seen;
   for (const auto& format : m.formats) {
@@ -281,6 +282,7 @@ std::optional<CodecChoice> chooseCodec(const JsepCapabilities& caps, const Media
     }
     if (choice) break;
   }
+  if (!choice && restrictToPreferred && !preferred.empty()) return std::nullopt;
   if (!choice) {
     for (const auto& c : supported) {
       if (profileMatches(c, profile)) {
@@ -316,6 +318,12 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
     if (!offer.media[i].mid) {
       throw JsepError(JsepErrorKind::MissingMid, where(i, offer.media[i]) + " has no a=mid (unified plan needs one)");
     }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (*offer.media[j].mid == *offer.media[i].mid) {
+        throw JsepError(JsepErrorKind::InvalidSdp, "m-lines " + std::to_string(j) + " and " + std::to_string(i) +
+                                                       " share mid " + *offer.media[i].mid);
+      }
+    }
   }
   const sdp::Group* bundle = offer.bundleGroup();
   if (bundle == nullptr) {
@@ -350,11 +358,14 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
     const bool inBundle = std::find(bundle->mids.begin(), bundle->mids.end(), *om.mid) != bundle->mids.end();
     const bool srtp = om.protocol.find("SAVPF") != std::string::npos;
     std::optional<CodecChoice> choice;
-    if (kind && om.port != 0 && inBundle && srtp) {
+    // Port 0 with a=bundle-only is a live m-line of a max-bundle offer (RFC 9143 §6), not a rejected one.
+    const bool bundleOnly = std::any_of(om.otherAttributes.begin(), om.otherAttributes.end(),
+                                        [](const sdp::Attribute& a) { return a.name == "bundle-only"; });
+    if (kind && (om.port != 0 || bundleOnly) && inBundle && srtp) {
       const bool audio = *kind == MediaKind::Audio;
       choice =
           chooseCodec(capabilities_, om, *kind, audio ? options.preferredAudioCodecs : options.preferredVideoCodecs,
-                      audio ? std::string_view() : std::string_view(options.videoProfile));
+                      audio ? std::string_view() : std::string_view(options.videoProfile), options.restrictToPreferred);
     }
     if (!choice) {
       // m=application (DataChannels come later), unknown kinds, disabled or unbundled m-lines, no codec we forward.
@@ -406,8 +417,14 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
       }
     }
     if (sdp::sends(nm.direction)) {
-      nm.localSsrc = newSsrc(taken);
-      if (nm.codec->rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
+      // A renegotiation keeps the SSRCs a mid already sends with, so the dataplane's streams stay valid.
+      const NegotiatedMedia* before = options.previous != nullptr ? options.previous->findMid(nm.mid) : nullptr;
+      const auto keepOrNew = [&](const std::optional<std::uint32_t>& kept) {
+        return kept && taken.insert(*kept).second ? *kept : newSsrc(taken);
+      };
+      nm.localSsrc = keepOrNew(before != nullptr ? before->localSsrc : std::nullopt);
+      if (nm.codec->rtxPayloadType)
+        nm.localRtxSsrc = keepOrNew(before != nullptr ? before->localRtxSsrc : std::nullopt);
       addLocalSender(am, nm, local, std::nullopt);
     }
     answer.media.push_back(std::move(am));
@@ -435,6 +452,9 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
       throw JsepError(JsepErrorKind::BadSetup, "offer has a=setup:holdconn: no DTLS association can be set up");
   }
   session.remoteIceLite = offer.iceLite;
+  session.remoteIceRestart =
+      options.previous != nullptr && (options.previous->remoteIceUfrag != session.remoteIceUfrag ||
+                                      options.previous->remoteIcePwd != session.remoteIcePwd);
   session.remoteCandidates = offer.media[*transportIndex].candidates;
   session.remoteEndOfCandidates = offer.media[*transportIndex].endOfCandidates;
 

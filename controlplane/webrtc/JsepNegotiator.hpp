@@ -47,6 +47,11 @@ struct JsepAnswerOptions {
   std::vector<std::string> preferredVideoCodecs;
   /** Prefer this H264 profile-level-id (e.g. "42e01f") or VP9 profile-id (e.g. "2"), like Janus's videoprofile. */
   std::string videoProfile;
+  /** Accept only the preferred codecs of a kind when its list is not empty (a VideoRoom room's codec list); an
+   *  m-line without one is rejected with port 0. */
+  bool restrictToPreferred = false;
+  /** The session this offer renegotiates: its local SSRCs are kept per mid, an ICE restart is detected. */
+  const NegotiatedSession* previous = nullptr;
 };
 
 struct JsepAnswer {

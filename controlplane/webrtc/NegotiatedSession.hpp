@@ -85,6 +85,8 @@ struct NegotiatedSession {
   std::string remoteIceUfrag;
   std::string remoteIcePwd;
   bool remoteIceLite = false;
+  /** The remote ICE credentials differ from the previous negotiation's (RFC 8839 §4.4.1.1.1: an ICE restart). */
+  bool remoteIceRestart = false;
   std::vector<sdp::IceCandidate> remoteCandidates;
   bool remoteEndOfCandidates = false;
   sdp::Fingerprint remoteFingerprint;

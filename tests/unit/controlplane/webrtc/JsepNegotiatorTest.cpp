@@ -587,3 +587,52 @@ BOOST_AUTO_TEST_CASE(local_ssrcs_are_unique_and_avoid_remote_ones) {
   }
   BOOST_TEST(seen.size() == 6u);
 }
+
+BOOST_AUTO_TEST_CASE(renegotiation_keeps_local_ssrcs_and_detects_ice_restart) {
+  JsepNegotiator negotiator;
+  const std::string offer = readFixture("chromium-offer-audio-video-data.sdp");
+  const JsepAnswer first = negotiator.answer(offer, localTransport());
+  JsepAnswerOptions again;
+  again.previous = &first.session;
+  const JsepAnswer second = negotiator.answer(offer, localTransport(), again);
+  for (std::size_t i = 0; i < 2; ++i) {
+    BOOST_TEST((second.session.media[i].localSsrc == first.session.media[i].localSsrc));
+    BOOST_TEST((second.session.media[i].localRtxSsrc == first.session.media[i].localRtxSsrc));
+  }
+  BOOST_TEST(!second.session.remoteIceRestart);
+  const JsepAnswer restarted =
+      negotiator.answer(replaceAll(offer, "a=ice-ufrag:Ht6m", "a=ice-ufrag:Nw9x"), localTransport(), again);
+  BOOST_TEST(restarted.session.remoteIceRestart);
+  BOOST_TEST(restarted.session.remoteIceUfrag == "Nw9x");
+}
+
+BOOST_AUTO_TEST_CASE(room_codec_list_restricts_the_choice) {
+  JsepNegotiator negotiator;
+  JsepAnswerOptions room;
+  room.restrictToPreferred = true;
+  room.preferredAudioCodecs = {"opus"};
+  room.preferredVideoCodecs = {"h265"};  // not offered: the video m-line is rejected, audio goes on
+  const JsepAnswer a = negotiator.answer(readFixture("chromium-offer-audio-video-data.sdp"), localTransport(), room);
+  BOOST_TEST(a.session.media[0].accepted);
+  BOOST_TEST(!a.session.media[1].accepted);
+  BOOST_TEST(a.description.media[1].port == 0);
+  BOOST_TEST(a.session.bundleMids == std::vector<std::string>{"0"}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(bundle_only_m_line_is_live) {
+  JsepNegotiator negotiator;
+  std::string offer = readFixture("chromium-offer-audio-video-data.sdp");
+  offer = replaceAll(offer, "m=video 9 ", "m=video 0 ");
+  offer = replaceAll(offer, "a=mid:1\r\n", "a=mid:1\r\na=bundle-only\r\n");
+  const JsepAnswer a = negotiator.answer(offer, localTransport());
+  BOOST_TEST(a.session.media[1].accepted);
+  BOOST_TEST(a.description.media[1].port == 40000);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_mids_are_invalid) {
+  JsepNegotiator negotiator;
+  const std::string offer = replaceAll(readFixture("chromium-offer-audio-video-data.sdp"), "a=mid:1", "a=mid:0");
+  const JsepError e = expectError([&] { negotiator.answer(offer, localTransport()); });
+  BOOST_TEST(jsepErrorKindName(e.kind()) == "invalid-sdp");
+  BOOST_TEST(std::string(e.what()) == "m-lines 0 and 1 share mid 0");
+}
