@@ -117,11 +117,27 @@ def test_get_info(rest, server):
 @pytest.mark.parametrize("path", ["/janus", "/janus/123/456"])
 def test_options_preflight_cors(rest, path):
     r = rest.request("OPTIONS", path, headers={"Origin": "http://pit.example", "Access-Control-Request-Method": "POST",
-                                               "Access-Control-Request-Headers": "content-type"})
+                                               "Access-Control-Request-Headers": "x-pit, content-type"})
     assert r.status == 200 and r.body == b""
     assert r.header("Access-Control-Allow-Origin") == "*"
     assert r.header("Access-Control-Allow-Methods") == "POST"
-    assert r.header("Access-Control-Allow-Headers") == "content-type"
+    assert r.header("Access-Control-Allow-Headers") == "x-pit, content-type"  # the requested headers, echoed
+    assert r.header("Access-Control-Max-Age") == "86400"
+
+
+def test_options_without_preflight_headers(rest):
+    r = rest.request("OPTIONS", "/janus")
+    assert r.status == 200 and r.body == b""
+    assert r.header("Access-Control-Allow-Origin") == "*"
+    assert r.header("Access-Control-Allow-Headers") is None
+
+
+@pytest.mark.parametrize("session", [False, True])
+def test_unsupported_method_450(rest, session):
+    path = rest.url(rest.create()) if session else rest.url()
+    r = rest.request("DELETE", path)
+    assert r.status == 200
+    assert r.json() == {"janus": "error", "error": {"code": 450, "reason": "Unsupported method DELETE"}}
 
 
 def test_cors_header_on_replies(rest):
