@@ -71,6 +71,15 @@ def test_events_go_to_the_owning_socket(ws_factory, rest):
     assert other.no_frame_within(0.5) == []
 
 
+def test_events_of_a_rest_session_stay_on_its_longpoll(ws, rest):
+    sid = rest.create()
+    hid = rest.attach(sid)
+    tx = echo(ws, sid, hid)  # request over WS, but the session belongs to REST
+    ev = rest.poll_until(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event", timeout=5)
+    assert ev["sender"] == hid
+    assert ws.no_frame_within(0.3) == []
+
+
 def test_longpoll_on_a_websocket_session_404(ws, rest):
     sid = ws.create()
     assert rest.poll(sid, maxev=1, timeout=5).status == 404
