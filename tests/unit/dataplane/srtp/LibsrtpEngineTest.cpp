@@ -409,6 +409,13 @@ BOOST_AUTO_TEST_CASE(a_burst_mixes_streams_profiles_and_outcomes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(unsupported_profiles_are_refused_on_the_control_side) {
+  LibsrtpEngine engine;
+  SrtpKeyMaterial keys;
+  keys.profile = static_cast<SrtpProfile>(5);  // SRTP_NULL_SHA1_80: never negotiated by us
+  BOOST_CHECK_THROW(engine.createStream(keys, 1, SrtpDirection::Inbound), std::runtime_error);
+}
+
 BOOST_AUTO_TEST_CASE(replay_window_outside_libsrtp_bounds_is_refused) {
   for (std::uint32_t window : {0U, 63U, 0x8000U}) {
     BOOST_CHECK_THROW(LibsrtpEngine(LibsrtpEngine::Options{window}), std::invalid_argument);

@@ -1,5 +1,7 @@
 #define BOOST_TEST_MODULE dataplane_srtp_engine_helpers
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <vector>
 
 #include "dataplane/srtp/SrtpEngine.hpp"
 
@@ -38,6 +40,21 @@ BOOST_AUTO_TEST_CASE(profile_tables_follow_the_rfcs) {
       BOOST_TEST((profileFromId(row.id) == row.profile));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_dtls_profile_list_names_every_profile_gcm_first) {
+  const std::string_view list = dtlsSrtpProfileList();
+  std::vector<std::string_view> names;
+  for (std::size_t start = 0; start <= list.size();) {
+    const std::size_t end = std::min(list.find(':', start), list.size());
+    names.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  BOOST_TEST_REQUIRE(names.size() == std::size(kRows));
+  for (const auto& name : names)
+    BOOST_TEST(profileFromName(name).has_value(), name);
+  BOOST_TEST((profileFromName(names[0]) == SrtpProfile::AeadAes128Gcm));
+  BOOST_TEST((profileFromName(names[1]) == SrtpProfile::AeadAes256Gcm));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_profiles_are_refused) {
