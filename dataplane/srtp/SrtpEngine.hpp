@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -57,6 +58,8 @@ enum class SrtpStatus : std::uint8_t {
   NoContext,   // no context for this SSRC/direction
   CipherFail,  // transform error
 };
+/** Number of SrtpStatus values (for per-reason counter arrays indexed by the enum). */
+inline constexpr std::size_t kSrtpStatusCount = static_cast<std::size_t>(SrtpStatus::CipherFail) + 1;
 std::string_view statusName(SrtpStatus status) noexcept;
 
 /** The context of one stream (one SSRC) in one direction: session keys, ROC, replay window, SRTCP index. */

@@ -79,8 +79,11 @@ BOOST_AUTO_TEST_CASE(every_status_has_a_distinct_counter_name) {
                             SrtpStatus::BadLength, SrtpStatus::NoContext, SrtpStatus::CipherFail};
   const std::string_view expected[] = {"ok",         "auth_fail",  "replay_old", "replay_dup",
                                        "bad_length", "no_context", "cipher_fail"};
-  for (std::size_t i = 0; i < std::size(all); ++i)
+  BOOST_TEST_REQUIRE(std::size(all) == kSrtpStatusCount);
+  for (std::size_t i = 0; i < std::size(all); ++i) {
+    BOOST_TEST(static_cast<std::size_t>(all[i]) == i);  // dense: usable as a counter index
     BOOST_TEST(statusName(all[i]) == expected[i]);
+  }
 }
 
 }  // namespace
