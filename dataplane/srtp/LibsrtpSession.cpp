@@ -70,6 +70,9 @@ SrtpStatus toSrtpStatus(srtp_err_status_t status) noexcept {
     case srtp_err_status_ok:
       return SrtpStatus::Ok;
     case srtp_err_status_auth_fail:
+    // SRTCP with the E bit clear on a stream that requires encryption: libsrtp refuses to check it (RFC 3711 §3.4
+    // lets the E bit choose, our policy does not), so for us it is a packet that cannot be authenticated.
+    case srtp_err_status_cant_check:
       return SrtpStatus::AuthFail;
     case srtp_err_status_replay_fail:
       return SrtpStatus::ReplayDup;

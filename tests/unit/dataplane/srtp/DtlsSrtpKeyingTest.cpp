@@ -18,7 +18,8 @@ std::vector<std::uint8_t> countingMaterial(std::size_t length) {
 }
 
 void checkBytes(const std::uint8_t* actual, std::size_t offset, std::size_t length) {
-  for (std::size_t i = 0; i < length; ++i) BOOST_TEST(actual[i] == static_cast<std::uint8_t>(offset + i));
+  for (std::size_t i = 0; i < length; ++i)
+    BOOST_TEST(actual[i] == static_cast<std::uint8_t>(offset + i));
 }
 
 struct Row {
@@ -52,7 +53,8 @@ BOOST_AUTO_TEST_CASE(material_is_split_by_role) {
       BOOST_TEST(as_server.remote.master_salt == as_client.local.master_salt);
 
       // Bytes past a profile's key/salt length stay zero.
-      for (std::size_t i = key; i < as_client.local.master_key.size(); ++i) BOOST_TEST(as_client.local.master_key[i] == 0);
+      for (std::size_t i = key; i < as_client.local.master_key.size(); ++i)
+        BOOST_TEST(as_client.local.master_key[i] == 0);
       for (std::size_t i = salt; i < as_client.local.master_salt.size(); ++i) {
         BOOST_TEST(as_client.local.master_salt[i] == 0);
       }

@@ -101,8 +101,10 @@ BOOST_AUTO_TEST_CASE(aes_icm_192_and_256_match_libsrtp_builtin) {
     for (int trial = 0; trial < 20; ++trial) {
       Bytes key(static_cast<std::size_t>(row.key_len));
       Bytes nonce(16);
-      for (auto& b : key) b = static_cast<std::uint8_t>(rng());
-      for (auto& b : nonce) b = static_cast<std::uint8_t>(rng());
+      for (auto& b : key)
+        b = static_cast<std::uint8_t>(rng());
+      for (auto& b : nonce)
+        b = static_cast<std::uint8_t>(rng());
       const std::size_t length = 1 + rng() % 1500;
       Cipher ours(*row.ours, row.key_len, 0, key);
       Cipher stock(*row.stock, row.key_len, 0, key);
@@ -119,12 +121,14 @@ const Bytes kKey256 = hex("000102030405060708090a0b0c0d0e0f101112131415161718191
 Bytes gcmIv(std::uint32_t ssrc, std::uint64_t index_or_roc_seq, bool rtcp) {
   // RFC 7714 §8.1 (SRTP: 00 00 | SSRC | ROC | SEQ) and §9.1 (SRTCP: 00 00 | SSRC | 00 00 | 0 | index), XOR salt.
   Bytes iv(12, 0);
-  for (int i = 0; i < 4; ++i) iv[2 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    iv[2 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
   const int index_bytes = rtcp ? 4 : 6;
   for (int i = 0; i < index_bytes; ++i) {
     iv[12 - index_bytes + i] = static_cast<std::uint8_t>(index_or_roc_seq >> (8 * (index_bytes - 1 - i)));
   }
-  for (std::size_t i = 0; i < 12; ++i) iv[i] ^= kSalt[i];
+  for (std::size_t i = 0; i < 12; ++i)
+    iv[i] ^= kSalt[i];
   return iv;
 }
 
@@ -194,26 +198,43 @@ BOOST_AUTO_TEST_CASE(rfc7714_16_srtp_aead_vectors) {
   const Bytes payload = hex("47616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573");
   const Bytes iv = gcmIv(0x5501a0b2, 0xf17b, false);
   BOOST_TEST(iv == hex("51753c6580c2726f20718414"), boost::test_tools::per_element());  // §16.1.1's IV
-  checkGcm({"16.1.1 AEAD_AES_128_GCM", &kAesGcm128, SRTP_AES_GCM_128_KEY_LEN_WSALT, kKey128, header, {}, payload, iv,
+  checkGcm({"16.1.1 AEAD_AES_128_GCM",
+            &kAesGcm128,
+            SRTP_AES_GCM_128_KEY_LEN_WSALT,
+            kKey128,
+            header,
+            {},
+            payload,
+            iv,
             hex("f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf8833"
                 "899d7f27beb16a9152cf765ee4390cce")});
-  checkGcm({"16.2.1 AEAD_AES_256_GCM", &kAesGcm256, SRTP_AES_GCM_256_KEY_LEN_WSALT, kKey256, header, {}, payload, iv,
+  checkGcm({"16.2.1 AEAD_AES_256_GCM",
+            &kAesGcm256,
+            SRTP_AES_GCM_256_KEY_LEN_WSALT,
+            kKey256,
+            header,
+            {},
+            payload,
+            iv,
             hex("32b1de78a822fe12ef9f78fa332e33aab18012389a58e2f3b50b2a0276ffae0f1ba63799b87b"
                 "7aa3db36dfffd6b0f9bb7878d7a76c13")});
 }
 
 BOOST_AUTO_TEST_CASE(rfc7714_17_srtcp_aead_vectors) {
   // The SRTCP packet of §17.1-17.3 (sender SSRC "Mars"), SRTCP index 0x5d4.
-  const Bytes rtcp = hex("81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61"
-                         "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
+  const Bytes rtcp =
+      hex("81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61"
+          "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
   const Bytes header(rtcp.begin(), rtcp.begin() + 8);
   const Bytes body(rtcp.begin() + 8, rtcp.end());
   const Bytes iv = gcmIv(0x4d617273, 0x5d4, true);
   // Protected packets as printed: header | ciphertext | tag | E||index.
-  const Bytes srtcp128 = hex("81c8000d4d61727363e94885dcdab67ca727d7662f6b7e997ff5c0f76c06f32dc676a5f1730d6fda"
-                             "4ce09b4686303ded0bb9275bc84aa45896cf4d2fc5abf87245d9eade800005d4");
-  const Bytes srtcp256 = hex("81c8000d4d617273d50ae4d1f5ce5d304ba297e47d470c282c3ece5dbffe0a50a2eaa5c1110555be"
-                             "8415f658c61de0476f1b6fad1d1eb30c4446839f57ff6f6cb26ac3be800005d4");
+  const Bytes srtcp128 =
+      hex("81c8000d4d61727363e94885dcdab67ca727d7662f6b7e997ff5c0f76c06f32dc676a5f1730d6fda"
+          "4ce09b4686303ded0bb9275bc84aa45896cf4d2fc5abf87245d9eade800005d4");
+  const Bytes srtcp256 =
+      hex("81c8000d4d617273d50ae4d1f5ce5d304ba297e47d470c282c3ece5dbffe0a50a2eaa5c1110555be"
+          "8415f658c61de0476f1b6fad1d1eb30c4446839f57ff6f6cb26ac3be800005d4");
   const Bytes tag_only128 = hex("841dd9683dd78ec92ae58790125f62b3");  // §17.3: E = 0, whole packet is AAD
   auto middle = [](const Bytes& packet) { return Bytes(packet.begin() + 8, packet.end() - 4); };
   BOOST_TEST(Bytes(srtcp128.end() - 4, srtcp128.end()) == hex("800005d4"), boost::test_tools::per_element());
@@ -237,8 +258,9 @@ BOOST_AUTO_TEST_CASE(rfc2202_hmac_sha1) {
       {hex("4a656665"), hex("7768617420646f2079612077616e7420666f72206e6f7468696e673f"),
        hex("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")},
       {Bytes(20, 0xaa), Bytes(50, 0xdd), hex("125d7342b9ac11cd91a39af48aa17b4f63f175d3")},
-      {hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), Bytes(50, 0xcd),  // case 4: 25-byte key is too long
-       {}},                                                                          // for SRTP; refused below
+      {hex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
+       Bytes(50, 0xcd),  // case 4: 25-byte key is too long
+       {}},              // for SRTP; refused below
   };
   for (const auto& row : rows) {
     srtp_auth_t* auth = nullptr;
@@ -267,7 +289,9 @@ BOOST_AUTO_TEST_CASE(rfc2202_hmac_sha1) {
 BOOST_AUTO_TEST_CASE(libsrtp_self_tests_pass_and_our_types_are_installed) {
   // libsrtp2's own harness: each type's test vectors plus its randomized encrypt/decrypt round trips.
   for (const auto* type : {&kAesIcm128, &kAesIcm192, &kAesIcm256, &kAesGcm128, &kAesGcm256}) {
-    BOOST_TEST_CONTEXT(type->description) { BOOST_TEST(srtp_cipher_type_self_test(type) == srtp_err_status_ok); }
+    BOOST_TEST_CONTEXT(type->description) {
+      BOOST_TEST(srtp_cipher_type_self_test(type) == srtp_err_status_ok);
+    }
   }
   BOOST_TEST(srtp_auth_type_self_test(&kHmacSha1) == srtp_err_status_ok);
 

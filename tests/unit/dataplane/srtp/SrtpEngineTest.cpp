@@ -42,10 +42,14 @@ BOOST_AUTO_TEST_CASE(profile_tables_follow_the_rfcs) {
 
 BOOST_AUTO_TEST_CASE(unknown_profiles_are_refused) {
   for (std::string_view name : {"", "SRTP_NULL_SHA1_80", "srtp_aead_aes_128_gcm", "SRTP_AES256_CM_SHA1_80"}) {
-    BOOST_TEST_CONTEXT(name) { BOOST_TEST(!profileFromName(name).has_value()); }
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(!profileFromName(name).has_value());
+    }
   }
   for (std::uint16_t id : {0x0000, 0x0005, 0x0006, 0x0009, 0xffff}) {
-    BOOST_TEST_CONTEXT(id) { BOOST_TEST(!profileFromId(id).has_value()); }
+    BOOST_TEST_CONTEXT(id) {
+      BOOST_TEST(!profileFromId(id).has_value());
+    }
   }
   const auto bogus = static_cast<SrtpProfile>(42);
   BOOST_TEST(profileName(bogus) == "unknown");
@@ -58,7 +62,8 @@ BOOST_AUTO_TEST_CASE(every_status_has_a_distinct_counter_name) {
                             SrtpStatus::BadLength, SrtpStatus::NoContext, SrtpStatus::CipherFail};
   const std::string_view expected[] = {"ok",         "auth_fail",  "replay_old", "replay_dup",
                                        "bad_length", "no_context", "cipher_fail"};
-  for (std::size_t i = 0; i < std::size(all); ++i) BOOST_TEST(statusName(all[i]) == expected[i]);
+  for (std::size_t i = 0; i < std::size(all); ++i)
+    BOOST_TEST(statusName(all[i]) == expected[i]);
 }
 
 }  // namespace

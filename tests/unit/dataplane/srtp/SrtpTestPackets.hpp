@@ -38,14 +38,15 @@ inline std::vector<std::uint8_t> hex(std::string_view text) {
 inline SrtpKeyMaterial randomKeys(SrtpProfile profile, std::mt19937& rng) {
   SrtpKeyMaterial keys;
   keys.profile = profile;
-  for (std::size_t i = 0; i < masterKeyLength(profile); ++i) keys.master_key[i] = static_cast<std::uint8_t>(rng());
-  for (std::size_t i = 0; i < masterSaltLength(profile); ++i) keys.master_salt[i] = static_cast<std::uint8_t>(rng());
+  for (std::size_t i = 0; i < masterKeyLength(profile); ++i)
+    keys.master_key[i] = static_cast<std::uint8_t>(rng());
+  for (std::size_t i = 0; i < masterSaltLength(profile); ++i)
+    keys.master_salt[i] = static_cast<std::uint8_t>(rng());
   return keys;
 }
 
 /** An RTP packet of exactly `length` bytes (>= 12): random CSRC count and header extension that fit, random payload. */
-inline std::vector<std::uint8_t> makeRtp(std::mt19937& rng, std::uint32_t ssrc, std::uint16_t seq,
-                                         std::size_t length) {
+inline std::vector<std::uint8_t> makeRtp(std::mt19937& rng, std::uint32_t ssrc, std::uint16_t seq, std::size_t length) {
   std::size_t csrcs = rng() % 16;
   std::size_t ext_words = rng() % 2 == 0 ? 0 : 1 + rng() % 8;  // 0: no extension; else 4-byte head + words - 1
   auto header_length = [&] { return 12 + 4 * csrcs + 4 * ext_words; };
@@ -57,7 +58,8 @@ inline std::vector<std::uint8_t> makeRtp(std::mt19937& rng, std::uint32_t ssrc, 
     }
   }
   std::vector<std::uint8_t> packet(length);
-  for (auto& byte : packet) byte = static_cast<std::uint8_t>(rng());
+  for (auto& byte : packet)
+    byte = static_cast<std::uint8_t>(rng());
   packet[0] = static_cast<std::uint8_t>(0x80 | (ext_words > 0 ? 0x10 : 0) | csrcs);
   packet[1] = static_cast<std::uint8_t>(packet[1] & 0x7f);  // keep PT random, marker clear
   packet[2] = static_cast<std::uint8_t>(seq >> 8);
@@ -79,7 +81,8 @@ inline std::vector<std::uint8_t> makeRtp(std::mt19937& rng, std::uint32_t ssrc, 
 /** A sender report-shaped RTCP packet of `length` bytes (multiple of 4, >= 8), random body. */
 inline std::vector<std::uint8_t> makeRtcp(std::mt19937& rng, std::uint32_t ssrc, std::size_t length) {
   std::vector<std::uint8_t> packet(length);
-  for (auto& byte : packet) byte = static_cast<std::uint8_t>(rng());
+  for (auto& byte : packet)
+    byte = static_cast<std::uint8_t>(rng());
   const std::size_t words = length / 4 - 1;
   packet[0] = 0x80;
   packet[1] = 200;  // SR
