@@ -578,3 +578,68 @@ BOOST_AUTO_TEST_CASE(secret_or_token_either_passes_when_both_are_on) {
                             {"plugin", "janus.plugin.echotest"}});
   BOOST_TEST(r["janus"] == "success");
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The media hook: a PeerConnection stand-in installed through MediaHandlerFactory.
+namespace {
+/** What the stand-in PeerConnections saw; outlives them (the core releases a handler on hangup). */
+struct MediaLog {
+  std::vector<json> candidates;
+  std::string hungUp;
+  int created = 0;
+};
+class FakePeerConnection final : public MediaHandler {
+ public:
+  explicit FakePeerConnection(MediaLog& log) : log_(log) {}
+  bool readyForCandidates() const override { return true; }
+  void addRemoteCandidate(const json& c) override { log_.candidates.push_back(c); }
+  void hangup(std::string_view reason) override { log_.hungUp = std::string(reason); }
+  json info() const override { return {{"agent-created", 1}, {"ice-mode", "full"}}; }
+
+ private:
+  MediaLog& log_;
+};
+class FakeFactory final : public MediaHandlerFactory {
+ public:
+  std::unique_ptr<MediaHandler> create(Handle&) override {
+    ++log.created;
+    return std::make_unique<FakePeerConnection>(log);
+  }
+  MediaLog log;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(offer_creates_the_peerconnection_and_flushes_queued_trickles) {
+  RouterFixture f;
+  FakeFactory factory;
+  f.router.setMediaFactory(&factory);
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json cand = {{"candidate", "candidate:1 1 udp 2122260223 198.18.0.2 5000 typ host"}, {"sdpMid", "0"}};
+  f.request({{"janus", "trickle"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", hid}, {"candidate", cand}});
+  BOOST_TEST(factory.log.created == 0);  // trickle before the offer: queued, no PeerConnection yet
+  const std::string sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+  f.request({{"janus", "message"},
+             {"transaction", "o"},
+             {"session_id", sid},
+             {"handle_id", hid},
+             {"body", json::object()},
+             {"jsep", {{"type", "offer"}, {"sdp", sdp}}}});
+  BOOST_TEST(factory.log.created == 1);
+  BOOST_REQUIRE(factory.log.candidates.size() == 1u);
+  BOOST_TEST(factory.log.candidates[0] == cand);
+  const json info = f.adminRequest({{"janus", "handle_info"}, {"transaction", "i"}, {"admin_secret", "janusoverlord"}},
+                                   sid, hid)["info"];
+  BOOST_TEST(info["agent-created"] == 1);
+  BOOST_TEST(info["sdps"]["remote"] == sdp);
+
+  f.waitEvents(1);  // the plugin's answer to the offer
+  f.sink->events.clear();
+  f.request({{"janus", "hangup"}, {"transaction", "h"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(factory.log.hungUp == "Janus API");
+  f.waitEvents(2);
+  BOOST_REQUIRE(f.sink->events.size() == 2u);
+  BOOST_TEST(f.sink->events[0] ==
+             (json{{"janus", "hangup"}, {"session_id", sid}, {"sender", hid}, {"reason", "Janus API"}}));
+  BOOST_TEST(f.sink->events[1]["plugindata"]["data"]["result"] == "done");
+}
