@@ -643,3 +643,51 @@ BOOST_AUTO_TEST_CASE(offer_creates_the_peerconnection_and_flushes_queued_trickle
              (json{{"janus", "hangup"}, {"session_id", sid}, {"sender", hid}, {"reason", "Janus API"}}));
   BOOST_TEST(f.sink->events[1]["plugindata"]["data"]["result"] == "done");
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Synchronous plugin requests (VideoRoom's room management will use them): `success` + plugindata, or 462 when the
+// plugin fails. A minimal plugin of the test's own exercises the host.
+namespace {
+class SyncPlugin final : public Plugin {
+ public:
+  const PluginInfo& info() const override { return info_; }
+  void init(PluginGateway&) override {}
+  void createSession(HandleId) override {}
+  void destroySession(HandleId) override {}
+  std::optional<std::string> asyncHint(const PluginMessage&) const override { return std::nullopt; }
+  PluginResult handleMessage(const PluginMessage& m) override {
+    if (m.body.value("fail", false)) throw std::runtime_error("boom");
+    return {{{"sync", "ok"}, {"echo", m.body}}, std::nullopt};
+  }
+  json handleAdminMessage(const json& r) override { return r; }
+  json queryHandle(HandleId) override { return json::object(); }
+  void setupMedia(HandleId) override {}
+  void hangupMedia(HandleId) override {}
+
+ private:
+  PluginInfo info_{"test.plugin.sync", "sync", "tests", "answers synchronously", "1", 1};
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(synchronous_plugin_replies_and_failures) {
+  RouterFixture f;
+  f.plugins.add(std::make_shared<SyncPlugin>());
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid, "test.plugin.sync");
+  json r = f.request(
+      {{"janus", "message"}, {"transaction", "s"}, {"session_id", sid}, {"handle_id", hid}, {"body", {{"x", 1}}}});
+  BOOST_TEST(
+      r == (json{{"janus", "success"},
+                 {"session_id", sid},
+                 {"transaction", "s"},
+                 {"sender", hid},
+                 {"plugindata", {{"plugin", "test.plugin.sync"}, {"data", {{"sync", "ok"}, {"echo", {{"x", 1}}}}}}}}));
+  r = f.request({{"janus", "message"},
+                 {"transaction", "f"},
+                 {"session_id", sid},
+                 {"handle_id", hid},
+                 {"body", {{"fail", true}}}});
+  BOOST_TEST(errorCode(r) == 462);
+  BOOST_TEST(errorReason(r) == "Plugin returned an error (boom)");
+  BOOST_TEST(r["transaction"] == "f");
+}
