@@ -691,3 +691,12 @@ BOOST_AUTO_TEST_CASE(synchronous_plugin_replies_and_failures) {
   BOOST_TEST(errorReason(r) == "Plugin returned an error (boom)");
   BOOST_TEST(r["transaction"] == "f");
 }
+
+BOOST_AUTO_TEST_CASE(json_syntax_errors_are_worded_like_janus) {
+  RouterFixture f;
+  const std::string reason = errorReason(f.text("{bad json"));
+  BOOST_TEST(reason.rfind("JSON error: on line 1: ", 0) == 0, reason);
+  BOOST_TEST(reason.find("json.exception") == std::string::npos, reason);
+  const std::string two = errorReason(f.text("{\n\"a\": }"));
+  BOOST_TEST(two.rfind("JSON error: on line 2: ", 0) == 0, two);
+}
