@@ -3,6 +3,10 @@
 // the message sink whichever way they travelled (POST reply, long-poll array, WS frame).
 #pragma once
 
+// clang-format off
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
+// clang-format on
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -10,7 +14,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
 
 #include "lab/janus/ServerUrl.hpp"
 
