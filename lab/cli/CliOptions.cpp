@@ -131,6 +131,7 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
   }
   if (o.server.empty()) throw UsageError("--server URL is required");
   if (!o.audio && !o.video) throw UsageError("nothing to send: both --no-audio and --no-video");
+  if (o.warmup_s >= o.duration_s) throw UsageError("--warmup must be shorter than --duration");
   if (o.transport.empty()) o.transport = o.server.starts_with("http://") ? "http" : "ws";
   return command;
 }

@@ -38,7 +38,10 @@ asio::awaitable<void> WsTransport::connect() {
   PLOG(Debug, "lab.ws") << "connected to " << url_.str() << " (" << response[beast::http::field::sec_websocket_protocol]
                         << ")";
   asio::co_spawn(io_, readLoop(), asio::detached);
-  if (!outbox_.empty() && !writing_) asio::co_spawn(io_, writeLoop(), asio::detached);
+  if (!outbox_.empty() && !writing_) {
+    writing_ = true;
+    asio::co_spawn(io_, writeLoop(), asio::detached);
+  }
 }
 
 void WsTransport::send(Json request) {
@@ -47,11 +50,13 @@ void WsTransport::send(Json request) {
     return;
   }
   outbox_.push_back(request.dump());
-  if (open_ && !writing_) asio::co_spawn(io_, writeLoop(), asio::detached);
+  if (open_ && !writing_) {
+    writing_ = true;  // before the coroutine runs: a second send() must not start a second writer
+    asio::co_spawn(io_, writeLoop(), asio::detached);
+  }
 }
 
 asio::awaitable<void> WsTransport::writeLoop() {
-  writing_ = true;
   try {
     while (!outbox_.empty() && !closing_) {
       std::string text = std::move(outbox_.front());
