@@ -57,19 +57,20 @@ BOOST_AUTO_TEST_CASE(every_option) {
 
 BOOST_AUTO_TEST_CASE(usage_errors) {
   const char* bad[] = {
-      "echotest",                                        // no server
-      "frobnicate --server ws://h",                      // unknown command
-      "echotest --server ws://h --transport udp",        //
-      "echotest --server ws://h --duration",             // missing value
-      "echotest --server ws://h --duration -1",          //
-      "echotest --server ws://h --duration abc",         //
-      "echotest --server ws://h --bitrate 12x",          //
-      "echotest --server ws://h --srtp-profile NULL",    //
-      "echotest --server ws://h --trickle sometimes",    //
-      "echotest --server ws://h --role both",            //
-      "echotest --server ws://h --no-audio --no-video",  //
-      "echotest --server ws://h --min-ratio 1.5",        //
-      "echotest --server ws://h --colour",               // unknown option
+      "echotest",                                          // no server
+      "frobnicate --server ws://h",                        // unknown command
+      "echotest --server ws://h --transport udp",          //
+      "echotest --server ws://h --duration",               // missing value
+      "echotest --server ws://h --duration -1",            //
+      "echotest --server ws://h --duration abc",           //
+      "echotest --server ws://h --bitrate 12x",            //
+      "echotest --server ws://h --srtp-profile NULL",      //
+      "echotest --server ws://h --trickle sometimes",      //
+      "echotest --server ws://h --role both",              //
+      "echotest --server ws://h --no-audio --no-video",    //
+      "echotest --server ws://h --min-ratio 1.5",          //
+      "echotest --server ws://h --duration 1 --warmup 1",  // nothing would be measured
+      "echotest --server ws://h --colour",                 // unknown option
   };
   for (const char* line : bad) {
     BOOST_TEST_CONTEXT(line) {
