@@ -20,11 +20,11 @@ std::uint32_t u32Of(std::string_view s, std::size_t line, const char* what) {
 }
 
 bool validFoundation(std::string_view s) {
-  // RFC 8445 §5.1.1.3: 1*32 ice-chars (ALPHA / DIGIT / "+" / "/"); browsers stay within it.
+  // RFC 8445 §5.1.1.3 says 1*32 ice-chars (ALPHA / DIGIT / "+" / "/"); accept any visible ASCII up to 32, since the
+  // foundation is only compared, never interpreted.
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '/';
-    if (!ok) return false;
+    if (c < 0x21 || c > 0x7e) return false;
   }
   return true;
 }
@@ -32,6 +32,7 @@ bool validFoundation(std::string_view s) {
 }  // namespace
 
 IceCandidate parseIceCandidate(std::string_view value, std::size_t line) {
+  if (value.starts_with("a=")) value.remove_prefix(2);
   if (value.starts_with("candidate:")) value.remove_prefix(10);
   const auto tok = text::tokens(value);
   // foundation component transport priority address port "typ" type

@@ -39,7 +39,9 @@ class Parser {
       pos = end + 1;
       ++line_;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (text::trimRight(line).empty()) continue;
+      // Trailing blanks carry no meaning (RFC 8866 has none) but some stacks leave them, e.g. "a=rtcp-mux ".
+      line = text::trimRight(line);
+      if (line.empty()) continue;
       if (line.find('\r') != std::string_view::npos) fail("stray carriage return inside a line");
       if (line.find('\0') != std::string_view::npos) fail("NUL byte");
       if (line.size() < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') {
@@ -52,12 +54,20 @@ class Parser {
     if (!seenOrigin_) fail("missing o= line");
     if (!seenName_) fail("missing s= line");
     if (!seenTiming_) fail("missing t= line");
-    for (auto& m : sdp_.media)
+    orderLines(sdp_.otherLines);
+    for (auto& m : sdp_.media) {
+      orderLines(m.otherLines);
       orderByFormat(m);
+    }
     return std::move(sdp_);
   }
 
  private:
+  // Canonical order of the lines kept verbatim: those RFC 8866 places before c= first (the writer's order).
+  static void orderLines(std::vector<OtherLine>& lines) {
+    std::stable_partition(lines.begin(), lines.end(), [](const OtherLine& l) { return precedesConnection(l.type); });
+  }
+
   // Canonical order: codec attributes follow the m= payload type order (Firefox writes them alphabetically), those
   // naming no listed payload type keep their place at the end. The writer emits this order, so a round trip is exact.
   static void orderByFormat(MediaDescription& m) {

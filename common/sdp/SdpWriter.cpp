@@ -45,12 +45,9 @@ class Writer {
     out_ += "\r\n";
   }
 
-  // RFC 8866 §5 order: i/u/e/p before c=, the rest (r/z/k and unknown types) after t=.
-  static bool beforeConnection(char type) { return type == 'i' || type == 'u' || type == 'e' || type == 'p'; }
-
   void otherLines(const std::vector<OtherLine>& lines, bool before) {
     for (const auto& l : lines) {
-      if (beforeConnection(l.type) == before) line(std::string(1, l.type) + '=' + l.value);
+      if (precedesConnection(l.type) == before) line(std::string(1, l.type) + '=' + l.value);
     }
   }
 

@@ -78,6 +78,11 @@ struct OtherLine {
   bool operator==(const OtherLine&) const = default;
 };
 
+/** RFC 8866 §5 order: i=, u=, e=, p= come before c=; the others (r=, z=, k=, unknown types) after t= / b=. */
+inline bool precedesConnection(char type) noexcept {
+  return type == 'i' || type == 'u' || type == 'e' || type == 'p';
+}
+
 /** An attribute the model has no field for: `a=name` or `a=name:value`, kept verbatim. */
 struct Attribute {
   std::string name;

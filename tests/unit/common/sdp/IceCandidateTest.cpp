@@ -25,7 +25,8 @@ const char* const kCandidates[] = {
 BOOST_DATA_TEST_CASE(candidates_round_trip, bdata::make(kCandidates), line) {
   const IceCandidate c = parseIceCandidate(line, 7);
   BOOST_TEST(formatIceCandidate(c) == line);
-  BOOST_TEST((parseIceCandidate(std::string("candidate:") + line) == c));  // trickle form
+  BOOST_TEST((parseIceCandidate(std::string("candidate:") + line) == c));    // trickle form
+  BOOST_TEST((parseIceCandidate(std::string("a=candidate:") + line) == c));  // as some clients trickle it
 }
 
 BOOST_AUTO_TEST_CASE(candidate_fields) {
@@ -49,6 +50,7 @@ BOOST_AUTO_TEST_CASE(candidate_errors_carry_the_given_line) {
     BOOST_TEST(e.line() == 12u);
     BOOST_TEST(e.reason() == "candidate: bad component '0'");
   }
-  BOOST_CHECK_THROW(parseIceCandidate("bad!foundation 1 udp 1 1.2.3.4 9 typ host"), SdpError);
+  BOOST_CHECK_THROW(parseIceCandidate(std::string(33, 'f') + " 1 udp 1 1.2.3.4 9 typ host"), SdpError);
+  BOOST_CHECK_THROW(parseIceCandidate("1 1 udp 1 1.2.3.4 9 typ host generation -1"), SdpError);
   BOOST_CHECK_THROW(parseIceCandidate("1 1 udp 1 1.2.3.4 9 typ host tcptype sideways"), SdpError);
 }

@@ -390,3 +390,11 @@ BOOST_AUTO_TEST_CASE(lenient_on_unknown_attributes_and_lines) {
   BOOST_TEST(m.otherLines[0].type == 'k');
   BOOST_TEST(m.ssrcs[0].attribute == "label");
 }
+
+BOOST_AUTO_TEST_CASE(trailing_blanks_are_ignored) {
+  const SessionDescription parsed =
+      parseSdp(kHead + "m=audio 9 UDP/TLS/RTP/SAVPF 111 \r\na=rtcp-mux \r\na=mid:0\t\r\na=x-kept:v  \r\n");
+  BOOST_TEST(parsed.media[0].rtcpMux);
+  BOOST_TEST(*parsed.media[0].mid == "0");
+  BOOST_TEST(*parsed.media[0].otherAttributes[0].value == "v");
+}

@@ -96,3 +96,16 @@ BOOST_AUTO_TEST_CASE(model_built_in_code_is_written_in_canonical_order) {
   BOOST_TEST(writeSdp(sdp) == expected);
   BOOST_TEST((parseSdp(expected) == sdp));
 }
+
+BOOST_AUTO_TEST_CASE(verbatim_lines_take_their_rfc_place) {
+  // Found by the fuzzer: an unknown line type before i= in a media section must still round-trip exactly.
+  const std::string text =
+      "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=\r\nq=x\r\ni=session\r\nt=0 0\r\n"
+      "m=application 9/2 UDP/DTLS/SCTP webrtc-datachannel\r\nq=max\r\nb=AS:30\r\ni=info\r\n";
+  const SessionDescription parsed = parseSdp(text);
+  const std::string written = writeSdp(parsed);
+  BOOST_TEST((parseSdp(written) == parsed));
+  BOOST_TEST(written.find("i=info\r\nb=AS:30\r\nq=max\r\n") != std::string::npos);
+  BOOST_TEST(written.find("s=\r\ni=session\r\nt=0 0\r\nq=x\r\n") != std::string::npos);
+  BOOST_TEST(*parsed.media[0].portCount == 2);
+}
