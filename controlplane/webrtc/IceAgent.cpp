@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/config/NatConfig.hpp"
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/WebRtcError.hpp"
 
@@ -72,6 +73,18 @@ IceCandidate fromNiceCandidate(const NiceCandidate& nc) {
 
 }  // namespace
 
+IceAgentOptions iceAgentOptions(const config::NatConfig& nat, bool controlling, const std::string& default_address) {
+  IceAgentOptions o;
+  o.controlling = controlling;
+  o.ice_lite = nat.ice_lite;
+  o.consent_freshness = nat.ice_consent_freshness;
+  o.gather_address = nat.ice_address.empty() ? default_address : nat.ice_address;
+  o.port_min = nat.rtp_port_min;
+  o.port_max = nat.rtp_port_max;
+  o.nat_1_1_mapping = nat.nat_1_1_mapping;
+  return o;
+}
+
 std::string_view iceStateName(IceState state) noexcept {
   switch (state) {
     case IceState::Disconnected:
@@ -135,6 +148,11 @@ void IceAgent::create() {
   if (agent_ == nullptr) throw WebRtcError("ICE: cannot create a libnice agent");
   g_object_set(G_OBJECT(agent_), "controlling-mode", options_.controlling ? TRUE : FALSE, "upnp", FALSE, "ice-tcp",
                FALSE, "ice-udp", TRUE, "keepalive-conncheck", TRUE, nullptr);
+  if (options_.stun_initial_timeout_ms)
+    g_object_set(G_OBJECT(agent_), "stun-initial-timeout", options_.stun_initial_timeout_ms, nullptr);
+  if (options_.stun_max_retransmissions)
+    g_object_set(G_OBJECT(agent_), "stun-max-retransmissions", options_.stun_max_retransmissions, nullptr);
+  if (options_.idle_timeout_ms) g_object_set(G_OBJECT(agent_), "idle-timeout", options_.idle_timeout_ms, nullptr);
   nice_agent_add_local_address(agent_, &local);
 
   stream_ = nice_agent_add_stream(agent_, 1);

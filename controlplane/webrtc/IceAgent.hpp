@@ -21,6 +21,10 @@
 
 using NiceAgent = struct _NiceAgent;
 
+namespace portunus::config {
+struct NatConfig;
+}
+
 namespace portunus::cp {
 
 enum class IceState : std::uint8_t { Disconnected, Gathering, Connecting, Connected, Ready, Failed };
@@ -45,8 +49,16 @@ struct IceAgentOptions {
   std::uint16_t port_min = 0;                // 0/0: the kernel picks
   std::uint16_t port_max = 0;
   std::vector<std::string> nat_1_1_mapping;  // public addresses advertised instead of the host address
-  std::string stream_name = "bundle";
+  /** Failure timing (libnice's stun-initial-timeout, stun-max-retransmissions, idle-timeout); 0 keeps libnice's
+   *  defaults (500 ms, 3, 5000 ms), with which an unreachable peer fails about 7 s after its end-of-candidates. */
+  unsigned stun_initial_timeout_ms = 0;
+  unsigned stun_max_retransmissions = 0;
+  unsigned idle_timeout_ms = 0;
 };
+
+/** The options `nat:` implies for one PeerConnection; `gather_address` comes from `nat.ice_address`, or from the
+ *  dataplane's exception address when that is empty (the caller passes it). */
+IceAgentOptions iceAgentOptions(const config::NatConfig& nat, bool controlling, const std::string& default_address);
 
 struct IceAgentCallbacks {
   std::function<void(const IceCandidate&)> on_local_candidate;  // each advertised local candidate, as gathered

@@ -1,4 +1,6 @@
 #define BOOST_TEST_MODULE controlplane_webrtc_ice_agent
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -7,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/config/Config.hpp"
 #include "controlplane/webrtc/IceAgent.hpp"
 #include "controlplane/webrtc/IceLoopPool.hpp"
 #include "controlplane/webrtc/WebRtcError.hpp"
@@ -218,6 +221,76 @@ BOOST_AUTO_TEST_CASE(nat_1_1_mapping_rewrites_advertised_host_candidates) {
   BOOST_TEST(cands[0].priority > cands[1].priority);
   for (const auto& c : a.candidates)
     BOOST_TEST(c.address != "127.0.0.1");  // never advertised
+}
+
+namespace {
+
+/** A UDP socket on 127.0.0.1 that never answers: a peer that has gone away, without ICMP errors. */
+struct SilentPeer {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  std::uint16_t port = 0;
+  SilentPeer() {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
+      throw std::runtime_error("cannot bind a UDP socket");
+    port = ntohs(sa.sin_port);
+  }
+  ~SilentPeer() { close(fd); }
+  IceCandidate candidate() const {
+    return IceCandidate::parse("candidate:1 1 udp 2130706431 127.0.0.1 " + std::to_string(port) + " typ host");
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_unreachable_peer_fails_only_after_its_end_of_candidates) {
+  IceLoopPool pool(1);
+  SilentPeer silent;
+  IceEndpoint a;
+  auto o = test::loopbackOptions(true);
+  o.stun_initial_timeout_ms = 50;
+  o.stun_max_retransmissions = 3;
+  o.idle_timeout_ms = 300;
+  a.start(pool.loop(0), o);
+  a.agent->gather();
+  BOOST_REQUIRE(a.waitFor([](IceEndpoint& e) { return e.gathered; }));
+  a.agent->setRemoteCredentials("peerufrag", "peerpasswordpeerpassword");
+  BOOST_TEST(a.agent->addRemoteCandidate(silent.candidate()));
+  // Trickle ICE: while more candidates may come, every check failing is not yet a failure (RFC 8838 §8).
+  BOOST_TEST(!a.waitFor([](IceEndpoint& e) { return !e.failures.empty(); }, 1000ms));
+  a.agent->setRemoteEndOfCandidates();
+  BOOST_REQUIRE(a.waitFor([](IceEndpoint& e) { return !e.failures.empty(); }, 5s));
+  BOOST_TEST(a.failures.size() == 1u);
+  BOOST_TEST(a.failures.front() == "ICE failed");
+  BOOST_TEST((a.agent->state() == IceState::Failed));
+  BOOST_TEST(!a.agent->selectedPair().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(options_follow_the_nat_section) {
+  const auto cfg = portunus::config::loadConfigText(R"(
+nat:
+  ice_lite: true
+  ice_consent_freshness: false
+  rtp_port_range: 30000-30100
+  nat_1_1_mapping: [198.18.20.10]
+)");
+  const IceAgentOptions o = iceAgentOptions(cfg.nat, true, "198.18.20.1");
+  BOOST_TEST(o.ice_lite);
+  BOOST_TEST(!o.consent_freshness);
+  BOOST_TEST(o.gather_address == "198.18.20.1");  // nat.ice_address unset: the caller's (exception) address
+  BOOST_TEST(o.port_min == 30000);
+  BOOST_TEST(o.port_max == 30100);
+  BOOST_TEST(o.nat_1_1_mapping.size() == 1u);
+  const auto defaults = portunus::config::loadConfigText("nat: {ice_address: 127.0.0.1}");
+  const IceAgentOptions d = iceAgentOptions(defaults.nat, false, "198.18.20.1");
+  BOOST_TEST(d.gather_address == "127.0.0.1");
+  BOOST_TEST(d.consent_freshness);
+  BOOST_TEST(!d.ice_lite);
+  BOOST_TEST(d.port_min == 0);
 }
 
 BOOST_AUTO_TEST_CASE(bad_options_are_rejected) {
