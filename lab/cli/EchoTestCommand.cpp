@@ -79,8 +79,10 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     report.failure = e.what();
   }
   if (peer) {
-    report.dtls_role = peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
-    if (auto p = peer->srtpProfile()) report.srtp_profile = SrtpSession::opensslName(*p);
+    if (auto p = peer->srtpProfile()) {  // only once DTLS completed
+      report.srtp_profile = SrtpSession::opensslName(*p);
+      report.dtls_role = peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
+    }
     report.streams = peer->results();
     report.counters = peer->counters();
   }

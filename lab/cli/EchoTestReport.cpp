@@ -29,7 +29,8 @@ std::string EchoTestReport::text() const {
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "echotest %s over %s: role %s, DTLS %s, %s, trickle %s, %.1f s\n", server.c_str(),
-                transport.c_str(), role.c_str(), dtls_role.c_str(), srtp_profile.c_str(), trickle.c_str(), duration_s);
+                transport.c_str(), role.c_str(), dtls_role.empty() ? "-" : dtls_role.c_str(),
+                srtp_profile.empty() ? "no SRTP" : srtp_profile.c_str(), trickle.c_str(), duration_s);
   out += line;
   std::snprintf(line, sizeof line, "%-6s %-4s %7s %7s %5s %4s %5s %8s %8s %8s %8s\n", "stream", "mid", "sent", "recv",
                 "lost", "dup", "reord", "p50 ms", "p99 ms", "max ms", "jit ms");
