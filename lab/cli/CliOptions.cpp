@@ -45,7 +45,6 @@ std::string usageText() {
          "  --srtp-profile P        offer only P: SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM,\n"
          "                          SRTP_AES128_CM_SHA1_80, SRTP_AES128_CM_SHA1_32 (or gcm128/gcm256/cm80/cm32)\n"
          "  --trickle early|normal|none   candidates before the offer, after it, or only in the SDP\n"
-         "  --full-trickle          accept the server's trickled candidates (full trickle)\n"
          "  --role offer|answer     offer (EchoTest) or answer a server offer\n"
          "  --ice-address A         local address to gather candidates on (default 127.0.0.1)\n"
          "  --min-ratio R           pass when >= R of the packets sent after the warm-up echo back (0.95)\n"
@@ -107,8 +106,6 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
         o.trickle = TrickleMode::None;
       else
         throw UsageError("--trickle: early, normal or none, got '" + mode + "'");
-    } else if (flag == "--full-trickle") {
-      o.full_trickle = true;
     } else if (flag == "--role") {
       const std::string& role = value();
       if (role == "offer")

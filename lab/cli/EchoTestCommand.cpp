@@ -87,6 +87,7 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     report.counters = peer->counters();
   }
   // Teardown like janus.js: hangup, detach, destroy; errors here only go to the log.
+  if (peer) peer->tearingDown();
   try {
     if (handle) client.hangup(session, handle);
     if (handle) client.detach(session, handle);
@@ -95,6 +96,7 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     PLOG(Warn, "lab") << "teardown: " << e.what();
   }
   if (peer) report.events = peer->events();
+  report.keepalives_sent = client.keepalivesSent();
   client.setEventHandler(nullptr);
   client.close();
   peer.reset();

@@ -45,6 +45,10 @@ void LabPeer::note(std::string event) {
 }
 
 void LabPeer::fail(const std::string& reason) {
+  if (tearing_down_) {
+    PLOG(Debug, "lab.peer") << "during teardown: " << reason;
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     if (failure_.empty()) failure_ = reason;

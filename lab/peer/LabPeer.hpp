@@ -81,6 +81,9 @@ class LabPeer {
   /** Sends media for `seconds`, then waits up to `drainSeconds` for the last echoes. */
   void runMedia(double seconds, double warmupSeconds, double drainSeconds = 2.0);
 
+  /** We are about to hang up: what follows (DTLS close, `hangup` event) is expected, not a failure. */
+  void tearingDown() noexcept { tearing_down_ = true; }
+
   std::vector<StreamResult> results() const;
   PeerCounters counters() const;
   std::string failure() const;
@@ -132,6 +135,7 @@ class LabPeer {
   bool completed_sent_ = false;
   std::vector<Json> queued_trickles_;
   std::vector<std::future<JanusResult>> trickle_acks_;
+  std::atomic<bool> tearing_down_{false};
   bool dtls_connected_ = false;
   bool webrtcup_ = false;
   std::string failure_;

@@ -63,7 +63,7 @@ def delete_netns(name):
     subprocess.run(["ip", "netns", "del", name], check=False)
 
 
-def start_janus(root, netns, http_port=18088, ws_port=18188):
+def start_janus(root, netns, http_port=18088, ws_port=18188, extra_args=()):
     """Starts Janus in `netns` from a private config under `root`, its API on 127.0.0.1; returns (process, urls)."""
     root = Path(root)
     for folder in ("plugins", "transports", "events", "loggers"):
@@ -91,7 +91,7 @@ def start_janus(root, netns, http_port=18088, ws_port=18188):
     # `ip netns exec` execs Janus in place, so proc.pid is Janus's own PID.
     proc = subprocess.Popen(["ip", "netns", "exec", netns, JANUS, "-C", str(root / "janus.jcfg"), "-F", str(root),
                              "--ice-enforce-list=plb-janus",
-                             "--disable-colors", "--debug-level=4"],
+                             "--disable-colors", "--debug-level=4", *extra_args],
                             stdout=log, stderr=subprocess.STDOUT, cwd=root)
     log.close()
     deadline = time.time() + 15
@@ -124,18 +124,23 @@ def janus(tmp_path_factory):
     create_netns(netns)
     try:
         proc, urls = start_janus(tmp_path_factory.mktemp("janus"), netns)
+        # A second Janus in full-trickle mode: its candidates arrive as `trickle` events, not in the answer.
+        full_proc, full_urls = start_janus(tmp_path_factory.mktemp("janus-full-trickle"), netns, 18089, 18189,
+                                           ["--full-trickle"])
         urls["netns"] = netns
+        urls["full-trickle"] = full_urls
         try:
             yield urls
         finally:
+            stop_janus(full_proc)
             stop_janus(proc)
     finally:
         delete_netns(netns)
 
 
-def run_lab(janus, tmp_path, transport, *extra):
+def run_lab(janus, tmp_path, transport, *extra, server=None):
     report = tmp_path / f"report-{transport}.json"
-    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "echotest", "--server", janus[transport],
+    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "echotest", "--server", server or janus[transport],
            "--transport", transport, "--ice-address", LAB_ADDRESS, "--duration", "3", "--warmup", "0.5",
            "--json", str(report), *extra]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=40)
@@ -187,3 +192,12 @@ def test_answer_role_reports_that_echotest_never_offers(janus, tmp_path):
     result, report = run_lab(janus, tmp_path, "ws", "--role", "answer")
     assert result.returncode == 1
     assert "did not offer" in report["failure"]
+
+
+@pytest.mark.parametrize("transport", ["ws", "http"])
+def test_echotest_full_trickle_server(janus, tmp_path, transport):
+    result, report = run_lab(janus, tmp_path, transport, "--trickle", "early",
+                             server=janus["full-trickle"][transport])
+    assert_clean_echo(result, report)
+    assert "trickle candidate" in report["events"]
+    assert "trickle completed" in report["events"]

@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(defaults) {
 BOOST_AUTO_TEST_CASE(every_option) {
   const CliCommand c = parseCommandLine(
       split("echotest --server http://127.0.0.1:8088/janus --transport http --duration 2.5 --no-audio --video "
-            "--bitrate 800000 --fps 25 --srtp-profile SRTP_AES128_CM_SHA1_32 --trickle early --full-trickle "
+            "--bitrate 800000 --fps 25 --srtp-profile SRTP_AES128_CM_SHA1_32 --trickle early "
             "--role answer --ice-address 198.18.0.2 --json out.json --warmup 0.5 --min-ratio 0.99 --log debug"));
   const EchoTestOptions& o = c.echotest;
   BOOST_TEST(o.duration_s == 2.5);
@@ -46,7 +46,6 @@ BOOST_AUTO_TEST_CASE(every_option) {
   BOOST_TEST(o.video_fps == 25u);
   BOOST_TEST((o.srtp_profile == portunus::dp::SrtpProfile::Aes128CmSha1_32));
   BOOST_TEST((o.trickle == TrickleMode::Early));
-  BOOST_TEST(o.full_trickle);
   BOOST_TEST((o.role == PeerRole::Answer));
   BOOST_TEST(o.ice_address == "198.18.0.2");
   BOOST_TEST(o.json_path == "out.json");
