@@ -34,6 +34,7 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
+         "       portunus-lab videoroom --server URL [--room N] [options]\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -58,7 +59,7 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     command.name = "help";
     return command;
   }
-  if (args[0] != "echotest") throw UsageError("unknown command '" + args[0] + "'");
+  if (args[0] != "echotest" && args[0] != "videoroom") throw UsageError("unknown command '" + args[0] + "'");
   command.name = args[0];
   EchoTestOptions& o = command.echotest;
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -120,6 +121,8 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.min_ratio = toDouble(flag, value(), 0, 1);
     } else if (flag == "--json") {
       o.json_path = value();
+    } else if (flag == "--room" && command.name == "videoroom") {
+      o.room = toUint(flag, value(), 1, 0xffffffffu);
     } else if (flag == "--log") {
       o.log_level = value();
     } else {

@@ -3,6 +3,9 @@
 //       [--video|--no-video] [--bitrate N] [--fps N] [--srtp-profile P] [--trickle early|normal|none]
 //       [--role offer|answer] [--ice-address A] [--json FILE] [--warmup S] [--min-ratio R]
 //       [--log LEVEL]
+//   portunus-lab videoroom --server URL [--room N] [same media/transport options]
+//       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
+//       verifies what the publisher sent
 #pragma once
 
 #include <cstdint>
@@ -41,10 +44,11 @@ struct EchoTestOptions {
   std::string json_path;
   double min_ratio = 0.95;
   std::string log_level = "info";
+  std::uint64_t room = 1234;  // videoroom only
 };
 
 struct CliCommand {
-  std::string name;  // "echotest" or "help"
+  std::string name;  // "echotest", "videoroom" or "help"
   EchoTestOptions echotest;
 };
 

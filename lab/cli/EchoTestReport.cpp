@@ -28,8 +28,8 @@ std::vector<std::string> EchoTestReport::problems() const {
 std::string EchoTestReport::text() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "echotest %s over %s: role %s, DTLS %s, %s, trickle %s, %.1f s\n", server.c_str(),
-                transport.c_str(), role.c_str(), dtls_role.empty() ? "-" : dtls_role.c_str(),
+  std::snprintf(line, sizeof line, "%s %s over %s: role %s, DTLS %s, %s, trickle %s, %.1f s\n", command.c_str(),
+                server.c_str(), transport.c_str(), role.c_str(), dtls_role.empty() ? "-" : dtls_role.c_str(),
                 srtp_profile.empty() ? "no SRTP" : srtp_profile.c_str(), trickle.c_str(), duration_s);
   out += line;
   std::snprintf(line, sizeof line, "%-6s %-4s %7s %7s %5s %4s %5s %8s %8s %8s %8s\n", "stream", "mid", "sent", "recv",
@@ -76,7 +76,8 @@ nlohmann::json EchoTestReport::json() const {
          {"latency_ms", {{"p50", r.latency_p50_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
          {"jitter_ms", r.jitter_ms}});
   }
-  return {{"server", server},
+  return {{"command", command},
+          {"server", server},
           {"transport", transport},
           {"role", role},
           {"dtls_role", dtls_role},

@@ -11,6 +11,7 @@
 namespace portunus::lab {
 
 struct EchoTestReport {
+  std::string command = "echotest";  // or "videoroom"
   std::string server;
   std::string transport;
   std::string role;       // offer / answer

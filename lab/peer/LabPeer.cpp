@@ -404,13 +404,17 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
 }
 
 std::vector<StreamResult> LabPeer::results() const {
+  return resultsFrom(*this);
+}
+
+std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
   std::vector<StreamResult> out;
-  for (std::size_t i = 0; i < senders_.size(); ++i) {
-    const auto& s = *senders_[i];
-    const auto mid = std::find_if(media_.begin(), media_.end(),
+  for (std::size_t i = 0; i < source.senders_.size(); ++i) {
+    const auto& s = *source.senders_[i];
+    const auto mid = std::find_if(source.media_.begin(), source.media_.end(),
                                   [&](const LocalMedia& m) { return !m.rejected && m.kind == s.config().kind; });
-    out.push_back(StreamResult{s.config().kind, mid == media_.end() ? "" : mid->mid,
-                               receiver_.report(s.config().stream_id, s.packetsSent(), first_measured_[i])});
+    out.push_back(StreamResult{s.config().kind, mid == source.media_.end() ? "" : mid->mid,
+                               receiver_.report(s.config().stream_id, s.packetsSent(), source.first_measured_[i])});
   }
   return out;
 }

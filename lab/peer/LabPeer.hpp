@@ -85,6 +85,8 @@ class LabPeer {
   void tearingDown() noexcept { tearing_down_ = true; }
 
   std::vector<StreamResult> results() const;
+  /** What this peer received of what `source` sent (a subscriber verifying a publisher in the same process). */
+  std::vector<StreamResult> resultsFrom(const LabPeer& source) const;
   PeerCounters counters() const;
   std::string failure() const;
   std::optional<dp::SrtpProfile> srtpProfile() const;

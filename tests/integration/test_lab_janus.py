@@ -68,11 +68,13 @@ def start_janus(root, netns, http_port=18088, ws_port=18188, extra_args=()):
     root = Path(root)
     for folder in ("plugins", "transports", "events", "loggers"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    os.symlink(JANUS_LIB / "plugins" / "libjanus_echotest.so", root / "plugins" / "libjanus_echotest.so")
+    for plugin in ("echotest", "videoroom"):
+        name = f"libjanus_{plugin}.so"
+        os.symlink(JANUS_LIB / "plugins" / name, root / "plugins" / name)
     for transport in ("http", "websockets"):
         name = f"libjanus_{transport}.so"
         os.symlink(JANUS_LIB / "transports" / name, root / "transports" / name)
-    for name in ("janus.jcfg", "janus.plugin.echotest.jcfg", "janus.transport.http.jcfg",
+    for name in ("janus.jcfg", "janus.plugin.echotest.jcfg", "janus.plugin.videoroom.jcfg", "janus.transport.http.jcfg",
                  "janus.transport.websockets.jcfg"):
         shutil.copy(Path("/etc/janus") / name, root / name)
     cfg = (root / "janus.jcfg").read_text()
@@ -201,3 +203,29 @@ def test_echotest_full_trickle_server(janus, tmp_path, transport):
     assert_clean_echo(result, report)
     assert "trickle candidate" in report["events"]
     assert "trickle completed" in report["events"]
+
+
+@pytest.mark.parametrize("transport,profile", [("ws", None), ("http", "SRTP_AES128_CM_SHA1_32")])
+def test_videoroom_subscriber_answers_as_dtls_client(janus, tmp_path, transport, profile):
+    """A publisher handle offers into room 1234 of the stock VideoRoom config; a subscriber handle answers Janus's
+    offer (the lab peer as DTLS client) and verifies every payload the publisher sent."""
+    report_path = tmp_path / f"videoroom-{transport}.json"
+    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "videoroom", "--server", janus[transport],
+           "--transport", transport, "--ice-address", LAB_ADDRESS, "--duration", "3", "--warmup", "1",
+           "--bitrate", "100000", "--json", str(report_path)]
+    if profile:
+        cmd += ["--srtp-profile", profile]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=40)
+    print(" ".join(cmd))
+    print(result.stdout)
+    report = json.loads(report_path.read_text())
+    assert result.returncode == 0, report["problems"]
+    assert report["command"] == "videoroom"
+    assert report["dtls_role"] == "client"
+    if profile:
+        assert report["srtp_profile"] == profile
+    for s in report["streams"]:
+        assert s["sent"] > 0
+        assert s["bad_payloads"] == 0
+        assert s["measured_received"] == s["measured_sent"], s
+    assert "webrtcup" in report["events"]

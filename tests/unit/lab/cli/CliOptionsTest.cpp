@@ -77,5 +77,9 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
     }
   }
   BOOST_TEST(parseCommandLine({}).name == "help");
+  const CliCommand room = parseCommandLine(split("videoroom --server ws://h --room 42"));
+  BOOST_TEST(room.name == "videoroom");
+  BOOST_TEST(room.echotest.room == 42u);
+  BOOST_CHECK_THROW(parseCommandLine(split("echotest --server ws://h --room 42")), UsageError);  // videoroom only
   BOOST_TEST(parseCommandLine({"--help"}).name == "help");
 }
