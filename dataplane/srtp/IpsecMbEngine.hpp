@@ -24,6 +24,8 @@ class IpsecMbEngine final : public SrtpEngine {
   struct Options {
     /** RTP replay window in packets (1..1024; 1024 like LibsrtpEngine, see there). SRTCP's is libsrtp2's 128. */
     std::uint32_t replay_window = 1024;
+    /** Run AES-CM + HMAC-SHA1 on an SSE manager (SHA-NI) where the CPU has SHA-NI and no AVX-512. */
+    bool sha_ni_for_hmac = true;
   };
 
   /** Allocates and initialises the multi-buffer manager for the best code path of this CPU (control side). Throws
@@ -35,8 +37,10 @@ class IpsecMbEngine final : public SrtpEngine {
   IpsecMbEngine& operator=(const IpsecMbEngine&) = delete;
 
   std::string_view name() const noexcept override { return "ipsec-mb"; }
-  /** The code path chosen by init_mb_mgr_auto, e.g. "avx2". */
+  /** The code path chosen by init_mb_mgr_auto, e.g. "avx2" (GCM jobs). */
   std::string_view architecture() const noexcept;
+  /** The code path of AES-CM + HMAC-SHA1 jobs ("sse" when SHA-NI is used, see Options). */
+  std::string_view hmacArchitecture() const noexcept;
 
   /** Outbound streams allow repeated sequence numbers (NACK retransmissions within the window). */
   std::unique_ptr<SrtpStreamContext> createStream(const SrtpKeyMaterial& keys, std::uint32_t ssrc,
@@ -75,8 +79,10 @@ class IpsecMbEngine final : public SrtpEngine {
   void complete(IMB_JOB* job) noexcept;
 
   Options options_;
-  IMB_MGR* mgr_ = nullptr;
+  IMB_MGR* mgr_ = nullptr;       // best code path: GCM jobs, key scheduling
+  IMB_MGR* hmac_mgr_ = nullptr;  // AES-CM + HMAC-SHA1 jobs (mgr_ itself unless SHA-NI is preferred)
   IMB_ARCH arch_ = IMB_ARCH_NONE;
+  IMB_ARCH hmac_arch_ = IMB_ARCH_NONE;
   std::array<Slot, kChunk> slots_{};
 };
 

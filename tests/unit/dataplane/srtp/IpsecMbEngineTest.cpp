@@ -418,10 +418,13 @@ BOOST_AUTO_TEST_CASE(ops_without_a_matching_context_are_dropped) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(bursts_mix_streams_profiles_and_outcomes_and_match_stock) {
+BOOST_DATA_TEST_CASE(bursts_mix_streams_profiles_and_outcomes_and_match_stock, bdata::make({true, false}),
+                     sha_ni_for_hmac) {
   // 8 streams (two per profile), 100 packets per burst RTP and RTCP interleaved (more than one 64-op chunk), one
-  // engine; every protected packet must equal stock libsrtp2's for its stream, and stock must accept it.
-  IpsecMbEngine engine;
+  // engine; every protected packet must equal stock libsrtp2's for its stream, and stock must accept it. With and
+  // without the separate SHA-NI manager for AES-CM + HMAC-SHA1.
+  IpsecMbEngine engine(IpsecMbEngine::Options{1024, sha_ni_for_hmac});
+  BOOST_TEST_MESSAGE("GCM on " << engine.architecture() << ", HMAC-SHA1 on " << engine.hmacArchitecture());
   std::mt19937 rng(10000);
   struct Stream {
     SrtpKeyMaterial keys;
