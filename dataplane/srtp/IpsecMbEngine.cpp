@@ -223,7 +223,9 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, Slot& slot, IMB_JOB* job) n
     if (load32(data + 4) != ctx.ssrc()) return SrtpStatus::NoContext;
     const std::uint32_t tag_len = ctx.aead() ? kGcmTagLength : kCmRtcpTag;
     if (op.capacity < len + kSrtcpIndex + tag_len) return SrtpStatus::BadLength;
-    const std::uint32_t index = (ctx.srtcp_index_ + 1) & 0x7fffffffU;
+    // The 31-bit SRTCP index must not wrap under one key (RFC 3711 §3.4); libsrtp2 stops there too (key expired).
+    if (ctx.srtcp_index_ >= 0x7fffffffU) return SrtpStatus::CipherFail;
+    const std::uint32_t index = ctx.srtcp_index_ + 1;
     ctx.srtcp_index_ = index;
     const std::uint32_t e_index = 0x80000000U | index;
     slot.tag_len = static_cast<std::uint8_t>(tag_len);

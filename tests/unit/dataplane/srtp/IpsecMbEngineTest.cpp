@@ -282,6 +282,16 @@ BOOST_DATA_TEST_CASE(srtcp_replays_are_rejected, bdata::make(test::kAllProfiles)
   }
 }
 
+BOOST_DATA_TEST_CASE(the_srtcp_index_never_wraps_under_one_key, bdata::make(test::kAllProfiles), profile) {
+  Pair pair(profile, 0x5eed0004, 5500 + static_cast<unsigned>(profile));
+  static_cast<IpsecMbStreamContext*>(pair.our_tx.get())->setLastSrtcpIndex(0x7ffffffe);
+  Bytes last = test::makeRtcp(pair.rng, pair.ssrc, 52);
+  BOOST_TEST(pair.ourProtect(last, true) == SrtpStatus::Ok);  // index 2^31 - 1
+  Bytes beyond = test::makeRtcp(pair.rng, pair.ssrc, 52);
+  BOOST_TEST(pair.ourProtect(beyond, true) == SrtpStatus::CipherFail);
+  BOOST_TEST(beyond.size() == 52U);
+}
+
 BOOST_DATA_TEST_CASE(tampered_packets_fail_authentication, bdata::make(test::kAllProfiles), profile) {
   Pair pair(profile, 0x7a3e0001, 6000 + static_cast<unsigned>(profile));
   for (bool rtcp : {false, true}) {
