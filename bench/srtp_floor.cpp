@@ -1,6 +1,8 @@
 // srtp-floor: the per-core SRTP protect ceiling (DESIGN §5). One core, tight loop, RTP with 200 B and 1200 B payloads,
 // every profile: stock libsrtp2 (its built-in, NSS-backed transforms on Debian; one srtp_protect per packet) against
-// LibsrtpEngine (libsrtp2 + OpenSSL transforms; bursts of 32 through SrtpEngine::protect). A benchmark, not a test.
+// LibsrtpEngine (libsrtp2 + OpenSSL transforms; bursts of 32 through SrtpEngine::protect) and, where built with
+// intel-ipsec-mb, IpsecMbEngine (multi-buffer jobs, same bursts; lines named ipsec-mb/<profile>). A benchmark, not a
+// test.
 // Rates are per CPU-second of the measuring thread (CLOCK_THREAD_CPUTIME_ID), so that other work on a shared machine
 // does not count against the crypto; a measurement ends after `seconds` of CPU or 2x that of wall time.
 // Usage: srtp-floor [seconds per measurement, default 0.25]
@@ -17,12 +19,16 @@
 
 #include "dataplane/srtp/LibsrtpEngine.hpp"
 #include "dataplane/srtp/LibsrtpReferenceSession.hpp"
+#ifdef PORTUNUS_HAVE_IPSECMB
+#include "dataplane/srtp/IpsecMbEngine.hpp"
+#endif
 
 namespace {
 
 using portunus::dp::LibsrtpEngine;
 using portunus::dp::LibsrtpReferenceSession;
 using portunus::dp::SrtpDirection;
+using portunus::dp::SrtpEngine;
 using portunus::dp::SrtpKeyMaterial;
 using portunus::dp::SrtpOp;
 using portunus::dp::SrtpProfile;
@@ -97,7 +103,7 @@ double stockMpps(const SrtpKeyMaterial& keys, std::size_t payload, double second
   });
 }
 
-double engineMpps(LibsrtpEngine& engine, const SrtpKeyMaterial& keys, std::size_t payload, double seconds) {
+double engineMpps(SrtpEngine& engine, const SrtpKeyMaterial& keys, std::size_t payload, double seconds) {
   auto ctx = engine.createStream(keys, kSsrc, SrtpDirection::Outbound);
   Packets packets(payload);
   std::array<SrtpOp, kBurst> ops{};
@@ -121,6 +127,9 @@ double engineMpps(LibsrtpEngine& engine, const SrtpKeyMaterial& keys, std::size_
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 0.25;
   LibsrtpEngine engine;
+#ifdef PORTUNUS_HAVE_IPSECMB
+  portunus::dp::IpsecMbEngine ipsecmb;
+#endif
   for (const SrtpProfile profile : {SrtpProfile::Aes128CmSha1_80, SrtpProfile::Aes128CmSha1_32,
                                     SrtpProfile::AeadAes128Gcm, SrtpProfile::AeadAes256Gcm}) {
     SrtpKeyMaterial keys;
@@ -136,6 +145,13 @@ int main(int argc, char** argv) {
                   std::string(engine.name()).c_str(), std::string(profileName(profile)).c_str(), payload, ours, stock,
                   ours / stock);
       std::fflush(stdout);
+#ifdef PORTUNUS_HAVE_IPSECMB
+      const double fast = engineMpps(ipsecmb, keys, payload, seconds);
+      std::printf("srtp-floor %s/%s %zuB: %.2f Mpps (stock %.2f Mpps, ratio %.1f)\n",
+                  std::string(ipsecmb.name()).c_str(), std::string(profileName(profile)).c_str(), payload, fast, stock,
+                  fast / stock);
+      std::fflush(stdout);
+#endif
     }
   }
   return 0;
