@@ -492,7 +492,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
     nm.mid = s.mid.value_or(std::to_string(i));
     nm.kind = std::string(mediaKindName(s.kind));
     nm.accepted = s.active;
-    nm.direction = s.active ? Direction::SendOnly : Direction::Inactive;
+    nm.direction = s.active ? s.direction : Direction::Inactive;
     NegotiatedCodec codec{s.payloadType.value_or(cap->offerPayloadType),
                           cap->name,
                           cap->clockRate,
@@ -523,18 +523,33 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
       session.media.push_back(std::move(nm));
       continue;
     }
+    const bool ridSimulcast = s.kind == MediaKind::Video && sdp::sends(s.direction) && !s.sendRids.empty();
     for (const auto& e : capabilities_.extensions) {
-      if (!e.inOffers || !(s.kind == MediaKind::Audio ? e.audio : e.video)) continue;
+      const bool ridExtension = e.uri == ext::kRid || e.uri == ext::kRepairedRid;
+      if (!(e.inOffers || (ridSimulcast && ridExtension)) || !(s.kind == MediaKind::Audio ? e.audio : e.video)) {
+        continue;
+      }
       m.extMaps.push_back(sdp::ExtMap{e.offerId, std::nullopt, e.uri, ""});
       nm.extensions.push_back(NegotiatedExtension{e.offerId, e.uri});
     }
-    m.direction = Direction::SendOnly;
+    m.direction = s.direction;
     m.rtcpMux = true;
     m.rtcpRsize = nm.rtcpReducedSize;
     addCodec(m, codec, nm.rtcpFeedback);
-    nm.localSsrc = newSsrc(taken);
-    if (codec.rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
-    addLocalSender(m, nm, local, s.msid);
+    if (ridSimulcast) {
+      sdp::Simulcast simulcast;
+      for (const auto& rid : s.sendRids) {
+        m.rids.push_back(sdp::Rid{rid, true, ""});
+        simulcast.send.push_back({sdp::SimulcastRid{rid, false}});
+      }
+      m.simulcast = std::move(simulcast);
+      m.msids = {s.msid.value_or(sdp::Msid{local.msidStream, local.msidStream + nm.mid})};
+      nm.localRids = s.sendRids;
+    } else if (sdp::sends(s.direction)) {
+      nm.localSsrc = newSsrc(taken);
+      if (codec.rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
+      addLocalSender(m, nm, local, s.msid);
+    }
     addLocalTransport(m, local, SetupRole::ActPass);
     group.mids.push_back(nm.mid);
     offer.media.push_back(std::move(m));
@@ -629,10 +644,21 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
     }
     nm.rtcpFeedback = std::move(feedback);
     nm.rtcpReducedSize = nm.rtcpReducedSize && am.rtcpRsize;
+    if (!nm.localRids.empty()) {
+      // Simulcast goes on only for the rids the answer receives (RFC 8853 §5.3); none: one plain stream.
+      std::vector<std::string> accepted;
+      for (const auto& rid : nm.localRids) {
+        const bool received =
+            std::any_of(am.rids.begin(), am.rids.end(), [&](const sdp::Rid& r) { return !r.send && r.id == rid; });
+        if (received) accepted.push_back(rid);
+      }
+      nm.localRids = std::move(accepted);
+    }
     if (sdp::receives(nm.direction)) fillRemoteSender(am, nm);
     if (!sdp::sends(nm.direction)) {
       nm.localSsrc.reset();
       nm.localRtxSsrc.reset();
+      nm.localRids.clear();
     }
     if (!transportIndex) transportIndex = i;
   }

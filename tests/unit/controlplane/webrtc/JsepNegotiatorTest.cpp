@@ -636,3 +636,66 @@ BOOST_AUTO_TEST_CASE(duplicate_mids_are_invalid) {
   BOOST_TEST(jsepErrorKindName(e.kind()) == "invalid-sdp");
   BOOST_TEST(std::string(e.what()) == "m-lines 0 and 1 share mid 0");
 }
+
+namespace {
+
+// The offers the lab peer makes as a browser; Debian's Janus 1.1.2 answered exactly these (tests/data/sdp/janus-*-
+// answer-to-portunus-offer.sdp were captured by sending them to its EchoTest and VideoRoom plugins).
+JsepOffer labOffer(JsepNegotiator& negotiator, bool publisher) {
+  JsepLocalTransport t = localTransport();
+  t.fullTrickle = true;
+  JsepOfferStream audio;
+  audio.kind = MediaKind::Audio;
+  audio.codec = "opus";
+  audio.direction = publisher ? Direction::SendOnly : Direction::SendRecv;
+  JsepOfferStream video;
+  video.codec = "VP8";
+  video.direction = audio.direction;
+  if (publisher) video.sendRids = {"h", "m", "l"};
+  return negotiator.offer({audio, video}, t);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lab_offer_sendrecv_and_janus_echotest_answer) {
+  JsepNegotiator negotiator;
+  const JsepOffer offer = labOffer(negotiator, false);
+  BOOST_TEST(offer.sdp.find("a=candidate") == std::string::npos);  // full trickle
+  BOOST_TEST((offer.description.media[0].direction == Direction::SendRecv));
+  const NegotiatedSession s =
+      negotiator.processAnswer(offer, readFixture("janus-echotest-answer-to-portunus-offer.sdp"));
+  BOOST_TEST((s.localSetup == SetupRole::Passive));  // Janus is the DTLS client
+  BOOST_TEST(s.remoteIceUfrag == "fu/E");
+  BOOST_TEST(s.remoteCandidates.size() == 3u);
+  BOOST_TEST(s.remoteEndOfCandidates);
+  for (const auto& m : s.media) {
+    BOOST_TEST((m.direction == Direction::SendRecv));
+    BOOST_TEST(m.localSsrc.has_value());
+    BOOST_REQUIRE_EQUAL(m.remoteStreams.size(), 1u);  // Janus's echo SSRCs
+    BOOST_TEST(m.remoteCname == "janus");
+  }
+  BOOST_TEST(*s.media[1].remoteStreams[0].rtxSsrc != 0u);
+  BOOST_TEST(*s.media[1].codec->rtxPayloadType == 97);
+  BOOST_TEST(!s.media[1].hasFeedback("transport-cc"));  // Janus adds it unasked; not offered, not taken
+  BOOST_TEST(s.media[1].hasFeedback("nack", "pli"));
+}
+
+BOOST_AUTO_TEST_CASE(lab_simulcast_publisher_and_janus_videoroom_answer) {
+  JsepNegotiator negotiator;
+  const JsepOffer offer = labOffer(negotiator, true);
+  const sdp::MediaDescription& video = offer.description.media[1];
+  BOOST_TEST(video.rids.size() == 3u);
+  BOOST_TEST(video.ssrcs.empty());  // layers are identified by rid, like Chromium
+  BOOST_TEST(offer.sdp.find("a=simulcast:send h;m;l\r\n") != std::string::npos);
+  BOOST_TEST(offer.sdp.find(std::string(ext::kRid)) != std::string::npos);
+  const NegotiatedSession s =
+      negotiator.processAnswer(offer, readFixture("janus-videoroom-publisher-answer-to-portunus-offer.sdp"));
+  BOOST_TEST((s.media[1].direction == Direction::SendOnly));
+  BOOST_TEST(s.media[1].localRids == (std::vector<std::string>{"h", "m", "l"}), boost::test_tools::per_element());
+  BOOST_TEST(*s.media[1].extensionId(ext::kRid) == 10);
+  BOOST_TEST(s.media[1].remoteStreams.empty());
+  // A plain answer without rids turns simulcast off.
+  const std::string plain = withoutLines(
+      withoutLines(readFixture("janus-videoroom-publisher-answer-to-portunus-offer.sdp"), "a=rid:"), "a=simulcast:");
+  BOOST_TEST(negotiator.processAnswer(offer, plain).media[1].localRids.empty());
+}
