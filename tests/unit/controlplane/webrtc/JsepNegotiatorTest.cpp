@@ -21,8 +21,9 @@ JsepLocalTransport localTransport() {
   t.iceUfrag = "pUfr";
   t.icePwd = "portunusportunusportunus";
   t.fingerprint.algorithm = "sha-256";
-  for (int i = 0; i < 32; ++i)
+  for (int i = 0; i < 32; ++i) {
     t.fingerprint.bytes.push_back(static_cast<std::uint8_t>(0xa0 + i));
+  }
   sdp::IceCandidate host;
   host.foundation = "1";
   host.transport = "udp";
@@ -67,8 +68,9 @@ JsepError expectError(const std::function<void()>& f) {
 
 std::vector<std::uint16_t> ids(const NegotiatedMedia& m) {
   std::vector<std::uint16_t> out;
-  for (const auto& e : m.extensions)
+  for (const auto& e : m.extensions) {
     out.push_back(e.id);
+  }
   return out;
 }
 
@@ -698,4 +700,20 @@ BOOST_AUTO_TEST_CASE(lab_simulcast_publisher_and_janus_videoroom_answer) {
   const std::string plain = withoutLines(
       withoutLines(readFixture("janus-videoroom-publisher-answer-to-portunus-offer.sdp"), "a=rid:"), "a=simulcast:");
   BOOST_TEST(negotiator.processAnswer(offer, plain).media[1].localRids.empty());
+}
+
+BOOST_AUTO_TEST_CASE(hostile_mappings_are_narrowed) {
+  JsepNegotiator negotiator;
+  JsepAnswerOptions publisher;
+  publisher.video = Direction::RecvOnly;
+  std::string offer = readFixture("chromium-offer-simulcast-rid.sdp");
+  // id 4 mapped twice (the first mapping wins) and a simulcast list naming a rid that no a=rid defines.
+  offer = replaceAll(offer, "a=extmap:13 urn:3gpp:video-orientation", "a=extmap:4 urn:3gpp:video-orientation");
+  offer = replaceAll(offer, "a=simulcast:send h;m;l", "a=simulcast:send h;x;l");
+  const JsepAnswer a = negotiator.answer(offer, localTransport(), publisher);
+  const NegotiatedMedia& video = a.session.media[1];
+  BOOST_TEST(*video.extensionId(ext::kVideoOrientation) == 4);  // listed before mid
+  BOOST_TEST(!video.extensionId(ext::kMid).has_value());
+  BOOST_TEST(video.remoteRids == (std::vector<std::string>{"h", "l"}), boost::test_tools::per_element());
+  BOOST_TEST(a.sdp.find("a=simulcast:recv h;l\r\n") != std::string::npos);
 }
