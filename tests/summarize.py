@@ -48,10 +48,10 @@ def main():
         for line in log.read_text().splitlines():
             entry = json.loads(line)
             if entry.get("result") in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS"):
-                stem = entry["name"].split(":")[-1].strip()
-                suite = (entry.get("suite") or ["?"])[0].split(":")[-1]
-                if f"{suite}_{stem}" not in failed_xml:
-                    print(f"summarize: {suite}/{stem} ended {entry['result']} without a failing test case: +1 failed",
+                # "portunus:unit / common_config" -> the XML stem "unit_common_config"
+                suite, _, stem = entry["name"].split(":", 1)[-1].partition(" / ")
+                if f"{suite.strip()}_{stem.strip()}" not in failed_xml:
+                    print(f"summarize: {entry['name']} ended {entry['result']} without a failing test case: +1 failed",
                           file=sys.stderr)
                     failed += 1
     line = f"{passed} passed, {failed} failed"

@@ -9,6 +9,7 @@ namespace portunus::config {
 void decode(MapReader& in, NatConfig& out) {
   in.get("ice_lite", out.ice_lite);
   in.get("full_trickle", out.full_trickle);
+  in.get("ice_consent_freshness", out.ice_consent_freshness);
   in.get("nat_1_1_mapping", out.nat_1_1_mapping);
   std::string range;
   in.get("rtp_port_range", range);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace portunus::dp {
@@ -24,6 +25,15 @@ std::size_t masterKeyLength(SrtpProfile profile) noexcept;
 std::size_t masterSaltLength(SrtpProfile profile) noexcept;
 /** Bytes an SRTP packet grows by when protected (tag, plus 4 for the SRTCP index on RTCP). */
 std::size_t srtpOverhead(SrtpProfile profile, bool rtcp) noexcept;
+/** Authentication tag length of a profile on RTP: 10 (CM-SHA1-80), 4 (CM-SHA1-32), 16 (GCM). SRTCP's CM tag is 10. */
+std::size_t srtpTagLength(SrtpProfile profile, bool rtcp) noexcept;
+/** RFC 5764 / RFC 7714 protection profile name as OpenSSL's SSL_CTX_set_tlsext_use_srtp takes it, e.g.
+ *  "SRTP_AEAD_AES_128_GCM", "SRTP_AES128_CM_SHA1_80". */
+std::string_view dtlsProfileName(SrtpProfile profile) noexcept;
+/** Inverse of dtlsProfileName (also accepts profileName's spelling); nullopt for a profile we do not support. */
+std::optional<SrtpProfile> profileFromName(std::string_view name) noexcept;
+/** Profile from its two-byte DTLS-SRTP identifier (RFC 5764 §4.1.2, RFC 7714 §14.2); nullopt if unsupported. */
+std::optional<SrtpProfile> profileFromId(std::uint16_t id) noexcept;
 
 /** One direction's master key material, as exported from DTLS (RFC 5764 §4.2). */
 struct SrtpKeyMaterial {
@@ -37,12 +47,12 @@ enum class SrtpDirection : std::uint8_t { Inbound, Outbound };
 /** Per-packet outcome; every non-Ok value is a named drop reason the pipeline counts. */
 enum class SrtpStatus : std::uint8_t {
   Ok = 0,
-  AuthFail,      // tag mismatch
-  ReplayOld,     // older than the replay window
-  ReplayDup,     // already seen within the window
-  BadLength,     // too short for header + tag, or no room to grow
-  NoContext,     // no context for this SSRC/direction
-  CipherFail,    // transform error
+  AuthFail,    // tag mismatch
+  ReplayOld,   // older than the replay window
+  ReplayDup,   // already seen within the window
+  BadLength,   // too short for header + tag, or no room to grow
+  NoContext,   // no context for this SSRC/direction
+  CipherFail,  // transform error
 };
 std::string_view statusName(SrtpStatus status) noexcept;
 

@@ -1,0 +1,244 @@
+#include "controlplane/admin/AdminRouter.hpp"
+
+#include "common/log/Log.hpp"
+
+namespace portunus::cp {
+namespace {
+
+bool isTokenVerb(std::string_view v) {
+  return v == "add_token" || v == "list_tokens" || v == "allow_token" || v == "disallow_token" || v == "remove_token";
+}
+
+/** Janus's numeric debug levels (0..7) for our log thresholds. */
+int janusLevel(log::Level level) {
+  switch (level) {
+    case log::Level::Off:
+      return 0;
+    case log::Level::Error:
+      return 2;
+    case log::Level::Warn:
+      return 3;
+    case log::Level::Info:
+      return 4;
+    case log::Level::Debug:
+      return 5;
+    case log::Level::Trace:
+      return 7;
+  }
+  return 4;
+}
+
+}  // namespace
+
+void AdminRouter::handleText(std::string_view text, ParseStyle style, const RequestContext& ctx, const Reply& reply) {
+  json request;
+  try {
+    request = parseRequest(text, style);
+  } catch (const JanusError& e) {
+    reply(errorReply(0, std::nullopt, e));
+    return;
+  }
+  handle(request, ctx, reply);
+}
+
+void AdminRouter::handle(const json& request, const RequestContext& ctx, const Reply& reply) {
+  std::uint64_t errorSession = 0;
+  std::optional<std::string> transaction;
+  try {
+    if (!request.is_object()) throw JanusError(ErrorCode::InvalidJsonObject, "JSON error: not an object");
+    const std::string tx = requireTransaction(request);
+    const std::string verb = requireVerb(request);
+    std::uint64_t sid = ctx.pathSession.value_or(idField(request, "session_id"));
+    std::uint64_t hid = ctx.pathHandle.value_or(idField(request, "handle_id"));
+    if (ctx.pathSession && request.contains("session_id") && idField(request, "session_id") != *ctx.pathSession)
+      throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting session ID (payload and path)");
+    if (ctx.pathHandle && request.contains("handle_id") && idField(request, "handle_id") != *ctx.pathHandle)
+      throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting handle ID (payload and path)");
+    transaction = tx;
+    if (sid == 0 && hid == 0) {
+      if (verb == "info") return reply(router_.serverInfo(tx));
+      if (verb == "ping") return reply(basicReply("pong", 0, tx));
+    }
+    const auto secret = request.find("admin_secret");
+    if (secret == request.end() || !secret->is_string() || secret->get<std::string>() != router_.general().admin_secret)
+      throw JanusError::unauthorized();
+    if (sid == 0 && hid == 0) return handleGlobal(verb, tx, request, reply);
+
+    errorSession = sid;
+    auto session = router_.registry().find(sid);
+    if (!session) throw JanusError(ErrorCode::SessionNotFound, "No such session " + std::to_string(sid));
+    if (hid == 0) {
+      if (verb == "list_handles") {
+        json handles = json::array();
+        for (const auto& [id, h] : session->handles())
+          handles.push_back(id);
+        json out = basicReply("success", sid, tx);
+        out["handles"] = handles;
+        return reply(out);
+      }
+      if (verb == "destroy_session") {
+        router_.destroySession(sid);
+        return reply(basicReply("success", sid, tx));
+      }
+      if (verb == "set_session_timeout") {
+        if (!request.contains("timeout")) throw JanusError::missing("timeout");
+        const auto timeout = optPositive(request, "timeout");
+        session->timeoutOverride = static_cast<int>(*timeout);
+        json out = basicReply("success", 0, tx);
+        out["timeout"] = *timeout;
+        out["session_id"] = sid;
+        return reply(out);
+      }
+      throw JanusError::wrongPath(verb);
+    }
+    auto handle = session->handle(hid);
+    if (!handle)
+      throw JanusError(ErrorCode::HandleNotFound,
+                       "No such handle " + std::to_string(hid) + " in session " + std::to_string(sid));
+    if (verb == "handle_info") {
+      const bool pluginOnly = optBool(request, "plugin_only").value_or(false);
+      json out = basicReply("success", sid, tx);
+      out["handle_id"] = hid;
+      out["info"] = router_.handleInfo(*session, *handle, pluginOnly);
+      return reply(out);
+    }
+    if (verb == "hangup_webrtc") {
+      router_.hangupHandle(*handle, "Admin API");
+      return reply(basicReply("success", sid, tx));
+    }
+    if (verb == "detach_handle") {
+      router_.detachHandle(*session, hid);
+      return reply(basicReply("success", sid, tx));
+    }
+    throw JanusError::wrongPath(verb);
+  } catch (const JanusError& e) {
+    reply(errorReply(errorSession, transaction, e));
+  }
+}
+
+void AdminRouter::handleGlobal(const std::string& verb, const std::string& tx, const json& request,
+                               const Reply& reply) {
+  auto& g = router_.general();
+  if (verb == "get_status") {
+    json out = basicReply("success", 0, tx);
+    out["status"] = status();
+    return reply(out);
+  }
+  if (verb == "list_sessions") {
+    json out = basicReply("success", 0, tx);
+    out["sessions"] = router_.registry().sessionIds();
+    return reply(out);
+  }
+  if (verb == "accept_new_sessions") {
+    if (!request.contains("accept")) throw JanusError::missing("accept");
+    g.accept_new_sessions = *optBool(request, "accept");
+    json out = basicReply("success", 0, tx);
+    out["accept"] = g.accept_new_sessions;
+    return reply(out);
+  }
+  if (verb == "set_session_timeout") {
+    if (!request.contains("timeout")) throw JanusError::missing("timeout");
+    g.session_timeout = static_cast<int>(*optPositive(request, "timeout"));
+    json out = basicReply("success", 0, tx);
+    out["timeout"] = g.session_timeout;
+    return reply(out);
+  }
+  if (verb == "set_log_level") {
+    if (!request.contains("level")) throw JanusError::missing("level");
+    const auto level = *optPositive(request, "level");
+    if (level > 7) throw JanusError::badType("level", "between 0 and 7");
+    log::setThreshold(*log::parseLevel(std::to_string(level)));
+    g.log_level = std::to_string(level);
+    json out = basicReply("success", 0, tx);
+    out["level"] = level;
+    return reply(out);
+  }
+  if (verb == "message_plugin") {
+    const auto package = optString(request, "plugin");
+    if (!package) throw JanusError::missing("plugin");
+    Plugin* plugin = router_.plugins().find(*package);
+    if (!plugin) throw JanusError(ErrorCode::PluginNotFound, "Invalid plugin");
+    json body = request.contains("request") ? request["request"] : json::object();
+    if (!body.is_object()) throw JanusError::badType("request", "an object");
+    auto response = std::make_shared<json>();
+    router_.plugins().run([plugin, body, response] { *response = plugin->handleAdminMessage(body); },
+                          [reply, tx, response] {
+                            json out = basicReply("success", 0, tx);
+                            out["response"] = *response;
+                            reply(out);
+                          });
+    return;
+  }
+  if (isTokenVerb(verb)) return handleTokens(verb, tx, request, reply);
+  throw JanusError::wrongPath(verb);
+}
+
+void AdminRouter::handleTokens(const std::string& verb, const std::string& tx, const json& request,
+                               const Reply& reply) {
+  if (!router_.general().token_auth) throw JanusError(ErrorCode::Unknown, "Stored-Token based authentication disabled");
+  auto& tokens = router_.tokens();
+  json out = basicReply("success", 0, tx);
+  if (verb == "list_tokens") {
+    json list = json::array();
+    for (const auto& [token, plugins] : tokens.list())
+      list.push_back({{"token", token}, {"allowed_plugins", plugins}});
+    out["data"] = {{"tokens", list}};
+    return reply(out);
+  }
+  const auto token = optString(request, "token");
+  if (!token) throw JanusError::missing("token");
+  if (verb == "remove_token") {
+    if (!tokens.remove(*token)) throw JanusError(ErrorCode::Unknown, "Error removing token");
+    return reply(out);
+  }
+  const auto& all = router_.plugins().plugins();
+  auto known = [&](const std::string& p) { return router_.plugins().find(p) != nullptr; };
+  if (verb == "add_token") {
+    std::vector<std::string> allowed;
+    if (auto list = optStringArray(request, "plugins")) {
+      for (const auto& p : *list)
+        if (known(p)) allowed.push_back(p);  // Janus skips unknown plugins here
+    } else {
+      for (const auto& p : all)
+        allowed.push_back(p->info().package);
+    }
+    out["data"] = {{"plugins", tokens.add(*token, allowed)}};
+    return reply(out);
+  }
+  // allow_token / disallow_token
+  auto list = optStringArray(request, "plugins");
+  if (!list || list->empty()) throw JanusError::badType("plugins", "a non-empty array");
+  for (const auto& p : *list)
+    if (!known(p))
+      throw JanusError(ErrorCode::InvalidElementType,
+                       "Invalid element type (some of the provided plugins are invalid)");
+  out["data"] = {{"plugins", verb == "allow_token" ? tokens.allow(*token, *list) : tokens.disallow(*token, *list)}};
+  reply(out);
+}
+
+json AdminRouter::status() const {
+  const auto& cfg = router_.config();
+  const auto& g = router_.general();
+  json s = {{"token_auth", g.token_auth},
+            {"session_timeout", g.session_timeout},
+            {"reclaim_session_timeout", g.reclaim_session_timeout},
+            {"candidates_timeout", g.candidates_timeout},
+            {"log_level", janusLevel(log::threshold())},
+            {"log_timestamps", true},
+            {"log_colors", false},
+            {"locking_debug", false},
+            {"refcount_debug", false},
+            {"libnice_debug", false},
+            {"min_nack_queue", cfg.media.min_nack_queue},
+            {"nack-optimizations", false},
+            {"no_media_timer", cfg.media.no_media_timer},
+            {"slowlink_threshold", cfg.media.slowlink_threshold},
+            {"sessions", router_.registry().size()},
+            {"handles", router_.registry().handleCount()},
+            {"dropped_candidates", router_.droppedCandidates()}};
+  // The dataplane's counters (workers, ports, drops) once it is wired in; null until then.
+  s["dataplane"] = dataplane_ ? dataplane_() : json(nullptr);
+  return s;
+}
+
+}  // namespace portunus::cp

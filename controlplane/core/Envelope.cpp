@@ -1,0 +1,87 @@
+#include "controlplane/core/Envelope.hpp"
+
+namespace portunus::cp {
+
+json parseRequest(std::string_view text, ParseStyle style) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // nlohmann's message carries the byte position; keep only its explanation after the last "error: ".
+    std::string what = e.what();
+    const auto at = what.rfind("error: ");
+    if (at != std::string::npos) what = what.substr(at + 7);
+    if (style == ParseStyle::WebSocket)
+      throw JanusError(ErrorCode::InvalidJson,
+                       "Invalid Janus API request - <string>(1," + std::to_string(e.byte) + "): " + what);
+    throw JanusError(ErrorCode::InvalidJson, "JSON error: on byte " + std::to_string(e.byte) + ": " + what);
+  }
+}
+
+namespace {
+std::string requireString(const json& request, const char* key) {
+  auto it = request.find(key);
+  if (it == request.end() || it->is_null()) throw JanusError::missing(key);
+  if (!it->is_string()) throw JanusError::badType(key, "a string");
+  return it->get<std::string>();
+}
+}  // namespace
+
+std::string requireTransaction(const json& request) {
+  return requireString(request, "transaction");
+}
+std::string requireVerb(const json& request) {
+  return requireString(request, "janus");
+}
+
+std::optional<std::string> optString(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw JanusError::badType(key, "a string");
+  return it->get<std::string>();
+}
+
+std::optional<bool> optBool(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) throw JanusError::badType(key, "a boolean");
+  return it->get<bool>();
+}
+
+std::optional<std::uint64_t> optPositive(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_unsigned()) throw JanusError::badType(key, "a positive integer");
+  return it->get<std::uint64_t>();
+}
+
+std::optional<std::vector<std::string>> optStringArray(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_array()) throw JanusError::badType(key, "an array");
+  std::vector<std::string> out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::uint64_t idField(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  if (it->is_number_unsigned()) return it->get<std::uint64_t>();
+  return 0;
+}
+
+json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error) {
+  json reply = {{"janus", "error"}, {"error", {{"code", error.number()}, {"reason", error.what()}}}};
+  if (sessionId > 0) reply["session_id"] = sessionId;
+  if (transaction) reply["transaction"] = *transaction;
+  return reply;
+}
+
+json basicReply(std::string_view verb, std::uint64_t sessionId, const std::string& transaction) {
+  json reply = {{"janus", verb}, {"transaction", transaction}};
+  if (sessionId > 0) reply["session_id"] = sessionId;
+  return reply;
+}
+
+}  // namespace portunus::cp

@@ -1,0 +1,44 @@
+// The Janus API envelope shared by the client API and the Admin API: parsing a request text, the mandatory
+// `transaction`/`janus` strings, typed optional fields, and the error reply shape.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "controlplane/core/JanusError.hpp"
+
+namespace portunus::cp {
+
+using json = nlohmann::json;
+
+/** How a transport words a JSON syntax error (REST and WebSocket differ in Janus). */
+enum class ParseStyle { Rest, WebSocket };
+
+/** Parses a request text: 454 on bad JSON. (455 for a non-object is checked by the router.) */
+json parseRequest(std::string_view text, ParseStyle style);
+
+/** `transaction` (456/467), then `janus` (456/467); neither error echoes the transaction. */
+std::string requireTransaction(const json& request);
+std::string requireVerb(const json& request);
+
+/** Optional typed fields: nullopt when absent, JanusError 467 when of the wrong type. */
+std::optional<std::string> optString(const json& object, const char* key);
+std::optional<bool> optBool(const json& object, const char* key);
+/** Integers >= 0 ("a positive integer" in Janus's words). */
+std::optional<std::uint64_t> optPositive(const json& object, const char* key);
+/** A list of strings (467 "should be an array" otherwise). */
+std::optional<std::vector<std::string>> optStringArray(const json& object, const char* key);
+
+/** An id field as Janus reads it: a non-integer counts as 0 (absent). */
+std::uint64_t idField(const json& object, const char* key);
+
+/** `{"janus":"error","session_id"?,"transaction"?,"error":{"code","reason"}}`. */
+json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error);
+
+/** `{"janus":verb,"session_id"?,"transaction"}`. */
+json basicReply(std::string_view verb, std::uint64_t sessionId, const std::string& transaction);
+
+}  // namespace portunus::cp

@@ -1,0 +1,68 @@
+#include "controlplane/plugin/PluginHost.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "common/log/Log.hpp"
+
+namespace portunus::cp {
+
+struct PluginHost::Pool {
+  explicit Pool(std::size_t n) : pool(n) {}
+  boost::asio::thread_pool pool;
+};
+
+PluginHost::PluginHost(boost::asio::io_context& loop, std::size_t workers)
+    : loop_(loop), pool_(std::make_unique<Pool>(workers == 0 ? 1 : workers)) {}
+
+PluginHost::~PluginHost() {
+  stop();
+}
+
+void PluginHost::add(std::shared_ptr<Plugin> plugin) {
+  plugin->init(*this);
+  byPackage_[plugin->info().package] = plugin.get();
+  PLOG(Info, "plugins") << "loaded " << plugin->info().package << " (" << plugin->info().versionString << ")";
+  plugins_.push_back(std::move(plugin));
+}
+
+Plugin* PluginHost::find(const std::string& package) const {
+  auto it = byPackage_.find(package);
+  return it == byPackage_.end() ? nullptr : it->second;
+}
+
+void PluginHost::run(std::function<void()> work, std::function<void()> done) {
+  boost::asio::post(pool_->pool, [this, work = std::move(work), done = std::move(done)]() mutable {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      PLOG(Error, "plugins") << "plugin work failed: " << e.what();
+    }
+    if (done) boost::asio::post(loop_, std::move(done));
+  });
+}
+
+void PluginHost::toLoop(std::function<void()> fn) {
+  boost::asio::post(loop_, std::move(fn));
+}
+
+void PluginHost::stop() {
+  if (pool_) pool_->pool.join();
+}
+
+void PluginHost::pushEvent(HandleId handle, std::optional<std::string> transaction, nlohmann::json data,
+                           std::optional<nlohmann::json> jsep) {
+  boost::asio::post(loop_, [this, handle, transaction = std::move(transaction), data = std::move(data),
+                            jsep = std::move(jsep)]() mutable {
+    if (target_) target_(handle, std::move(transaction), std::move(data), std::move(jsep));
+  });
+}
+
+void PluginHost::closePeerConnection(HandleId handle) {
+  boost::asio::post(loop_, [this, handle] {
+    if (closer_) closer_(handle);
+  });
+}
+
+}  // namespace portunus::cp

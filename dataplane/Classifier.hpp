@@ -1,0 +1,106 @@
+// Receive-side classification, once per frame, in the documented order (DESIGN §3): Ethernet (one 802.1Q tag
+// allowed) -> ARP/IPv4 -> IPv4 header checks -> fragments -> L4 -> UDP length checks -> RFC 7983 first byte.
+// Works on plain bytes so the unit tests and the fuzzer drive it without an EAL.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/proto/ByteOrder.hpp"
+#include "common/proto/PacketDemux.hpp"
+#include "dataplane/Counters.hpp"
+#include "dataplane/FlowKey.hpp"
+
+namespace portunus::dp {
+
+enum class Verdict : std::uint8_t { Udp, Punt, Drop };
+
+struct Classified {
+  Verdict verdict = Verdict::Drop;
+  PuntReason punt = PuntReason::NonIpv4;
+  DropReason drop = DropReason::TruncatedEthernet;
+  proto::PacketKind kind = proto::PacketKind::Unknown;
+  std::uint16_t l2_len = 0;       // Ethernet header incl. VLAN tag
+  std::uint16_t l3_len = 0;       // IPv4 header incl. options
+  std::uint16_t payload_off = 0;  // first byte of the UDP payload
+  std::uint16_t payload_len = 0;  // from the UDP length field
+  std::uint16_t vlan = 0;         // VLAN id, 0 = untagged
+  FlowKey key;                    // local = destination, remote = source
+};
+
+namespace detail {
+inline Classified punt(Classified c, PuntReason r) noexcept {
+  c.verdict = Verdict::Punt;
+  c.punt = r;
+  return c;
+}
+inline Classified drop(Classified c, DropReason r) noexcept {
+  c.verdict = Verdict::Drop;
+  c.drop = r;
+  return c;
+}
+}  // namespace detail
+
+/** Classifies one frame. A `Udp` verdict means the flow lookup decides between fast path and UnknownFlow punt. */
+inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
+  using proto::load16;
+  Classified c;
+  if (len < 14) return detail::drop(c, DropReason::TruncatedEthernet);
+  std::size_t off = 12;
+  std::uint16_t type = load16(f + off);
+  if (type == 0x8100) {
+    if (len < 18) return detail::drop(c, DropReason::TruncatedEthernet);
+    c.vlan = load16(f + 14) & 0x0fff;
+    off = 16;
+    type = load16(f + off);
+  }
+  off += 2;
+  c.l2_len = static_cast<std::uint16_t>(off);
+  if (type == 0x0806) return detail::punt(c, PuntReason::Arp);
+  if (type != 0x0800) return detail::punt(c, PuntReason::NonIpv4);
+  const std::uint8_t* ip = f + off;
+  if (len < off + 20) return detail::drop(c, DropReason::TruncatedIpv4);
+  const std::size_t ihl = (ip[0] & 0x0f) * 4u;
+  if ((ip[0] >> 4) != 4 || ihl < 20) return detail::drop(c, DropReason::BadIpv4Header);
+  const std::size_t total = load16(ip + 2);
+  // Frames may carry Ethernet padding beyond the IP datagram, never less than it.
+  if (total < ihl || off + total > len) return detail::drop(c, DropReason::BadIpv4Length);
+  c.l3_len = static_cast<std::uint16_t>(ihl);
+  std::memcpy(&c.key.remote_ip, ip + 12, 4);
+  std::memcpy(&c.key.local_ip, ip + 16, 4);
+  const std::uint16_t frag = load16(ip + 6);
+  if ((frag & 0x3fff) != 0) return detail::punt(c, PuntReason::Fragment);  // MF set or offset != 0
+  switch (ip[9]) {
+    case 1:
+      return detail::punt(c, PuntReason::Icmp);
+    case 6:
+      return detail::punt(c, PuntReason::Tcp);
+    case 17:
+      break;
+    default:
+      return detail::punt(c, PuntReason::OtherL4);
+  }
+  const std::uint8_t* udp = ip + ihl;
+  if (total < ihl + 8) return detail::drop(c, DropReason::TruncatedUdp);
+  const std::size_t ulen = load16(udp + 4);
+  if (ulen < 8 || ulen > total - ihl) return detail::drop(c, DropReason::BadUdpLength);
+  std::memcpy(&c.key.remote_port, udp, 2);
+  std::memcpy(&c.key.local_port, udp + 2, 2);
+  c.payload_off = static_cast<std::uint16_t>(off + ihl + 8);
+  c.payload_len = static_cast<std::uint16_t>(ulen - 8);
+  c.kind = proto::demux(f + c.payload_off, c.payload_len);
+  switch (c.kind) {
+    case proto::PacketKind::Stun:
+      return detail::punt(c, PuntReason::Stun);
+    case proto::PacketKind::Dtls:
+      return detail::punt(c, PuntReason::Dtls);
+    case proto::PacketKind::Rtp:
+    case proto::PacketKind::Rtcp:
+      c.verdict = Verdict::Udp;
+      return c;
+    default:
+      return detail::punt(c, PuntReason::UnknownUdp);
+  }
+}
+
+}  // namespace portunus::dp

@@ -1,0 +1,789 @@
+#include "dataplane/Dataplane.hpp"
+
+#include <arpa/inet.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_telemetry.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "common/log/Log.hpp"
+#include "dataplane/EalPorts.hpp"
+#include "dataplane/Worker.hpp"
+
+namespace portunus::dp {
+
+namespace {
+
+// The telemetry callback reads the running instance; guarded so stop() cannot free it underneath.
+std::mutex g_telemetry_mu;
+Dataplane::Impl* g_telemetry_target = nullptr;
+bool g_telemetry_registered = false;
+
+FlowKey keyOf(Endpoint local, Endpoint remote) {
+  FlowKey k;
+  k.local_ip = htonl(local.ip);
+  k.remote_ip = htonl(remote.ip);
+  k.local_port = htons(local.port);
+  k.remote_port = htons(remote.port);
+  return k;
+}
+
+void addDrops(std::map<std::string, std::uint64_t>& out, const std::array<std::uint64_t, kDropReasons>& drops) {
+  for (std::size_t i = 0; i < kDropReasons; ++i)
+    if (const auto v = relaxedLoad(drops[i])) out[std::string(dropName(static_cast<DropReason>(i)))] += v;
+}
+
+CounterSnapshot snapshot(const FlowCounters& c) {
+  CounterSnapshot s;
+  s.packets_in = relaxedLoad(c.packets_in);
+  s.bytes_in = relaxedLoad(c.bytes_in);
+  s.packets_out = relaxedLoad(c.packets_out);
+  s.bytes_out = relaxedLoad(c.bytes_out);
+  addDrops(s.drops, c.drops);
+  return s;
+}
+
+}  // namespace
+
+struct Dataplane::Impl {
+  struct TransportRec {
+    std::unique_ptr<Transport> t;
+    TransportSpec spec;
+    std::vector<std::unique_ptr<RtcpContext>> rtcp;
+    unsigned n_in = 0, n_out = 0;
+  };
+  struct Retired {
+    unsigned worker = 0;
+    std::uint64_t seq = 0;
+    bool token_taken = false;
+    std::uint64_t token = 0;
+    std::unique_ptr<Transport> transport;
+    std::vector<std::unique_ptr<RtcpContext>> rtcp;
+    std::unique_ptr<InboundStream> in;
+    std::unique_ptr<OutboundStream> out;
+    std::unique_ptr<Route> route;
+  };
+
+  mutable std::mutex mu;
+  bool running = false;
+  config::DataplaneConfig cfg;
+  SrtpEngine* engine = nullptr;
+  EalPorts ports;
+  Shared shared;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::uint64_t> sent_seq;
+  std::vector<std::uint32_t> free_slots;
+  std::uint32_t next_id = 1;
+  std::unordered_map<TransportId, TransportRec> transports;
+  std::unordered_map<StreamId, std::unique_ptr<InboundStream>> inbound;
+  std::unordered_map<StreamId, std::unique_ptr<OutboundStream>> outbound;
+  std::unordered_map<RouteId, std::unique_ptr<Route>> routes;
+  std::vector<Retired> retired;
+
+  // ---- commands -----------------------------------------------------------------------------------------------
+  bool room(unsigned worker, unsigned needed) const { return rte_ring_free_count(workers[worker]->commands) >= needed; }
+  std::uint64_t send(unsigned worker, Command c) {
+    c.seq = ++sent_seq[worker];
+    // room() was checked by the caller under the mutex and this is the only producer: cannot fail.
+    rte_ring_sp_enqueue_elem(workers[worker]->commands, &c, sizeof(Command));
+    return c.seq;
+  }
+  void retire(Retired r) { retired.push_back(std::move(r)); }
+
+  /** Frees what every worker is done with: the owner applied the removal, then a full RCU grace period. */
+  void collect() {
+    for (auto it = retired.begin(); it != retired.end();) {
+      if (running && workers[it->worker]->applied.load(std::memory_order_acquire) < it->seq) {
+        ++it;
+        continue;
+      }
+      if (running && !it->token_taken) {
+        it->token = rte_rcu_qsbr_start(shared.qsbr);
+        it->token_taken = true;
+      }
+      if (running && rte_rcu_qsbr_check(shared.qsbr, it->token, false) != 1) {
+        ++it;
+        continue;
+      }
+      it = retired.erase(it);
+    }
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------------------
+  void start(const config::DataplaneConfig& c, SrtpEngine& e) {
+    cfg = c;
+    engine = &e;
+    EalPorts::initEal(cfg);
+    const unsigned main = rte_get_main_lcore();
+    for (unsigned l : cfg.workers)
+      if (l == main || !rte_lcore_is_enabled(l))
+        throw DataplaneError("worker lcore " + std::to_string(l) +
+                             " is the main lcore or not enabled by the EAL arguments (-l/--lcores)");
+    const unsigned nw = static_cast<unsigned>(cfg.workers.size());
+    if (nw > kMaxWorkers) throw DataplaneError("at most " + std::to_string(kMaxWorkers) + " workers");
+    const PortSetup ps = ports.open(cfg, nw);
+    static std::atomic<unsigned> instance{0};
+    const std::string sfx = std::to_string(instance.fetch_add(1));
+    try {
+      shared.pool = ports.pool();
+      shared.media_port = ps.media_port;
+      shared.media_rx_queues = ps.media_rx_queues;
+      shared.exception_port = ps.exception_port;
+      shared.media_mac = ps.media_mac;
+      shared.engine = engine;
+      shared.busy_poll = cfg.poll == "busy";
+      shared.media_timeout_ms = cfg.media_timeout_ms;
+      shared.pli_interval_ms = cfg.pli_interval_ms;
+      shared.rr_interval_ms = cfg.rr_interval_ms;
+      shared.tsc_per_ms = std::max<std::uint64_t>(1, rte_get_tsc_hz() / 1000);
+      shared.trace.store(cfg.trace);
+      const int socket = static_cast<int>(rte_socket_id());
+      shared.events =
+          rte_ring_create_elem(("pdp_ev" + sfx).c_str(), sizeof(Event), cfg.ring_size, socket, RING_F_SC_DEQ);
+      if (ps.media_tx_queues < nw)
+        shared.tx_fallback = rte_ring_create(("pdp_txf" + sfx).c_str(), cfg.ring_size, socket, RING_F_SC_DEQ);
+      const std::size_t qsize = rte_rcu_qsbr_get_memsize(nw);
+      shared.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc("pdp_qsbr", qsize, RTE_CACHE_LINE_SIZE));
+      if (!shared.events || (ps.media_tx_queues < nw && !shared.tx_fallback) || !shared.qsbr ||
+          rte_rcu_qsbr_init(shared.qsbr, nw) != 0)
+        throw DataplaneError("cannot create the event ring / qsbr");
+      const std::string hname = "pdp_flows" + sfx;
+      rte_hash_parameters hp{};
+      hp.name = hname.c_str();
+      hp.entries = std::max<std::uint32_t>(64, cfg.max_transports * 2);
+      hp.key_len = sizeof(FlowKey);
+      hp.socket_id = socket;
+      hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+      shared.directory = rte_hash_create(&hp);
+      if (!shared.directory) throw DataplaneError("cannot create the flow directory");
+      rte_hash_rcu_config rc{};
+      rc.v = shared.qsbr;
+      rc.mode = RTE_HASH_QSBR_MODE_SYNC;
+      if (rte_hash_rcu_qsbr_add(shared.directory, &rc) != 0) throw DataplaneError("rte_hash_rcu_qsbr_add failed");
+
+      for (unsigned i = 0; i < nw; ++i) {
+        auto w = std::make_unique<Worker>();
+        w->index = i;
+        w->lcore = cfg.workers[i];
+        w->io = i == 0;
+        w->shared = &shared;
+        w->media_txq = i < ps.media_tx_queues ? static_cast<std::int32_t>(i) : -1;
+        w->commands = rte_ring_create_elem(("pdp_cmd" + sfx + "_" + std::to_string(i)).c_str(), sizeof(Command),
+                                           cfg.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+        w->handoff = rte_ring_create(("pdp_ho" + sfx + "_" + std::to_string(i)).c_str(), cfg.ring_size * 4, socket,
+                                     RING_F_SP_ENQ | RING_F_SC_DEQ);
+        if (!w->commands || !w->handoff) throw DataplaneError("cannot create worker rings");
+        w->table.assign(cfg.max_transports, nullptr);
+        w->owned.reserve(cfg.max_transports);
+        shared.workers.push_back(w.get());
+        workers.push_back(std::move(w));
+      }
+      sent_seq.assign(nw, 0);
+      free_slots.clear();
+      for (std::uint32_t s = cfg.max_transports; s > 0; --s)
+        free_slots.push_back(s - 1);
+      shared.running.store(true);
+      for (auto& w : workers)
+        if (rte_eal_remote_launch(workerMain, w.get(), w->lcore) != 0)
+          throw DataplaneError("cannot launch worker on lcore " + std::to_string(w->lcore));
+    } catch (...) {
+      teardown();
+      throw;
+    }
+    running = true;
+    registerTelemetry();
+    PLOG(Info, "dataplane") << "started: " << nw << " worker(s), poll " << cfg.poll << ", engine " << engine->name();
+  }
+
+  void registerTelemetry();
+
+  void teardown() noexcept {
+    shared.running.store(false);
+    for (auto& w : workers)
+      rte_eal_wait_lcore(w->lcore);
+    running = false;
+    retired.clear();
+    routes.clear();
+    inbound.clear();
+    outbound.clear();
+    transports.clear();
+    // Drain what the rings still hold (mbufs go back to the pool before it is freed).
+    for (auto& w : workers) {
+      void* m = nullptr;
+      while (rte_ring_dequeue(w->handoff, &m) == 0)
+        rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+      rte_ring_free(w->handoff);
+      rte_ring_free(w->commands);
+    }
+    if (shared.tx_fallback) {
+      void* m = nullptr;
+      while (rte_ring_dequeue(shared.tx_fallback, &m) == 0)
+        rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    }
+    workers.clear();
+    shared.workers.clear();
+    rte_hash_free(shared.directory);
+    rte_ring_free(shared.events);
+    rte_ring_free(shared.tx_fallback);
+    rte_free(shared.qsbr);
+    shared.directory = nullptr;
+    shared.events = nullptr;
+    shared.tx_fallback = nullptr;
+    shared.qsbr = nullptr;
+    ports.close();
+  }
+};
+
+namespace {
+
+int telemetryWorkers(const char*, const char*, rte_tel_data* d) {
+  std::lock_guard lock(g_telemetry_mu);
+  rte_tel_data_start_dict(d);
+  if (!g_telemetry_target) return 0;
+  const auto& w = g_telemetry_target->workers;
+  WorkerCounters sum;
+  for (const auto& wk : w) {
+    const WorkerCounters& c = wk->counters;
+    sum.rx_packets += relaxedLoad(c.rx_packets);
+    sum.tx_packets += relaxedLoad(c.tx_packets);
+    sum.exception_in += relaxedLoad(c.exception_in);
+    sum.exception_out += relaxedLoad(c.exception_out);
+    for (std::size_t i = 0; i < kPuntReasons; ++i)
+      sum.punts[i] += relaxedLoad(c.punts[i]);
+    for (std::size_t i = 0; i < kDropReasons; ++i)
+      sum.drops[i] += relaxedLoad(c.drops[i]);
+  }
+  rte_tel_data_add_dict_u64(d, "workers", w.size());
+  rte_tel_data_add_dict_u64(d, "rx_packets", sum.rx_packets);
+  rte_tel_data_add_dict_u64(d, "tx_packets", sum.tx_packets);
+  rte_tel_data_add_dict_u64(d, "exception_in", sum.exception_in);
+  rte_tel_data_add_dict_u64(d, "exception_out", sum.exception_out);
+  for (std::size_t i = 0; i < kPuntReasons; ++i)
+    rte_tel_data_add_dict_u64(d, ("punt_" + std::string(puntName(static_cast<PuntReason>(i)))).c_str(), sum.punts[i]);
+  for (std::size_t i = 0; i < kDropReasons; ++i)
+    rte_tel_data_add_dict_u64(d, ("drop_" + std::string(dropName(static_cast<DropReason>(i)))).c_str(), sum.drops[i]);
+  return 0;
+}
+
+}  // namespace
+
+void Dataplane::Impl::registerTelemetry() {
+  std::lock_guard lock(g_telemetry_mu);
+  g_telemetry_target = this;
+  if (!g_telemetry_registered) {
+    g_telemetry_registered = true;
+    rte_telemetry_register_cmd("/portunus/dataplane", telemetryWorkers,
+                               "Portunus dataplane counters summed over the workers (packets, punts, drops by reason)");
+  }
+}
+
+Dataplane::Dataplane() : impl_(std::make_unique<Impl>()) {}
+Dataplane::~Dataplane() {
+  stop();
+}
+
+void Dataplane::start(const config::DataplaneConfig& cfg, SrtpEngine& engine) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->running) throw DataplaneError("dataplane already running");
+  impl_->start(cfg, engine);
+}
+
+void Dataplane::stop() noexcept {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->running) return;
+  {
+    std::lock_guard tl(g_telemetry_mu);
+    if (g_telemetry_target == impl_.get()) g_telemetry_target = nullptr;
+  }
+  impl_->teardown();
+  PLOG(Info, "dataplane") << "stopped";
+}
+
+bool Dataplane::running() const noexcept {
+  std::lock_guard lock(impl_->mu);
+  return impl_->running;
+}
+
+ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  if (spec.worker >= d.workers.size() || spec.local.port == 0 || spec.remote.port == 0 || spec.local.ip == 0 ||
+      spec.remote.ip == 0)
+    return ApiStatus::InvalidArgument;
+  if (d.free_slots.empty()) return ApiStatus::TableFull;
+  const FlowKey key = keyOf(spec.local, spec.remote);
+  if (rte_hash_lookup(d.shared.directory, &key) >= 0) return ApiStatus::Exists;
+  if (!d.room(spec.worker, 1)) return ApiStatus::RingFull;
+  Impl::TransportRec rec;
+  rec.spec = spec;
+  rec.t = std::make_unique<Transport>();
+  Transport& t = *rec.t;
+  t.id = d.next_id;
+  t.worker = spec.worker;
+  t.key = key;
+  t.remote_mac = spec.remote_mac;
+  t.mac_pinned = t.mac_known = spec.remote_mac != MacAddress{};
+  t.rtcp_ssrc = spec.rtcp_ssrc ? spec.rtcp_ssrc : 0x50000000u | t.id;
+  t.rx_profile = spec.rx_keys.profile;
+  t.tx_profile = spec.tx_keys.profile;
+  try {
+    t.rtcp_out = d.engine->createStream(spec.tx_keys, t.rtcp_ssrc, SrtpDirection::Outbound);
+    for (std::uint32_t ssrc : spec.remote_rtcp_ssrcs) {
+      if (rec.rtcp.size() == kMaxRtcpContexts) return ApiStatus::TableFull;
+      auto c = std::make_unique<RtcpContext>();
+      c->ssrc = ssrc;
+      c->ctx = d.engine->createStream(spec.rx_keys, ssrc, SrtpDirection::Inbound);
+      t.rtcp_in[rec.rtcp.size()] = c.get();
+      rec.rtcp.push_back(std::move(c));
+    }
+  } catch (const std::exception& e) {
+    PLOG(Warn, "dataplane") << "transport rejected: " << e.what();
+    return ApiStatus::InvalidArgument;
+  }
+  t.slot = d.free_slots.back();
+  const auto value = (std::uint64_t{spec.worker} << 32) | t.slot;
+  Command c;
+  c.type = CommandType::AddTransport;
+  c.a = &t;
+  d.send(spec.worker, c);
+  // Published after the command: a packet that finds the flow before the worker installs it is a counted stale drop.
+  if (rte_hash_add_key_data(d.shared.directory, &key, reinterpret_cast<void*>(value)) < 0) {
+    // Cannot happen (sized 2x max_transports); undo through the ring to stay consistent.
+    Command r;
+    r.type = CommandType::RemoveTransport;
+    r.a = &t;
+    Impl::Retired ret;
+    ret.worker = spec.worker;
+    ret.seq = d.send(spec.worker, r);
+    ret.transport = std::move(rec.t);
+    d.retire(std::move(ret));
+    return ApiStatus::TableFull;
+  }
+  d.free_slots.pop_back();
+  id = d.next_id++;
+  d.transports.emplace(id, std::move(rec));
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint remote, MacAddress remote_mac) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.transports.find(id);
+  if (it == d.transports.end()) return ApiStatus::NotFound;
+  Transport& t = *it->second.t;
+  const FlowKey key = keyOf(local, remote);
+  if (!(key == keyOf(it->second.spec.local, it->second.spec.remote)) && rte_hash_lookup(d.shared.directory, &key) >= 0)
+    return ApiStatus::Exists;
+  if (!d.room(t.worker, 1)) return ApiStatus::RingFull;
+  const FlowKey prev = keyOf(it->second.spec.local, it->second.spec.remote);
+  rte_hash_del_key(d.shared.directory, &prev);  // SYNC RCU mode: returns after readers are done with it
+  Command c;
+  c.type = CommandType::UpdateTransport;
+  c.a = &t;
+  c.key = key;
+  c.mac = remote_mac;
+  c.flag = remote_mac != MacAddress{};
+  d.send(t.worker, c);
+  const auto value = (std::uint64_t{t.worker} << 32) | t.slot;
+  rte_hash_add_key_data(d.shared.directory, &key, reinterpret_cast<void*>(value));
+  it->second.spec.local = local;
+  it->second.spec.remote = remote;
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::addRemoteRtcpSsrc(TransportId id, std::uint32_t ssrc) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.transports.find(id);
+  if (it == d.transports.end()) return ApiStatus::NotFound;
+  auto& rec = it->second;
+  for (const auto& c : rec.rtcp)
+    if (c->ssrc == ssrc) return ApiStatus::Exists;
+  if (rec.rtcp.size() == kMaxRtcpContexts) return ApiStatus::TableFull;
+  if (!d.room(rec.t->worker, 1)) return ApiStatus::RingFull;
+  auto c = std::make_unique<RtcpContext>();
+  c->ssrc = ssrc;
+  try {
+    c->ctx = d.engine->createStream(rec.spec.rx_keys, ssrc, SrtpDirection::Inbound);
+  } catch (const std::exception&) {
+    return ApiStatus::InvalidArgument;
+  }
+  Command cmd;
+  cmd.type = CommandType::AddRtcpContext;
+  cmd.a = rec.t.get();
+  cmd.b = c.get();
+  d.send(rec.t->worker, cmd);
+  rec.rtcp.push_back(std::move(c));
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.transports.find(spec.transport);
+  if (it == d.transports.end()) return ApiStatus::NotFound;
+  auto& rec = it->second;
+  if (spec.ssrc == 0 || spec.clock_rate == 0) return ApiStatus::InvalidArgument;
+  for (const auto& [sid, s] : d.inbound)
+    if (s->transport == rec.t.get() && (s->ssrc == spec.ssrc || (spec.rtx_ssrc && s->rtx_ssrc == spec.rtx_ssrc)))
+      return ApiStatus::Exists;
+  if (rec.n_in == kMaxStreamsPerTransport || d.inbound.size() + d.outbound.size() >= d.cfg.max_streams)
+    return ApiStatus::TableFull;
+  if (!d.room(rec.t->worker, 1)) return ApiStatus::RingFull;
+  auto s = std::make_unique<InboundStream>();
+  s->id = d.next_id;
+  s->transport = rec.t.get();
+  s->ssrc = spec.ssrc;
+  s->rtx_ssrc = spec.rtx_ssrc;
+  s->clock_rate = spec.clock_rate;
+  s->spec = spec;
+  try {
+    s->srtp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
+    s->srtcp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
+  } catch (const std::exception&) {
+    return ApiStatus::InvalidArgument;
+  }
+  Command c;
+  c.type = CommandType::AddInbound;
+  c.a = rec.t.get();
+  c.b = s.get();
+  d.send(rec.t->worker, c);
+  ++rec.n_in;
+  id = d.next_id++;
+  d.inbound.emplace(id, std::move(s));
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::addOutboundStream(const OutboundStreamSpec& spec, StreamId& id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.transports.find(spec.transport);
+  if (it == d.transports.end()) return ApiStatus::NotFound;
+  auto& rec = it->second;
+  if (spec.ssrc == 0) return ApiStatus::InvalidArgument;
+  for (const auto& [sid, s] : d.outbound)
+    if (s->transport == rec.t.get() && s->ssrc == spec.ssrc) return ApiStatus::Exists;
+  if (rec.n_out == kMaxStreamsPerTransport || d.inbound.size() + d.outbound.size() >= d.cfg.max_streams)
+    return ApiStatus::TableFull;
+  if (!d.room(rec.t->worker, 1)) return ApiStatus::RingFull;
+  auto s = std::make_unique<OutboundStream>();
+  s->id = d.next_id;
+  s->transport = rec.t.get();
+  s->ssrc = spec.ssrc;
+  s->spec = spec;
+  try {
+    s->srtp = d.engine->createStream(rec.spec.tx_keys, spec.ssrc, SrtpDirection::Outbound);
+  } catch (const std::exception&) {
+    return ApiStatus::InvalidArgument;
+  }
+  Command c;
+  c.type = CommandType::AddOutbound;
+  c.a = rec.t.get();
+  c.b = s.get();
+  d.send(rec.t->worker, c);
+  ++rec.n_out;
+  id = d.next_id++;
+  d.outbound.emplace(id, std::move(s));
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::addRoute(const RouteSpec& spec, RouteId& id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto in = d.inbound.find(spec.in);
+  auto out = d.outbound.find(spec.out);
+  if (in == d.inbound.end() || out == d.outbound.end()) return ApiStatus::NotFound;
+  InboundStream* is = in->second.get();
+  OutboundStream* os = out->second.get();
+  if (is->transport->worker != os->transport->worker) return ApiStatus::WrongWorker;
+  std::size_t fanout = 0;
+  for (const auto& [rid, r] : d.routes) {
+    if (r->in == is && r->out == os) return ApiStatus::Exists;
+    fanout += r->in == is;
+  }
+  if (fanout >= kMaxRoutesPerStream || d.routes.size() >= d.cfg.max_routes) return ApiStatus::TableFull;
+  for (const auto& [a, b] : spec.pt_map)
+    if (a > 127 || b > 127) return ApiStatus::InvalidArgument;
+  if (!d.room(is->transport->worker, 1)) return ApiStatus::RingFull;
+  auto r = std::make_unique<Route>();
+  r->id = d.next_id;
+  r->in = is;
+  r->out = os;
+  for (const auto& [a, b] : spec.pt_map)
+    r->rewrite.pt_map[a] = b;
+  Command c;
+  c.type = CommandType::AddRoute;
+  c.a = r.get();
+  d.send(is->transport->worker, c);
+  id = d.next_id++;
+  d.routes.emplace(id, std::move(r));
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::moveRoute(RouteId id, StreamId new_in) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto r = d.routes.find(id);
+  auto in = d.inbound.find(new_in);
+  if (r == d.routes.end() || in == d.inbound.end()) return ApiStatus::NotFound;
+  Route& route = *r->second;
+  InboundStream* is = in->second.get();
+  if (is->transport->worker != route.out->transport->worker) return ApiStatus::WrongWorker;
+  std::size_t fanout = 0;
+  for (const auto& [rid, other] : d.routes)
+    fanout += other->in == is;
+  if (fanout >= kMaxRoutesPerStream) return ApiStatus::TableFull;
+  if (!d.room(is->transport->worker, 1)) return ApiStatus::RingFull;
+  Command c;
+  c.type = CommandType::MoveRoute;
+  c.a = &route;
+  c.b = is;
+  d.send(is->transport->worker, c);
+  return ApiStatus::Ok;
+}
+
+namespace {
+
+void retireRoute(Dataplane::Impl& d, RouteId id) {
+  auto it = d.routes.find(id);
+  Route* r = it->second.get();
+  const unsigned w = r->out->transport->worker;
+  Command c;
+  c.type = CommandType::RemoveRoute;
+  c.a = r;
+  Dataplane::Impl::Retired ret;
+  ret.worker = w;
+  ret.seq = d.send(w, c);
+  ret.route = std::move(it->second);
+  d.routes.erase(it);
+  d.retire(std::move(ret));
+}
+
+std::vector<RouteId> routesTouching(const Dataplane::Impl& d, const void* in, const void* out) {
+  std::vector<RouteId> ids;
+  for (const auto& [rid, r] : d.routes)
+    if (r->in == in || r->out == out) ids.push_back(rid);
+  return ids;
+}
+
+}  // namespace
+
+ApiStatus Dataplane::removeRoute(RouteId id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.routes.find(id);
+  if (it == d.routes.end()) return ApiStatus::NotFound;
+  if (!d.room(it->second->out->transport->worker, 1)) return ApiStatus::RingFull;
+  retireRoute(d, id);
+  d.collect();
+  return ApiStatus::Ok;
+}
+
+namespace {
+
+void retireStream(Dataplane::Impl& d, StreamId id) {
+  for (RouteId r : routesTouching(d, nullptr, nullptr))
+    (void)r;
+  if (auto in = d.inbound.find(id); in != d.inbound.end()) {
+    for (RouteId r : routesTouching(d, in->second.get(), nullptr))
+      retireRoute(d, r);
+    Transport* t = in->second->transport;
+    Command c;
+    c.type = CommandType::RemoveInbound;
+    c.a = t;
+    c.b = in->second.get();
+    Dataplane::Impl::Retired ret;
+    ret.worker = t->worker;
+    ret.seq = d.send(t->worker, c);
+    ret.in = std::move(in->second);
+    d.inbound.erase(in);
+    d.retire(std::move(ret));
+    --d.transports.at(t->id).n_in;
+    return;
+  }
+  auto out = d.outbound.find(id);
+  for (RouteId r : routesTouching(d, nullptr, out->second.get()))
+    retireRoute(d, r);
+  Transport* t = out->second->transport;
+  Command c;
+  c.type = CommandType::RemoveOutbound;
+  c.a = t;
+  c.b = out->second.get();
+  Dataplane::Impl::Retired ret;
+  ret.worker = t->worker;
+  ret.seq = d.send(t->worker, c);
+  ret.out = std::move(out->second);
+  d.outbound.erase(out);
+  d.retire(std::move(ret));
+  --d.transports.at(t->id).n_out;
+}
+
+/** Commands a stream removal needs on each worker (its routes, then itself). */
+std::vector<unsigned> streamCommandCount(const Dataplane::Impl& d, StreamId id) {
+  std::vector<unsigned> need(d.workers.size(), 0);
+  const void* in = nullptr;
+  const void* out = nullptr;
+  unsigned w = 0;
+  if (auto it = d.inbound.find(id); it != d.inbound.end()) {
+    in = it->second.get();
+    w = it->second->transport->worker;
+  } else if (auto o = d.outbound.find(id); o != d.outbound.end()) {
+    out = o->second.get();
+    w = o->second->transport->worker;
+  }
+  need[w] += 1 + static_cast<unsigned>(routesTouching(d, in, out).size());
+  return need;
+}
+
+}  // namespace
+
+ApiStatus Dataplane::removeStream(StreamId id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  if (!d.inbound.count(id) && !d.outbound.count(id)) return ApiStatus::NotFound;
+  const auto need = streamCommandCount(d, id);
+  for (unsigned w = 0; w < need.size(); ++w)
+    if (!d.room(w, need[w])) return ApiStatus::RingFull;
+  retireStream(d, id);
+  d.collect();
+  return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::removeTransport(TransportId id) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto it = d.transports.find(id);
+  if (it == d.transports.end()) return ApiStatus::NotFound;
+  Transport* t = it->second.t.get();
+  std::vector<StreamId> streams;
+  for (const auto& [sid, s] : d.inbound)
+    if (s->transport == t) streams.push_back(sid);
+  for (const auto& [sid, s] : d.outbound)
+    if (s->transport == t) streams.push_back(sid);
+  std::vector<unsigned> need(d.workers.size(), 0);
+  need[t->worker] += 1;
+  for (StreamId s : streams) {
+    const auto n = streamCommandCount(d, s);
+    for (unsigned w = 0; w < n.size(); ++w)
+      need[w] += n[w];
+  }
+  for (unsigned w = 0; w < need.size(); ++w)
+    if (!d.room(w, need[w])) return ApiStatus::RingFull;
+  for (StreamId s : streams)
+    retireStream(d, s);
+  const FlowKey key = keyOf(it->second.spec.local, it->second.spec.remote);
+  rte_hash_del_key(d.shared.directory, &key);
+  Command c;
+  c.type = CommandType::RemoveTransport;
+  c.a = t;
+  Impl::Retired ret;
+  ret.worker = t->worker;
+  ret.seq = d.send(t->worker, c);
+  ret.transport = std::move(it->second.t);
+  ret.rtcp = std::move(it->second.rtcp);
+  d.free_slots.push_back(ret.transport->slot);
+  d.transports.erase(it);
+  d.retire(std::move(ret));
+  d.collect();
+  return ApiStatus::Ok;
+}
+
+std::size_t Dataplane::pollEvents(std::vector<Event>& out) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return 0;
+  d.collect();
+  Event buf[64];
+  std::size_t total = 0;
+  for (;;) {
+    const unsigned n = rte_ring_sc_dequeue_burst_elem(d.shared.events, buf, sizeof(Event), 64, nullptr);
+    out.insert(out.end(), buf, buf + n);
+    total += n;
+    if (n < 64) return total;
+  }
+}
+
+StatsSnapshot Dataplane::stats() const {
+  std::lock_guard lock(impl_->mu);
+  const Impl& d = *impl_;
+  StatsSnapshot s;
+  for (const auto& w : d.workers) {
+    const WorkerCounters& c = w->counters;
+    WorkerStats ws;
+    ws.lcore = w->lcore;
+    ws.rx_packets = relaxedLoad(c.rx_packets);
+    ws.rx_bytes = relaxedLoad(c.rx_bytes);
+    ws.tx_packets = relaxedLoad(c.tx_packets);
+    ws.tx_bytes = relaxedLoad(c.tx_bytes);
+    ws.exception_in = relaxedLoad(c.exception_in);
+    ws.exception_out = relaxedLoad(c.exception_out);
+    ws.handoff_in = relaxedLoad(c.handoff_in);
+    ws.commands = relaxedLoad(c.commands);
+    ws.rtcp_in = relaxedLoad(c.rtcp_in);
+    ws.rtcp_out = relaxedLoad(c.rtcp_out);
+    ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
+    ws.busy_loops = relaxedLoad(c.busy_loops);
+    ws.idle_loops = relaxedLoad(c.idle_loops);
+    for (std::size_t i = 0; i < kPuntReasons; ++i)
+      if (const auto v = relaxedLoad(c.punts[i])) ws.punts[std::string(puntName(static_cast<PuntReason>(i)))] = v;
+    addDrops(ws.drops, c.drops);
+    s.workers.push_back(std::move(ws));
+  }
+  for (const auto& [id, rec] : d.transports)
+    s.transports[id] = snapshot(rec.t->counters);
+  for (const auto& [id, in] : d.inbound)
+    s.streams[id] = snapshot(in->counters);
+  for (const auto& [id, out] : d.outbound)
+    s.streams[id] = snapshot(out->counters);
+  return s;
+}
+
+void Dataplane::setTrace(bool on) noexcept {
+  impl_->shared.trace.store(on);
+}
+bool Dataplane::trace() const noexcept {
+  return impl_->shared.trace.load();
+}
+MacAddress Dataplane::mediaMac() const noexcept {
+  return impl_->shared.media_mac;
+}
+
+bool Dataplane::sync(unsigned timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    {
+      std::lock_guard lock(impl_->mu);
+      Impl& d = *impl_;
+      if (!d.running) return false;
+      bool done = true;
+      for (std::size_t w = 0; w < d.workers.size(); ++w)
+        done = done && d.workers[w]->applied.load(std::memory_order_acquire) >= d.sent_seq[w];
+      if (done) {
+        d.collect();
+        return true;
+      }
+    }
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+}  // namespace portunus::dp

@@ -1,0 +1,668 @@
+#include "dataplane/Worker.hpp"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_pause.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "common/proto/ByteOrder.hpp"
+#include "common/proto/RtcpPacket.hpp"
+#include "common/proto/RtpPacket.hpp"
+#include "dataplane/Classifier.hpp"
+
+namespace portunus::dp {
+namespace {
+
+constexpr std::uint16_t kTxBatch = 64;   // protect ops per engine call
+constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
+constexpr std::size_t kHeaders = 14 + 20 + 8;
+constexpr std::uint64_t kTimerMs = 20;
+
+struct RxMeta {
+  rte_mbuf* m;
+  Transport* t;
+  InboundStream* in;  // null for RTCP
+};
+
+struct TxMeta {
+  rte_mbuf* m;
+  Transport* t;
+  OutboundStream* out;  // null for RTCP we originate
+};
+
+DropReason srtpDrop(SrtpStatus s) noexcept {
+  switch (s) {
+    case SrtpStatus::AuthFail:
+      return DropReason::SrtpAuth;
+    case SrtpStatus::ReplayOld:
+    case SrtpStatus::ReplayDup:
+      return DropReason::SrtpReplay;
+    case SrtpStatus::NoContext:
+      return DropReason::UnknownSsrc;
+    default:
+      return DropReason::SrtpOther;
+  }
+}
+
+class Loop {
+ public:
+  explicit Loop(Worker& w) noexcept : w_(w), s_(*w.shared) {}
+
+  void run() noexcept {
+    rte_rcu_qsbr_thread_register(s_.qsbr, w_.index);
+    rte_rcu_qsbr_thread_online(s_.qsbr, w_.index);
+    std::uint32_t idle = 0;
+    std::uint64_t next_timer = 0;
+    while (s_.running.load(std::memory_order_relaxed)) {
+      now_ms_ = rte_get_tsc_cycles() / s_.tsc_per_ms;
+      unsigned work = applyCommands();
+      if (w_.io) work += pollIo();
+      work += pollHandoff();
+      flushProtect();
+      flushTx();
+      if (now_ms_ >= next_timer) {
+        next_timer = now_ms_ + kTimerMs;
+        timers();
+        flushProtect();
+        flushTx();
+      }
+      rte_rcu_qsbr_quiescent(s_.qsbr, w_.index);
+      if (work) {
+        ++w_.counters.busy_loops;
+        idle = 0;
+        continue;
+      }
+      ++w_.counters.idle_loops;
+      if (s_.busy_poll) continue;
+      // Idle backoff (lab mode): spin a little, then pause, then sleep while offline for the RCU readers' check.
+      if (++idle < 64) continue;
+      if (idle < 1024) {
+        rte_pause();
+        continue;
+      }
+      rte_rcu_qsbr_thread_offline(s_.qsbr, w_.index);
+      usleep(200);
+      rte_rcu_qsbr_thread_online(s_.qsbr, w_.index);
+    }
+    flushProtect();
+    flushTx();
+    rte_rcu_qsbr_thread_offline(s_.qsbr, w_.index);
+    rte_rcu_qsbr_thread_unregister(s_.qsbr, w_.index);
+  }
+
+ private:
+  // ---- commands -------------------------------------------------------------------------------------------
+  unsigned applyCommands() noexcept {
+    Command cmds[16];
+    const unsigned n = rte_ring_sc_dequeue_burst_elem(w_.commands, cmds, sizeof(Command), 16, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+      apply(cmds[i]);
+      w_.applied.store(cmds[i].seq, std::memory_order_release);
+    }
+    w_.counters.commands += n;
+    return n;
+  }
+
+  void apply(const Command& c) noexcept {
+    auto* t = static_cast<Transport*>(c.a);
+    switch (c.type) {
+      case CommandType::Noop:
+        break;
+      case CommandType::AddTransport:
+        w_.table[t->slot] = t;
+        w_.owned.push_back(t);  // capacity reserved for max_transports: never allocates
+        break;
+      case CommandType::UpdateTransport:
+        t->key = c.key;
+        t->mac_pinned = c.flag != 0;
+        t->mac_known = c.flag != 0;
+        t->remote_mac = c.mac;
+        break;
+      case CommandType::RemoveTransport:
+        w_.table[t->slot] = nullptr;
+        for (auto& o : w_.owned)
+          if (o == t) {
+            o = w_.owned.back();
+            w_.owned.pop_back();
+            break;
+          }
+        break;
+      case CommandType::AddInbound:
+        for (auto& s : t->in)
+          if (!s) {
+            s = static_cast<InboundStream*>(c.b);
+            break;
+          }
+        break;
+      case CommandType::RemoveInbound:
+        for (auto& s : t->in)
+          if (s == c.b) s = nullptr;
+        break;
+      case CommandType::AddOutbound:
+        for (auto& s : t->out)
+          if (!s) {
+            s = static_cast<OutboundStream*>(c.b);
+            break;
+          }
+        break;
+      case CommandType::RemoveOutbound:
+        for (auto& s : t->out)
+          if (s == c.b) s = nullptr;
+        break;
+      case CommandType::AddRoute: {
+        auto* r = static_cast<Route*>(c.a);
+        if (r->in->route_count < kMaxRoutesPerStream) r->in->routes[r->in->route_count++] = r;
+        break;
+      }
+      case CommandType::RemoveRoute: {
+        auto* r = static_cast<Route*>(c.a);
+        unlinkRoute(r);
+        if (r->out->last_route == r) r->out->last_route = nullptr;
+        break;
+      }
+      case CommandType::MoveRoute: {
+        auto* r = static_cast<Route*>(c.a);
+        unlinkRoute(r);
+        r->in = static_cast<InboundStream*>(c.b);
+        if (r->in->route_count < kMaxRoutesPerStream) r->in->routes[r->in->route_count++] = r;
+        r->rewrite.rebase();
+        break;
+      }
+      case CommandType::AddRtcpContext:
+        for (auto& s : t->rtcp_in)
+          if (!s) {
+            s = static_cast<RtcpContext*>(c.b);
+            break;
+          }
+        break;
+    }
+  }
+
+  static void unlinkRoute(Route* r) noexcept {
+    InboundStream* in = r->in;
+    for (std::uint16_t i = 0; i < in->route_count; ++i)
+      if (in->routes[i] == r) {
+        in->routes[i] = in->routes[--in->route_count];
+        in->routes[in->route_count] = nullptr;
+        break;
+      }
+  }
+
+  // ---- io worker: media rx, classification, punts, exception rx --------------------------------------------
+  unsigned pollIo() noexcept {
+    unsigned work = 0;
+    rte_mbuf* pkts[kBurst];
+    for (std::uint16_t q = 0; q < s_.media_rx_queues; ++q) {
+      const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
+      work += n;
+      for (std::uint16_t i = 0; i < n; ++i)
+        receive(pkts[i]);
+    }
+    flushHandoff();
+    if (s_.exception_port != kNoPort) {
+      const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kBurst);
+      work += n;
+      w_.counters.exception_in += n;
+      for (std::uint16_t i = 0; i < n; ++i)
+        queueTx(pkts[i]);
+    }
+    if (s_.tx_fallback) {
+      const unsigned n = rte_ring_mc_dequeue_burst(s_.tx_fallback, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+      work += n;
+      for (unsigned i = 0; i < n; ++i)
+        queueTx(pkts[i]);
+    }
+    return work;
+  }
+
+  void receive(rte_mbuf* m) noexcept {
+    ++w_.counters.rx_packets;
+    w_.counters.rx_bytes += m->pkt_len;
+    const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
+    const Classified c = classify(f, m->data_len);
+    if (c.l3_len) s_.neighbors.learn(c.key.remote_ip, f + 6);
+    switch (c.verdict) {
+      case Verdict::Drop:
+        return drop(m, c.drop);
+      case Verdict::Punt:
+        return punt(m, c.punt);
+      case Verdict::Udp:
+        break;
+    }
+    void* data = nullptr;
+    if (m->nb_segs != 1 || rte_hash_lookup_data(s_.directory, &c.key, &data) < 0)
+      return punt(m, PuntReason::UnknownFlow);
+    const auto v = reinterpret_cast<std::uintptr_t>(data);
+    const auto owner = static_cast<unsigned>(v >> 32);
+    m->hash.usr = static_cast<std::uint32_t>(v);
+    m->l2_len = c.l2_len;
+    m->l3_len = c.l3_len;
+    m->packet_type = static_cast<std::uint32_t>(c.kind);
+    if (owner >= s_.workers.size()) return drop(m, DropReason::StaleFlow);
+    auto& q = handoff_[owner];
+    q.pkts[q.n++] = m;
+    if (q.n == kBurst) flushHandoff();
+  }
+
+  void flushHandoff() noexcept {
+    for (std::size_t i = 0; i < s_.workers.size() && i < kMaxWorkers; ++i) {
+      auto& q = handoff_[i];
+      if (!q.n) continue;
+      const unsigned sent =
+          rte_ring_sp_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
+      for (unsigned k = sent; k < q.n; ++k)
+        drop(q.pkts[k], DropReason::HandoffFull);
+      q.n = 0;
+    }
+  }
+
+  void punt(rte_mbuf* m, PuntReason r) noexcept {
+    ++w_.counters.punts[static_cast<std::size_t>(r)];
+    traceEvent(1, static_cast<std::uint8_t>(r), m);
+    if (s_.exception_port == kNoPort) return drop(m, DropReason::NoException);
+    ++w_.counters.exception_out;
+    exc_tx_[n_exc_tx_++] = m;
+    if (n_exc_tx_ == kTxQueue) flushTx();
+  }
+
+  void drop(rte_mbuf* m, DropReason r) noexcept {
+    ++w_.counters.drops[static_cast<std::size_t>(r)];
+    traceEvent(2, static_cast<std::uint8_t>(r), m);
+    rte_pktmbuf_free(m);
+  }
+
+  void traceEvent(std::uint8_t verdict, std::uint8_t reason, const rte_mbuf* m) noexcept {
+    if (!s_.trace.load(std::memory_order_relaxed)) return;
+    emit(EventType::Trace, w_.index, std::uint32_t{verdict} << 8 | reason, m->pkt_len);
+  }
+
+  void emit(EventType type, std::uint32_t id, std::uint32_t value, std::uint64_t detail = 0) noexcept {
+    Event e;
+    e.type = type;
+    e.worker = static_cast<std::uint16_t>(w_.index);
+    e.id = id;
+    e.value = value;
+    e.detail = detail;
+    if (rte_ring_mp_enqueue_elem(s_.events, &e, sizeof(Event)) != 0) ++w_.counters.events_lost;
+  }
+
+  // ---- owner: SRTP/SRTCP unprotect, routes, rewrite, protect ----------------------------------------------
+  unsigned pollHandoff() noexcept {
+    rte_mbuf* pkts[kBurst];
+    const unsigned n = rte_ring_sc_dequeue_burst(w_.handoff, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+    if (!n) return 0;
+    w_.counters.handoff_in += n;
+    unsigned ops = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      rte_mbuf* m = pkts[i];
+      const std::uint32_t slot = m->hash.usr;
+      Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
+      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+      const std::uint8_t* ip = f + m->l2_len;
+      const std::uint8_t* udp = ip + m->l3_len;
+      FlowKey key;
+      std::memcpy(&key.remote_ip, ip + 12, 4);
+      std::memcpy(&key.local_ip, ip + 16, 4);
+      std::memcpy(&key.remote_port, udp, 2);
+      std::memcpy(&key.local_port, udp + 2, 2);
+      if (!t || !(t->key == key)) {
+        drop(m, DropReason::StaleFlow);
+        continue;
+      }
+      if (!t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
+        std::memcpy(t->remote_mac.data(), f + 6, 6);
+        t->mac_known = true;
+      }
+      std::uint8_t* payload = const_cast<std::uint8_t*>(udp) + 8;
+      const std::uint32_t plen = proto::load16(udp + 4) - 8u;
+      ++t->counters.packets_in;
+      t->counters.bytes_in += plen;
+      SrtpOp& op = rx_ops_[ops];
+      op = SrtpOp{};
+      op.data = payload;
+      op.len = plen;
+      op.capacity = plen;
+      if (static_cast<proto::PacketKind>(m->packet_type) == proto::PacketKind::Rtp) {
+        if (plen < 12) {
+          dropOn(t, m, DropReason::BadRtp);
+          continue;
+        }
+        const std::uint32_t ssrc = proto::load32(payload + 8);
+        InboundStream* in = t->inbound(ssrc);
+        if (!in) {
+          bool rtx = false;
+          for (InboundStream* s : t->in)
+            rtx = rtx || (s && s->rtx_ssrc && s->rtx_ssrc == ssrc);
+          dropOn(t, m, rtx ? DropReason::Rtx : DropReason::UnknownSsrc);
+          continue;
+        }
+        op.ctx = in->srtp.get();
+        rx_meta_[ops] = RxMeta{m, t, in};
+      } else {
+        ++w_.counters.rtcp_in;
+        if (plen < 8) {
+          dropOn(t, m, DropReason::BadRtcp);
+          continue;
+        }
+        const std::uint32_t sender = proto::load32(payload + 4);
+        op.ctx = t->rtcpInbound(sender);
+        op.rtcp = true;
+        if (!op.ctx) {
+          if (now_ms_ - t->last_unknown_rtcp_event_ms >= 1000 || t->last_unknown_rtcp_event_ms == 0) {
+            t->last_unknown_rtcp_event_ms = now_ms_;
+            emit(EventType::UnknownRtcpSsrc, t->id, sender);
+          }
+          dropOn(t, m, DropReason::UnknownRtcpSsrc);
+          continue;
+        }
+        rx_meta_[ops] = RxMeta{m, t, nullptr};
+      }
+      ++ops;
+    }
+    if (ops) s_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
+    for (unsigned i = 0; i < ops; ++i) {
+      const SrtpOp& op = rx_ops_[i];
+      const RxMeta& meta = rx_meta_[i];
+      if (op.status != SrtpStatus::Ok) {
+        if (meta.in) ++meta.in->counters.drops[static_cast<std::size_t>(srtpDrop(op.status))];
+        dropOn(meta.t, meta.m, srtpDrop(op.status));
+        continue;
+      }
+      if (meta.in)
+        onRtp(meta, op);
+      else
+        onRtcp(meta, op);
+    }
+    return n;
+  }
+
+  void dropOn(Transport* t, rte_mbuf* m, DropReason r) noexcept {
+    ++t->counters.drops[static_cast<std::size_t>(r)];
+    drop(m, r);
+  }
+
+  void onRtp(const RxMeta& meta, const SrtpOp& op) noexcept {
+    InboundStream* in = meta.in;
+    proto::RtpPacket rtp;
+    if (rtp.parse(op.data, op.len) != proto::RtpParseStatus::Ok) return dropOn(meta.t, meta.m, DropReason::BadRtp);
+    ++in->counters.packets_in;
+    in->counters.bytes_in += op.len;
+    if (!in->seen || in->stopped) {
+      in->seen = true;
+      in->stopped = false;
+      emit(EventType::FirstPacket, in->id, in->ssrc);
+    }
+    in->last_rx_ms = now_ms_;
+    in->reception.onPacket(rtp.sequence);
+    if (in->route_count == 0) {
+      ++in->counters.drops[static_cast<std::size_t>(DropReason::NoRoute)];
+      return drop(meta.m, DropReason::NoRoute);
+    }
+    for (std::uint16_t i = 0; i < in->route_count; ++i) {
+      Route* r = in->routes[i];
+      OutboundStream* out = r->out;
+      Transport* to = out->transport;
+      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+      if (!c) {
+        ++out->counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+        ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+        continue;
+      }
+      const std::uint32_t room = rte_pktmbuf_tailroom(c);
+      if (room < kHeaders + op.len + srtpOverhead(to->tx_profile, false)) {
+        rte_pktmbuf_free(c);
+        ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+        continue;
+      }
+      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+      std::memcpy(p, op.data, op.len);
+      const RewriteResult rw =
+          r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
+      proto::setSsrc(p, out->ssrc);
+      proto::setSequence(p, rw.sequence);
+      proto::setTimestamp(p, rw.timestamp);
+      proto::setPayloadType(p, rw.payload_type);
+      out->last_route = r;
+      queueProtect(c, to, out, p, op.len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false);
+    }
+    rte_pktmbuf_free(meta.m);
+  }
+
+  void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
+    Transport* t = meta.t;
+    if (proto::validateCompound(op.data, op.len) != proto::RtcpParseStatus::Ok)
+      return dropOn(t, meta.m, DropReason::BadRtcp);
+    proto::RtcpCompound compound(op.data, op.len);
+    proto::RtcpBlock b;
+    while (compound.next(b) == proto::RtcpParseStatus::Ok) {
+      if (b.type == proto::rtcp::kSr) {
+        if (InboundStream* in = t->inbound(b.sender_ssrc)) {
+          in->reception.last_sr_ntp_mid = proto::load32(b.data + 10);
+          in->reception.last_sr_ms = now_ms_;
+        }
+      } else if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
+        keyframeFor(t, b.media_ssrc());
+      } else if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtFir) {
+        std::uint32_t targets[8];
+        const std::size_t n = proto::firTargets(b, targets, 8);
+        for (std::size_t i = 0; i < n && i < 8; ++i)
+          keyframeFor(t, targets[i]);
+      }
+    }
+    rte_pktmbuf_free(meta.m);
+  }
+
+  /** A receiver on `t` asked for a keyframe of its outbound stream `ssrc`: ask the source publisher (RFC 4585). */
+  void keyframeFor(Transport* t, std::uint32_t ssrc) noexcept {
+    OutboundStream* out = t->outbound(ssrc);
+    if (!out || !out->last_route) return;
+    InboundStream* in = out->last_route->in;
+    if (in->last_pli_ms && now_ms_ - in->last_pli_ms < s_.pli_interval_ms) return;  // rate limit
+    in->last_pli_ms = now_ms_;
+    emit(EventType::KeyframeWanted, in->id, in->ssrc);
+    Transport* src = in->transport;
+    if (!src->rtcp_out) return;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    const std::size_t len = proto::buildPli(p, room, src->rtcp_ssrc, in->ssrc);
+    ++w_.counters.keyframe_requests;
+    ++w_.counters.rtcp_out;
+    queueProtect(c, src, nullptr, p, static_cast<std::uint32_t>(len), room, src->rtcp_out.get(), true);
+  }
+
+  void queueProtect(rte_mbuf* m, Transport* t, OutboundStream* out, std::uint8_t* data, std::uint32_t len,
+                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp) noexcept {
+    if (n_tx_ops_ == kTxBatch) flushProtect();
+    SrtpOp& op = tx_ops_[n_tx_ops_];
+    op = SrtpOp{};
+    op.data = data;
+    op.len = len;
+    op.capacity = capacity;
+    op.ctx = ctx;
+    op.rtcp = rtcp;
+    tx_meta_[n_tx_ops_++] = TxMeta{m, t, out};
+  }
+
+  void flushProtect() noexcept {
+    if (!n_tx_ops_) return;
+    s_.engine->protect(tx_ops_, n_tx_ops_);
+    for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
+      const SrtpOp& op = tx_ops_[i];
+      const TxMeta& meta = tx_meta_[i];
+      if (op.status != SrtpStatus::Ok) {
+        if (meta.out) ++meta.out->counters.drops[static_cast<std::size_t>(DropReason::SrtpOther)];
+        dropOn(meta.t, meta.m, DropReason::SrtpOther);
+        continue;
+      }
+      Transport* t = meta.t;
+      if (!t->mac_known) t->mac_known = s_.neighbors.lookup(t->key.remote_ip, t->remote_mac);
+      if (!t->mac_known) {
+        dropOn(t, meta.m, DropReason::NoL2);
+        continue;
+      }
+      buildHeaders(meta.m, t, op.len);
+      ++t->counters.packets_out;
+      t->counters.bytes_out += op.len;
+      if (meta.out) {
+        ++meta.out->counters.packets_out;
+        meta.out->counters.bytes_out += op.len;
+      }
+      queueTx(meta.m);
+    }
+    n_tx_ops_ = 0;
+  }
+
+  void buildHeaders(rte_mbuf* m, const Transport* t, std::uint32_t payload_len) noexcept {
+    std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+    std::memcpy(f, t->remote_mac.data(), 6);
+    std::memcpy(f + 6, s_.media_mac.data(), 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    std::uint8_t* ip = f + 14;
+    ip[0] = 0x45;
+    ip[1] = 0;
+    proto::store16(ip + 2, static_cast<std::uint16_t>(20 + 8 + payload_len));
+    proto::store16(ip + 4, 0);
+    proto::store16(ip + 6, 0x4000);  // DF
+    ip[8] = 64;
+    ip[9] = 17;
+    proto::store16(ip + 10, 0);
+    std::memcpy(ip + 12, &t->key.local_ip, 4);
+    std::memcpy(ip + 16, &t->key.remote_ip, 4);
+    const std::uint16_t sum = rte_ipv4_cksum(reinterpret_cast<const rte_ipv4_hdr*>(ip));
+    std::memcpy(ip + 10, &sum, 2);
+    std::uint8_t* udp = ip + 20;
+    std::memcpy(udp, &t->key.local_port, 2);
+    std::memcpy(udp + 2, &t->key.remote_port, 2);
+    proto::store16(udp + 4, static_cast<std::uint16_t>(8 + payload_len));
+    proto::store16(udp + 6, 0);  // RFC 768: no checksum (IPv4); SRTP authenticates the payload
+    m->data_len = static_cast<std::uint16_t>(kHeaders + payload_len);
+    m->pkt_len = m->data_len;
+  }
+
+  // ---- timers: media stopped, receiver reports -------------------------------------------------------------
+  void timers() noexcept {
+    for (Transport* t : w_.owned) {
+      proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
+      std::size_t nb = 0;
+      for (InboundStream* in : t->in) {
+        if (!in || !in->seen) continue;
+        if (!in->stopped && now_ms_ - in->last_rx_ms >= s_.media_timeout_ms) {
+          in->stopped = true;
+          emit(EventType::MediaStopped, in->id, static_cast<std::uint32_t>(now_ms_ - in->last_rx_ms));
+        }
+        if (in->reception.started) blocks[nb++] = reportBlock(*in);
+      }
+      if (!nb || !s_.rr_interval_ms || now_ms_ - t->last_rr_ms < s_.rr_interval_ms || !t->rtcp_out) continue;
+      t->last_rr_ms = now_ms_;
+      for (std::size_t i = 0; i < nb; ++i)
+        commitReport(*t->inbound(blocks[i].ssrc));
+      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+      if (!c) continue;
+      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+      const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+      const std::size_t len = proto::buildRr(p, room, t->rtcp_ssrc, blocks, nb);
+      ++w_.counters.rtcp_out;
+      queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, t->rtcp_out.get(), true);
+    }
+  }
+
+  /** RFC 3550 §6.4.1 / A.3 report block for one inbound stream. */
+  proto::RtcpReportBlock reportBlock(const InboundStream& in) const noexcept {
+    const ReceptionStats& r = in.reception;
+    proto::RtcpReportBlock b;
+    b.ssrc = in.ssrc;
+    const std::uint32_t ext_max = r.extendedMax();
+    const std::uint32_t expected = ext_max - r.base_seq + 1;
+    const std::int64_t lost = static_cast<std::int64_t>(expected) - r.received;
+    b.cumulative_lost = lost < 0 ? 0 : static_cast<std::uint32_t>(lost > 0x7fffff ? 0x7fffff : lost);
+    const std::uint32_t expected_interval = expected - r.expected_prior;
+    const std::uint32_t received_interval = r.received - r.received_prior;
+    const std::int64_t lost_interval = static_cast<std::int64_t>(expected_interval) - received_interval;
+    b.fraction_lost = (expected_interval == 0 || lost_interval <= 0)
+                          ? 0
+                          : static_cast<std::uint8_t>((lost_interval << 8) / expected_interval);
+    b.highest_seq = ext_max;
+    b.lsr = r.last_sr_ntp_mid;
+    b.dlsr = r.last_sr_ms ? static_cast<std::uint32_t>((now_ms_ - r.last_sr_ms) * 65536 / 1000) : 0;
+    return b;
+  }
+
+  static void commitReport(InboundStream& in) noexcept {
+    in.reception.expected_prior = in.reception.extendedMax() - in.reception.base_seq + 1;
+    in.reception.received_prior = in.reception.received;
+  }
+
+  // ---- transmit ---------------------------------------------------------------------------------------------
+  void queueTx(rte_mbuf* m) noexcept {
+    ++w_.counters.tx_packets;
+    w_.counters.tx_bytes += m->pkt_len;
+    media_tx_[n_media_tx_++] = m;
+    if (n_media_tx_ == kTxQueue) flushTx();
+  }
+
+  void flushTx() noexcept {
+    if (n_media_tx_) {
+      unsigned sent = 0;
+      if (w_.media_txq >= 0) {
+        for (int tries = 0; tries < 4 && sent < n_media_tx_; ++tries)
+          sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
+                                   static_cast<std::uint16_t>(n_media_tx_ - sent));
+      } else {
+        sent =
+            rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_, nullptr);
+      }
+      for (unsigned i = sent; i < n_media_tx_; ++i) {
+        --w_.counters.tx_packets;
+        w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
+        drop(media_tx_[i], DropReason::TxFull);
+      }
+      n_media_tx_ = 0;
+    }
+    if (n_exc_tx_) {
+      unsigned sent = 0;
+      for (int tries = 0; tries < 4 && sent < n_exc_tx_; ++tries)
+        sent += rte_eth_tx_burst(s_.exception_port, 0, exc_tx_ + sent, static_cast<std::uint16_t>(n_exc_tx_ - sent));
+      for (unsigned i = sent; i < n_exc_tx_; ++i)
+        drop(exc_tx_[i], DropReason::TxFull);
+      n_exc_tx_ = 0;
+    }
+  }
+
+  struct HandoffQueue {
+    rte_mbuf* pkts[kBurst];
+    std::uint16_t n = 0;
+  };
+
+  Worker& w_;
+  Shared& s_;
+  std::uint64_t now_ms_ = 0;
+  HandoffQueue handoff_[kMaxWorkers];
+  SrtpOp rx_ops_[kBurst];
+  RxMeta rx_meta_[kBurst];
+  SrtpOp tx_ops_[kTxBatch];
+  TxMeta tx_meta_[kTxBatch];
+  std::uint16_t n_tx_ops_ = 0;
+  rte_mbuf* media_tx_[kTxQueue];
+  std::uint16_t n_media_tx_ = 0;
+  rte_mbuf* exc_tx_[kTxQueue];
+  std::uint16_t n_exc_tx_ = 0;
+};
+
+}  // namespace
+
+int workerMain(void* arg) {
+  auto* w = static_cast<Worker*>(arg);
+  // The loop state (burst arrays, ~40 KiB) lives on this lcore's stack for the lcore's lifetime.
+  Loop loop(*w);
+  loop.run();
+  w->stopped.store(true, std::memory_order_release);
+  return 0;
+}
+
+}  // namespace portunus::dp

@@ -1,0 +1,72 @@
+// One worker lcore (DESIGN §2): its rings, its tables and its counters in one cache-aligned struct.
+// Worker 0 is also the io worker: it polls the media port and the exception interface, classifies every frame,
+// punts what the fast path does not own and hands fast-path packets to the owning worker's hand-off ring
+// (software steering until rte_flow steering lands, DESIGN §9).
+#pragma once
+
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "dataplane/Command.hpp"
+#include "dataplane/Counters.hpp"
+#include "dataplane/NeighborCache.hpp"
+#include "dataplane/Tables.hpp"
+#include "dataplane/srtp/SrtpEngine.hpp"
+
+namespace portunus::dp {
+
+constexpr std::uint16_t kNoPort = 0xffff;
+constexpr std::uint16_t kBurst = 32;
+constexpr std::size_t kMaxWorkers = 64;
+
+struct Worker;
+
+/** What every worker reads; written before launch (or atomically). */
+struct Shared {
+  rte_mempool* pool = nullptr;
+  rte_hash* directory = nullptr;  // FlowKey -> (worker << 32 | slot), written by the control side only
+  rte_rcu_qsbr* qsbr = nullptr;
+  rte_ring* events = nullptr;       // workers -> control, MP/SC
+  rte_ring* tx_fallback = nullptr;  // workers without their own media tx queue -> io worker
+  SrtpEngine* engine = nullptr;
+  NeighborCache neighbors;
+  std::uint16_t media_port = kNoPort;
+  std::uint16_t media_rx_queues = 1;
+  std::uint16_t exception_port = kNoPort;
+  MacAddress media_mac{};
+  bool busy_poll = false;
+  std::uint32_t media_timeout_ms = 1000;
+  std::uint32_t pli_interval_ms = 500;
+  std::uint32_t rr_interval_ms = 1000;
+  std::uint64_t tsc_per_ms = 1;
+  std::atomic<bool> running{false};
+  std::atomic<bool> trace{false};
+  std::vector<Worker*> workers;
+};
+
+struct alignas(64) Worker {
+  unsigned index = 0;
+  unsigned lcore = 0;
+  bool io = false;
+  Shared* shared = nullptr;
+  rte_ring* commands = nullptr;   // control -> this worker (SP under the control mutex / SC)
+  rte_ring* handoff = nullptr;    // io worker -> this worker (SP/SC)
+  std::int32_t media_txq = -1;    // own tx queue on the media port, or -1: through shared->tx_fallback
+  std::vector<Transport*> table;  // by transport slot; only this worker's transports are set
+  std::vector<Transport*> owned;  // the same transports, dense, for the timers
+  WorkerCounters counters;
+  std::atomic<std::uint64_t> applied{0};  // sequence of the last command applied
+  std::atomic<bool> stopped{false};
+};
+
+/** The lcore entry point (rte_eal_remote_launch). */
+int workerMain(void* worker);
+
+}  // namespace portunus::dp

@@ -1,0 +1,130 @@
+#include "plugins/echotest/EchoTestPlugin.hpp"
+
+#include "common/log/Log.hpp"
+#include "controlplane/core/JanusError.hpp"
+
+namespace portunus::plugins {
+
+EchoTestPlugin::EchoTestPlugin()
+    : info_{"janus.plugin.echotest",
+            "Portunus EchoTest plugin",
+            "Portunus",
+            "Echoes a PeerConnection's audio, video and data back to it (Janus EchoTest API).",
+            "0.0.7",
+            7} {}
+
+void EchoTestPlugin::createSession(cp::HandleId handle) {
+  std::lock_guard lock(mutex_);
+  states_[handle] = State{};
+}
+
+void EchoTestPlugin::destroySession(cp::HandleId handle) {
+  std::lock_guard lock(mutex_);
+  if (states_.erase(handle) == 0) throw cp::JanusError(cp::ErrorCode::PluginDetach, "No session for this handle");
+}
+
+void EchoTestPlugin::apply(State& s, const EchoTestRequest& r) {
+  if (r.audio) s.audioActive = *r.audio;
+  if (r.video) s.videoActive = *r.video;
+  if (r.bitrate) s.bitrate = *r.bitrate;
+  if (r.fallback) s.fallback = *r.fallback;
+  if (r.substream) s.substreamTarget = static_cast<int>(*r.substream);
+  if (r.temporal) s.temporalTarget = static_cast<int>(*r.temporal);
+  // Playout-delay limits, in 10 ms units; a negative value switches the extension off.
+  if (r.minDelay) {
+    if (*r.minDelay < 0) {
+      s.minDelay = s.maxDelay = -1;
+    } else {
+      s.minDelay = *r.minDelay;
+      if (s.minDelay > s.maxDelay) s.maxDelay = s.minDelay;
+    }
+  }
+  if (r.maxDelay) {
+    if (*r.maxDelay < 0) {
+      s.minDelay = s.maxDelay = -1;
+    } else {
+      s.maxDelay = *r.maxDelay;
+      if (s.maxDelay < s.minDelay) s.minDelay = s.maxDelay;
+    }
+  }
+  if (r.record) {
+    s.recording = *r.record;
+    s.recordBase = r.filename.value_or("");
+  }
+}
+
+nlohmann::json EchoTestPlugin::answerOffer(cp::HandleId handle, const nlohmann::json& offer) {
+  if (!gateway_ || !gateway_->mediaAvailable())
+    throw EchoTestError(EchoTestErrorCode::InvalidSdp, "Error processing offer: no WebRTC media layer to negotiate it");
+  (void)handle;
+  (void)offer;
+  throw EchoTestError(EchoTestErrorCode::InvalidSdp, "Error processing offer: negotiation not implemented");
+}
+
+cp::PluginResult EchoTestPlugin::handleMessage(const cp::PluginMessage& message) {
+  nlohmann::json data = {{"echotest", "event"}};
+  try {
+    const auto request = parseEchoTestRequest(&message.body, message.jsep.has_value());
+    {
+      std::lock_guard lock(mutex_);
+      auto it = states_.find(message.handle);
+      if (it == states_.end()) return {nlohmann::json(nullptr), std::nullopt};
+      State& s = it->second;
+      apply(s, request);
+      if (message.jsep) {
+        const std::string sdp = message.jsep->value("sdp", "");
+        s.hasAudio = sdp.find("m=audio") != std::string::npos;
+        s.hasVideo = sdp.find("m=video") != std::string::npos;
+        s.hasData = sdp.find("DTLS/SCTP") != std::string::npos;
+        s.e2ee = message.jsep->value("e2ee", false);
+      }
+    }
+    if (message.jsep && message.jsep->value("type", "") == "offer") {
+      nlohmann::json answer = answerOffer(message.handle, *message.jsep);
+      data["result"] = "ok";
+      return {data, answer};
+    }
+    data["result"] = "ok";
+    return {data, std::nullopt};
+  } catch (const EchoTestError& e) {
+    PLOG(Debug, "echotest") << "handle " << message.handle << ": error " << e.number() << " " << e.what();
+    data["error_code"] = e.number();
+    data["error"] = e.what();
+    return {data, std::nullopt};
+  }
+}
+
+nlohmann::json EchoTestPlugin::queryHandle(cp::HandleId handle) {
+  std::lock_guard lock(mutex_);
+  auto it = states_.find(handle);
+  if (it == states_.end()) return nullptr;
+  const State& s = it->second;
+  nlohmann::json info = {{"audio_active", s.audioActive},
+                         {"video_active", s.videoActive},
+                         {"bitrate", s.bitrate},
+                         {"peer-bitrate", s.peerBitrate},
+                         {"slowlink_count", s.slowlinkCount},
+                         {"hangingup", s.hangingUp ? 1 : 0},
+                         {"destroyed", 0}};
+  if (s.e2ee) info["e2ee"] = true;
+  if (s.recording) info["recording"] = {{"base", s.recordBase}};
+  return info;
+}
+
+void EchoTestPlugin::setupMedia(cp::HandleId handle) {
+  std::lock_guard lock(mutex_);
+  if (auto it = states_.find(handle); it != states_.end()) it->second.hangingUp = false;
+}
+
+void EchoTestPlugin::hangupMedia(cp::HandleId handle) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = states_.find(handle);
+    if (it == states_.end() || it->second.hangingUp) return;
+    // Reset the controls, as Janus does when the PeerConnection goes away.
+    it->second = State{};
+  }
+  if (gateway_) gateway_->pushEvent(handle, std::nullopt, {{"echotest", "event"}, {"result", "done"}});
+}
+
+}  // namespace portunus::plugins

@@ -1,0 +1,544 @@
+// Dataplane tier: real EAL, real mbufs, net_ring media and exception ports, pre-keyed flows. The remote peers are
+// stock libsrtp2 (its NSS transforms); the dataplane runs LibsrtpEngine (OpenSSL transforms).
+#define BOOST_TEST_MODULE dataplane_forwarding
+#include <rte_eal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <memory>
+
+#include "common/proto/RtcpPacket.hpp"
+#include "common/proto/RtpPacket.hpp"
+#include "tests/dataplane/DataplaneFixture.hpp"
+
+using namespace portunus::dp;
+using namespace portunus::dp::test;
+namespace proto = portunus::proto;
+namespace config = portunus::config;
+
+namespace portunus::dp {
+std::ostream& operator<<(std::ostream& os, ApiStatus s) {
+  return os << apiStatusName(s);
+}
+std::ostream& operator<<(std::ostream& os, SrtpProfile p) {
+  return os << profileName(p);
+}
+}  // namespace portunus::dp
+
+namespace {
+
+const SrtpProfile kProfiles[] = {SrtpProfile::AeadAes128Gcm, SrtpProfile::AeadAes256Gcm, SrtpProfile::Aes128CmSha1_80,
+                                 SrtpProfile::Aes128CmSha1_32};
+
+Peer peer(SrtpProfile p, std::uint16_t n) {
+  return Peer{static_cast<std::uint16_t>(5000 + n), static_cast<std::uint16_t>(40000 + n),
+              keys(p, static_cast<std::uint8_t>(2 * n + 1)), keys(p, static_cast<std::uint8_t>(2 * n + 2))};
+}
+
+void ok(ApiStatus s) {
+  BOOST_REQUIRE_MESSAGE(s == ApiStatus::Ok, "API status " << apiStatusName(s));
+}
+
+struct Decoded {
+  proto::RtpPacket rtp;
+  Bytes bytes;
+};
+
+/** Unprotects an appliance frame for `p` with a stock session, parses the RTP. */
+bool decode(const Bytes& f, const Peer& p, const MacAddress& mac, LibsrtpReferenceSession& s, Decoded& out) {
+  if (!payloadTo(f, p, mac, out.bytes)) return false;
+  int len = static_cast<int>(out.bytes.size());
+  if (s.unprotect(out.bytes.data(), len, false) != srtp_err_status_ok) return false;
+  out.bytes.resize(static_cast<std::size_t>(len));
+  return out.rtp.parse(out.bytes.data(), out.bytes.size()) == proto::RtpParseStatus::Ok;
+}
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(echo_route_is_decryptable_by_stock_libsrtp, boost::unit_test::data::make(kProfiles), profile) {
+  RingDataplane r(2);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(profile, 1);
+  TransportSpec ts = a.spec(1);  // worker 1: handed off from the io worker
+  ok(r.dp.addTransport(ts, a.id));
+  StreamId in = 0, out = 0;
+  RouteId route = 0;
+  InboundStreamSpec is;
+  is.transport = a.id;
+  is.ssrc = 0x1111;
+  ok(r.dp.addInboundStream(is, in));
+  OutboundStreamSpec os;
+  os.transport = a.id;
+  os.ssrc = 0x2222;
+  ok(r.dp.addOutboundStream(os, out));
+  RouteSpec rs;
+  rs.in = in;
+  rs.out = out;
+  rs.pt_map = {{96, 100}};
+  ok(r.dp.addRoute(rs, route));
+  BOOST_REQUIRE(r.dp.sync());
+
+  BOOST_TEST_MESSAGE("stock cipher: " << currentLibsrtpCipherDescription(profile));
+  LibsrtpReferenceSession tx(a.to_appliance, 0x1111, SrtpDirection::Outbound);
+  LibsrtpReferenceSession rx(a.from_appliance, 0x2222, SrtpDirection::Inbound);
+  BOOST_TEST(tx.stock());
+  constexpr int kPackets = 20;
+  for (int i = 0; i < kPackets; ++i)
+    r.send(a.protect(tx, rtp(0x1111, static_cast<std::uint16_t>(65530 + i), 1000u + 3000u * i, 96, 160 + i), mac));
+  const auto frames = RingDataplane::collect(r.media_tx, kPackets);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kPackets));
+  for (int i = 0; i < kPackets; ++i) {
+    Decoded d;
+    BOOST_REQUIRE(decode(frames[i], a, mac, rx, d));
+    BOOST_TEST(d.rtp.ssrc == 0x2222u);
+    BOOST_TEST(d.rtp.sequence == static_cast<std::uint16_t>(65530 + i));  // the first route keeps the numbering
+    BOOST_TEST(d.rtp.timestamp == 1000u + 3000u * i);
+    BOOST_TEST(d.rtp.payload_type == 100);
+    const Bytes expect = rtp(0x1111, static_cast<std::uint16_t>(65530 + i), 0, 96, 160 + i);
+    BOOST_TEST(Bytes(d.bytes.begin() + 12, d.bytes.end()) == Bytes(expect.begin() + 12, expect.end()));
+  }
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.streams.at(in).packets_in == static_cast<std::uint64_t>(kPackets));
+  BOOST_TEST(st.streams.at(out).packets_out == static_cast<std::uint64_t>(kPackets));
+  BOOST_TEST(st.transports.at(a.id).packets_out == static_cast<std::uint64_t>(kPackets));
+  std::vector<Event> ev;
+  r.dp.pollEvents(ev);
+  bool first = false;
+  for (const Event& e : ev)
+    first = first || (e.type == EventType::FirstPacket && e.id == in);
+  BOOST_TEST(first);
+}
+
+BOOST_DATA_TEST_CASE(fan_out_one_to_fifty,
+                     boost::unit_test::data::make({SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}),
+                     profile) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.mbufs = 16383;
+  RingDataplane r(2, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer pub = peer(profile, 0);
+  ok(r.dp.addTransport(pub.spec(1), pub.id));
+  StreamId in = 0;
+  InboundStreamSpec is;
+  is.transport = pub.id;
+  is.ssrc = 0xA0A0;
+  ok(r.dp.addInboundStream(is, in));
+  constexpr int kSubs = 50;
+  std::vector<Peer> subs;
+  std::vector<std::unique_ptr<LibsrtpReferenceSession>> rx;
+  for (int i = 0; i < kSubs; ++i) {
+    subs.push_back(peer(profile, static_cast<std::uint16_t>(100 + i)));
+    ok(r.dp.addTransport(subs.back().spec(1), subs.back().id));
+    OutboundStreamSpec os;
+    os.transport = subs.back().id;
+    os.ssrc = 0xB000u + i;
+    StreamId out = 0;
+    RouteId rid = 0;
+    ok(r.dp.addOutboundStream(os, out));
+    ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+    rx.push_back(
+        std::make_unique<LibsrtpReferenceSession>(subs.back().from_appliance, 0xB000u + i, SrtpDirection::Inbound));
+  }
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(pub.to_appliance, 0xA0A0, SrtpDirection::Outbound);
+  constexpr int kPackets = 10;
+  for (int i = 0; i < kPackets; ++i)
+    r.send(pub.protect(tx, rtp(0xA0A0, static_cast<std::uint16_t>(i), 90u * i, 96, 1100), mac));
+  const auto frames = RingDataplane::collect(r.media_tx, kSubs * kPackets, 10000);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kSubs * kPackets));
+  std::map<int, int> per_sub;
+  for (const Bytes& f : frames) {
+    const int sub = proto::load16(&f[36]) - 5100;
+    BOOST_REQUIRE(sub >= 0 && sub < kSubs);
+    Decoded d;
+    BOOST_REQUIRE(decode(f, subs[sub], mac, *rx[sub], d));
+    BOOST_TEST(d.rtp.ssrc == 0xB000u + sub);
+    BOOST_TEST(d.rtp.sequence == per_sub[sub]);
+    BOOST_TEST(d.rtp.timestamp == 90u * per_sub[sub]);
+    ++per_sub[sub];
+  }
+  BOOST_TEST(per_sub.size() == static_cast<std::size_t>(kSubs));
+}
+
+BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
+  RingDataplane r(2);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
+  std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
+  for (int w = 0; w < 2; ++w) {
+    ok(r.dp.addTransport(p[w].spec(static_cast<std::uint16_t>(w)), p[w].id));
+    StreamId in = 0, out = 0;
+    RouteId rid = 0;
+    InboundStreamSpec is;
+    is.transport = p[w].id;
+    is.ssrc = 0x100u + w;
+    ok(r.dp.addInboundStream(is, in));
+    OutboundStreamSpec os;
+    os.transport = p[w].id;
+    os.ssrc = 0x200u + w;
+    ok(r.dp.addOutboundStream(os, out));
+    ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
+    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
+  }
+  BOOST_REQUIRE(r.dp.sync());
+  for (int i = 0; i < 40; ++i)
+    r.send(p[i % 2].protect(*tx[i % 2], rtp(0x100u + i % 2, static_cast<std::uint16_t>(i / 2), 0, 111, 80), mac));
+  const auto frames = RingDataplane::collect(r.media_tx, 40);
+  BOOST_REQUIRE_EQUAL(frames.size(), 40u);
+  int got[2] = {0, 0};
+  for (const Bytes& f : frames) {
+    const int w = proto::load16(&f[36]) - 5001;
+    BOOST_REQUIRE(w == 0 || w == 1);
+    Decoded d;
+    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
+    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    ++got[w];
+  }
+  BOOST_TEST(got[0] == 20);
+  BOOST_TEST(got[1] == 20);
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.workers.at(0).handoff_in == 20u);
+  BOOST_TEST(st.workers.at(1).handoff_in == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(source_switch_keeps_the_output_continuous) {
+  RingDataplane r(1);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(SrtpProfile::AeadAes128Gcm, 1), b = peer(SrtpProfile::AeadAes128Gcm, 2),
+       s = peer(SrtpProfile::AeadAes128Gcm, 3);
+  for (Peer* q : {&a, &b, &s})
+    ok(r.dp.addTransport(q->spec(0), q->id));
+  StreamId in_a = 0, in_b = 0, out = 0;
+  RouteId rid = 0;
+  InboundStreamSpec is;
+  is.transport = a.id;
+  is.ssrc = 0xAAAA;
+  ok(r.dp.addInboundStream(is, in_a));
+  is.transport = b.id;
+  is.ssrc = 0xBBBB;
+  ok(r.dp.addInboundStream(is, in_b));
+  OutboundStreamSpec os;
+  os.transport = s.id;
+  os.ssrc = 0x5555;
+  ok(r.dp.addOutboundStream(os, out));
+  ok(r.dp.addRoute(RouteSpec{in_a, out, {}}, rid));
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession ta(a.to_appliance, 0xAAAA, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tb(b.to_appliance, 0xBBBB, SrtpDirection::Outbound);
+  LibsrtpReferenceSession rx(s.from_appliance, 0x5555, SrtpDirection::Inbound);
+  for (int i = 0; i < 5; ++i)
+    r.send(a.protect(ta, rtp(0xAAAA, static_cast<std::uint16_t>(100 + i), 1000u + 10u * i, 96, 50), mac));
+  auto frames = RingDataplane::collect(r.media_tx, 5);
+  BOOST_REQUIRE_EQUAL(frames.size(), 5u);
+  ok(r.dp.moveRoute(rid, in_b));
+  BOOST_REQUIRE(r.dp.sync());
+  for (int i = 0; i < 5; ++i)
+    r.send(b.protect(tb, rtp(0xBBBB, static_cast<std::uint16_t>(7000 + i), 555555u + 10u * i, 96, 50), mac));
+  auto more = RingDataplane::collect(r.media_tx, 5);
+  BOOST_REQUIRE_EQUAL(more.size(), 5u);
+  frames.insert(frames.end(), more.begin(), more.end());
+  std::uint16_t expect_seq = 100;
+  std::uint32_t last_ts = 0;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    Decoded d;
+    BOOST_REQUIRE(decode(frames[i], s, mac, rx, d));
+    BOOST_TEST(d.rtp.ssrc == 0x5555u);
+    BOOST_TEST(d.rtp.sequence == expect_seq++);
+    if (i > 0) BOOST_TEST(static_cast<std::int32_t>(d.rtp.timestamp - last_ts) > 0);
+    last_ts = d.rtp.timestamp;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pli_is_translated_to_the_publisher_and_receiver_reports_flow) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.rr_interval_ms = 50;
+  cfg.pli_interval_ms = 100000;  // one PLI per stream in this test: the second one is rate-limited
+  RingDataplane r(1, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer pub = peer(SrtpProfile::Aes128CmSha1_80, 1), sub = peer(SrtpProfile::AeadAes128Gcm, 2);
+  TransportSpec ps = pub.spec(0);
+  ps.rtcp_ssrc = 0xC0C0;
+  ok(r.dp.addTransport(ps, pub.id));
+  TransportSpec ss = sub.spec(0);
+  ss.remote_rtcp_ssrcs = {0x0001};  // the subscriber's RTCP sender SSRC
+  ok(r.dp.addTransport(ss, sub.id));
+  StreamId in = 0, out = 0;
+  RouteId rid = 0;
+  InboundStreamSpec is;
+  is.transport = pub.id;
+  is.ssrc = 0xAAAA;
+  ok(r.dp.addInboundStream(is, in));
+  OutboundStreamSpec os;
+  os.transport = sub.id;
+  os.ssrc = 0x5555;
+  ok(r.dp.addOutboundStream(os, out));
+  ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession ptx(pub.to_appliance, 0xAAAA, SrtpDirection::Outbound);
+  LibsrtpReferenceSession prx(pub.from_appliance, 0xC0C0, SrtpDirection::Inbound);  // our RTCP toward pub
+  LibsrtpReferenceSession stx(sub.to_appliance, 0x0001, SrtpDirection::Outbound);
+  for (int i = 0; i < 3; ++i)
+    r.send(pub.protect(ptx, rtp(0xAAAA, static_cast<std::uint16_t>(i), 0, 96, 100), mac));
+  auto media = RingDataplane::collect(r.media_tx, 3);
+  BOOST_REQUIRE_EQUAL(media.size(), 3u);
+  // Two PLIs from the subscriber for its outbound SSRC: one PLI reaches the publisher (rate limit).
+  for (int i = 0; i < 2; ++i) {
+    Bytes pli(12);
+    BOOST_REQUIRE_EQUAL(proto::buildPli(pli.data(), pli.size(), 0x0001, 0x5555), 12u);
+    r.send(sub.protect(stx, pli, mac, true));
+  }
+  bool pli_seen = false, rr_seen = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  int plis = 0;
+  while (std::chrono::steady_clock::now() < deadline && !(pli_seen && rr_seen)) {
+    for (const Bytes& f : RingDataplane::collect(r.media_tx, 1, 200)) {
+      Bytes p;
+      if (!payloadTo(f, pub, mac, p)) continue;
+      int len = static_cast<int>(p.size());
+      BOOST_REQUIRE(prx.unprotect(p.data(), len, true) == srtp_err_status_ok);
+      proto::RtcpCompound c(p.data(), static_cast<std::size_t>(len));
+      proto::RtcpBlock b;
+      while (c.next(b) == proto::RtcpParseStatus::Ok) {
+        BOOST_TEST(b.sender_ssrc == 0xC0C0u);
+        if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
+          BOOST_TEST(b.media_ssrc() == 0xAAAAu);
+          pli_seen = true;
+          ++plis;
+        }
+        if (b.type == proto::rtcp::kRr && b.count == 1) {
+          BOOST_TEST(proto::load32(b.data + 8) == 0xAAAAu);           // report block SSRC
+          BOOST_TEST(proto::load32(b.data + 16) == 2u);               // extended highest sequence number
+          BOOST_TEST((proto::load32(b.data + 12) & 0xffffff) == 0u);  // nothing lost
+          rr_seen = true;
+        }
+      }
+    }
+  }
+  BOOST_TEST(pli_seen);
+  BOOST_TEST(rr_seen);
+  BOOST_TEST(plis == 1);
+  std::vector<Event> ev;
+  r.dp.pollEvents(ev);
+  int keyframe = 0;
+  for (const Event& e : ev)
+    keyframe += e.type == EventType::KeyframeWanted && e.id == in;
+  BOOST_TEST(keyframe == 1);
+  BOOST_TEST(r.dp.stats().workers.at(0).keyframe_requests == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(exception_path_both_ways) {
+  RingDataplane r(2);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(SrtpProfile::AeadAes128Gcm, 1);
+  ok(r.dp.addTransport(a.spec(1), a.id));
+  BOOST_REQUIRE(r.dp.sync());
+  Bytes arp(42, 0);
+  std::memset(arp.data(), 0xff, 6);
+  std::memcpy(&arp[6], kClientMac.data(), 6);
+  arp[12] = 0x08;
+  arp[13] = 0x06;
+  r.send(arp);
+  Bytes stun{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  r.send(frame(mac, kClientMac, kClientIp, a.port, kApplianceIp, a.local_port, stun));  // STUN on a known flow
+  Bytes dtls(30, 0);
+  dtls[0] = 22;
+  r.send(frame(mac, kClientMac, kClientIp, a.port, kApplianceIp, a.local_port, dtls));
+  r.send(frame(mac, kClientMac, kClientIp, 9, kApplianceIp, 9, rtp(1, 1, 1, 96, 20)));  // RTP, unknown flow
+  Bytes tcp = frame(mac, kClientMac, kClientIp, 1234, kApplianceIp, 80, Bytes(20, 0));
+  tcp[23] = 6;
+  r.send(tcp);
+  Bytes ipv6(60, 0);
+  ipv6[12] = 0x86;
+  ipv6[13] = 0xdd;
+  r.send(ipv6);
+  const auto punted = RingDataplane::collect(r.exc_tx, 6);
+  BOOST_REQUIRE_EQUAL(punted.size(), 6u);
+  BOOST_TEST(punted[0] == arp);  // frames reach the kernel unchanged
+  const StatsSnapshot st = r.dp.stats();
+  for (const char* reason : {"arp", "stun", "dtls", "unknown_flow", "tcp", "non_ipv4"})
+    BOOST_TEST(st.punt(reason) == 1u, reason);
+  // Kernel -> wire: whatever the kernel writes to the exception interface leaves through the media port.
+  const Bytes reply = frame(kClientMac, mac, kApplianceIp, 8088, kClientIp, 5555, Bytes(100, 7));
+  r.inject(r.exc_rx, reply);
+  const auto out = RingDataplane::collect(r.media_tx, 1);
+  BOOST_REQUIRE_EQUAL(out.size(), 1u);
+  BOOST_TEST(out[0] == reply);
+  BOOST_TEST(r.dp.stats().workers.at(0).exception_in == 1u);
+  BOOST_TEST(RingDataplane::collect(r.media_tx, 1, 100).empty());  // no duplicate
+}
+
+BOOST_AUTO_TEST_CASE(bad_traffic_is_a_counted_drop) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.rr_interval_ms = 0;  // no receiver reports: the only output is the one good packet
+  RingDataplane r(1, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(SrtpProfile::Aes128CmSha1_80, 1);
+  TransportSpec ts = a.spec(0);
+  ok(r.dp.addTransport(ts, a.id));
+  StreamId in = 0, out = 0;
+  RouteId rid = 0;
+  InboundStreamSpec is;
+  is.transport = a.id;
+  is.ssrc = 0x1234;
+  ok(r.dp.addInboundStream(is, in));
+  OutboundStreamSpec os;
+  os.transport = a.id;
+  os.ssrc = 0x4321;
+  ok(r.dp.addOutboundStream(os, out));
+  ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(a.to_appliance, 0x1234, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tx_unknown(a.to_appliance, 0x9999, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tx_rtcp(a.to_appliance, 0x1234, SrtpDirection::Outbound);
+
+  const Bytes good = a.protect(tx, rtp(0x1234, 1, 1, 96, 100), mac);
+  r.send(good);
+  r.send(good);  // replay
+  Bytes bad_tag = a.protect(tx, rtp(0x1234, 2, 2, 96, 100), mac);
+  bad_tag.back() ^= 0x01;
+  r.send(bad_tag);
+  r.send(a.protect(tx_unknown, rtp(0x9999, 1, 1, 96, 100), mac));  // unknown SSRC on a known flow
+  // RTCP whose inner length field lies (claims 64 words) but is correctly authenticated.
+  Bytes lying(12);
+  proto::buildPli(lying.data(), lying.size(), 0x1234, 0x4321);
+  proto::store16(&lying[2], 63);
+  r.send(a.protect(tx_rtcp, lying, mac, true));
+  Bytes truncated_eth(10, 0xab);
+  r.send(truncated_eth);
+  Bytes bad_ip_len = good;
+  proto::store16(&bad_ip_len[16], 1500);
+  r.send(bad_ip_len);
+  Bytes bad_udp_len = good;
+  proto::store16(&bad_udp_len[38], 4);
+  r.send(bad_udp_len);
+  Bytes truncated_ip(good.begin(), good.begin() + 20);
+  r.send(truncated_ip);
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 200; ++i) {  // random bytes: drops or punts, never a crash, never a forwarded packet
+    Bytes junk(1 + (x % 300));
+    for (auto& byte : junk)
+      byte = static_cast<std::uint8_t>((x = x * 1103515245u + 12345u) >> 16);
+    if (i % 2) std::memcpy(junk.data(), mac.data(), std::min<std::size_t>(6, junk.size()));
+    r.send(junk);
+  }
+  const auto forwarded = RingDataplane::collect(r.media_tx, 1);
+  BOOST_TEST(forwarded.size() == 1u);  // only the first good packet
+  BOOST_TEST(RingDataplane::collect(r.media_tx, 1, 300).empty());
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.drop("srtp_replay") == 1u);
+  BOOST_TEST(st.drop("srtp_auth") == 1u);
+  BOOST_TEST(st.drop("unknown_ssrc") == 1u);
+  BOOST_TEST(st.drop("bad_rtcp") == 1u);
+  BOOST_TEST(st.drop("truncated_ethernet") >= 1u);
+  BOOST_TEST(st.drop("bad_ipv4_length") >= 1u);
+  BOOST_TEST(st.drop("bad_udp_length") >= 1u);
+  BOOST_TEST(st.drop("truncated_ipv4") >= 1u);
+  BOOST_TEST(st.streams.at(in).drops.at("srtp_replay") == 1u);
+  BOOST_TEST(st.transports.at(a.id).drops.at("unknown_ssrc") == 1u);
+  std::uint64_t accounted = 0;
+  for (const auto& w : st.workers) {
+    for (const auto& [k, v] : w.punts)
+      accounted += v;
+    for (const auto& [k, v] : w.drops)
+      accounted += v;
+  }
+  BOOST_TEST(accounted + 1 == st.workers.at(0).rx_packets);  // every received frame is forwarded, punted or dropped
+  RingDataplane::drain(r.exc_tx);
+}
+
+BOOST_AUTO_TEST_CASE(api_errors_are_clear) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.max_transports = 3;
+  RingDataplane r(2, cfg);
+  Peer p[4] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::AeadAes128Gcm, 2),
+               peer(SrtpProfile::AeadAes128Gcm, 3), peer(SrtpProfile::AeadAes128Gcm, 4)};
+  ok(r.dp.addTransport(p[0].spec(0), p[0].id));
+  TransportId dup = 0;
+  BOOST_TEST(r.dp.addTransport(p[0].spec(0), dup) == ApiStatus::Exists);
+  BOOST_TEST(r.dp.addTransport(p[1].spec(7), dup) == ApiStatus::InvalidArgument);
+  ok(r.dp.addTransport(p[1].spec(1), p[1].id));
+  ok(r.dp.addTransport(p[2].spec(0), p[2].id));
+  BOOST_TEST(r.dp.addTransport(p[3].spec(0), dup) == ApiStatus::TableFull);
+  StreamId in = 0, out = 0, bad = 0;
+  InboundStreamSpec is;
+  is.transport = p[0].id;
+  is.ssrc = 5;
+  ok(r.dp.addInboundStream(is, in));
+  BOOST_TEST(r.dp.addInboundStream(is, bad) == ApiStatus::Exists);
+  is.transport = 999;
+  BOOST_TEST(r.dp.addInboundStream(is, bad) == ApiStatus::NotFound);
+  OutboundStreamSpec os;
+  os.transport = p[1].id;
+  os.ssrc = 6;
+  ok(r.dp.addOutboundStream(os, out));
+  RouteId rid = 0;
+  BOOST_TEST(r.dp.addRoute(RouteSpec{in, out, {}}, rid) == ApiStatus::WrongWorker);
+  BOOST_TEST(r.dp.removeRoute(12345) == ApiStatus::NotFound);
+  ok(r.dp.removeTransport(p[2].id));
+  ok(r.dp.addTransport(p[3].spec(0), p[3].id));  // the slot came back
+  ok(r.dp.removeTransport(p[0].id));             // with its stream
+  BOOST_TEST(r.dp.removeStream(in) == ApiStatus::NotFound);
+  BOOST_REQUIRE(r.dp.sync());
+  BOOST_TEST(r.dp.stats().transports.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(media_stopped_and_trace_events) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.media_timeout_ms = 100;
+  RingDataplane r(1, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(SrtpProfile::AeadAes128Gcm, 1);
+  ok(r.dp.addTransport(a.spec(0), a.id));
+  StreamId in = 0;
+  InboundStreamSpec is;
+  is.transport = a.id;
+  is.ssrc = 0x77;
+  ok(r.dp.addInboundStream(is, in));
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(a.to_appliance, 0x77, SrtpDirection::Outbound);
+  r.send(a.protect(tx, rtp(0x77, 1, 1, 96, 10), mac));
+  BOOST_TEST(!r.dp.trace());
+  r.dp.setTrace(true);
+  r.send(Bytes(8, 0));  // truncated: a traced drop
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::vector<Event> ev;
+  r.dp.pollEvents(ev);
+  bool first = false, stopped = false, traced = false;
+  for (const Event& e : ev) {
+    first = first || (e.type == EventType::FirstPacket && e.id == in);
+    stopped = stopped || (e.type == EventType::MediaStopped && e.id == in && e.value >= 100);
+    traced = traced || (e.type == EventType::Trace && e.value == (2u << 8 | 0u) && e.detail == 8);
+  }
+  BOOST_TEST(first);
+  BOOST_TEST(stopped);
+  BOOST_TEST(traced);
+  BOOST_TEST(r.dp.stats().drop("no_route") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(telemetry_command_reports_the_counters) {
+  RingDataplane r(1);
+  r.send(Bytes(8, 0));  // one truncated frame
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string path = std::string(rte_eal_get_runtime_dir()) + "/dpdk_telemetry.v2";
+  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, path);
+  char buf[16384];
+  BOOST_REQUIRE(::recv(fd, buf, sizeof buf, 0) > 0);  // the greeting
+  const std::string cmd = "/portunus/dataplane";
+  BOOST_REQUIRE(::send(fd, cmd.data(), cmd.size(), 0) == static_cast<ssize_t>(cmd.size()));
+  const ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
+  ::close(fd);
+  BOOST_REQUIRE(n > 0);
+  const std::string reply(buf, static_cast<std::size_t>(n));
+  BOOST_TEST_MESSAGE(reply);
+  BOOST_TEST(reply.find("\"rx_packets\":1") != std::string::npos, reply);
+  BOOST_TEST(reply.find("\"drop_truncated_ethernet\":1") != std::string::npos, reply);
+}

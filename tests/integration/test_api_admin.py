@@ -1,0 +1,252 @@
+"""The Admin API over HTTP (`/admin`) and WebSocket (`janus-admin-protocol`), `admin_secret` enforced."""
+
+import pytest
+
+from conftest import admin_for
+from lib.api import expect_error
+from lib.ws import AdminWs
+
+ECHOTEST = "janus.plugin.echotest"
+VIDEOROOM = "janus.plugin.videoroom"
+UNAUTHORIZED = "Unauthorized request (wrong or missing secret/token)"
+STATUS_KEYS = {"token_auth", "session_timeout", "reclaim_session_timeout", "candidates_timeout", "log_level",
+               "log_timestamps", "log_colors", "locking_debug", "refcount_debug", "libnice_debug", "min_nack_queue",
+               "nack-optimizations", "no_media_timer", "slowlink_threshold"}
+HANDLE_INFO_KEYS = {"session_id", "session_last_activity", "session_timeout", "session_transport", "handle_id",
+                    "opaque_id", "loop-running", "created", "current_time", "plugin", "plugin_specific"}
+HANDLE_FLAGS = {"got-offer", "got-answer", "negotiated", "processing-offer", "starting", "ice-restart", "ready",
+                "stopped", "alert", "trickle", "all-trickles", "resend-trickles", "trickle-synced", "data-channels",
+                "has-audio", "has-video", "new-datachan-sdp", "rfc4588-rtx", "cleaning", "e2ee"}
+
+
+@pytest.fixture(params=["http", "ws"])
+def adm(request, server):
+    if request.param == "http":
+        yield admin_for(server)
+    else:
+        client = AdminWs(server.admin_ws_url(), server.config.admin_secret)
+        yield client
+        client.close()
+
+
+@pytest.fixture
+def owned(ws):
+    """A WebSocket-owned session with two EchoTest handles (the socket sees the events the admin causes)."""
+    sid = ws.create()
+    return ws, sid, ws.attach(sid, opaque_id="pit-admin-opaque"), ws.attach(sid)
+
+
+def test_info_without_secret(adm, server):
+    r = adm.send({"janus": "info"}, secret=False)
+    assert r["janus"] == "server_info" and r["server-name"] == server.config.server_name
+    assert ECHOTEST in r["plugins"]
+
+
+def test_ping_without_secret(adm):
+    r = adm.send({"janus": "ping"}, secret=False)
+    assert r == {"janus": "pong", "transaction": r["transaction"]}
+
+
+@pytest.mark.parametrize("verb", ["get_status", "list_sessions", "set_log_level", "accept_new_sessions",
+                                  "message_plugin", "set_session_timeout"])
+@pytest.mark.parametrize("secret", [None, "wrong", ""])
+def test_wrong_or_missing_admin_secret_403(adm, verb, secret):
+    body = {"janus": verb} if secret is None else {"janus": verb, "admin_secret": secret}
+    r = adm.send(body, secret=False)
+    assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": 403, "reason": UNAUTHORIZED}}
+
+
+def test_session_level_requests_need_the_secret_too(adm, owned):
+    _, sid, hid, _ = owned
+    for verb, h in [("list_handles", None), ("handle_info", hid), ("destroy_session", None), ("detach_handle", hid)]:
+        r = adm.send({"janus": verb}, sid, h, secret=False)
+        expect_error(r, 403, UNAUTHORIZED)
+
+
+def test_get_status(adm, server):
+    r = adm.send({"janus": "get_status"})
+    assert set(r) == {"janus", "transaction", "status"} and r["janus"] == "success"
+    st = r["status"]
+    assert set(st) == STATUS_KEYS
+    assert st["token_auth"] is False
+    assert st["session_timeout"] == server.config.session_timeout
+    assert st["reclaim_session_timeout"] == server.config.reclaim_session_timeout
+    assert st["candidates_timeout"] == server.config.candidates_timeout
+    assert 0 <= st["log_level"] <= 7
+
+
+def test_list_sessions_and_handles(adm, owned):
+    _, sid, hid, hid2 = owned
+    r = adm.send({"janus": "list_sessions"})
+    assert set(r) == {"janus", "transaction", "sessions"} and sid in r["sessions"]
+    r = adm.send({"janus": "list_handles"}, sid)
+    assert r == {"janus": "success", "session_id": sid, "transaction": r["transaction"], "handles": r["handles"]}
+    assert sorted(r["handles"]) == sorted([hid, hid2])
+
+
+def test_handle_info(adm, owned):
+    _, sid, hid, _ = owned
+    r = adm.send({"janus": "handle_info"}, sid, hid)
+    assert set(r) == {"janus", "session_id", "transaction", "handle_id", "info"} and r["janus"] == "success"
+    assert r["session_id"] == sid and r["handle_id"] == hid
+    info = r["info"]
+    assert HANDLE_INFO_KEYS | {"flags"} <= set(info), set(info)
+    assert info["session_id"] == sid and info["handle_id"] == hid
+    assert info["opaque_id"] == "pit-admin-opaque"
+    assert info["plugin"] == ECHOTEST and isinstance(info["plugin_specific"], dict)
+    assert info["session_transport"] == "janus.transport.websockets"
+    assert info["session_timeout"] == 60
+    assert HANDLE_FLAGS <= set(info["flags"])
+    assert all(v is False for v in info["flags"].values()), info["flags"]  # nothing negotiated yet
+    assert info["created"] <= info["current_time"] and info["session_last_activity"] <= info["current_time"]
+
+
+def test_handle_info_plugin_only(adm, owned):
+    _, sid, hid, _ = owned
+    info = adm.send({"janus": "handle_info", "plugin_only": True}, sid, hid)["info"]
+    assert set(info) == HANDLE_INFO_KEYS
+
+
+@pytest.mark.parametrize("verb, use_handle", [("list_handles", False), ("destroy_session", False),
+                                              ("handle_info", True), ("detach_handle", True), ("hangup_webrtc", True)])
+def test_unknown_session_458(adm, verb, use_handle):
+    r = adm.send({"janus": verb}, 424242, 7 if use_handle else None)
+    assert r == {"janus": "error", "session_id": 424242, "transaction": r["transaction"],
+                 "error": {"code": 458, "reason": "No such session 424242"}}
+
+
+@pytest.mark.parametrize("verb", ["handle_info", "detach_handle", "hangup_webrtc"])
+def test_unknown_handle_459(adm, owned, verb):
+    _, sid, _, _ = owned
+    expect_error(adm.send({"janus": verb}, sid, 7), 459, f"No such handle 7 in session {sid}")
+
+
+@pytest.mark.parametrize("verb, sid_level, hid_level", [
+    ("foo", None, None), ("create", None, None), ("get_status", "s", None), ("list_sessions", "s", None),
+    ("handle_info", "s", None), ("list_handles", "s", "h"), ("destroy_session", "s", "h"), ("foo", "s", "h"),
+])
+def test_admin_request_at_the_wrong_level_457(adm, owned, verb, sid_level, hid_level):
+    _, sid, hid, _ = owned
+    r = adm.send({"janus": verb}, sid if sid_level else None, hid if hid_level else None)
+    expect_error(r, 457, f"Unhandled request '{verb}' at this path")
+
+
+def test_hangup_webrtc(adm, owned):
+    ws, sid, hid, _ = owned
+    r = adm.send({"janus": "hangup_webrtc"}, sid, hid)
+    assert r == {"janus": "success", "session_id": sid, "transaction": r["transaction"]}
+    ev = ws.wait_event("event", sender=hid)
+    assert ev["plugindata"] == {"plugin": ECHOTEST, "data": {"echotest": "event", "result": "done"}}
+    assert ws.request({"janus": "keepalive", "session_id": sid})["janus"] == "ack"
+
+
+def test_detach_handle(adm, owned):
+    ws, sid, hid, hid2 = owned
+    r = adm.send({"janus": "detach_handle"}, sid, hid)
+    assert r == {"janus": "success", "session_id": sid, "transaction": r["transaction"]}
+    assert ws.wait_event("detached", sender=hid) == {"janus": "detached", "session_id": sid, "sender": hid}
+    assert adm.send({"janus": "list_handles"}, sid)["handles"] == [hid2]
+    expect_error(adm.send({"janus": "detach_handle"}, sid, hid), 459)
+
+
+def test_destroy_session(adm, owned):
+    ws, sid, _, _ = owned
+    r = adm.send({"janus": "destroy_session"}, sid)
+    assert r == {"janus": "success", "session_id": sid, "transaction": r["transaction"]}
+    expect_error(ws.request({"janus": "keepalive", "session_id": sid}), 458, f"No such session {sid}")
+    assert sid not in adm.send({"janus": "list_sessions"})["sessions"]
+    expect_error(adm.send({"janus": "destroy_session"}, sid), 458)
+
+
+def test_accept_new_sessions(adm, rest):
+    try:
+        r = adm.send({"janus": "accept_new_sessions", "accept": False})
+        assert r == {"janus": "success", "transaction": r["transaction"], "accept": False}
+        r = rest.send({"janus": "create"})
+        assert r == {"janus": "error", "transaction": r["transaction"],
+                     "error": {"code": 472, "reason": "Currently not accepting new sessions"}}
+        assert rest.send({"janus": "info"})["accepting-new-sessions"] is False
+    finally:
+        r = adm.send({"janus": "accept_new_sessions", "accept": True})
+    assert r == {"janus": "success", "transaction": r["transaction"], "accept": True}
+    assert rest.send({"janus": "create"})["janus"] == "success"
+
+
+def test_existing_sessions_keep_working_while_draining(adm, rest):
+    sid = rest.create()
+    try:
+        adm.send({"janus": "accept_new_sessions", "accept": False})
+        assert rest.attach(sid) > 0
+    finally:
+        adm.send({"janus": "accept_new_sessions", "accept": True})
+
+
+def test_set_log_level(adm):
+    before = adm.send({"janus": "get_status"})["status"]["log_level"]
+    new = 5 if before != 5 else 3
+    try:
+        r = adm.send({"janus": "set_log_level", "level": new})
+        assert r == {"janus": "success", "transaction": r["transaction"], "level": new}
+        assert adm.send({"janus": "get_status"})["status"]["log_level"] == new
+    finally:
+        adm.send({"janus": "set_log_level", "level": before})
+
+
+@pytest.mark.parametrize("body, code, reason", [
+    ({"janus": "set_log_level"}, 456, "Missing mandatory element (level)"),
+    ({"janus": "set_log_level", "level": 9}, 467, "Invalid element type (level should be between 0 and 7)"),
+    ({"janus": "set_log_level", "level": "x"}, 467, "Invalid element type (level should be a positive integer)"),
+    ({"janus": "set_session_timeout", "timeout": -1}, 467,
+     "Invalid element type (timeout should be a positive integer)"),
+    ({"janus": "set_session_timeout", "timeout": "x"}, 467,
+     "Invalid element type (timeout should be a positive integer)"),
+    ({"janus": "accept_new_sessions"}, 456, "Missing mandatory element (accept)"),
+    ({"janus": "accept_new_sessions", "accept": "x"}, 467, "Invalid element type (accept should be a boolean)"),
+    ({"janus": "message_plugin", "request": {}}, 456, "Missing mandatory element (plugin)"),
+    ({"janus": "message_plugin", "plugin": 5, "request": {}}, 467, "Invalid element type (plugin should be a string)"),
+    ({"janus": "message_plugin", "plugin": "janus.plugin.nope", "request": {}}, 460, "Invalid plugin"),
+    ({"janus": "message_plugin", "plugin": ECHOTEST, "request": 5}, 467,
+     "Invalid element type (request should be an object)"),
+])
+def test_admin_request_validation(adm, body, code, reason):
+    r = adm.send(body)
+    assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": code, "reason": reason}}
+
+
+def test_message_plugin_echotest_echoes_the_request(adm):
+    req = {"request": "anything", "n": 1}
+    r = adm.send({"janus": "message_plugin", "plugin": ECHOTEST, "request": req})
+    assert r == {"janus": "success", "transaction": r["transaction"], "response": req}
+
+
+def test_message_plugin_videoroom_list(adm):
+    r = adm.send({"janus": "message_plugin", "plugin": VIDEOROOM, "request": {"request": "list"}})
+    assert set(r) == {"janus", "transaction", "response"} and r["janus"] == "success"
+    assert r["response"]["videoroom"] == "success" and isinstance(r["response"]["list"], list)
+
+
+def test_message_plugin_videoroom_error_inside_response(adm):
+    r = adm.send({"janus": "message_plugin", "plugin": VIDEOROOM})
+    assert r["janus"] == "success"
+    assert r["response"] == {"videoroom": "event", "error_code": 429, "error": "Missing mandatory element (request)"}
+
+
+def test_admin_envelope_errors(server):
+    admin = admin_for(server)
+    r = admin.request("POST", "/admin", {"janus": "ping"})
+    assert r.status == 200 and r.json() == {"janus": "error", "error": {
+        "code": 456, "reason": "Missing mandatory element (transaction)"}}
+    r = admin.request("POST", "/admin", '{"janus"')
+    assert r.status == 200 and r.json()["error"]["code"] == 454
+
+
+def test_admin_and_janus_apis_are_separate(server, ws, admin):
+    r = ws.request({"janus": "list_sessions", "admin_secret": server.config.admin_secret})
+    expect_error(r, 457, "Unhandled request 'list_sessions' at this path")
+    expect_error(admin.send({"janus": "create"}), 457, "Unhandled request 'create' at this path")
+    assert admin.request("POST", server.endpoints.http_path, {"janus": "ping", "transaction": "t"}).status == 404
+
+
+def test_admin_get_info(server):
+    r = admin_for(server).request("GET", "/admin/info")
+    assert r.status == 200 and r.json()["janus"] == "server_info"
