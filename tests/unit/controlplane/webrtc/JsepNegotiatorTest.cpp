@@ -422,6 +422,8 @@ BOOST_DATA_TEST_CASE(bad_offers_are_typed_errors, bdata::make(kOfferErrors), c) 
   const JsepError e = expectError([&] { negotiator.answer(offer, localTransport()); });
   BOOST_TEST(jsepErrorKindName(e.kind()) == jsepErrorKindName(c.kind));
   BOOST_TEST(e.janusCode() == 465);
+  const JanusError& asJanus = e;  // what the API edge catches
+  BOOST_TEST((asJanus.code() == ErrorCode::JsepInvalidSdp));
   BOOST_TEST(std::string(e.what()).find(c.reason) != std::string::npos, "reason: " << e.what());
 }
 
