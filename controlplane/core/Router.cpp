@@ -134,7 +134,7 @@ void Router::handleRoot(const std::string& verb, const std::string& tx, const js
   std::uint64_t requested = 0;
   if (request.contains("id") && !request["id"].is_null()) {
     const auto& id = request["id"];
-    if (!id.is_number_unsigned()) throw JanusError::badType("id", "a positive integer");
+    if (!isNonNegativeInteger(id)) throw JanusError::badType("id", "a positive integer");
     requested = id.get<std::uint64_t>();
     if (requested > IdGenerator::kMax) throw JanusError::badType("id", "a positive integer");
   }
@@ -279,19 +279,36 @@ void Router::message(Session& session, Handle& handle, const std::string& tx, co
     });
     return;
   }
-  auto result = std::make_shared<PluginResult>();
+  // Synchronous: the plugin still runs on the pool; its answer (or its failure, 462) is the reply.
+  struct Outcome {
+    PluginResult result;
+    std::string error;
+  };
+  auto outcome = std::make_shared<Outcome>();
   const std::string package = plugin.info().package;
   const HandleId hid = handle.id();
-  plugins_.run([&plugin, msg = std::move(msg), result] { *result = plugin.handleMessage(msg); },
-               [reply, result, sid, tx, hid, package] {
-                 json out = {{"janus", "success"},
-                             {"session_id", sid},
-                             {"transaction", tx},
-                             {"sender", hid},
-                             {"plugindata", {{"plugin", package}, {"data", result->data}}}};
-                 if (result->jsep) out["jsep"] = *result->jsep;
-                 reply(std::move(out));
-               });
+  plugins_.run(
+      [&plugin, msg = std::move(msg), outcome] {
+        try {
+          outcome->result = plugin.handleMessage(msg);
+        } catch (const std::exception& e) {
+          outcome->error = e.what();
+        }
+      },
+      [reply, outcome, sid, tx, hid, package] {
+        if (!outcome->error.empty()) {
+          reply(errorReply(sid, tx,
+                           JanusError(ErrorCode::PluginMessage, "Plugin returned an error (" + outcome->error + ")")));
+          return;
+        }
+        json out = {{"janus", "success"},
+                    {"session_id", sid},
+                    {"transaction", tx},
+                    {"sender", hid},
+                    {"plugindata", {{"plugin", package}, {"data", outcome->result.data}}}};
+        if (outcome->result.jsep) out["jsep"] = *outcome->result.jsep;
+        reply(std::move(out));
+      });
 }
 
 void Router::trickle(Session& session, Handle& handle, const std::string& tx, const json& request, const Reply& reply) {
@@ -326,6 +343,7 @@ void Router::pluginEvent(HandleId hid, std::optional<std::string> tx, json data,
                 {"sender", hid},
                 {"plugindata", {{"plugin", handle->plugin().info().package}, {"data", std::move(data)}}}};
   if (tx) event["transaction"] = *tx;
+  if (cfg_.general.opaqueid_in_api && !handle->opaqueId().empty()) event["opaque_id"] = handle->opaqueId();
   if (jsep) {
     if (jsep->value("type", "") == "offer") handle->flags().processingOffer = false;
     handle->localSdp = jsep->value("sdp", "");
