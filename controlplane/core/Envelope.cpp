@@ -1,14 +1,63 @@
 #include "controlplane/core/Envelope.hpp"
 
+#include <algorithm>
+
 namespace portunus::cp {
 
 bool isNonNegativeInteger(const json& value) {
   return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
 }
 
+namespace {
+
+/** Janus's parser (jansson) refuses documents nested deeper than this. */
+constexpr std::size_t kMaxDepth = 2048;
+
+/** Deepest array/object nesting of a JSON text, strings skipped (a bound checked before building anything). */
+std::size_t nestingDepth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/** The parser's message may quote invalid UTF-8 from the input: keep it printable ASCII so that the reply can be
+ *  serialised. */
+std::string printable(std::string text) {
+  for (auto& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return text;
+}
+
+JanusError syntaxError(ParseStyle style, const std::string& line, std::size_t column, const std::string& explanation) {
+  if (style == ParseStyle::WebSocket)
+    return {ErrorCode::InvalidJson, "Invalid Janus API request - <string>(" + line + "," + std::to_string(column) +
+                                        "): " + printable(explanation)};
+  return {ErrorCode::InvalidJson, "JSON error: on line " + line + ": " + printable(explanation)};
+}
+
+}  // namespace
+
 json parseRequest(std::string_view text, ParseStyle style) {
+  if (nestingDepth(text) > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
+  json parsed;
   try {
-    return json::parse(text.begin(), text.end());
+    parsed = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <explanation>". Keep the line and
     // the explanation, worded like Janus's "JSON error: on line L: <explanation>".
@@ -24,18 +73,18 @@ json parseRequest(std::string_view text, ParseStyle style) {
     } else if (const auto colon = what.rfind("] "); colon != std::string::npos) {
       explanation = what.substr(colon + 2);
     }
-    if (style == ParseStyle::WebSocket)
-      throw JanusError(ErrorCode::InvalidJson, "Invalid Janus API request - <string>(" + line + "," +
-                                                   std::to_string(e.byte) + "): " + explanation);
-    throw JanusError(ErrorCode::InvalidJson, "JSON error: on line " + line + ": " + explanation);
+    throw syntaxError(style, line, e.byte, explanation);
   }
+  // Like Janus, a request text must be an array or an object: a bare scalar is a syntax error.
+  if (!parsed.is_object() && !parsed.is_array()) throw syntaxError(style, "1", 0, "'[' or '{' expected");
+  return parsed;
 }
 
 namespace {
 std::string requireString(const json& request, const char* key) {
   auto it = request.find(key);
-  if (it == request.end() || it->is_null()) throw JanusError::missing(key);
-  if (!it->is_string()) throw JanusError::badType(key, "a string");
+  if (it == request.end()) throw JanusError::missing(key);
+  if (!it->is_string()) throw JanusError::badType(key, "a string");  // null too (467, as Janus)
   return it->get<std::string>();
 }
 }  // namespace

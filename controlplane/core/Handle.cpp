@@ -4,13 +4,24 @@ namespace portunus::cp {
 
 bool Handle::addCandidate(const nlohmann::json& candidate, Clock::time_point now) {
   flags_.trickle = true;  // a trickle on a handle that never announced trickle simply switches it on
-  if (candidate.is_null() || (candidate.is_object() && candidate.value("completed", false))) flags_.allTrickles = true;
   if (media_ && media_->readyForCandidates()) {
-    media_->addRemoteCandidate(candidate.is_null() ? nlohmann::json{{"completed", true}} : candidate);
+    feed(candidate);
     return false;
   }
+  // One queued entry per trickle request (a `candidates` array stays one entry), as Janus counts them.
   pending_.push_back({candidate, now});
   return true;
+}
+
+void Handle::feed(const nlohmann::json& candidate) {
+  if (candidate.is_array()) {
+    for (const auto& c : candidate)
+      feed(c);
+    return;
+  }
+  // The end of candidates only counts once it reaches the PeerConnection.
+  if (candidate.is_null() || (candidate.is_object() && candidate.value("completed", false))) flags_.allTrickles = true;
+  media_->addRemoteCandidate(candidate.is_null() ? nlohmann::json{{"completed", true}} : candidate);
 }
 
 std::size_t Handle::expireCandidates(Clock::time_point now, std::chrono::seconds maxAge) {
@@ -25,8 +36,7 @@ std::size_t Handle::expireCandidates(Clock::time_point now, std::chrono::seconds
 void Handle::flushCandidates() {
   if (!media_ || !media_->readyForCandidates()) return;
   while (!pending_.empty()) {
-    const auto& c = pending_.front().candidate;
-    media_->addRemoteCandidate(c.is_null() ? nlohmann::json{{"completed", true}} : c);
+    feed(pending_.front().candidate);
     pending_.pop_front();
   }
 }

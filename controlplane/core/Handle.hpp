@@ -65,6 +65,8 @@ class Handle {
   nlohmann::json flagsJson() const;
 
  private:
+  /** Gives one trickle (a candidate, null, `completed`, or a `candidates` array) to the PeerConnection. */
+  void feed(const nlohmann::json& candidate);
   struct Queued {
     nlohmann::json candidate;
     Clock::time_point received;

@@ -1,5 +1,7 @@
 #include "controlplane/core/Router.hpp"
 
+#include <cctype>
+
 #include "common/log/Log.hpp"
 
 namespace portunus::cp {
@@ -10,6 +12,12 @@ constexpr const char* kPortunusVersion = "0.1.0";
 bool isSessionVerb(std::string_view v) {
   return v == "keepalive" || v == "attach" || v == "destroy" || v == "claim";
 }
+std::string lowerCase(std::string text) {
+  for (auto& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 bool isHandleVerb(std::string_view v) {
   return v == "message" || v == "trickle" || v == "detach" || v == "hangup";
 }
@@ -44,6 +52,8 @@ void Router::handleText(std::string_view text, ParseStyle style, const RequestCo
   json request;
   try {
     request = parseRequest(text, style);
+    // Janus's WS transport hands an array to the core, which finds no transaction in it (REST says 455).
+    if (request.is_array() && style == ParseStyle::WebSocket) throw JanusError::missing("transaction");
   } catch (const JanusError& e) {
     reply(errorReply(0, std::nullopt, e));
     return;
@@ -65,6 +75,11 @@ bool Router::authorized(const json& request) const {
   return false;
 }
 
+bool Router::sessionOwnedBy(std::uint64_t sessionId, const EventSink* sink) const {
+  auto session = registry_.find(sessionId);
+  return session && session->boundTo(sink);
+}
+
 void Router::touch(std::uint64_t sessionId) {
   if (auto s = registry_.find(sessionId)) s->touch(clock_.now());
 }
@@ -74,8 +89,6 @@ void Router::handle(const json& request, const RequestContext& ctx, const Reply&
   std::optional<std::string> transaction;
   try {
     if (!request.is_object()) throw JanusError(ErrorCode::InvalidJsonObject, "JSON error: not an object");
-    const std::string tx = requireTransaction(request);
-    const std::string verb = requireVerb(request);
     std::uint64_t sid = idField(request, "session_id");
     std::uint64_t hid = idField(request, "handle_id");
     // REST: ids come from the path; a different one in the body is a conflict (answered like Janus's HTTP
@@ -90,26 +103,30 @@ void Router::handle(const json& request, const RequestContext& ctx, const Reply&
         throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting handle ID (payload and path)");
       hid = *ctx.pathHandle;
     }
+    errorSession = sid;  // envelope errors on a session path name the session, as Janus does
+    const std::string tx = requireTransaction(request);
+    // Verbs are matched case-insensitively (Janus uses strcasecmp); replies quote them as sent.
+    const std::string sent = requireVerb(request);
+    const std::string verb = lowerCase(sent);
     transaction = tx;
     if (sid == 0 && hid == 0) {
-      handleRoot(verb, tx, request, ctx, reply);
+      handleRoot(verb, sent, tx, request, ctx, reply, transaction);
       return;
     }
-    errorSession = sid;
-    if (sid == 0) throw JanusError::wrongPath(verb);
+    if (sid == 0) throw JanusError::wrongPath(sent);
     if (!authorized(request)) throw JanusError::unauthorized();
     auto session = registry_.find(sid);
     if (!session) throw JanusError(ErrorCode::SessionNotFound, "No such session " + std::to_string(sid));
     session->touch(clock_.now());
     if (hid == 0) {
-      handleSession(*session, verb, tx, request, ctx, reply);
+      handleSession(*session, verb, sent, tx, request, ctx, reply);
       return;
     }
     auto handle = session->handle(hid);
     if (!handle)
       throw JanusError(ErrorCode::HandleNotFound,
                        "No such handle " + std::to_string(hid) + " in session " + std::to_string(sid));
-    handleHandle(*session, *handle, verb, tx, request, reply);
+    handleHandle(*session, *handle, verb, sent, tx, request, ctx, reply);
   } catch (const JanusError& e) {
     // `create` with a taken id names that id, as Janus does.
     if (e.code() == ErrorCode::SessionConflict && errorSession == 0) errorSession = idField(request, "id");
@@ -117,8 +134,8 @@ void Router::handle(const json& request, const RequestContext& ctx, const Reply&
   }
 }
 
-void Router::handleRoot(const std::string& verb, const std::string& tx, const json& request, const RequestContext& ctx,
-                        const Reply& reply) {
+void Router::handleRoot(const std::string& verb, const std::string& sent, const std::string& tx, const json& request,
+                        const RequestContext& ctx, const Reply& reply, std::optional<std::string>& errorTransaction) {
   if (verb == "info") {
     reply(serverInfo(tx));
     return;
@@ -127,16 +144,19 @@ void Router::handleRoot(const std::string& verb, const std::string& tx, const js
     reply(basicReply("pong", 0, tx));
     return;
   }
-  if (verb != "create") throw JanusError::wrongPath(verb);
+  if (verb != "create") throw JanusError::wrongPath(sent);
   if (!authorized(request)) throw JanusError::unauthorized();
   if (!cfg_.general.accept_new_sessions)
     throw JanusError(ErrorCode::NotAcceptingSessions, "Currently not accepting new sessions");
   std::uint64_t requested = 0;
   if (request.contains("id") && !request["id"].is_null()) {
     const auto& id = request["id"];
-    if (!isNonNegativeInteger(id)) throw JanusError::badType("id", "a positive integer");
+    // Janus answers an invalid id without echoing the transaction.
+    if (!isNonNegativeInteger(id) || id.get<std::uint64_t>() > IdGenerator::kMax) {
+      errorTransaction.reset();
+      throw JanusError::badType("id", "a positive integer");
+    }
     requested = id.get<std::uint64_t>();
-    if (requested > IdGenerator::kMax) throw JanusError::badType("id", "a positive integer");
   }
   auto session = registry_.create(clock_.now(), requested);
   session->bind(ctx.sink);
@@ -145,8 +165,8 @@ void Router::handleRoot(const std::string& verb, const std::string& tx, const js
   reply({{"janus", "success"}, {"transaction", tx}, {"data", {{"id", session->id()}}}});
 }
 
-void Router::handleSession(Session& session, const std::string& verb, const std::string& tx, const json& request,
-                           const RequestContext& ctx, const Reply& reply) {
+void Router::handleSession(Session& session, const std::string& verb, const std::string& sent, const std::string& tx,
+                           const json& request, const RequestContext& ctx, const Reply& reply) {
   const std::uint64_t sid = session.id();
   if (verb == "keepalive") {
     reply(basicReply("ack", sid, tx));
@@ -156,6 +176,7 @@ void Router::handleSession(Session& session, const std::string& verb, const std:
     if (!it->is_string()) throw JanusError::badType("plugin", "a string");
     const std::string package = it->get<std::string>();
     const std::string opaque = optString(request, "opaque_id").value_or("");
+    optPositive(request, "loop_index");  // type-checked like Janus; the ICE loop is chosen by the pool
     Plugin* plugin = plugins_.find(package);
     if (!plugin) throw JanusError(ErrorCode::PluginNotFound, "No such plugin '" + package + "'");
     if (cfg_.general.token_auth) {
@@ -183,17 +204,20 @@ void Router::handleSession(Session& session, const std::string& verb, const std:
     session.bind(ctx.sink);
     reply(basicReply("success", sid, tx));
   } else if (isHandleVerb(verb)) {
-    throw JanusError::wrongPath(verb);
+    throw JanusError::wrongPath(sent);
   } else {
-    throw JanusError(ErrorCode::UnknownRequest, "Unknown request '" + verb + "'");
+    throw JanusError(ErrorCode::UnknownRequest, "Unknown request '" + sent + "'");
   }
 }
 
-void Router::handleHandle(Session& session, Handle& handle, const std::string& verb, const std::string& tx,
-                          const json& request, const Reply& reply) {
+void Router::handleHandle(Session& session, Handle& handle, const std::string& verb, const std::string& sent,
+                          const std::string& tx, const json& request, const RequestContext& ctx, const Reply& reply) {
   const std::uint64_t sid = session.id();
-  if (verb == "keepalive") {
+  if (verb == "keepalive") {  // Janus also takes keepalive and claim on a handle path
     reply(basicReply("ack", sid, tx));
+  } else if (verb == "claim") {
+    session.bind(ctx.sink);
+    reply(basicReply("success", sid, tx));
   } else if (verb == "message") {
     message(session, handle, tx, request, reply);
   } else if (verb == "trickle") {
@@ -205,9 +229,9 @@ void Router::handleHandle(Session& session, Handle& handle, const std::string& v
     reply(basicReply("success", sid, tx));
     detachHandle(session, handle.id());
   } else if (isSessionVerb(verb)) {
-    throw JanusError::wrongPath(verb);
+    throw JanusError::wrongPath(sent);
   } else {
-    throw JanusError(ErrorCode::UnknownRequest, "Unknown request '" + verb + "'");
+    throw JanusError(ErrorCode::UnknownRequest, "Unknown request '" + sent + "'");
   }
 }
 
@@ -221,6 +245,8 @@ std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
     throw JanusError(ErrorCode::MissingMandatoryElement, "JSEP error: missing mandatory element (type)");
   if (!type->is_string())
     throw JanusError(ErrorCode::InvalidElementType, "JSEP error: invalid element type (type should be a string)");
+  if (auto trickle = jsep.find("trickle"); trickle != jsep.end() && !trickle->is_null() && !trickle->is_boolean())
+    throw JanusError(ErrorCode::InvalidElementType, "JSEP error: invalid element type (trickle should be a boolean)");
   const std::string kind = type->get<std::string>();
   const bool offer = kind == "offer";
   if (!offer && kind != "answer")
@@ -317,19 +343,19 @@ void Router::trickle(Session& session, Handle& handle, const std::string& tx, co
   if (hasOne && hasMany) throw JanusError(ErrorCode::InvalidJson, "Can't have both candidate and candidates");
   if (!hasOne && !hasMany) throw JanusError::missing("candidate|candidates");
   const auto now = clock_.now();
-  auto add = [&](const json& c) {
-    // Janus acks malformed candidates too and only logs them.
-    if (c.is_null() || c.is_object())
-      handle.addCandidate(c, now);
-    else
-      PLOG(Debug, "core") << "handle " << handle.id() << ": ignoring trickle candidate that is not an object";
-  };
-  if (hasOne) {
-    add(request["candidate"]);
-  } else if (request["candidates"].is_array()) {
-    for (const auto& c : request["candidates"])
-      add(c);
+  // Each request is one trickle entry (a `candidates` array stays one). Janus acks malformed candidates too and
+  // only logs them.
+  json entry = hasOne ? request["candidate"] : request["candidates"];
+  if (entry.is_array()) {
+    json objects = json::array();
+    for (const auto& c : entry)
+      if (c.is_object()) objects.push_back(c);
+    entry = std::move(objects);
   }
+  if (entry.is_null() || entry.is_object() || entry.is_array())
+    handle.addCandidate(entry, now);
+  else
+    PLOG(Debug, "core") << "handle " << handle.id() << ": ignoring trickle candidate that is not an object";
   reply(basicReply("ack", session.id(), tx));
 }
 

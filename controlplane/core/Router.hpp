@@ -56,6 +56,8 @@ class Router {
 
   /** REST long poll support: the session exists / refresh its activity. */
   bool sessionExists(std::uint64_t sessionId) const { return registry_.find(sessionId) != nullptr; }
+  /** The session exists and its events go to `sink` (a REST long poll may only collect its own sessions). */
+  bool sessionOwnedBy(std::uint64_t sessionId, const EventSink* sink) const;
   void touch(std::uint64_t sessionId);
   /** Auth of a request object (apisecret/token), as for every non-info/ping request. */
   bool authorized(const json& request) const;
@@ -81,12 +83,13 @@ class Router {
   std::size_t droppedCandidates() const noexcept { return droppedCandidates_; }
 
  private:
-  void handleRoot(const std::string& verb, const std::string& transaction, const json& request,
-                  const RequestContext& ctx, const Reply& reply);
-  void handleSession(Session& session, const std::string& verb, const std::string& transaction, const json& request,
-                     const RequestContext& ctx, const Reply& reply);
-  void handleHandle(Session& session, Handle& handle, const std::string& verb, const std::string& transaction,
-                    const json& request, const Reply& reply);
+  // `verb` is lower-cased for matching, `sent` is the verb as the client wrote it (quoted in errors).
+  void handleRoot(const std::string& verb, const std::string& sent, const std::string& transaction, const json& request,
+                  const RequestContext& ctx, const Reply& reply, std::optional<std::string>& errorTransaction);
+  void handleSession(Session& session, const std::string& verb, const std::string& sent, const std::string& transaction,
+                     const json& request, const RequestContext& ctx, const Reply& reply);
+  void handleHandle(Session& session, Handle& handle, const std::string& verb, const std::string& sent,
+                    const std::string& transaction, const json& request, const RequestContext& ctx, const Reply& reply);
   void message(Session& session, Handle& handle, const std::string& transaction, const json& request,
                const Reply& reply);
   void trickle(Session& session, Handle& handle, const std::string& transaction, const json& request,

@@ -125,11 +125,13 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
   void dispatch(Request& req) {
     const bool admin = kind_ == Kind::AdminHttp;
     if (req.method() == http::verb::options) {
-      std::string allowHeaders(req[http::field::access_control_request_headers]);
-      send(http::status::ok, "",
-           {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
-            {"Access-Control-Allow-Headers", allowHeaders.empty() ? std::string("Content-Type") : allowHeaders},
-            {"Access-Control-Max-Age", "86400"}});
+      // As Janus: Allow-Methods only answers a preflight's Request-Method, Allow-Headers echoes the requested ones.
+      std::vector<std::pair<std::string, std::string>> cors{{"Access-Control-Max-Age", "86400"}};
+      if (req.count(http::field::access_control_request_method) > 0)
+        cors.emplace_back("Access-Control-Allow-Methods", "POST");
+      if (const auto headers = req[http::field::access_control_request_headers]; !headers.empty())
+        cors.emplace_back("Access-Control-Allow-Headers", std::string(headers));
+      send(http::status::ok, "", std::move(cors));
       return;
     }
     const RestTarget target = parseRestTarget(std::string_view(req.target().data(), req.target().size()), base_);
@@ -150,6 +152,10 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
         shared_.router.handleText(req.body(), ParseStyle::Rest, ctx, reply);
       return;
     }
+    if (req.method() == http::verb::delete_) {  // Janus answers DELETE with a Janus error and HTTP 200
+      const JanusError error(ErrorCode::TransportSpecific, "Unsupported method DELETE");
+      return sendJson(errorReply(0, std::nullopt, error));
+    }
     if (req.method() != http::verb::get) return send(http::status::method_not_allowed, "");
     if (target.segments.empty()) return send(http::status::not_found, "");
     if (target.segments.size() == 1 && target.segments[0] == "info")
@@ -168,12 +174,11 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     const unsigned maxev = target.maxEvents();
     const bool asArray = maxev > 1;
     LongPollHub& hub = *shared_.hub;
-    if (hub.hasQueued(sid)) {
-      shared_.router.touch(sid);
-      return respondEvents(hub.take(sid, maxev), asArray);
-    }
-    if (!shared_.router.sessionExists(sid)) return send(http::status::not_found, "");
+    // Only live sessions whose events go to REST can be polled: a destroyed or expired session, or one owned by a
+    // WebSocket, is 404 as in Janus (events still queued for a closed session are dropped by the hub's sweep).
+    if (!shared_.router.sessionOwnedBy(sid, &hub)) return send(http::status::not_found, "");
     shared_.router.touch(sid);  // each poll counts as a keepalive
+    if (hub.hasQueued(sid)) return respondEvents(hub.take(sid, maxev), asArray);
     busy_ = true;
     pollTicket_ = hub.wait(sid, maxev, [self = shared_from_this(), asArray](std::vector<json> events) {
       self->pollTicket_ = 0;
@@ -207,7 +212,9 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     send(http::status::payload_too_large, errorReply(0, std::nullopt, error).dump(3));
   }
 
-  void sendJson(const json& message) { send(http::status::ok, message.dump(3)); }
+  void sendJson(const json& message) {
+    send(http::status::ok, message.dump(3, ' ', false, json::error_handler_t::replace));
+  }
 
   void send(http::status status, std::string body, std::vector<std::pair<std::string, std::string>> extra = {}) {
     auto res = std::make_shared<http::response<http::string_body>>(status, version_);
@@ -294,7 +301,9 @@ class WsConnection final : public Closable, public EventSink, public std::enable
     }
   }
 
-  void deliver(std::uint64_t, const json& message) override { send(message.dump(3)); }
+  void deliver(std::uint64_t, const json& message) override {
+    send(message.dump(3, ' ', false, json::error_handler_t::replace));
+  }
   std::string_view transportName() const override { return "janus.transport.websockets"; }
 
  private:
@@ -364,7 +373,9 @@ class WsConnection final : public Closable, public EventSink, public std::enable
     buffer_.consume(buffer_.size());
     RequestContext ctx;
     if (!admin_) ctx.sink = shared_from_this();
-    Reply reply = [self = shared_from_this()](json message) { self->send(message.dump(3)); };
+    Reply reply = [self = shared_from_this()](json message) {
+      self->send(message.dump(3, ' ', false, json::error_handler_t::replace));
+    };
     try {
       if (admin_)
         shared_.admin.handleText(text, ParseStyle::WebSocket, ctx, reply);

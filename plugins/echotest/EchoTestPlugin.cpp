@@ -7,7 +7,7 @@ namespace portunus::plugins {
 
 EchoTestPlugin::EchoTestPlugin()
     : info_{"janus.plugin.echotest",
-            "Portunus EchoTest plugin",
+            "JANUS EchoTest plugin",  // the name clients see in `info`, as Janus has it
             "Portunus",
             "Echoes a PeerConnection's audio, video and data back to it (Janus EchoTest API).",
             "0.0.7",

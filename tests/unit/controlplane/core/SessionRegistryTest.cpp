@@ -104,6 +104,24 @@ BOOST_AUTO_TEST_CASE(trickle_queue_waits_for_the_peerconnection) {
   BOOST_TEST(h.flags().allTrickles);
 }
 
+BOOST_AUTO_TEST_CASE(a_candidates_array_is_one_queued_entry) {
+  portunus::plugins::EchoTestPlugin plugin;
+  ManualClock clock;
+  Handle h(1, 2, plugin, "", 0);
+  const nlohmann::json cand = {{"candidate", "candidate:1 1 udp 1 198.18.0.2 5000 typ host"}, {"sdpMid", "0"}};
+  BOOST_TEST(h.addCandidate(nlohmann::json::array({cand, cand, {{"completed", true}}}), clock.now()));
+  BOOST_TEST(h.pendingCandidates() == 1u);
+  BOOST_TEST(!h.flags().allTrickles);  // not applied yet
+  auto media = std::make_unique<RecordingMedia>();
+  auto* m = media.get();
+  m->ready = true;
+  h.setMedia(std::move(media));
+  h.flushCandidates();
+  BOOST_TEST(h.pendingCandidates() == 0u);
+  BOOST_TEST(m->got.size() == 3u);  // each candidate of the array reaches the PeerConnection
+  BOOST_TEST(h.flags().allTrickles);
+}
+
 BOOST_AUTO_TEST_CASE(queued_candidates_expire) {
   portunus::plugins::EchoTestPlugin plugin;
   ManualClock clock;
