@@ -1,0 +1,139 @@
+#include "lab/cli/CliOptions.hpp"
+
+#include <charconv>
+
+#include "lab/media/SrtpSession.hpp"
+
+namespace portunus::lab {
+
+namespace {
+
+double toDouble(const std::string& flag, const std::string& value, double min, double max) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(value, &used);
+    if (used != value.size() || v < min || v > max) throw std::out_of_range(value);
+    return v;
+  } catch (const std::exception&) {
+    throw UsageError(flag + ": expected a number in [" + std::to_string(min) + ", " + std::to_string(max) + "], got '" +
+                     value + "'");
+  }
+}
+
+std::uint32_t toUint(const std::string& flag, const std::string& value, std::uint32_t min, std::uint32_t max) {
+  std::uint32_t v = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || ptr != value.data() + value.size() || v < min || v > max) {
+    throw UsageError(flag + ": expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                     "], got '" + value + "'");
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string usageText() {
+  return "usage: portunus-lab echotest --server URL [options]\n"
+         "  --server URL            ws://host:8188 or http://host:8088/janus\n"
+         "  --transport ws|http     (default: from the URL)\n"
+         "  --duration S            seconds of media (default 5)\n"
+         "  --warmup S              seconds not counted in the delivery ratio (default 1)\n"
+         "  --audio | --no-audio    send an audio-like stream (default on)\n"
+         "  --video | --no-video    send a video-like stream (default on)\n"
+         "  --bitrate N             video bitrate in bit/s (default 500000)\n"
+         "  --fps N                 video frame rate (default 30)\n"
+         "  --srtp-profile P        offer only P: SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM,\n"
+         "                          SRTP_AES128_CM_SHA1_80, SRTP_AES128_CM_SHA1_32 (or gcm128/gcm256/cm80/cm32)\n"
+         "  --trickle early|normal|none   candidates before the offer, after it, or only in the SDP\n"
+         "  --full-trickle          accept the server's trickled candidates (full trickle)\n"
+         "  --role offer|answer     offer (EchoTest) or answer a server offer\n"
+         "  --ice-address A         local address to gather candidates on (default 127.0.0.1)\n"
+         "  --min-ratio R           pass when >= R of the packets sent after the warm-up echo back (0.95)\n"
+         "  --json FILE             write the report as JSON\n"
+         "  --log LEVEL             trace|debug|info|warn|error (default info)\n";
+}
+
+CliCommand parseCommandLine(const std::vector<std::string>& args) {
+  CliCommand command;
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    command.name = "help";
+    return command;
+  }
+  if (args[0] != "echotest") throw UsageError("unknown command '" + args[0] + "'");
+  command.name = args[0];
+  EchoTestOptions& o = command.echotest;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(flag + " needs a value");
+      return args[++i];
+    };
+    if (flag == "--server") {
+      o.server = value();
+    } else if (flag == "--transport") {
+      o.transport = value();
+      if (o.transport != "ws" && o.transport != "http")
+        throw UsageError("--transport: ws or http, got '" + o.transport + "'");
+    } else if (flag == "--duration") {
+      o.duration_s = toDouble(flag, value(), 0.1, 86400);
+    } else if (flag == "--warmup") {
+      o.warmup_s = toDouble(flag, value(), 0, 3600);
+    } else if (flag == "--audio") {
+      o.audio = true;
+    } else if (flag == "--no-audio") {
+      o.audio = false;
+    } else if (flag == "--video") {
+      o.video = true;
+    } else if (flag == "--no-video") {
+      o.video = false;
+    } else if (flag == "--bitrate") {
+      o.video_bitrate_bps = toUint(flag, value(), 8000, 100'000'000);
+    } else if (flag == "--fps") {
+      o.video_fps = toUint(flag, value(), 1, 240);
+    } else if (flag == "--srtp-profile") {
+      const std::string& name = value();
+      try {
+        o.srtp_profile = SrtpSession::parseProfile(name);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--srtp-profile: ") + e.what());
+      }
+    } else if (flag == "--trickle") {
+      const std::string& mode = value();
+      if (mode == "early")
+        o.trickle = TrickleMode::Early;
+      else if (mode == "normal")
+        o.trickle = TrickleMode::Normal;
+      else if (mode == "none")
+        o.trickle = TrickleMode::None;
+      else
+        throw UsageError("--trickle: early, normal or none, got '" + mode + "'");
+    } else if (flag == "--full-trickle") {
+      o.full_trickle = true;
+    } else if (flag == "--role") {
+      const std::string& role = value();
+      if (role == "offer")
+        o.role = PeerRole::Offer;
+      else if (role == "answer")
+        o.role = PeerRole::Answer;
+      else
+        throw UsageError("--role: offer or answer, got '" + role + "'");
+    } else if (flag == "--ice-address") {
+      o.ice_address = value();
+    } else if (flag == "--min-ratio") {
+      o.min_ratio = toDouble(flag, value(), 0, 1);
+    } else if (flag == "--json") {
+      o.json_path = value();
+    } else if (flag == "--log") {
+      o.log_level = value();
+    } else {
+      throw UsageError("unknown option '" + flag + "'");
+    }
+  }
+  if (o.server.empty()) throw UsageError("--server URL is required");
+  if (!o.audio && !o.video) throw UsageError("nothing to send: both --no-audio and --no-video");
+  if (o.warmup_s >= o.duration_s) throw UsageError("--warmup must be shorter than --duration");
+  if (o.transport.empty()) o.transport = o.server.starts_with("http://") ? "http" : "ws";
+  return command;
+}
+
+}  // namespace portunus::lab

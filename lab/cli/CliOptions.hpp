@@ -1,0 +1,56 @@
+// Command line of portunus-lab:
+//   portunus-lab echotest --server URL [--transport ws|http] [--duration S] [--audio|--no-audio]
+//       [--video|--no-video] [--bitrate N] [--fps N] [--srtp-profile P] [--trickle early|normal|none]
+//       [--full-trickle] [--role offer|answer] [--ice-address A] [--json FILE] [--warmup S] [--min-ratio R]
+//       [--log LEVEL]
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dataplane/srtp/SrtpEngine.hpp"
+
+namespace portunus::lab {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/** When our ICE candidates reach the server: before the offer (janus.js style, queued by the server), after it,
+ * or only inside the SDP (no trickle at all, `jsep.trickle:false`). */
+enum class TrickleMode : std::uint8_t { Early, Normal, None };
+enum class PeerRole : std::uint8_t { Offer, Answer };
+
+struct EchoTestOptions {
+  std::string server;
+  std::string transport;  // "ws" or "http"; empty = from the URL's scheme
+  double duration_s = 5.0;
+  double warmup_s = 1.0;
+  bool audio = true;
+  bool video = true;
+  std::uint32_t video_bitrate_bps = 500'000;
+  std::uint32_t video_fps = 30;
+  std::optional<dp::SrtpProfile> srtp_profile;  // offered alone when set; else all four, GCM first
+  TrickleMode trickle = TrickleMode::Normal;
+  bool full_trickle = false;  // expect the server's candidates as trickle events too
+  PeerRole role = PeerRole::Offer;
+  std::string ice_address = "127.0.0.1";  // the local address libnice gathers on
+  std::string json_path;
+  double min_ratio = 0.95;
+  std::string log_level = "info";
+};
+
+struct CliCommand {
+  std::string name;  // "echotest" or "help"
+  EchoTestOptions echotest;
+};
+
+/** Throws UsageError with a message naming the offending argument. */
+CliCommand parseCommandLine(const std::vector<std::string>& args);
+std::string usageText();
+
+}  // namespace portunus::lab

@@ -1,0 +1,36 @@
+// portunus-lab: see lab/cli/CliOptions.hpp for the command line and docs/lab.md for what it proves.
+#include <fstream>
+#include <iostream>
+
+#include "common/log/Log.hpp"
+#include "lab/cli/CliOptions.hpp"
+#include "lab/cli/EchoTestCommand.hpp"
+
+int main(int argc, char** argv) {
+  using namespace portunus::lab;
+  try {
+    CliCommand command = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    if (command.name == "help") {
+      std::cout << usageText();
+      return 0;
+    }
+    const EchoTestOptions& o = command.echotest;
+    const auto level = portunus::log::parseLevel(o.log_level);
+    if (!level) throw UsageError("--log: unknown level '" + o.log_level + "'");
+    portunus::log::setThreshold(*level);
+    const EchoTestReport report = runEchoTest(o);
+    std::cout << report.text() << std::flush;
+    if (!o.json_path.empty()) {
+      std::ofstream out(o.json_path);
+      out << report.json().dump(2) << "\n";
+      if (!out) throw std::runtime_error("cannot write " + o.json_path);
+    }
+    return report.passed() ? 0 : 1;
+  } catch (const UsageError& e) {
+    std::cerr << "portunus-lab: " << e.what() << "\n" << usageText();
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "portunus-lab: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,460 @@
+#include "lab/peer/LabPeer.hpp"
+
+#include <algorithm>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "common/log/Log.hpp"
+#include "common/sdp/IceCandidate.hpp"
+#include "common/sdp/SdpParser.hpp"
+#include "common/sdp/SdpWriter.hpp"
+#include "controlplane/webrtc/IceCandidate.hpp"
+#include "lab/media/MediaPayload.hpp"
+
+namespace portunus::lab {
+
+namespace {
+
+constexpr std::uint32_t kAudioStreamId = 1;
+constexpr std::uint32_t kVideoStreamId = 2;
+
+std::uint32_t randomSsrc(std::mt19937& rng) {
+  return std::uniform_int_distribution<std::uint32_t>(1, 0xfffffff0u)(rng);
+}
+
+}  // namespace
+
+LabPeer::LabPeer(JanusClient& client, std::uint64_t session, std::uint64_t handle, cp::IceLoop& loop,
+                 const cp::DtlsIdentity& identity, LabPeerOptions options)
+    : client_(client), session_(session), handle_(handle), loop_(loop), identity_(identity), options_(options) {
+  std::mt19937 rng{std::random_device{}()};
+  audio_ssrc_ = randomSsrc(rng);
+  video_ssrc_ = randomSsrc(rng);
+  cname_ = "portunus-lab-" + std::to_string(rng() % 1000000);
+  rx_buffer_.resize(2048);
+}
+
+LabPeer::~LabPeer() {
+  dtls_ptr_ = nullptr;
+  dtls_.reset();   // waits for the loop; no callback of it runs afterwards
+  agent_.reset();  // idem, and closes the sockets
+}
+
+void LabPeer::note(std::string event) {
+  std::lock_guard lock(mutex_);
+  events_.push_back(std::move(event));
+}
+
+void LabPeer::fail(const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (failure_.empty()) failure_ = reason;
+  }
+  PLOG(Warn, "lab.peer") << reason;
+  cv_.notify_all();
+}
+
+void LabPeer::startGathering(bool controlling) {
+  cp::IceAgentOptions ice;
+  ice.controlling = controlling;  // the offerer controls (RFC 8445 §6.1.1, both sides full ICE)
+  ice.gather_address = options_.ice_address;
+  cp::IceAgentCallbacks callbacks;
+  callbacks.on_local_candidate = [this](const cp::IceCandidate& c) { onLocalCandidate(c); };
+  callbacks.on_gathering_done = [this] { onGatheringDone(); };
+  callbacks.on_selected_pair = [this](const cp::IceSelectedPair& pair) {
+    PLOG(Info, "lab.peer") << "ICE selected " << pair.local_address << ":" << pair.local_port << " <-> "
+                           << pair.remote_address << ":" << pair.remote_port;
+    if (auto* dtls = dtls_ptr_.load()) dtls->start();
+  };
+  callbacks.on_state = [this](cp::IceState state) {
+    PLOG(Debug, "lab.peer") << "ICE state " << cp::iceStateName(state);
+    if (state == cp::IceState::Connected || state == cp::IceState::Ready) {
+      if (auto* dtls = dtls_ptr_.load()) dtls->start();
+    }
+  };
+  callbacks.on_failed = [this](const std::string& reason) { fail("ICE: " + reason); };
+  callbacks.on_receive = [this](const std::uint8_t* data, std::size_t len) { onDatagram(data, len); };
+  agent_ = std::make_unique<cp::IceAgent>(loop_, ice, std::move(callbacks));
+  agent_->gather();
+}
+
+void LabPeer::onLocalCandidate(const cp::IceCandidate& candidate) {
+  if (options_.trickle == TrickleMode::None) return;  // they go into the SDP
+  // All of our m-lines are BUNDLEd on the first one (janus.js sends sdpMid/sdpMLineIndex of the m-line).
+  Json trickle = {
+      {"candidate", candidate.toString()}, {"sdpMid", media_.empty() ? "0" : media_.front().mid}, {"sdpMLineIndex", 0}};
+  bool now = false;
+  {
+    std::lock_guard lock(mutex_);
+    now = trickle_gate_open_;
+    if (!now) queued_trickles_.push_back(trickle);
+  }
+  if (now) sendTrickle(trickle);
+}
+
+void LabPeer::onGatheringDone() {
+  bool sendCompleted = false;
+  {
+    std::lock_guard lock(mutex_);
+    gathering_done_ = true;
+    if (options_.trickle != TrickleMode::None) {
+      if (trickle_gate_open_ && !completed_sent_) {
+        completed_sent_ = sendCompleted = true;
+      }
+    }
+  }
+  PLOG(Debug, "lab.peer") << "gathering done";
+  if (sendCompleted) sendTrickle(Json{{"completed", true}});
+  cv_.notify_all();
+}
+
+void LabPeer::sendTrickle(const Json& candidate) {
+  auto ack = client_.trickle(session_, handle_, candidate);
+  std::lock_guard lock(mutex_);
+  ++counters_.trickles_sent;
+  trickle_acks_.push_back(std::move(ack));
+}
+
+void LabPeer::openTrickleGate() {
+  std::vector<Json> queued;
+  bool sendCompleted = false;
+  {
+    std::lock_guard lock(mutex_);
+    trickle_gate_open_ = true;
+    queued.swap(queued_trickles_);
+    if (gathering_done_ && !completed_sent_ && options_.trickle != TrickleMode::None) {
+      completed_sent_ = sendCompleted = true;
+    }
+  }
+  for (const auto& t : queued)
+    sendTrickle(t);
+  if (sendCompleted) sendTrickle(Json{{"completed", true}});
+}
+
+void LabPeer::waitForGathering() {
+  std::unique_lock lock(mutex_);
+  if (!cv_.wait_for(lock, std::chrono::seconds(10), [this] { return gathering_done_; })) {
+    throw std::runtime_error("ICE gathering did not finish in 10 s");
+  }
+}
+
+LocalTransport LabPeer::localTransport(sdp::SetupRole setup, bool withCandidates) {
+  LocalTransport t;
+  t.ufrag = agent_->localUfrag();
+  t.pwd = agent_->localPassword();
+  t.fingerprint_sha256 = identity_.fingerprintSha256();
+  t.setup = setup;
+  t.trickle = options_.trickle != TrickleMode::None;
+  if (withCandidates) {
+    for (const auto& c : agent_->localCandidates())
+      t.candidates.push_back(c.toString());
+    t.end_of_candidates = true;
+  }
+  return t;
+}
+
+void LabPeer::addRemoteCandidateText(const std::string& text) {
+  try {
+    if (agent_->addRemoteCandidate(cp::IceCandidate::parse(text))) {
+      std::lock_guard lock(mutex_);
+      ++counters_.remote_candidates;
+    }
+  } catch (const std::exception& e) {
+    PLOG(Warn, "lab.peer") << "ignoring remote candidate '" << text << "': " << e.what();
+  }
+}
+
+void LabPeer::applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole role) {
+  if (remote.media.empty()) throw std::runtime_error("remote description has no m-line");
+  const sdp::TransportAttributes t = remote.effectiveTransport(0);
+  if (!t.iceUfrag || !t.icePwd) throw std::runtime_error("remote description has no ICE credentials");
+  const auto fp = std::find_if(t.fingerprints.begin(), t.fingerprints.end(),
+                               [](const sdp::Fingerprint& f) { return f.algorithm == "sha-256"; });
+  if (fp == t.fingerprints.end()) throw std::runtime_error("remote description has no sha-256 fingerprint");
+  dtls_role_ = role;
+
+  cp::DtlsTransportOptions dtls;
+  dtls.role = role;
+  dtls.remote_fingerprint_hash = fp->algorithm;
+  dtls.remote_fingerprint = fp->hex();
+  if (options_.srtp_profile) dtls.srtp_profiles = {*options_.srtp_profile};
+  cp::DtlsTransportCallbacks callbacks;
+  callbacks.send = [this](const std::uint8_t* data, std::size_t len) { return agent_->send(data, len); };
+  callbacks.on_connected = [this](const cp::DtlsSrtpKeys& keys) { onDtlsConnected(keys); };
+  callbacks.on_failed = [this](const std::string& reason) { fail("DTLS failed: " + reason); };
+  callbacks.on_closed = [this](const std::string& reason) { fail("DTLS closed: " + reason); };
+  dtls_ = std::make_unique<cp::DtlsTransport>(loop_, identity_, dtls, std::move(callbacks));
+  dtls_ptr_ = dtls_.get();
+
+  agent_->setRemoteCredentials(*t.iceUfrag, *t.icePwd);
+  // BUNDLE: the candidates of the first m-line (Janus puts them there) serve every m-line.
+  bool endOfCandidates = false;
+  for (const auto& m : remote.media) {
+    for (const auto& c : m.candidates)
+      addRemoteCandidateText("candidate:" + sdp::formatIceCandidate(c));
+    endOfCandidates = endOfCandidates || m.endOfCandidates;
+  }
+  if (endOfCandidates) agent_->setRemoteEndOfCandidates();
+  if (agent_->state() == cp::IceState::Connected || agent_->state() == cp::IceState::Ready) dtls_->start();
+}
+
+Json LabPeer::offer(const Json& body) {
+  media_ = defaultOfferMedia(options_.audio, options_.video, audio_ssrc_, video_ssrc_);
+  startGathering(true);
+  const bool inSdp = options_.trickle == TrickleMode::None;
+  if (options_.trickle == TrickleMode::Early) {
+    // janus.js may trickle before the offer reaches the server; here every candidate (and `completed`) is
+    // acknowledged before the offer is sent, so the server must have queued them.
+    waitForGathering();
+    openTrickleGate();
+    std::vector<std::future<JanusResult>> acks;
+    {
+      std::lock_guard lock(mutex_);
+      acks.swap(trickle_acks_);
+    }
+    for (auto& ack : acks) {
+      JanusResult r = ack.get();
+      if (!r.ok) throw std::runtime_error("early trickle refused: " + r.reason);
+    }
+  }
+  if (inSdp) waitForGathering();
+  local_sdp_ = sdp::writeSdp(buildDescription(media_, localTransport(sdp::SetupRole::ActPass, inSdp), cname_));
+  Json jsep = {{"type", "offer"}, {"sdp", local_sdp_}};
+  if (inSdp) jsep["trickle"] = false;
+  PLOG(Debug, "lab.peer") << "offer:\n" << local_sdp_;
+  auto reply = client_.request(
+      Json{{"janus", "message"}, {"session_id", session_}, {"handle_id", handle_}, {"body", body}, {"jsep", jsep}},
+      ReplyPolicy::AckThenEvent);
+  if (options_.trickle == TrickleMode::Normal) openTrickleGate();
+  if (reply.wait_for(std::chrono::seconds(15)) != std::future_status::ready) {
+    throw std::runtime_error("no answer to the offer within 15 s");
+  }
+  JanusResult result = reply.get();
+  if (!result.ok) throw JanusApiError(result.error_code, "message with offer: " + result.reason);
+  const Json& message = result.message;
+  const Json data = message.value("plugindata", Json::object()).value("data", Json::object());
+  if (data.contains("error")) {
+    throw std::runtime_error("plugin error " + std::to_string(data.value("error_code", 0)) + ": " +
+                             data["error"].get<std::string>());
+  }
+  if (!message.contains("jsep") || message["jsep"].value("type", "") != "answer") {
+    throw std::runtime_error("plugin replied without an answer: " + message.dump());
+  }
+  remote_sdp_ = message["jsep"].value("sdp", "");
+  PLOG(Debug, "lab.peer") << "answer:\n" << remote_sdp_;
+  const sdp::SessionDescription answer = sdp::parseSdp(remote_sdp_);
+  const auto setup = answer.effectiveTransport(0).setup.value_or(sdp::SetupRole::Active);
+  if (setup == sdp::SetupRole::ActPass) throw std::runtime_error("answer must not say a=setup:actpass");
+  // RFC 5763 §5: the answerer's `active` makes us the DTLS server.
+  applyRemote(answer, setup == sdp::SetupRole::Active ? cp::DtlsRole::Server : cp::DtlsRole::Client);
+  return message;
+}
+
+Json LabPeer::answer(const Json& remoteJsep) {
+  if (remoteJsep.value("type", "") != "offer") throw std::runtime_error("expected an offer JSEP");
+  remote_sdp_ = remoteJsep.value("sdp", "");
+  const sdp::SessionDescription offer = sdp::parseSdp(remote_sdp_);
+  media_ = answerMedia(offer, options_.audio, options_.video, audio_ssrc_, video_ssrc_);
+  startGathering(false);
+  const bool inSdp = options_.trickle == TrickleMode::None;
+  applyRemote(offer, cp::DtlsRole::Client);  // we answer `active`, like browsers (RFC 8842 §5.3)
+  if (options_.trickle == TrickleMode::Early) openTrickleGate();
+  if (inSdp) waitForGathering();
+  local_sdp_ = sdp::writeSdp(buildDescription(media_, localTransport(sdp::SetupRole::Active, inSdp), cname_));
+  if (options_.trickle == TrickleMode::Normal) openTrickleGate();
+  Json jsep = {{"type", "answer"}, {"sdp", local_sdp_}};
+  if (inSdp) jsep["trickle"] = false;
+  return jsep;
+}
+
+void LabPeer::onJanusEvent(const JanusEvent& event) {
+  if (event.sender != handle_) return;
+  const Json& m = event.message;
+  if (event.kind == "webrtcup") {
+    note("webrtcup");
+    {
+      std::lock_guard lock(mutex_);
+      webrtcup_ = true;
+    }
+    cv_.notify_all();
+  } else if (event.kind == "media") {
+    note("media " + m.value("type", std::string("?")) + " " + (m.value("receiving", false) ? "true" : "false"));
+  } else if (event.kind == "hangup") {
+    note("hangup " + m.value("reason", std::string()));
+    fail("server hung up: " + m.value("reason", std::string()));
+  } else if (event.kind == "slowlink") {
+    note("slowlink " + m.value("media", std::string()) + " lost " + std::to_string(m.value("lost", 0)));
+  } else if (event.kind == "trickle") {  // full trickle from the server
+    const Json& c = m.value("candidate", Json::object());
+    if (c.value("completed", false)) {
+      note("trickle completed");
+      if (agent_) agent_->setRemoteEndOfCandidates();
+    } else if (c.contains("candidate") && agent_) {
+      note("trickle candidate");
+      addRemoteCandidateText(c["candidate"].get<std::string>());
+    }
+  } else if (event.kind == "event") {
+    const Json data = m.value("plugindata", Json::object()).value("data", Json::object());
+    note("event " + data.dump());
+  } else {
+    note(event.kind);
+  }
+}
+
+void LabPeer::onDtlsConnected(const cp::DtlsSrtpKeys& keys) {
+  try {
+    inbound_ = std::make_unique<SrtpSession>(keys.remote, SrtpSession::Direction::Inbound);
+    outbound_ = std::make_unique<SrtpSession>(keys.local, SrtpSession::Direction::Outbound);
+  } catch (const std::exception& e) {
+    fail(std::string("SRTP setup: ") + e.what());
+    return;
+  }
+  PLOG(Info, "lab.peer") << "DTLS connected as " << (dtls_role_ == cp::DtlsRole::Client ? "client" : "server")
+                         << ", SRTP profile " << SrtpSession::opensslName(keys.local.profile);
+  {
+    std::lock_guard lock(mutex_);
+    profile_ = keys.local.profile;
+    dtls_connected_ = true;
+  }
+  cv_.notify_all();
+}
+
+void LabPeer::onDatagram(const std::uint8_t* data, std::size_t len) {
+  if (len == 0) return;
+  const std::uint8_t first = data[0];
+  if (first >= 20 && first <= 63) {  // RFC 7983: DTLS
+    if (auto* dtls = dtls_ptr_.load()) dtls->receive(data, len);
+    return;
+  }
+  if (first < 128 || first > 191 || len < 12 || !inbound_) {
+    std::lock_guard lock(mutex_);
+    ++counters_.other_in;
+    return;
+  }
+  if (len > rx_buffer_.size()) rx_buffer_.resize(len);
+  std::copy(data, data + len, rx_buffer_.begin());
+  std::size_t clearLen = len;
+  const std::uint8_t pt = data[1] & 0x7f;
+  const bool rtcp = pt >= 64 && pt <= 95;  // RFC 5761 §4: RTCP packet types 192..223
+  const int status = inbound_->unprotect(rx_buffer_.data(), clearLen, rtcp);
+  const std::uint64_t now = monotonicNowNs();
+  {
+    std::lock_guard lock(mutex_);
+    if (rtcp) {
+      ++(status == 0 ? counters_.srtcp_in : counters_.srtcp_in_failed);
+    } else {
+      ++(status == 0 ? counters_.srtp_in : counters_.srtp_in_failed);
+    }
+  }
+  if (status == 0 && !rtcp) receiver_.receive(std::span<const std::uint8_t>(rx_buffer_.data(), clearLen), now);
+}
+
+bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, timeout, [this] { return (dtls_connected_ && webrtcup_) || !failure_.empty(); });
+  if (!failure_.empty()) return false;
+  if (!dtls_connected_)
+    failure_ = "DTLS not connected in time";
+  else if (!webrtcup_)
+    failure_ = "no webrtcup from the server in time";
+  return failure_.empty();
+}
+
+void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds) {
+  senders_.clear();
+  first_measured_.clear();
+  std::mt19937 rng{std::random_device{}()};
+  for (const auto& m : media_) {
+    if (m.rejected || !sdp::sends(m.direction)) continue;
+    RtpSenderConfig config;
+    config.kind = m.kind;
+    config.stream_id = m.kind == MediaKind::Audio ? kAudioStreamId : kVideoStreamId;
+    config.ssrc = m.ssrc;
+    config.payload_type = m.payload_type;
+    config.video_bitrate_bps = options_.video_bitrate_bps;
+    config.video_fps = options_.video_fps;
+    senders_.push_back(std::make_unique<RtpSender>(config, static_cast<std::uint16_t>(rng()), rng()));
+  }
+  first_measured_.assign(senders_.size(), 0);
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto warmupEnd =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmupSeconds));
+  std::vector<Clock::time_point> due(senders_.size(), start);
+  bool warm = warmupSeconds <= 0;
+  auto sink = [this](std::span<std::uint8_t> packet) {
+    std::size_t len = packet.size();
+    if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
+        !agent_->send(packet.data(), len)) {
+      std::lock_guard lock(mutex_);
+      ++counters_.send_failed;
+    }
+  };
+  while (!senders_.empty()) {
+    const auto next = std::min_element(due.begin(), due.end());
+    if (*next >= end) break;
+    std::this_thread::sleep_until(*next);
+    if (!warm && Clock::now() >= warmupEnd) {
+      warm = true;
+      for (std::size_t i = 0; i < senders_.size(); ++i)
+        first_measured_[i] = senders_[i]->packetsSent();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (!failure_.empty()) break;
+    }
+    const std::size_t i = static_cast<std::size_t>(next - due.begin());
+    senders_[i]->sendNext(sink);
+    *next += std::chrono::nanoseconds(senders_[i]->intervalNs());
+  }
+  // Drain: wait until the echoes stop arriving (nothing new for 300 ms) or the drain time is up.
+  const auto drainEnd =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(drainSeconds));
+  std::uint64_t last = ~0ull;
+  while (Clock::now() < drainEnd) {
+    std::uint64_t total = 0, sent = 0;
+    for (const auto& s : senders_) {
+      total += receiver_.received(s->config().stream_id);
+      sent += s->packetsSent();
+    }
+    if (total >= sent || total == last) break;
+    last = total;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+}
+
+std::vector<StreamResult> LabPeer::results() const {
+  std::vector<StreamResult> out;
+  for (std::size_t i = 0; i < senders_.size(); ++i) {
+    const auto& s = *senders_[i];
+    const auto mid = std::find_if(media_.begin(), media_.end(),
+                                  [&](const LocalMedia& m) { return !m.rejected && m.kind == s.config().kind; });
+    out.push_back(StreamResult{s.config().kind, mid == media_.end() ? "" : mid->mid,
+                               receiver_.report(s.config().stream_id, s.packetsSent(), first_measured_[i])});
+  }
+  return out;
+}
+
+PeerCounters LabPeer::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+std::string LabPeer::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+std::optional<dp::SrtpProfile> LabPeer::srtpProfile() const {
+  std::lock_guard lock(mutex_);
+  return profile_;
+}
+
+std::vector<std::string> LabPeer::events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+}  // namespace portunus::lab

@@ -1,0 +1,146 @@
+// One browser-like PeerConnection toward a Janus API server: our SDP (offer or answer), libnice ICE through
+// cp::IceAgent with trickle in the chosen mode, OpenSSL DTLS-SRTP through cp::DtlsTransport in the role the
+// negotiation gives us, stock libsrtp2 sessions keyed from the DTLS export, and RTP senders/verifying receivers
+// whose SRTP datagrams travel over the ICE agent's kernel sockets.
+//
+// Threads: the calling thread negotiates and runs the media pump; ICE/DTLS callbacks and the receive path run on
+// the IceLoop; Janus events arrive on the JanusClient's io thread through onJanusEvent().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/sdp/SessionDescription.hpp"
+#include "controlplane/webrtc/DtlsIdentity.hpp"
+#include "controlplane/webrtc/DtlsTransport.hpp"
+#include "controlplane/webrtc/IceAgent.hpp"
+#include "controlplane/webrtc/IceLoop.hpp"
+#include "lab/cli/CliOptions.hpp"
+#include "lab/janus/JanusClient.hpp"
+#include "lab/media/RtpReceiver.hpp"
+#include "lab/media/RtpSender.hpp"
+#include "lab/media/SrtpSession.hpp"
+#include "lab/peer/LocalDescription.hpp"
+
+namespace portunus::lab {
+
+struct LabPeerOptions {
+  bool audio = true;
+  bool video = true;
+  std::uint32_t video_bitrate_bps = 500'000;
+  std::uint32_t video_fps = 30;
+  std::optional<dp::SrtpProfile> srtp_profile;  // only this one, else all four (GCM first)
+  TrickleMode trickle = TrickleMode::Normal;
+  std::string ice_address = "127.0.0.1";
+};
+
+/** One stream's result: what the sender did and what came back. */
+struct StreamResult {
+  MediaKind kind = MediaKind::Audio;
+  std::string mid;
+  StreamReport report;
+};
+
+/** Transport-level counters of the peer. */
+struct PeerCounters {
+  std::uint64_t srtp_in = 0;         // SRTP packets unprotected
+  std::uint64_t srtp_in_failed = 0;  // unprotect refused (auth, replay)
+  std::uint64_t srtcp_in = 0;
+  std::uint64_t srtcp_in_failed = 0;
+  std::uint64_t other_in = 0;     // neither DTLS nor RTP/RTCP
+  std::uint64_t send_failed = 0;  // protect or ICE send refused
+  std::uint64_t trickles_sent = 0;
+  std::uint64_t remote_candidates = 0;
+};
+
+class LabPeer {
+ public:
+  LabPeer(JanusClient& client, std::uint64_t session, std::uint64_t handle, cp::IceLoop& loop,
+          const cp::DtlsIdentity& identity, LabPeerOptions options);
+  ~LabPeer();
+  LabPeer(const LabPeer&) = delete;
+  LabPeer& operator=(const LabPeer&) = delete;
+
+  /** Offerer (we are `actpass`, ICE controlling): sends `body` with our offer, applies the answer in the plugin's
+   * reply and returns that reply. Throws std::runtime_error when the server does not answer properly. */
+  Json offer(const Json& body);
+  /** Answerer (we choose `active`, ICE controlled): applies the server's offer and returns our answer JSEP. */
+  Json answer(const Json& remoteJsep);
+  /** The handle's asynchronous events (call from the JanusClient's event handler). */
+  void onJanusEvent(const JanusEvent& event);
+
+  /** Waits until our DTLS is connected and the server reported `webrtcup`; false on timeout or failure. */
+  bool waitForMediaPath(std::chrono::milliseconds timeout);
+  /** Sends media for `seconds`, then waits up to `drainSeconds` for the last echoes. */
+  void runMedia(double seconds, double warmupSeconds, double drainSeconds = 2.0);
+
+  std::vector<StreamResult> results() const;
+  PeerCounters counters() const;
+  std::string failure() const;
+  std::optional<dp::SrtpProfile> srtpProfile() const;
+  cp::DtlsRole dtlsRole() const noexcept { return dtls_role_; }
+  const std::string& localSdp() const noexcept { return local_sdp_; }
+  const std::string& remoteSdp() const noexcept { return remote_sdp_; }
+  std::vector<std::string> events() const;  // janus events seen, in order ("webrtcup", "media audio true", ...)
+
+ private:
+  void startGathering(bool controlling);
+  void onLocalCandidate(const cp::IceCandidate& candidate);
+  void onGatheringDone();
+  void sendTrickle(const Json& candidate);
+  void openTrickleGate();
+  void waitForGathering();
+  LocalTransport localTransport(sdp::SetupRole setup, bool withCandidates);
+  void applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole role);
+  void addRemoteCandidateText(const std::string& text);
+  void onDatagram(const std::uint8_t* data, std::size_t len);
+  void onDtlsConnected(const cp::DtlsSrtpKeys& keys);
+  void fail(const std::string& reason);
+  void note(std::string event);
+
+  JanusClient& client_;
+  std::uint64_t session_;
+  std::uint64_t handle_;
+  cp::IceLoop& loop_;
+  const cp::DtlsIdentity& identity_;
+  LabPeerOptions options_;
+  std::uint32_t audio_ssrc_, video_ssrc_;
+  std::string cname_;
+  std::vector<LocalMedia> media_;
+  std::string local_sdp_, remote_sdp_;
+  cp::DtlsRole dtls_role_ = cp::DtlsRole::Server;
+
+  std::unique_ptr<cp::IceAgent> agent_;
+  std::unique_ptr<cp::DtlsTransport> dtls_;
+  std::atomic<cp::DtlsTransport*> dtls_ptr_{nullptr};
+  std::unique_ptr<SrtpSession> inbound_;   // loop thread once set
+  std::unique_ptr<SrtpSession> outbound_;  // media thread once set
+  std::vector<std::uint8_t> rx_buffer_;    // loop thread
+  RtpReceiver receiver_;
+  std::vector<std::unique_ptr<RtpSender>> senders_;
+  std::vector<std::uint64_t> first_measured_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  bool gathering_done_ = false;
+  bool trickle_gate_open_ = false;
+  bool completed_sent_ = false;
+  std::vector<Json> queued_trickles_;
+  std::vector<std::future<JanusResult>> trickle_acks_;
+  bool dtls_connected_ = false;
+  bool webrtcup_ = false;
+  std::string failure_;
+  std::optional<dp::SrtpProfile> profile_;
+  PeerCounters counters_;
+  std::vector<std::string> events_;
+};
+
+}  // namespace portunus::lab
