@@ -1,5 +1,7 @@
 #include "common/config/TransportsConfig.hpp"
 
+#include <arpa/inet.h>
+
 #include "common/config/ConfigReader.hpp"
 
 namespace portunus::config {
@@ -7,6 +9,9 @@ namespace portunus::config {
 void decode(MapReader& in, EndpointConfig& out) {
   in.get("enabled", out.enabled);
   in.get("address", out.address);
+  unsigned char scratch[16];
+  if (inet_pton(AF_INET, out.address.c_str(), scratch) != 1 && inet_pton(AF_INET6, out.address.c_str(), scratch) != 1)
+    in.fail("address", "'" + out.address + "' is not an IPv4 or IPv6 address");
   in.get("port", out.port, 1, 65535);
   in.get("path", out.path);
   if (!out.path.empty() && out.path.front() != '/') in.fail("path", "must start with '/'");

@@ -2,6 +2,10 @@
 
 namespace portunus::cp {
 
+bool isNonNegativeInteger(const json& value) {
+  return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+}
+
 json parseRequest(std::string_view text, ParseStyle style) {
   try {
     return json::parse(text.begin(), text.end());
@@ -50,7 +54,7 @@ std::optional<bool> optBool(const json& object, const char* key) {
 std::optional<std::uint64_t> optPositive(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_unsigned()) throw JanusError::badType(key, "a positive integer");
+  if (!isNonNegativeInteger(*it)) throw JanusError::badType(key, "a positive integer");
   return it->get<std::uint64_t>();
 }
 
@@ -66,9 +70,8 @@ std::optional<std::vector<std::string>> optStringArray(const json& object, const
 
 std::uint64_t idField(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return 0;
-  if (it->is_number_unsigned()) return it->get<std::uint64_t>();
-  return 0;
+  if (it == object.end() || !isNonNegativeInteger(*it)) return 0;
+  return it->get<std::uint64_t>();
 }
 
 json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error) {

@@ -17,6 +17,9 @@ using json = nlohmann::json;
 /** How a transport words a JSON syntax error (REST and WebSocket differ in Janus). */
 enum class ParseStyle { Rest, WebSocket };
 
+/** An integer >= 0, whether JSON parsing stored it signed or unsigned. */
+bool isNonNegativeInteger(const json& value);
+
 /** Parses a request text: 454 on bad JSON. (455 for a non-object is checked by the router.) */
 json parseRequest(std::string_view text, ParseStyle style);
 

@@ -134,7 +134,7 @@ void Router::handleRoot(const std::string& verb, const std::string& tx, const js
   std::uint64_t requested = 0;
   if (request.contains("id") && !request["id"].is_null()) {
     const auto& id = request["id"];
-    if (!id.is_number_unsigned()) throw JanusError::badType("id", "a positive integer");
+    if (!isNonNegativeInteger(id)) throw JanusError::badType("id", "a positive integer");
     requested = id.get<std::uint64_t>();
     if (requested > IdGenerator::kMax) throw JanusError::badType("id", "a positive integer");
   }
@@ -326,6 +326,7 @@ void Router::pluginEvent(HandleId hid, std::optional<std::string> tx, json data,
                 {"sender", hid},
                 {"plugindata", {{"plugin", handle->plugin().info().package}, {"data", std::move(data)}}}};
   if (tx) event["transaction"] = *tx;
+  if (cfg_.general.opaqueid_in_api && !handle->opaqueId().empty()) event["opaque_id"] = handle->opaqueId();
   if (jsep) {
     if (jsep->value("type", "") == "offer") handle->flags().processingOffer = false;
     handle->localSdp = jsep->value("sdp", "");

@@ -18,10 +18,11 @@ const nlohmann::json* field(const nlohmann::json& body, const char* key, Kind ki
   auto it = body.find(key);
   if (it == body.end()) return nullptr;
   const nlohmann::json& v = *it;
-  const bool ok = kind == Kind::Bool       ? v.is_boolean()
-                  : kind == Kind::String   ? v.is_string()
-                  : kind == Kind::Positive ? v.is_number_unsigned()
-                                           : v.is_number_integer();
+  const bool ok = kind == Kind::Bool     ? v.is_boolean()
+                  : kind == Kind::String ? v.is_string()
+                  : kind == Kind::Positive
+                      ? (v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0))
+                      : v.is_number_integer();
   if (!ok) badType(key, kind);
   return &v;
 }

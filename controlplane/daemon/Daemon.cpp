@@ -1,0 +1,89 @@
+#include "controlplane/daemon/Daemon.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "common/log/Log.hpp"
+#include "controlplane/admin/AdminRouter.hpp"
+#include "controlplane/core/Router.hpp"
+#include "controlplane/plugin/PluginHost.hpp"
+#include "controlplane/transports/ApiServer.hpp"
+#include "plugins/echotest/EchoTestPlugin.hpp"
+
+namespace portunus::cp {
+namespace {
+
+constexpr auto kWatchdogPeriod = std::chrono::seconds(2);  // as Janus's session watchdog
+constexpr unsigned kClosedQueueTicks = 15;                 // uncollected REST events of dead sessions: ~30 s
+
+}  // namespace
+
+void validatePlugins(const config::Config& cfg) {
+  for (const auto& [name, node] : cfg.plugins) {
+    if (name == "janus.plugin.echotest" || name == "echotest") {
+      // EchoTest has nothing to configure.
+      config::MapReader reader(node, "plugins." + name);
+      reader.finish();
+    } else {
+      throw config::ConfigError("plugins." + name, "unknown plugin (known: janus.plugin.echotest)");
+    }
+  }
+}
+
+int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
+  boost::asio::io_context loop;
+  SteadyClock clock;
+  SessionRegistry registry;
+  TokenStore tokens;
+  PluginHost plugins(loop, 2);
+  plugins.add(std::make_shared<plugins::EchoTestPlugin>());
+
+  Router router(cfg, registry, tokens, plugins, clock);
+  router.setTransports(ApiServer::transportInfo());
+  AdminRouter admin(router);
+  ApiServer server(loop, router, admin, cfg.transports);
+  if (options.longPollKeepaliveMs) server.setLongPollTimeout(std::chrono::milliseconds(*options.longPollKeepaliveMs));
+
+  for (const auto& line : server.start()) {
+    std::cout << "portunusd: " << line << std::endl;
+    PLOG(Info, "daemon") << line;
+  }
+
+  boost::asio::steady_timer watchdog(loop);
+  std::function<void()> tick = [&] {
+    watchdog.expires_after(kWatchdogPeriod);
+    watchdog.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      router.sweep();
+      server.longPolls().sweepClosed(kClosedQueueTicks);
+      tick();
+    });
+  };
+  tick();
+
+  boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain(loop);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    PLOG(Info, "daemon") << "signal " << signal << ": shutting down";
+    watchdog.cancel();
+    // As Janus on shutdown: every session gets `timeout`, then `detached` per handle, on its transport.
+    router.shutdown();
+    drain.expires_after(std::chrono::milliseconds(300));
+    drain.async_wait([&](const boost::system::error_code&) {
+      server.stop();  // WebSockets close after their queued messages are written
+      drain.expires_after(std::chrono::milliseconds(300));
+      drain.async_wait([&](const boost::system::error_code&) { loop.stop(); });
+    });
+  });
+
+  loop.run();
+  plugins.stop();
+  PLOG(Info, "daemon") << "stopped";
+  return 0;
+}
+
+}  // namespace portunus::cp

@@ -1,0 +1,542 @@
+#include "controlplane/transports/ApiServer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <optional>
+#include <random>
+
+#include "common/log/Log.hpp"
+#include "controlplane/transports/RestTarget.hpp"
+
+namespace portunus::cp {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+enum class Kind { JanusHttp, JanusWs, AdminHttp, AdminWs };
+
+/** Anything the server must be able to close at shutdown. */
+class Closable {
+ public:
+  virtual ~Closable() = default;
+  virtual void shutdown() = 0;
+};
+
+struct Shared {
+  asio::io_context& loop;
+  Router& router;
+  AdminRouter& admin;
+  config::TransportsConfig cfg;
+  std::shared_ptr<LongPollHub> hub;
+  std::chrono::milliseconds pollTimeout{30000};
+  std::vector<std::weak_ptr<Closable>> connections;
+  bool stopping = false;
+
+  void track(const std::shared_ptr<Closable>& c) {
+    std::erase_if(connections, [](const auto& w) { return w.expired(); });
+    connections.push_back(c);
+  }
+};
+
+std::string randomTransaction() {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static std::mt19937 rng(std::random_device{}());
+  std::string out(12, 'x');
+  for (auto& c : out)
+    c = kChars[rng() % (sizeof kChars - 1)];
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// REST: Janus API (`/janus`) and Admin API (`/admin`).
+class HttpConnection final : public Closable, public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(tcp::socket socket, Shared& shared, Kind kind, std::string base)
+      : stream_(std::move(socket)), shared_(shared), kind_(kind), base_(std::move(base)), pollTimer_(shared.loop) {}
+
+  void start() { readHeader(); }
+
+  void shutdown() override {
+    closing_ = true;
+    if (!busy_) close();
+  }
+
+ private:
+  using Request = http::request<http::string_body>;
+
+  std::size_t limit() const { return shared_.cfg.max_body_bytes; }
+
+  void readHeader() {
+    parser_.emplace();
+    parser_->body_limit(limit());
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(std::chrono::minutes(5));  // idle keep-alive connections go eventually
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (ec) return close();
+    if (auto length = parser_->content_length(); length && *length > limit()) return tooLarge();
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+        if (wec) return self->close();
+        self->readBody();
+      });
+      return;
+    }
+    readBody();
+  }
+
+  void readBody() {
+    stream_.expires_after(std::chrono::minutes(1));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRequest(ec); });
+  }
+
+  void onRequest(beast::error_code ec) {
+    if (ec == http::error::body_limit) return tooLarge();
+    if (ec) return close();
+    stream_.expires_never();
+    Request req = parser_->release();
+    keepAlive_ = req.keep_alive();
+    version_ = req.version();
+    try {
+      dispatch(req);
+    } catch (const std::exception& e) {
+      PLOG(Error, "http") << "request failed: " << e.what();
+      send(http::status::internal_server_error, "");
+    }
+  }
+
+  void dispatch(Request& req) {
+    const bool admin = kind_ == Kind::AdminHttp;
+    if (req.method() == http::verb::options) {
+      std::string allowHeaders(req[http::field::access_control_request_headers]);
+      send(http::status::ok, "",
+           {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+            {"Access-Control-Allow-Headers", allowHeaders.empty() ? std::string("Content-Type") : allowHeaders},
+            {"Access-Control-Max-Age", "86400"}});
+      return;
+    }
+    const RestTarget target = parseRestTarget(std::string_view(req.target().data(), req.target().size()), base_);
+    if (!target.underBase || target.segments.size() > 2) return send(http::status::not_found, "");
+    if (req.method() == http::verb::post) {
+      RequestContext ctx;
+      if (!admin) ctx.sink = shared_.hub;
+      if (!target.segments.empty()) ctx.pathSession = target.id(0);
+      if (target.segments.size() == 2) ctx.pathHandle = target.id(1);
+      busy_ = true;
+      Reply reply = [self = shared_from_this()](json message) {
+        self->busy_ = false;
+        self->sendJson(message);
+      };
+      if (admin)
+        shared_.admin.handleText(req.body(), ParseStyle::Rest, ctx, reply);
+      else
+        shared_.router.handleText(req.body(), ParseStyle::Rest, ctx, reply);
+      return;
+    }
+    if (req.method() != http::verb::get) return send(http::status::method_not_allowed, "");
+    if (target.segments.empty()) return send(http::status::not_found, "");
+    if (target.segments.size() == 1 && target.segments[0] == "info")
+      return sendJson(shared_.router.serverInfo(randomTransaction()));
+    if (admin) return send(http::status::not_found, "");
+    if (target.segments.size() == 2)  // Janus redirects a GET on a handle to its session's long poll
+      return send(http::status::found, "", {{"Location", base_ + "/" + target.segments[0]}});
+    longPoll(target.id(0), target);
+  }
+
+  void longPoll(std::uint64_t sid, const RestTarget& target) {
+    json credentials = json::object();
+    if (auto it = target.query.find("apisecret"); it != target.query.end()) credentials["apisecret"] = it->second;
+    if (auto it = target.query.find("token"); it != target.query.end()) credentials["token"] = it->second;
+    if (!shared_.router.authorized(credentials)) return send(http::status::forbidden, "");
+    const unsigned maxev = target.maxEvents();
+    const bool asArray = maxev > 1;
+    LongPollHub& hub = *shared_.hub;
+    if (hub.hasQueued(sid)) {
+      shared_.router.touch(sid);
+      return respondEvents(hub.take(sid, maxev), asArray);
+    }
+    if (!shared_.router.sessionExists(sid)) return send(http::status::not_found, "");
+    shared_.router.touch(sid);  // each poll counts as a keepalive
+    busy_ = true;
+    pollTicket_ = hub.wait(sid, maxev, [self = shared_from_this(), asArray](std::vector<json> events) {
+      self->pollTicket_ = 0;
+      self->pollTimer_.cancel();
+      self->busy_ = false;
+      self->respondEvents(std::move(events), asArray);
+    });
+    pollTimer_.expires_after(shared_.pollTimeout);
+    pollTimer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->pollTicket_ == 0) return;
+      if (self->shared_.hub->cancel(self->pollTicket_)) {
+        self->pollTicket_ = 0;
+        self->busy_ = false;
+        self->sendJson({{"janus", "keepalive"}});
+      }
+    });
+  }
+
+  void respondEvents(std::vector<json> events, bool asArray) {
+    if (asArray) return sendJson(json(std::move(events)));
+    if (events.empty()) return sendJson({{"janus", "keepalive"}});
+    sendJson(events.front());
+  }
+
+  void tooLarge() {
+    keepAlive_ = false;
+    drainAfterWrite_ = true;
+    const JanusError error(ErrorCode::TransportSpecific,
+                           "Request body too large (limit " + std::to_string(limit()) + " bytes)");
+    send(http::status::payload_too_large, errorReply(0, std::nullopt, error).dump(3));
+  }
+
+  void sendJson(const json& message) { send(http::status::ok, message.dump(3)); }
+
+  void send(http::status status, std::string body, std::vector<std::pair<std::string, std::string>> extra = {}) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, version_);
+    res->set(http::field::server, "Portunus");
+    res->set(http::field::access_control_allow_origin, shared_.cfg.cors_allow_origin);
+    if (!body.empty()) res->set(http::field::content_type, "application/json");
+    for (const auto& [k, v] : extra)
+      res->set(k, v);
+    res->body() = std::move(body);
+    res->keep_alive(keepAlive_);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      // end_of_stream only says "this response ends the connection" (keep-alive off): the write itself succeeded.
+      if (ec && ec != http::error::end_of_stream) return self->close();
+      if (self->drainAfterWrite_) return self->drain();
+      if (!self->keepAlive_ || self->closing_) return self->close();
+      self->readHeader();
+    });
+  }
+
+  /** After refusing a body, read and discard what the client still sends (for a while), so that closing does not
+   *  reset the connection before the client reads the refusal. */
+  void drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    scratch_.resize(64 * 1024);
+    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    if (pollTicket_ != 0) {
+      shared_.hub->cancel(pollTicket_);
+      pollTicket_ = 0;
+    }
+    pollTimer_.cancel();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  Kind kind_;
+  std::string base_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  asio::steady_timer pollTimer_;
+  std::uint64_t pollTicket_ = 0;
+  std::vector<char> scratch_;
+  unsigned version_ = 11;
+  bool keepAlive_ = true;
+  bool busy_ = false;
+  bool closing_ = false;
+  bool drainAfterWrite_ = false;
+};
+
+// ------------------------------------------------------------------------------------------------------------
+// WebSocket: Janus API (`janus-protocol`) and Admin API (`janus-admin-protocol`). The socket is the event sink of
+// every session it creates or claims.
+class WsConnection final : public Closable, public EventSink, public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(tcp::socket socket, Shared& shared, Kind kind)
+      : ws_(std::move(socket)), shared_(shared), admin_(kind == Kind::AdminWs) {}
+
+  void start() {
+    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
+    upgradeParser_.emplace();
+    upgradeParser_->body_limit(64 * 1024);
+    http::async_read(ws_.next_layer(), buffer_, *upgradeParser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onUpgrade(ec); });
+  }
+
+  void shutdown() override {
+    closeWhenDrained_ = true;
+    if (accepted_ && !writing_ && !closed_) doClose();
+    if (!accepted_) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+  }
+
+  void deliver(std::uint64_t, const json& message) override { send(message.dump(3)); }
+  std::string_view transportName() const override { return "janus.transport.websockets"; }
+
+ private:
+  const char* protocol() const { return admin_ ? "janus-admin-protocol" : "janus-protocol"; }
+
+  bool offersProtocol(std::string_view header) const {
+    const std::string_view wanted = protocol();
+    while (!header.empty()) {
+      const auto comma = header.find(',');
+      std::string_view item = header.substr(0, comma);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+      if (item == wanted) return true;
+      header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    }
+    return false;
+  }
+
+  void onUpgrade(beast::error_code ec) {
+    if (ec) return;
+    auto req = upgradeParser_->release();
+    const auto offered = req[http::field::sec_websocket_protocol];
+    if (!websocket::is_upgrade(req) || !offersProtocol(std::string_view(offered.data(), offered.size()))) {
+      // Janus drops such handshakes; we say why before closing.
+      auto res = std::make_shared<http::response<http::string_body>>(http::status::bad_request, req.version());
+      res->set(http::field::server, "Portunus");
+      res->set(http::field::content_type, "text/plain");
+      res->body() = std::string("WebSocket upgrade with subprotocol '") + protocol() + "' required\n";
+      res->keep_alive(false);
+      res->prepare_payload();
+      http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+      return;
+    }
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([proto = std::string(protocol())](websocket::response_type& res) {
+      res.set(http::field::server, "Portunus");
+      res.set(http::field::sec_websocket_protocol, proto);
+    }));
+    ws_.read_message_max(shared_.cfg.max_body_bytes);  // bigger messages close the socket with 1009
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code aec) {
+      if (aec) return;
+      self->accepted_ = true;
+      if (self->closeWhenDrained_) return self->doClose();
+      self->read();
+    });
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec) {
+      if (ec == websocket::error::message_too_big) {
+        PLOG(Warn, "ws") << "closing a WebSocket: message above " << shared_.cfg.max_body_bytes << " bytes";
+      }
+      return finish();
+    }
+    // Binary frames are read as text: JSON in them works, anything else gets the 454 error reply.
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    RequestContext ctx;
+    if (!admin_) ctx.sink = shared_from_this();
+    Reply reply = [self = shared_from_this()](json message) { self->send(message.dump(3)); };
+    try {
+      if (admin_)
+        shared_.admin.handleText(text, ParseStyle::WebSocket, ctx, reply);
+      else
+        shared_.router.handleText(text, ParseStyle::WebSocket, ctx, reply);
+    } catch (const std::exception& e) {
+      PLOG(Error, "ws") << "request failed: " << e.what();
+    }
+    read();
+  }
+
+  void send(std::string text) {
+    if (closed_ || !accepted_) return;
+    out_.push_back(std::move(text));
+    if (!writing_) writeNext();
+  }
+
+  void writeNext() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->out_.pop_front();
+      if (ec) {
+        self->writing_ = false;
+        self->out_.clear();
+        return;
+      }
+      if (!self->out_.empty()) return self->writeNext();
+      self->writing_ = false;
+      if (self->closeWhenDrained_) self->doClose();
+    });
+  }
+
+  void doClose() {
+    if (closed_) return;
+    closed_ = true;
+    ws_.async_close(websocket::close_code::going_away, [self = shared_from_this()](beast::error_code) {});
+  }
+
+  /** The socket is gone: its sessions die, or wait for `claim` (reclaim_session_timeout). */
+  void finish() {
+    if (gone_) return;
+    gone_ = true;
+    closed_ = true;
+    if (!admin_) shared_.router.transportGone(this);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Shared& shared_;
+  bool admin_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> upgradeParser_;
+  std::deque<std::string> out_;
+  bool accepted_ = false;
+  bool writing_ = false;
+  bool closed_ = false;
+  bool gone_ = false;
+  bool closeWhenDrained_ = false;
+};
+
+// ------------------------------------------------------------------------------------------------------------
+class Listener final : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(Shared& shared, Kind kind, const config::EndpointConfig& ep)
+      : shared_(shared), kind_(kind), base_(ep.path), acceptor_(shared.loop) {
+    const tcp::endpoint endpoint(asio::ip::make_address(ep.address), ep.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+
+  void accept() {
+    acceptor_.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+      if (!ec) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (self->kind_ == Kind::JanusWs || self->kind_ == Kind::AdminWs) {
+          auto c = std::make_shared<WsConnection>(std::move(socket), self->shared_, self->kind_);
+          self->shared_.track(c);
+          c->start();
+        } else {
+          auto c = std::make_shared<HttpConnection>(std::move(socket), self->shared_, self->kind_, self->base_);
+          self->shared_.track(c);
+          c->start();
+        }
+      } else {
+        PLOG(Warn, "transports") << "accept failed: " << ec.message();
+      }
+      self->accept();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  Shared& shared_;
+  Kind kind_;
+  std::string base_;
+  tcp::acceptor acceptor_;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  Impl(asio::io_context& loop, Router& router, AdminRouter& admin, const config::TransportsConfig& cfg,
+       std::shared_ptr<LongPollHub> hub)
+      : shared{loop, router, admin, cfg, std::move(hub)} {}
+  Shared shared;
+  std::vector<std::shared_ptr<Listener>> listeners;
+};
+
+ApiServer::ApiServer(asio::io_context& loop, Router& router, AdminRouter& admin, const config::TransportsConfig& cfg)
+    : hub_(std::make_shared<LongPollHub>()) {
+  impl_ = std::make_unique<Impl>(loop, router, admin, cfg, hub_);
+}
+
+ApiServer::~ApiServer() = default;
+
+void ApiServer::setLongPollTimeout(std::chrono::milliseconds timeout) {
+  impl_->shared.pollTimeout = timeout;
+}
+
+std::vector<TransportInfo> ApiServer::transportInfo() {
+  return {
+      {"janus.transport.http", "Portunus REST (HTTP) transport",
+       "The Janus API and Admin API over HTTP (REST and long poll)."},
+      {"janus.transport.websockets", "Portunus WebSockets transport", "The Janus API and Admin API over WebSockets."}};
+}
+
+std::vector<std::string> ApiServer::start() {
+  const auto& cfg = impl_->shared.cfg;
+  struct Spec {
+    const char* key;
+    const char* label;
+    Kind kind;
+    const config::EndpointConfig* ep;
+  };
+  const Spec specs[] = {{"http", "janus http", Kind::JanusHttp, &cfg.http},
+                        {"ws", "janus ws", Kind::JanusWs, &cfg.ws},
+                        {"admin_http", "admin http", Kind::AdminHttp, &cfg.admin_http},
+                        {"admin_ws", "admin ws", Kind::AdminWs, &cfg.admin_ws}};
+  std::vector<std::shared_ptr<Listener>> bound;
+  std::vector<std::string> lines;
+  for (const auto& s : specs) {
+    if (!s.ep->enabled) continue;
+    try {
+      bound.push_back(std::make_shared<Listener>(impl_->shared, s.kind, *s.ep));
+    } catch (const std::exception& e) {
+      for (auto& l : bound)
+        l->close();
+      throw std::runtime_error(std::string("transports.") + s.key + ": cannot listen on " + s.ep->address + ":" +
+                               std::to_string(s.ep->port) + ": " + e.what());
+    }
+    const bool ws = s.kind == Kind::JanusWs || s.kind == Kind::AdminWs;
+    lines.push_back(std::string(s.label) + " listening on " + (ws ? "ws://" : "http://") + s.ep->address + ":" +
+                    std::to_string(s.ep->port) + (ws ? "" : s.ep->path));
+  }
+  for (auto& l : bound)
+    l->accept();
+  impl_->listeners = std::move(bound);
+  return lines;
+}
+
+void ApiServer::stop() {
+  impl_->shared.stopping = true;
+  for (auto& l : impl_->listeners)
+    l->close();
+  impl_->listeners.clear();
+  for (auto& w : impl_->shared.connections)
+    if (auto c = w.lock()) c->shutdown();
+  impl_->shared.connections.clear();
+}
+
+}  // namespace portunus::cp

@@ -1,0 +1,89 @@
+#include "controlplane/transports/LongPollHub.hpp"
+
+namespace portunus::cp {
+
+void LongPollHub::deliver(std::uint64_t sessionId, const nlohmann::json& message) {
+  queues_[sessionId].events.push_back(message);
+  serve(sessionId);
+}
+
+void LongPollHub::sessionClosed(std::uint64_t sessionId) {
+  auto it = queues_.find(sessionId);
+  if (it == queues_.end()) return;
+  it->second.closed = true;
+  pruneIfDone(sessionId);
+}
+
+bool LongPollHub::hasQueued(std::uint64_t sessionId) const {
+  auto it = queues_.find(sessionId);
+  return it != queues_.end() && !it->second.events.empty();
+}
+
+std::vector<nlohmann::json> LongPollHub::take(std::uint64_t sessionId, unsigned max) {
+  std::vector<nlohmann::json> out;
+  auto it = queues_.find(sessionId);
+  if (it == queues_.end()) return out;
+  auto& events = it->second.events;
+  while (!events.empty() && out.size() < max) {
+    out.push_back(std::move(events.front()));
+    events.pop_front();
+  }
+  pruneIfDone(sessionId);
+  return out;
+}
+
+std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter waiter) {
+  const std::uint64_t ticket = nextTicket_++;
+  queues_[sessionId].parked.push_back({ticket, max == 0 ? 1 : max, std::move(waiter)});
+  ticketSession_[ticket] = sessionId;
+  serve(sessionId);
+  return ticket;
+}
+
+bool LongPollHub::cancel(std::uint64_t ticket) {
+  auto t = ticketSession_.find(ticket);
+  if (t == ticketSession_.end()) return false;
+  const std::uint64_t sid = t->second;
+  ticketSession_.erase(t);
+  auto q = queues_.find(sid);
+  if (q != queues_.end()) {
+    std::erase_if(q->second.parked, [ticket](const Parked& p) { return p.ticket == ticket; });
+    pruneIfDone(sid);
+  }
+  return true;
+}
+
+void LongPollHub::sweepClosed(unsigned ticks) {
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    Queue& q = it->second;
+    if (q.closed && q.parked.empty() && ++q.closedTicks >= ticks)
+      it = queues_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void LongPollHub::serve(std::uint64_t sessionId) {
+  auto it = queues_.find(sessionId);
+  if (it == queues_.end()) return;
+  Queue& q = it->second;
+  if (q.events.empty() || q.parked.empty()) return;
+  Parked p = std::move(q.parked.front());
+  q.parked.pop_front();
+  ticketSession_.erase(p.ticket);
+  std::vector<nlohmann::json> batch;
+  while (!q.events.empty() && batch.size() < p.max) {
+    batch.push_back(std::move(q.events.front()));
+    q.events.pop_front();
+  }
+  pruneIfDone(sessionId);
+  p.waiter(std::move(batch));  // last: the waiter may re-enter the hub
+}
+
+void LongPollHub::pruneIfDone(std::uint64_t sessionId) {
+  auto it = queues_.find(sessionId);
+  if (it != queues_.end() && it->second.closed && it->second.events.empty() && it->second.parked.empty())
+    queues_.erase(it);
+}
+
+}  // namespace portunus::cp

@@ -1,0 +1,59 @@
+// The REST transport's event side: one queue per session bound to REST, drained by long polls
+// (`GET /janus/<sid>?maxev=N`). Events that arrive while no poll waits are kept; a waiting poll is answered as soon
+// as one arrives. Beast-free; the HTTP server adds the sockets and the keepalive timer.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "controlplane/core/EventSink.hpp"
+
+namespace portunus::cp {
+
+class LongPollHub final : public EventSink {
+ public:
+  using Waiter = std::function<void(std::vector<nlohmann::json>)>;
+
+  void deliver(std::uint64_t sessionId, const nlohmann::json& message) override;
+  void sessionClosed(std::uint64_t sessionId) override;
+  std::string_view transportName() const override { return "janus.transport.http"; }
+
+  /** Events already queued for the session. */
+  bool hasQueued(std::uint64_t sessionId) const;
+  /** Takes up to `max` queued events. */
+  std::vector<nlohmann::json> take(std::uint64_t sessionId, unsigned max);
+  /** Parks a poll until events arrive; returns a ticket for cancel(). */
+  std::uint64_t wait(std::uint64_t sessionId, unsigned max, Waiter waiter);
+  /** Withdraws a parked poll (its keepalive fired or its socket closed); false if it was already answered. */
+  bool cancel(std::uint64_t ticket);
+
+  /** Watchdog tick: forgets events of closed sessions that no poll collected within `ticks` ticks. */
+  void sweepClosed(unsigned ticks);
+
+  std::size_t queuedSessions() const noexcept { return queues_.size(); }
+
+ private:
+  struct Parked {
+    std::uint64_t ticket;
+    unsigned max;
+    Waiter waiter;
+  };
+  struct Queue {
+    std::deque<nlohmann::json> events;
+    std::deque<Parked> parked;
+    bool closed = false;
+    unsigned closedTicks = 0;
+  };
+  void serve(std::uint64_t sessionId);
+  void pruneIfDone(std::uint64_t sessionId);
+
+  std::map<std::uint64_t, Queue> queues_;
+  std::map<std::uint64_t, std::uint64_t> ticketSession_;
+  std::uint64_t nextTicket_ = 1;
+};
+
+}  // namespace portunus::cp

@@ -1,0 +1,580 @@
+#define BOOST_TEST_MODULE controlplane_core_router
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <set>
+
+#include "tests/unit/controlplane/RouterFixture.hpp"
+
+using namespace portunus::cp;
+using namespace portunus::cp::test;
+namespace bdata = boost::unit_test::data;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Envelope rules: the request text and its mandatory fields. None of these echo the transaction.
+struct TextCase {
+  const char* name;
+  const char* text;
+  int code;
+  const char* reasonStart;
+};
+std::ostream& operator<<(std::ostream& os, const TextCase& c) {
+  return os << c.name;
+}
+
+const TextCase kTextCases[] = {
+    {"malformed JSON", "{bad json", 454, "JSON error: "},
+    {"empty body", "", 454, "JSON error: "},
+    {"array", "[1,2]", 455, "JSON error: not an object"},
+    {"string", "\"x\"", 455, "JSON error: not an object"},
+    {"no transaction", R"({"janus":"create"})", 456, "Missing mandatory element (transaction)"},
+    {"no janus", R"({"transaction":"t"})", 456, "Missing mandatory element (janus)"},
+    {"transaction not a string", R"({"janus":"ping","transaction":5})", 467,
+     "Invalid element type (transaction should be a string)"},
+    {"janus not a string", R"({"janus":5,"transaction":"t"})", 467, "Invalid element type (janus should be a string)"},
+};
+
+BOOST_DATA_TEST_CASE(envelope_errors_have_no_transaction, bdata::make(kTextCases), c) {
+  RouterFixture f;
+  const json reply = f.text(c.text);
+  BOOST_TEST(reply["janus"] == "error");
+  BOOST_TEST(errorCode(reply) == c.code);
+  BOOST_TEST(errorReason(reply).rfind(c.reasonStart, 0) == 0, errorReason(reply));
+  BOOST_TEST(!reply.contains("transaction"));
+  BOOST_TEST(!reply.contains("session_id"));
+}
+
+BOOST_AUTO_TEST_CASE(websocket_parse_errors_use_the_websocket_wording) {
+  RouterFixture f;
+  const json reply = f.text("not json", ParseStyle::WebSocket);
+  BOOST_TEST(errorCode(reply) == 454);
+  BOOST_TEST(errorReason(reply).rfind("Invalid Janus API request - ", 0) == 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Root requests.
+BOOST_AUTO_TEST_CASE(ping_info_create) {
+  RouterFixture f;
+  json r = f.request({{"janus", "ping"}, {"transaction", "p"}});
+  BOOST_TEST(r == (json{{"janus", "pong"}, {"transaction", "p"}}));
+  r = f.request({{"janus", "info"}, {"transaction", "i"}});
+  BOOST_TEST(r["janus"] == "server_info");
+  BOOST_TEST(r["transaction"] == "i");
+  BOOST_TEST(r["version_string"] == "1.1.2");
+  BOOST_TEST(r["session-timeout"] == 60);
+  BOOST_TEST(r["plugins"].contains("janus.plugin.echotest"));
+  BOOST_TEST(r["plugins"]["janus.plugin.echotest"]["version"] == 7);
+  r = f.request({{"janus", "create"}, {"transaction", "c"}});
+  BOOST_TEST(r["janus"] == "success");
+  BOOST_TEST(r["transaction"] == "c");
+  BOOST_TEST(!r.contains("session_id"));
+  const std::uint64_t id = r["data"]["id"];
+  BOOST_TEST(id > 0u);
+  BOOST_TEST(id < (std::uint64_t{1} << 53));
+  BOOST_TEST(f.router.sessionExists(id));
+}
+
+BOOST_AUTO_TEST_CASE(create_honours_a_requested_id_and_refuses_a_taken_one) {
+  RouterFixture f;
+  json r = f.request({{"janus", "create"}, {"transaction", "c"}, {"id", 12345}});
+  BOOST_TEST(r["data"]["id"] == 12345);
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"id", 12345}});
+  BOOST_TEST(errorCode(r) == 468);
+  BOOST_TEST(errorReason(r) == "Session ID already in use");
+  BOOST_TEST(r["session_id"] == 12345);
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"id", "abc"}});
+  BOOST_TEST(errorCode(r) == 467);
+  BOOST_TEST(errorReason(r) == "Invalid element type (id should be a positive integer)");
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"id", -5}});
+  BOOST_TEST(errorCode(r) == 467);
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"id", 0}});
+  BOOST_TEST(r["janus"] == "success");  // 0 means "pick one"
+  BOOST_TEST(r["data"]["id"] != 0);
+}
+
+BOOST_AUTO_TEST_CASE(not_accepting_new_sessions_is_472) {
+  RouterFixture f("general: {accept_new_sessions: false}");
+  const json r = f.request({{"janus", "create"}, {"transaction", "c"}});
+  BOOST_TEST(errorCode(r) == 472);
+  BOOST_TEST(errorReason(r) == "Currently not accepting new sessions");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verbs at the wrong level and unknown ids. `level`: 0 root, 1 session, 2 handle.
+struct PathCase {
+  const char* verb;
+  int level;
+  int code;
+  const char* reason;
+};
+std::ostream& operator<<(std::ostream& os, const PathCase& c) {
+  return os << c.verb << "@" << c.level;
+}
+
+const PathCase kPathCases[] = {
+    {"attach", 0, 457, "Unhandled request 'attach' at this path"},
+    {"keepalive", 0, 457, "Unhandled request 'keepalive' at this path"},
+    {"message", 0, 457, "Unhandled request 'message' at this path"},
+    {"foo", 0, 457, "Unhandled request 'foo' at this path"},
+    {"message", 1, 457, "Unhandled request 'message' at this path"},
+    {"trickle", 1, 457, "Unhandled request 'trickle' at this path"},
+    {"hangup", 1, 457, "Unhandled request 'hangup' at this path"},
+    {"detach", 1, 457, "Unhandled request 'detach' at this path"},
+    {"create", 1, 453, "Unknown request 'create'"},
+    {"info", 1, 453, "Unknown request 'info'"},
+    {"bla", 1, 453, "Unknown request 'bla'"},
+    {"attach", 2, 457, "Unhandled request 'attach' at this path"},
+    {"destroy", 2, 457, "Unhandled request 'destroy' at this path"},
+    {"claim", 2, 457, "Unhandled request 'claim' at this path"},
+    {"bla", 2, 453, "Unknown request 'bla'"},
+};
+
+BOOST_DATA_TEST_CASE(verbs_at_the_wrong_level, bdata::make(kPathCases), c) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  json req = {{"janus", c.verb}, {"transaction", "t"}};
+  if (c.level >= 1) req["session_id"] = sid;
+  if (c.level >= 2) req["handle_id"] = hid;
+  const json r = f.request(req);
+  BOOST_TEST(errorCode(r) == c.code);
+  BOOST_TEST(errorReason(r) == c.reason);
+  BOOST_TEST(r["transaction"] == "t");
+  BOOST_TEST(r.contains("session_id") == (c.level >= 1));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_session_and_handle) {
+  RouterFixture f;
+  json r = f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", 999}});
+  BOOST_TEST(errorCode(r) == 458);
+  BOOST_TEST(errorReason(r) == "No such session 999");
+  BOOST_TEST(r["session_id"] == 999);
+  const std::uint64_t sid = f.createSession();
+  r = f.request(
+      {{"janus", "message"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", 999}, {"body", json::object()}});
+  BOOST_TEST(errorCode(r) == 459);
+  BOOST_TEST(errorReason(r) == "No such handle 999 in session " + std::to_string(sid));
+}
+
+BOOST_AUTO_TEST_CASE(path_and_body_ids_must_agree) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  json r = f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", 5}}, nullptr, sid);
+  BOOST_TEST(errorCode(r) == 457);
+  BOOST_TEST(errorReason(r) == "Conflicting session ID (payload and path)");
+  BOOST_TEST(!r.contains("transaction"));
+  r = f.request({{"janus", "hangup"}, {"transaction", "t"}, {"handle_id", 5}}, nullptr, sid, hid);
+  BOOST_TEST(errorReason(r) == "Conflicting handle ID (payload and path)");
+  r = f.request({{"janus", "keepalive"}, {"transaction", "t"}}, nullptr, sid);
+  BOOST_TEST(r == (json{{"janus", "ack"}, {"session_id", sid}, {"transaction", "t"}}));
+  r = f.request({{"janus", "keepalive"}, {"transaction", "t"}}, nullptr, 0);  // "/janus/abc" reads as the root
+  BOOST_TEST(errorCode(r) == 457);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// attach
+struct AttachCase {
+  const char* name;
+  json extra;
+  int code;
+  const char* reason;
+};
+std::ostream& operator<<(std::ostream& os, const AttachCase& c) {
+  return os << c.name;
+}
+
+BOOST_AUTO_TEST_CASE(attach_validation) {
+  const AttachCase cases[] = {
+      {"no plugin", json::object(), 456, "Missing mandatory element (plugin)"},
+      {"plugin not a string", {{"plugin", 5}}, 467, "Invalid element type (plugin should be a string)"},
+      {"unknown plugin", {{"plugin", "janus.plugin.nope"}}, 460, "No such plugin 'janus.plugin.nope'"},
+      {"opaque_id not a string",
+       {{"plugin", "janus.plugin.echotest"}, {"opaque_id", 5}},
+       467,
+       "Invalid element type (opaque_id should be a string)"},
+  };
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      json req = {{"janus", "attach"}, {"transaction", "a"}, {"session_id", sid}};
+      req.update(c.extra);
+      const json r = f.request(req);
+      BOOST_TEST(errorCode(r) == c.code);
+      BOOST_TEST(errorReason(r) == c.reason);
+    }
+  }
+  const json ok = f.request({{"janus", "attach"},
+                             {"transaction", "a"},
+                             {"session_id", sid},
+                             {"plugin", "janus.plugin.echotest"},
+                             {"opaque_id", "op"}});
+  BOOST_TEST(ok["janus"] == "success");
+  BOOST_TEST(ok["session_id"] == sid);
+  BOOST_TEST(ok["data"]["id"].get<std::uint64_t>() > 0u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// message: ack first, then the event with the same transaction.
+BOOST_AUTO_TEST_CASE(message_is_acked_then_answered_by_an_event) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  std::vector<json> order;
+  f.sink->events.clear();
+  f.router.handle({{"janus", "message"},
+                   {"transaction", "m1"},
+                   {"session_id", sid},
+                   {"handle_id", hid},
+                   {"body", {{"audio", true}}}},
+                  RequestContext{f.sink, {}, {}}, [&](json r) { order.push_back(r); });
+  BOOST_TEST(order.size() == 1u);  // the ack is synchronous, before any plugin work
+  BOOST_TEST(order[0] ==
+             (json{{"janus", "ack"}, {"session_id", sid}, {"transaction", "m1"}, {"hint", "I'm taking my time!"}}));
+  f.waitEvents(1);
+  BOOST_REQUIRE(f.sink->events.size() == 1u);
+  const json& ev = f.sink->events.front();
+  BOOST_TEST(ev["janus"] == "event");
+  BOOST_TEST(ev["transaction"] == "m1");
+  BOOST_TEST(ev["sender"] == hid);
+  BOOST_TEST(ev["session_id"] == sid);
+  BOOST_TEST(ev["plugindata"] ==
+             (json{{"plugin", "janus.plugin.echotest"}, {"data", {{"echotest", "event"}, {"result", "ok"}}}}));
+}
+
+struct MessageCase {
+  const char* name;
+  json fields;
+  int code;
+  const char* reason;
+};
+std::ostream& operator<<(std::ostream& os, const MessageCase& c) {
+  return os << c.name;
+}
+
+BOOST_AUTO_TEST_CASE(message_and_jsep_validation) {
+  const MessageCase cases[] = {
+      {"no body", json::object(), 456, "Missing mandatory element (body)"},
+      {"body not an object", {{"body", 5}}, 467, "Invalid element type (body should be an object)"},
+      {"jsep not an object", {{"body", json::object()}, {"jsep", 5}}, 455, "Invalid jsep object"},
+      {"jsep without type",
+       {{"body", json::object()}, {"jsep", {{"sdp", "x"}}}},
+       456,
+       "JSEP error: missing mandatory element (type)"},
+      {"jsep unknown type",
+       {{"body", json::object()}, {"jsep", {{"type", "foo"}, {"sdp", "x"}}}},
+       464,
+       "JSEP error: unknown message type 'foo'"},
+      {"jsep without sdp",
+       {{"body", json::object()}, {"jsep", {{"type", "offer"}}}},
+       456,
+       "JSEP error: missing mandatory element (sdp)"},
+      {"sdp not starting with v=",
+       {{"body", json::object()}, {"jsep", {{"type", "offer"}, {"sdp", "garbage"}}}},
+       465,
+       "Invalid SDP (doesn't start with v=)"},
+      {"sdp without o/s/m",
+       {{"body", json::object()}, {"jsep", {{"type", "offer"}, {"sdp", "v=0\r\n"}}}},
+       465,
+       "Missing mandatory lines (o=, s= or m=)"},
+      {"answer we did not ask for",
+       {{"body", json::object()},
+        {"jsep",
+         {{"type", "answer"}, {"sdp", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"}}}},
+       469,
+       "Unexpected ANSWER (did we offer?)"},
+  };
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      json req = {{"janus", "message"}, {"transaction", "m"}, {"session_id", sid}, {"handle_id", hid}};
+      req.update(c.fields);
+      const json r = f.request(req);
+      BOOST_TEST(errorCode(r) == c.code);
+      BOOST_TEST(errorReason(r) == c.reason);
+      BOOST_TEST(r["session_id"] == sid);
+      BOOST_TEST(r["transaction"] == "m");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_offer_without_a_media_layer_gets_the_plugin_sdp_error) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  f.sink->events.clear();
+  const std::string sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+  const json ack = f.request({{"janus", "message"},
+                              {"transaction", "o"},
+                              {"session_id", sid},
+                              {"handle_id", hid},
+                              {"body", {{"audio", true}}},
+                              {"jsep", {{"type", "offer"}, {"sdp", sdp}}}});
+  BOOST_TEST(ack["janus"] == "ack");
+  f.waitEvents(1);
+  BOOST_REQUIRE(!f.sink->events.empty());
+  const json data = f.sink->events.front()["plugindata"]["data"];
+  BOOST_TEST(data["error_code"] == 414);
+  BOOST_TEST(!f.sink->events.front().contains("jsep"));
+  // The core recorded the offer (handle_info flags) even though no media could be negotiated.
+  auto handle = f.registry.find(sid)->handle(hid);
+  BOOST_TEST(handle->flags().gotOffer);
+  BOOST_TEST(handle->flags().hasAudio);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// trickle
+BOOST_AUTO_TEST_CASE(trickle_rules_and_queue) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json base = {{"janus", "trickle"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", hid}};
+  json both = base;
+  both["candidate"] = json::object();
+  both["candidates"] = json::array();
+  json r = f.request(both);
+  BOOST_TEST(errorCode(r) == 454);
+  BOOST_TEST(errorReason(r) == "Can't have both candidate and candidates");
+  r = f.request(base);
+  BOOST_TEST(errorCode(r) == 456);
+  BOOST_TEST(errorReason(r) == "Missing mandatory element (candidate|candidates)");
+
+  const json cand = {
+      {"candidate", "candidate:1 1 udp 2122260223 198.18.0.2 5000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
+  json one = base;
+  one["candidate"] = cand;
+  r = f.request(one);
+  BOOST_TEST(r == (json{{"janus", "ack"}, {"session_id", sid}, {"transaction", "t"}}));
+  json many = base;
+  many["candidates"] = json::array({cand, cand, 5});  // the non-object is acked and ignored, as Janus does
+  BOOST_TEST(f.request(many)["janus"] == "ack");
+  json done = base;
+  done["candidate"] = {{"completed", true}};
+  BOOST_TEST(f.request(done)["janus"] == "ack");
+  json nul = base;
+  nul["candidate"] = nullptr;
+  BOOST_TEST(f.request(nul)["janus"] == "ack");
+
+  auto handle = f.registry.find(sid)->handle(hid);
+  BOOST_TEST(handle->pendingCandidates() == 5u);  // no PeerConnection yet: everything is queued
+  BOOST_TEST(handle->flags().trickle);
+  BOOST_TEST(handle->flags().allTrickles);
+
+  // Queued candidates go after candidates_timeout (45 s); the session stays alive thanks to the keepalive.
+  f.clock.advance(std::chrono::seconds(44));
+  f.request({{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", sid}});
+  f.router.sweep();
+  BOOST_TEST(handle->pendingCandidates() == 5u);
+  f.clock.advance(std::chrono::seconds(1));
+  f.router.sweep();
+  BOOST_TEST(handle->pendingCandidates() == 0u);
+  BOOST_TEST(f.router.droppedCandidates() == 5u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// hangup / detach / destroy / claim
+BOOST_AUTO_TEST_CASE(hangup_then_detach_events) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  f.sink->events.clear();
+  json r = f.request({{"janus", "hangup"}, {"transaction", "h"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(r == (json{{"janus", "success"}, {"session_id", sid}, {"transaction", "h"}}));
+  f.waitEvents(1);
+  BOOST_REQUIRE(f.sink->events.size() == 1u);
+  BOOST_TEST(f.sink->events[0]["plugindata"]["data"] == (json{{"echotest", "event"}, {"result", "done"}}));
+  // A second hangup tells the plugin nothing new.
+  f.request({{"janus", "hangup"}, {"transaction", "h"}, {"session_id", sid}, {"handle_id", hid}});
+  f.settle();
+  BOOST_TEST(f.sink->events.size() == 1u);
+
+  r = f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(r["janus"] == "success");
+  f.waitEvents(2);
+  BOOST_REQUIRE(f.sink->events.size() == 2u);
+  BOOST_TEST(f.sink->events[1] == (json{{"janus", "detached"}, {"session_id", sid}, {"sender", hid}}));
+  r = f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(errorCode(r) == 459);
+}
+
+BOOST_AUTO_TEST_CASE(detach_without_hangup_reports_done_before_detached) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  f.sink->events.clear();
+  f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", hid}});
+  f.waitEvents(2);
+  BOOST_REQUIRE(f.sink->events.size() == 2u);
+  BOOST_TEST(f.sink->events[0]["plugindata"]["data"]["result"] == "done");
+  BOOST_TEST(f.sink->events[1]["janus"] == "detached");
+}
+
+BOOST_AUTO_TEST_CASE(destroy_removes_the_session_quietly) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  f.attach(sid);
+  f.sink->events.clear();
+  json r = f.request({{"janus", "destroy"}, {"transaction", "x"}, {"session_id", sid}});
+  BOOST_TEST(r == (json{{"janus", "success"}, {"session_id", sid}, {"transaction", "x"}}));
+  f.settle();
+  BOOST_TEST(f.sink->events.empty());
+  BOOST_TEST(f.sink->closed.size() == 1u);
+  BOOST_TEST(!f.router.sessionExists(sid));
+  r = f.request({{"janus", "destroy"}, {"transaction", "x"}, {"session_id", sid}});
+  BOOST_TEST(errorCode(r) == 458);
+}
+
+BOOST_AUTO_TEST_CASE(claim_rebinds_events_to_the_calling_transport) {
+  RouterFixture f("general: {reclaim_session_timeout: 10}");
+  auto first = std::make_shared<RecordingSink>();
+  auto second = std::make_shared<RecordingSink>();
+  const std::uint64_t sid = f.request({{"janus", "create"}, {"transaction", "c"}}, first)["data"]["id"];
+  const std::uint64_t hid = f.attach(sid);
+  f.router.transportGone(first.get());
+  BOOST_TEST(f.router.sessionExists(sid));  // kept for reclaim
+  json r = f.request({{"janus", "claim"}, {"transaction", "cl"}, {"session_id", sid}}, second);
+  BOOST_TEST(r == (json{{"janus", "success"}, {"session_id", sid}, {"transaction", "cl"}}));
+  first->events.clear();
+  f.request({{"janus", "message"},
+             {"transaction", "m"},
+             {"session_id", sid},
+             {"handle_id", hid},
+             {"body", {{"video", true}}}},
+            second);
+  f.waitEvents(1, second);
+  BOOST_TEST(second->events.size() == 1u);
+  BOOST_TEST(first->events.empty());
+}
+
+BOOST_AUTO_TEST_CASE(transport_gone_without_reclaim_destroys_at_once) {
+  RouterFixture f;
+  auto ws = std::make_shared<RecordingSink>();
+  const std::uint64_t sid = f.request({{"janus", "create"}, {"transaction", "c"}}, ws)["data"]["id"];
+  f.router.transportGone(ws.get());
+  BOOST_TEST(!f.router.sessionExists(sid));
+  const json r = f.request({{"janus", "claim"}, {"transaction", "cl"}, {"session_id", sid}});
+  BOOST_TEST(errorCode(r) == 458);
+}
+
+BOOST_AUTO_TEST_CASE(reclaim_window_expires) {
+  RouterFixture f("general: {reclaim_session_timeout: 5, session_timeout: 0}");
+  auto ws = std::make_shared<RecordingSink>();
+  const std::uint64_t sid = f.request({{"janus", "create"}, {"transaction", "c"}}, ws)["data"]["id"];
+  f.router.transportGone(ws.get());
+  f.clock.advance(std::chrono::seconds(4));
+  f.router.sweep();
+  BOOST_TEST(f.router.sessionExists(sid));
+  f.clock.advance(std::chrono::seconds(1));
+  f.router.sweep();
+  BOOST_TEST(!f.router.sessionExists(sid));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Session watchdog (injectable clock).
+BOOST_AUTO_TEST_CASE(watchdog_times_out_idle_sessions) {
+  RouterFixture f("general: {session_timeout: 10}");
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t h1 = f.attach(sid);
+  const std::uint64_t h2 = f.attach(sid);
+  const std::uint64_t busy = f.createSession();
+  f.sink->events.clear();
+  f.clock.advance(std::chrono::seconds(9));
+  f.request({{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", busy}});
+  f.router.sweep();
+  BOOST_TEST(f.router.sessionExists(sid));
+  f.clock.advance(std::chrono::seconds(1));
+  f.router.sweep();
+  BOOST_TEST(!f.router.sessionExists(sid));
+  BOOST_TEST(f.router.sessionExists(busy));  // its keepalive refreshed it
+  BOOST_REQUIRE(f.sink->events.size() == 3u);
+  BOOST_TEST(f.sink->events[0] == (json{{"janus", "timeout"}, {"session_id", sid}}));
+  std::set<std::uint64_t> detached;
+  for (int i = 1; i < 3; ++i) {
+    BOOST_TEST(f.sink->events[i]["janus"] == "detached");
+    detached.insert(f.sink->events[i]["sender"].get<std::uint64_t>());
+  }
+  BOOST_TEST((detached == std::set<std::uint64_t>{h1, h2}));
+}
+
+BOOST_AUTO_TEST_CASE(watchdog_honours_per_session_timeout_and_zero) {
+  RouterFixture f("general: {session_timeout: 0}");
+  const std::uint64_t forever = f.createSession();
+  const std::uint64_t shortLived = f.createSession();
+  f.registry.find(shortLived)->timeoutOverride = 3;
+  f.clock.advance(std::chrono::hours(2));
+  f.router.sweep();
+  BOOST_TEST(f.router.sessionExists(forever));
+  BOOST_TEST(!f.router.sessionExists(shortLived));
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_sends_timeout_then_detached) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  f.sink->events.clear();
+  f.router.shutdown();
+  BOOST_REQUIRE(f.sink->events.size() == 2u);
+  BOOST_TEST(f.sink->events[0]["janus"] == "timeout");
+  BOOST_TEST(f.sink->events[1] == (json{{"janus", "detached"}, {"session_id", sid}, {"sender", hid}}));
+  BOOST_TEST(f.registry.size() == 0u);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Auth: api_secret and stored tokens.
+BOOST_AUTO_TEST_CASE(api_secret_is_required_except_for_info_and_ping) {
+  RouterFixture f("general: {api_secret: s3cret}");
+  BOOST_TEST(f.request({{"janus", "ping"}, {"transaction", "p"}})["janus"] == "pong");
+  BOOST_TEST(f.request({{"janus", "info"}, {"transaction", "i"}})["janus"] == "server_info");
+  json r = f.request({{"janus", "create"}, {"transaction", "c"}});
+  BOOST_TEST(errorCode(r) == 403);
+  BOOST_TEST(errorReason(r) == "Unauthorized request (wrong or missing secret/token)");
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"apisecret", "wrong"}});
+  BOOST_TEST(errorCode(r) == 403);
+  r = f.request({{"janus", "create"}, {"transaction", "c"}, {"apisecret", "s3cret"}});
+  const std::uint64_t sid = r["data"]["id"];
+  r = f.request({{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", sid}});
+  BOOST_TEST(errorCode(r) == 403);
+  BOOST_TEST(r["session_id"] == sid);
+  r = f.request({{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", 5}});  // auth before lookup
+  BOOST_TEST(errorCode(r) == 403);
+  r = f.request({{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", sid}, {"apisecret", "s3cret"}});
+  BOOST_TEST(r["janus"] == "ack");
+}
+
+BOOST_AUTO_TEST_CASE(stored_tokens_gate_requests_and_plugins) {
+  RouterFixture f("general: {token_auth: true}");
+  f.tokens.add("all", {"janus.plugin.echotest"});
+  f.tokens.add("none", {});
+  BOOST_TEST(errorCode(f.request({{"janus", "create"}, {"transaction", "c"}})) == 403);
+  BOOST_TEST(errorCode(f.request({{"janus", "create"}, {"transaction", "c"}, {"token", "bogus"}})) == 403);
+  const std::uint64_t sid = f.request({{"janus", "create"}, {"transaction", "c"}, {"token", "none"}})["data"]["id"];
+  json r = f.request({{"janus", "attach"},
+                      {"transaction", "a"},
+                      {"session_id", sid},
+                      {"token", "none"},
+                      {"plugin", "janus.plugin.echotest"}});
+  BOOST_TEST(errorCode(r) == 405);
+  BOOST_TEST(errorReason(r) == "Provided token can't access plugin 'janus.plugin.echotest'");
+  r = f.request({{"janus", "attach"},
+                 {"transaction", "a"},
+                 {"session_id", sid},
+                 {"token", "all"},
+                 {"plugin", "janus.plugin.echotest"}});
+  BOOST_TEST(r["janus"] == "success");
+}
+
+BOOST_AUTO_TEST_CASE(secret_or_token_either_passes_when_both_are_on) {
+  RouterFixture f("general: {token_auth: true, api_secret: s}");
+  f.tokens.add("tok", {});
+  BOOST_TEST(f.request({{"janus", "create"}, {"transaction", "c"}, {"apisecret", "s"}})["janus"] == "success");
+  const std::uint64_t sid = f.request({{"janus", "create"}, {"transaction", "c"}, {"token", "tok"}})["data"]["id"];
+  // The secret bypasses the per-plugin token check.
+  const json r = f.request({{"janus", "attach"},
+                            {"transaction", "a"},
+                            {"session_id", sid},
+                            {"apisecret", "s"},
+                            {"plugin", "janus.plugin.echotest"}});
+  BOOST_TEST(r["janus"] == "success");
+}

@@ -1,0 +1,91 @@
+#define BOOST_TEST_MODULE controlplane_transports
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "controlplane/transports/LongPollHub.hpp"
+#include "controlplane/transports/RestTarget.hpp"
+
+using namespace portunus::cp;
+using json = nlohmann::json;
+namespace bdata = boost::unit_test::data;
+
+struct TargetCase {
+  const char* target;
+  bool underBase;
+  std::size_t segments;
+  std::uint64_t first;
+  unsigned maxev;
+};
+std::ostream& operator<<(std::ostream& os, const TargetCase& c) {
+  return os << c.target;
+}
+
+const TargetCase kTargets[] = {
+    {"/janus", true, 0, 0, 1},
+    {"/janus/", true, 0, 0, 1},
+    {"/janus/123", true, 1, 123, 1},
+    {"/janus/123/456", true, 2, 123, 1},
+    {"/janus/123?maxev=10&rid=1700000000000", true, 1, 123, 10},
+    {"/janus/123?maxev=0", true, 1, 123, 1},
+    {"/janus/123?maxev=abc", true, 1, 123, 1},
+    {"/janus/abc", true, 1, 0, 1},  // Janus reads a non-number as 0: the root
+    {"/janus/1/2/3", true, 3, 1, 1},
+    {"/janusx", false, 0, 0, 1},
+    {"/foo", false, 0, 0, 1},
+    {"/", false, 0, 0, 1},
+};
+
+BOOST_DATA_TEST_CASE(rest_targets, bdata::make(kTargets), c) {
+  const RestTarget t = parseRestTarget(c.target, "/janus");
+  BOOST_TEST(t.underBase == c.underBase);
+  BOOST_TEST(t.segments.size() == c.segments);
+  BOOST_TEST(t.id(0) == c.first);
+  BOOST_TEST(t.maxEvents() == c.maxev);
+}
+
+BOOST_AUTO_TEST_CASE(query_is_percent_decoded) {
+  const RestTarget t = parseRestTarget("/janus/1?apisecret=a%20b%2Bc&token=x+y", "/janus");
+  BOOST_TEST(t.query.at("apisecret") == "a b+c");
+  BOOST_TEST(t.query.at("token") == "x y");
+}
+
+BOOST_AUTO_TEST_CASE(events_wait_for_a_poll_and_polls_wait_for_events) {
+  LongPollHub hub;
+  hub.deliver(1, {{"n", 1}});
+  hub.deliver(1, {{"n", 2}});
+  hub.deliver(1, {{"n", 3}});
+  BOOST_TEST(hub.hasQueued(1));
+  auto batch = hub.take(1, 2);
+  BOOST_TEST(batch.size() == 2u);
+  BOOST_TEST(batch[0]["n"] == 1);
+  batch = hub.take(1, 10);
+  BOOST_TEST(batch.size() == 1u);
+  BOOST_TEST(!hub.hasQueued(1));
+
+  std::vector<json> got;
+  const auto ticket = hub.wait(1, 5, [&](std::vector<json> events) { got = std::move(events); });
+  BOOST_TEST(got.empty());
+  hub.deliver(1, {{"n", 4}});
+  BOOST_TEST(got.size() == 1u);
+  BOOST_TEST(!hub.cancel(ticket));  // already answered
+
+  const auto parked = hub.wait(2, 1, [&](std::vector<json>) { BOOST_FAIL("cancelled poll must not be answered"); });
+  BOOST_TEST(hub.cancel(parked));
+  hub.deliver(2, {{"n", 5}});
+  BOOST_TEST(hub.hasQueued(2));
+}
+
+BOOST_AUTO_TEST_CASE(closed_sessions_keep_events_until_collected_or_swept) {
+  LongPollHub hub;
+  hub.deliver(3, {{"janus", "timeout"}});
+  hub.sessionClosed(3);
+  BOOST_TEST(hub.hasQueued(3));  // a late poll still gets the timeout
+  BOOST_TEST(hub.take(3, 1).size() == 1u);
+  BOOST_TEST(hub.queuedSessions() == 0u);
+  hub.deliver(4, {{"janus", "timeout"}});
+  hub.sessionClosed(4);
+  hub.sweepClosed(2);
+  BOOST_TEST(hub.queuedSessions() == 1u);
+  hub.sweepClosed(2);
+  BOOST_TEST(hub.queuedSessions() == 0u);
+}
