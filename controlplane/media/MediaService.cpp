@@ -38,9 +38,8 @@ nlohmann::json counterJson(const dp::CounterSnapshot& c) {
 
 }  // namespace
 
-MediaService::MediaService(const config::Config& cfg, Router& router, Post post, dp::Dataplane* dataplane)
+MediaService::MediaService(const config::Config& cfg, Post post, dp::Dataplane* dataplane)
     : cfg_(cfg),
-      router_(router),
       post_(std::move(post)),
       dataplane_(dataplane),
       loops_(std::max(1, cfg.nat.event_loops)),
@@ -94,7 +93,8 @@ std::uint16_t MediaService::nextWorker() {
 }
 
 void MediaService::sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event) {
-  auto session = router_.registry().find(sessionId);
+  if (!router_) return;
+  auto session = router_->registry().find(sessionId);
   if (!session) return;
   event["session_id"] = sessionId;
   event["sender"] = handle;
@@ -103,13 +103,15 @@ void MediaService::sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann:
 
 void MediaService::hangupHandle(HandleId handle, const std::string& reason) {
   post([this, handle, reason] {
-    if (auto h = router_.registry().indexed(handle)) router_.hangupHandle(*h, reason);
+    if (!router_) return;
+    if (auto h = router_->registry().indexed(handle)) router_->hangupHandle(*h, reason);
   });
 }
 
 void MediaService::mediaUp(HandleId handle) {
   post([this, handle] {
-    auto h = router_.registry().indexed(handle);
+    if (!router_) return;
+    auto h = router_->registry().indexed(handle);
     if (!h || !h->media()) return;
     h->flags().ready = true;
     h->flags().negotiated = true;

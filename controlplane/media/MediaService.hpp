@@ -29,8 +29,10 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  /** `post` runs a function on the API loop (where `router` lives). `dataplane` may be null or not running. */
-  MediaService(const config::Config& cfg, Router& router, Post post, dp::Dataplane* dataplane);
+  /** `post` runs a function on the API loop (where the router lives). `dataplane` may be null or not running.
+   *  The router comes later (setRouter) because plugins, which get this as their MediaControl, precede it. */
+  MediaService(const config::Config& cfg, Post post, dp::Dataplane* dataplane);
+  void setRouter(Router& router) { router_ = &router; }
   ~MediaService() override;
   MediaService(const MediaService&) = delete;
   MediaService& operator=(const MediaService&) = delete;
@@ -80,7 +82,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   void pollLoop();
 
   config::Config cfg_;
-  Router& router_;
+  Router* router_ = nullptr;
   Post post_;
   dp::Dataplane* dataplane_;
   IceLoopPool loops_;
