@@ -122,6 +122,13 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
 
 PeerConnection::~PeerConnection() {
   service_.forget(this);
+  if (transport_) {
+    // WebRtcTransport::close() posts a task that posts DtlsTransport::close()'s own task: let both run before the
+    // transport (and its DtlsTransport) goes, or the second one would use a freed SSL object.
+    IceLoop& loop = transport_->ice().loop();
+    loop.runSync([] {});
+    loop.runSync([] {});
+  }
   transport_.reset();  // no callback runs after this
   std::lock_guard lock(mutex_);
   releaseDataplaneLocked();

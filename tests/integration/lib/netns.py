@@ -33,6 +33,7 @@ class ApplianceLab:
         self.proc = None
         self.log = self.tmp / "portunusd.log"
         self.admin_port = 7088
+        self.log_level = "info"
 
     def up(self):
         for ns in (self.app, self.cli):
@@ -59,7 +60,7 @@ class ApplianceLab:
 
     def config_text(self, extra: str = "") -> str:
         return textwrap.dedent(f"""\
-            general: {{session_timeout: 60, admin_secret: janusoverlord, log_level: info}}
+            general: {{session_timeout: 60, admin_secret: janusoverlord, log_level: {self.log_level}}}
             transports:
               http: {{enabled: true, address: 0.0.0.0, port: 8088, path: /janus}}
               ws: {{enabled: true, address: 0.0.0.0, port: 8188}}
