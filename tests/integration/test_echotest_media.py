@@ -24,7 +24,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(params=["af_xdp"])
+@pytest.fixture(params=["af_xdp", "af_packet"])
 def lab(request, tmp_path):
     lab = ApplianceLab(tmp_path, BUILD, driver=request.param)
     try:
@@ -97,3 +97,54 @@ def test_echotest_media_on_the_fast_path(lab, tmp_path, transport):
     metrics = lab.metrics()
     assert "portunus_dataplane_up 1" in metrics
     assert "portunus_dataplane_transports 0" in metrics
+
+
+def test_handle_info_during_the_call_and_teardown_on_detach(lab, tmp_path):
+    """While media flows, handle_info shows ICE/DTLS/SDP state and the dataplane's per-transport counters."""
+    report = tmp_path / "report.json"
+    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "echotest", "--server", f"http://{lab.appliance}:8088/janus",
+           "--ice-address", lab.client, "--duration", "6", "--warmup", "0.5", "--json", str(report)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def media_info():
+            sessions = lab.admin("list_sessions").get("sessions", [])
+            for sid in sessions:
+                for hid in lab.admin("list_handles", f"/{sid}").get("handles", []):
+                    info = lab.admin("handle_info", f"/{sid}/{hid}").get("info", {})
+                    counters = info.get("webrtc", {}).get("dataplane", {}).get("counters", {})
+                    if counters.get("packets_in", 0) > 50:
+                        return info
+            return None
+        info = wait_for(media_info, timeout=8)
+        assert info, "no handle with media counters"
+        webrtc = info["webrtc"]
+        assert webrtc["ice"]["state"] in ("connected", "ready")
+        assert webrtc["dtls"]["state"] == "connected"
+        assert webrtc["dtls"]["srtp-profile"].startswith("SRTP_")
+        assert webrtc["sdp"]["negotiated"] is True
+        streams = webrtc["dataplane"]["streams"]
+        assert sorted((s["direction"], s["type"]) for s in streams) == \
+            [("in", "audio"), ("in", "video"), ("out", "audio"), ("out", "video")]
+        assert webrtc["dataplane"]["routes"] == 2
+        assert info["flags"]["ready"] is True
+        assert info["plugin_specific"]["audio_active"] is True
+    finally:
+        out, err = proc.communicate(timeout=40)
+        print(out, err[-2000:])
+    assert proc.returncode == 0
+    assert wait_for(lambda: lab.admin("dataplane_stats")["dataplane"]["transports_count"] == 0)
+
+
+def test_invalid_sdp_is_refused_and_the_daemon_lives_on(lab):
+    sid = lab.janus({"janus": "create"})["data"]["id"]
+    hid = lab.janus({"janus": "attach", "plugin": "janus.plugin.echotest"}, f"/{sid}")["data"]["id"]
+    bad = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+    reply = lab.janus({"janus": "message", "body": {"audio": True}, "jsep": {"type": "offer", "sdp": bad}},
+                      f"/{sid}/{hid}")
+    assert reply["janus"] == "error", reply
+    assert reply["error"]["code"] == 465, reply
+    garbage = "v=0\r\no=\x01\x02\r\ns=\r\nm=\r\n" + "a=" * 5000
+    reply = lab.janus({"janus": "message", "body": {}, "jsep": {"type": "offer", "sdp": garbage}}, f"/{sid}/{hid}")
+    assert reply["janus"] == "error" and reply["error"]["code"] == 465, reply
+    assert lab.janus({"janus": "info"})["janus"] == "server_info"
+    assert lab.admin("dataplane_stats")["dataplane"]["transports_count"] == 0

@@ -92,9 +92,18 @@ class ApplianceLab:
             time.sleep(0.1)
         raise AssertionError("portunusd did not listen:\n" + self.log.read_text()[-4000:])
 
-    def admin(self, verb: str, **fields) -> dict:
+    def admin(self, verb: str, path: str = "", **fields) -> dict:
+        """An Admin API request (inside the appliance namespace); `path` is "/<session>[/<handle>]"."""
         body = json.dumps({"janus": verb, "transaction": "t", "admin_secret": "janusoverlord", **fields})
-        out = nsexec(self.app, "curl", "-s", "-m", "5", "-d", body, f"http://127.0.0.1:{self.admin_port}/admin")
+        out = nsexec(self.app, "curl", "-s", "-m", "5", "-d", body,
+                     f"http://127.0.0.1:{self.admin_port}/admin{path}")
+        return json.loads(out.stdout)
+
+    def janus(self, body: dict, path: str = "") -> dict:
+        """A Janus API request over REST from the client namespace (through the exception path)."""
+        body = {"transaction": "t", **body}
+        out = nsexec(self.cli, "curl", "-s", "-m", "10", "-d", json.dumps(body),
+                     f"http://{self.appliance}:8088/janus{path}")
         return json.loads(out.stdout)
 
     def metrics(self) -> str:
