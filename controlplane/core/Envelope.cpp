@@ -10,14 +10,24 @@ json parseRequest(std::string_view text, ParseStyle style) {
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    // nlohmann's message carries the byte position; keep only its explanation after the last "error: ".
-    std::string what = e.what();
-    const auto at = what.rfind("error: ");
-    if (at != std::string::npos) what = what.substr(at + 7);
+    // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <explanation>". Keep the line and
+    // the explanation, worded like Janus's "JSON error: on line L: <explanation>".
+    const std::string what = e.what();
+    std::string line = "1";
+    std::string explanation = what;
+    if (const auto at = what.find("at line "); at != std::string::npos) {
+      const auto comma = what.find(',', at);
+      if (comma != std::string::npos) line = what.substr(at + 8, comma - at - 8);
+    }
+    if (const auto column = what.find("column "); column != std::string::npos) {
+      if (const auto colon = what.find(": ", column); colon != std::string::npos) explanation = what.substr(colon + 2);
+    } else if (const auto colon = what.rfind("] "); colon != std::string::npos) {
+      explanation = what.substr(colon + 2);
+    }
     if (style == ParseStyle::WebSocket)
-      throw JanusError(ErrorCode::InvalidJson,
-                       "Invalid Janus API request - <string>(1," + std::to_string(e.byte) + "): " + what);
-    throw JanusError(ErrorCode::InvalidJson, "JSON error: on byte " + std::to_string(e.byte) + ": " + what);
+      throw JanusError(ErrorCode::InvalidJson, "Invalid Janus API request - <string>(" + line + "," +
+                                                   std::to_string(e.byte) + "): " + explanation);
+    throw JanusError(ErrorCode::InvalidJson, "JSON error: on line " + line + ": " + explanation);
   }
 }
 

@@ -279,19 +279,36 @@ void Router::message(Session& session, Handle& handle, const std::string& tx, co
     });
     return;
   }
-  auto result = std::make_shared<PluginResult>();
+  // Synchronous: the plugin still runs on the pool; its answer (or its failure, 462) is the reply.
+  struct Outcome {
+    PluginResult result;
+    std::string error;
+  };
+  auto outcome = std::make_shared<Outcome>();
   const std::string package = plugin.info().package;
   const HandleId hid = handle.id();
-  plugins_.run([&plugin, msg = std::move(msg), result] { *result = plugin.handleMessage(msg); },
-               [reply, result, sid, tx, hid, package] {
-                 json out = {{"janus", "success"},
-                             {"session_id", sid},
-                             {"transaction", tx},
-                             {"sender", hid},
-                             {"plugindata", {{"plugin", package}, {"data", result->data}}}};
-                 if (result->jsep) out["jsep"] = *result->jsep;
-                 reply(std::move(out));
-               });
+  plugins_.run(
+      [&plugin, msg = std::move(msg), outcome] {
+        try {
+          outcome->result = plugin.handleMessage(msg);
+        } catch (const std::exception& e) {
+          outcome->error = e.what();
+        }
+      },
+      [reply, outcome, sid, tx, hid, package] {
+        if (!outcome->error.empty()) {
+          reply(errorReply(sid, tx,
+                           JanusError(ErrorCode::PluginMessage, "Plugin returned an error (" + outcome->error + ")")));
+          return;
+        }
+        json out = {{"janus", "success"},
+                    {"session_id", sid},
+                    {"transaction", tx},
+                    {"sender", hid},
+                    {"plugindata", {{"plugin", package}, {"data", outcome->result.data}}}};
+        if (outcome->result.jsep) out["jsep"] = *outcome->result.jsep;
+        reply(std::move(out));
+      });
 }
 
 void Router::trickle(Session& session, Handle& handle, const std::string& tx, const json& request, const Reply& reply) {

@@ -1,8 +1,9 @@
 // The plugin-host interface (Janus's plugin.h, reduced to what Portunus plugins need). A plugin decides policy and
 // answers requests; it never sees a packet and never includes ICE/DTLS internals.
 //
-// Threading: every call below except info()/asyncHint() runs on the plugin worker pool, possibly concurrently for
-// different handles; a plugin guards its own state. Events go back through PluginGateway, which is thread-safe.
+// Threading: handleMessage() and handleAdminMessage() run on the plugin worker pool, possibly concurrently; the
+// other calls come from the control loop and must be quick (no I/O, no waiting). A plugin guards its own state.
+// Events go back through PluginGateway, which is thread-safe.
 #pragma once
 
 #include <cstdint>

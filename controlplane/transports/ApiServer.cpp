@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -86,6 +87,8 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
   }
 
   void onHeader(beast::error_code ec) {
+    // Beast already refuses a Content-Length above body_limit while parsing the header.
+    if (ec == http::error::body_limit) return tooLarge();
     if (ec) return close();
     if (auto length = parser_->content_length(); length && *length > limit()) return tooLarge();
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -182,19 +185,20 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
       self->respondEvents(std::move(events), asArray);
     });
     pollTimer_.expires_after(shared_.pollTimeout);
-    pollTimer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    pollTimer_.async_wait([self = shared_from_this(), asArray](beast::error_code ec) {
       if (ec || self->pollTicket_ == 0) return;
       if (self->shared_.hub->cancel(self->pollTicket_)) {
         self->pollTicket_ = 0;
         self->busy_ = false;
-        self->sendJson({{"janus", "keepalive"}});
+        self->respondEvents({}, asArray);
       }
     });
   }
 
+  /** One object for maxev 1, else an array (Janus wraps even the keepalive: `[{"janus":"keepalive"}]`). */
   void respondEvents(std::vector<json> events, bool asArray) {
+    if (events.empty()) events.push_back({{"janus", "keepalive"}});
     if (asArray) return sendJson(json(std::move(events)));
-    if (events.empty()) return sendJson({{"janus", "keepalive"}});
     sendJson(events.front());
   }
 
@@ -482,6 +486,7 @@ struct ApiServer::Impl {
 
 ApiServer::ApiServer(asio::io_context& loop, Router& router, AdminRouter& admin, const config::TransportsConfig& cfg)
     : hub_(std::make_shared<LongPollHub>()) {
+  hub_->setDefer([&loop](std::function<void()> fn) { asio::post(loop, std::move(fn)); });
   impl_ = std::make_unique<Impl>(loop, router, admin, cfg, hub_);
 }
 

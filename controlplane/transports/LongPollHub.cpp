@@ -3,8 +3,17 @@
 namespace portunus::cp {
 
 void LongPollHub::deliver(std::uint64_t sessionId, const nlohmann::json& message) {
-  queues_[sessionId].events.push_back(message);
-  serve(sessionId);
+  Queue& q = queues_[sessionId];
+  q.events.push_back(message);
+  if (!defer_) return serve(sessionId);
+  if (q.serving) return;
+  q.serving = true;
+  defer_([this, sessionId] {
+    auto it = queues_.find(sessionId);
+    if (it == queues_.end()) return;
+    it->second.serving = false;
+    serve(sessionId);
+  });
 }
 
 void LongPollHub::sessionClosed(std::uint64_t sessionId) {
@@ -82,7 +91,8 @@ void LongPollHub::serve(std::uint64_t sessionId) {
 
 void LongPollHub::pruneIfDone(std::uint64_t sessionId) {
   auto it = queues_.find(sessionId);
-  if (it != queues_.end() && it->second.closed && it->second.events.empty() && it->second.parked.empty())
+  if (it != queues_.end() && it->second.closed && it->second.events.empty() && it->second.parked.empty() &&
+      !it->second.serving)
     queues_.erase(it);
 }
 

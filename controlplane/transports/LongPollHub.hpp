@@ -17,6 +17,12 @@ namespace portunus::cp {
 class LongPollHub final : public EventSink {
  public:
   using Waiter = std::function<void(std::vector<nlohmann::json>)>;
+  using Defer = std::function<void(std::function<void()>)>;
+
+  /** With a defer function (the server posts to its loop), a waiting poll is answered after the current handler
+   *  finishes, so that events pushed together (`timeout` + `detached`, bursts of plugin events) leave in one
+   *  answer. Without one (unit tests), answers are immediate. */
+  void setDefer(Defer defer) { defer_ = std::move(defer); }
 
   void deliver(std::uint64_t sessionId, const nlohmann::json& message) override;
   void sessionClosed(std::uint64_t sessionId) override;
@@ -46,6 +52,7 @@ class LongPollHub final : public EventSink {
     std::deque<nlohmann::json> events;
     std::deque<Parked> parked;
     bool closed = false;
+    bool serving = false;  // a deferred serve is scheduled
     unsigned closedTicks = 0;
   };
   void serve(std::uint64_t sessionId);
@@ -54,6 +61,7 @@ class LongPollHub final : public EventSink {
   std::map<std::uint64_t, Queue> queues_;
   std::map<std::uint64_t, std::uint64_t> ticketSession_;
   std::uint64_t nextTicket_ = 1;
+  Defer defer_;
 };
 
 }  // namespace portunus::cp

@@ -578,3 +578,125 @@ BOOST_AUTO_TEST_CASE(secret_or_token_either_passes_when_both_are_on) {
                             {"plugin", "janus.plugin.echotest"}});
   BOOST_TEST(r["janus"] == "success");
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The media hook: a PeerConnection stand-in installed through MediaHandlerFactory.
+namespace {
+/** What the stand-in PeerConnections saw; outlives them (the core releases a handler on hangup). */
+struct MediaLog {
+  std::vector<json> candidates;
+  std::string hungUp;
+  int created = 0;
+};
+class FakePeerConnection final : public MediaHandler {
+ public:
+  explicit FakePeerConnection(MediaLog& log) : log_(log) {}
+  bool readyForCandidates() const override { return true; }
+  void addRemoteCandidate(const json& c) override { log_.candidates.push_back(c); }
+  void hangup(std::string_view reason) override { log_.hungUp = std::string(reason); }
+  json info() const override { return {{"agent-created", 1}, {"ice-mode", "full"}}; }
+
+ private:
+  MediaLog& log_;
+};
+class FakeFactory final : public MediaHandlerFactory {
+ public:
+  std::unique_ptr<MediaHandler> create(Handle&) override {
+    ++log.created;
+    return std::make_unique<FakePeerConnection>(log);
+  }
+  MediaLog log;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(offer_creates_the_peerconnection_and_flushes_queued_trickles) {
+  RouterFixture f;
+  FakeFactory factory;
+  f.router.setMediaFactory(&factory);
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json cand = {{"candidate", "candidate:1 1 udp 2122260223 198.18.0.2 5000 typ host"}, {"sdpMid", "0"}};
+  f.request({{"janus", "trickle"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", hid}, {"candidate", cand}});
+  BOOST_TEST(factory.log.created == 0);  // trickle before the offer: queued, no PeerConnection yet
+  const std::string sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+  f.request({{"janus", "message"},
+             {"transaction", "o"},
+             {"session_id", sid},
+             {"handle_id", hid},
+             {"body", json::object()},
+             {"jsep", {{"type", "offer"}, {"sdp", sdp}}}});
+  BOOST_TEST(factory.log.created == 1);
+  BOOST_REQUIRE(factory.log.candidates.size() == 1u);
+  BOOST_TEST(factory.log.candidates[0] == cand);
+  const json info = f.adminRequest({{"janus", "handle_info"}, {"transaction", "i"}, {"admin_secret", "janusoverlord"}},
+                                   sid, hid)["info"];
+  BOOST_TEST(info["agent-created"] == 1);
+  BOOST_TEST(info["sdps"]["remote"] == sdp);
+
+  f.waitEvents(1);  // the plugin's answer to the offer
+  f.sink->events.clear();
+  f.request({{"janus", "hangup"}, {"transaction", "h"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(factory.log.hungUp == "Janus API");
+  f.waitEvents(2);
+  BOOST_REQUIRE(f.sink->events.size() == 2u);
+  BOOST_TEST(f.sink->events[0] ==
+             (json{{"janus", "hangup"}, {"session_id", sid}, {"sender", hid}, {"reason", "Janus API"}}));
+  BOOST_TEST(f.sink->events[1]["plugindata"]["data"]["result"] == "done");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Synchronous plugin requests (VideoRoom's room management will use them): `success` + plugindata, or 462 when the
+// plugin fails. A minimal plugin of the test's own exercises the host.
+namespace {
+class SyncPlugin final : public Plugin {
+ public:
+  const PluginInfo& info() const override { return info_; }
+  void init(PluginGateway&) override {}
+  void createSession(HandleId) override {}
+  void destroySession(HandleId) override {}
+  std::optional<std::string> asyncHint(const PluginMessage&) const override { return std::nullopt; }
+  PluginResult handleMessage(const PluginMessage& m) override {
+    if (m.body.value("fail", false)) throw std::runtime_error("boom");
+    return {{{"sync", "ok"}, {"echo", m.body}}, std::nullopt};
+  }
+  json handleAdminMessage(const json& r) override { return r; }
+  json queryHandle(HandleId) override { return json::object(); }
+  void setupMedia(HandleId) override {}
+  void hangupMedia(HandleId) override {}
+
+ private:
+  PluginInfo info_{"test.plugin.sync", "sync", "tests", "answers synchronously", "1", 1};
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(synchronous_plugin_replies_and_failures) {
+  RouterFixture f;
+  f.plugins.add(std::make_shared<SyncPlugin>());
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid, "test.plugin.sync");
+  json r = f.request(
+      {{"janus", "message"}, {"transaction", "s"}, {"session_id", sid}, {"handle_id", hid}, {"body", {{"x", 1}}}});
+  BOOST_TEST(
+      r == (json{{"janus", "success"},
+                 {"session_id", sid},
+                 {"transaction", "s"},
+                 {"sender", hid},
+                 {"plugindata", {{"plugin", "test.plugin.sync"}, {"data", {{"sync", "ok"}, {"echo", {{"x", 1}}}}}}}}));
+  r = f.request({{"janus", "message"},
+                 {"transaction", "f"},
+                 {"session_id", sid},
+                 {"handle_id", hid},
+                 {"body", {{"fail", true}}}});
+  BOOST_TEST(errorCode(r) == 462);
+  BOOST_TEST(errorReason(r) == "Plugin returned an error (boom)");
+  BOOST_TEST(r["transaction"] == "f");
+}
+
+BOOST_AUTO_TEST_CASE(json_syntax_errors_are_worded_like_janus) {
+  RouterFixture f;
+  const std::string reason = errorReason(f.text("{bad json"));
+  BOOST_TEST(reason.rfind("JSON error: on line 1: ", 0) == 0, reason);
+  BOOST_TEST(reason.find("json.exception") == std::string::npos, reason);
+  const std::string two = errorReason(f.text("{\n\"a\": }"));
+  BOOST_TEST(two.rfind("JSON error: on line 2: ", 0) == 0, two);
+}

@@ -89,3 +89,18 @@ BOOST_AUTO_TEST_CASE(closed_sessions_keep_events_until_collected_or_swept) {
   hub.sweepClosed(2);
   BOOST_TEST(hub.queuedSessions() == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(deferred_serving_batches_events_pushed_together) {
+  LongPollHub hub;
+  std::vector<std::function<void()>> later;
+  hub.setDefer([&](std::function<void()> fn) { later.push_back(std::move(fn)); });
+  std::vector<json> got;
+  hub.wait(9, 10, [&](std::vector<json> events) { got = std::move(events); });
+  hub.deliver(9, {{"janus", "timeout"}});
+  hub.deliver(9, {{"janus", "detached"}});
+  BOOST_TEST(got.empty());
+  BOOST_TEST(later.size() == 1u);  // one serve for the burst
+  for (auto& fn : later)
+    fn();
+  BOOST_TEST(got.size() == 2u);
+}
