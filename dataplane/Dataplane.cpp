@@ -742,6 +742,7 @@ StatsSnapshot Dataplane::stats() const {
     ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
+    ws.events_lost = relaxedLoad(c.events_lost);
     for (std::size_t i = 0; i < kPuntReasons; ++i)
       if (const auto v = relaxedLoad(c.punts[i])) ws.punts[std::string(puntName(static_cast<PuntReason>(i)))] = v;
     addDrops(ws.drops, c.drops);

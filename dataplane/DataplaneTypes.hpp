@@ -114,6 +114,7 @@ struct WorkerStats {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   std::uint64_t exception_in = 0, exception_out = 0, handoff_in = 0, commands = 0;
   std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, busy_loops = 0, idle_loops = 0;
+  std::uint64_t events_lost = 0;  // the event ring was full
   std::map<std::string, std::uint64_t> punts;  // non-zero only
   std::map<std::string, std::uint64_t> drops;
 };
