@@ -57,6 +57,10 @@ std::optional<SrtpProfile> profileFromId(std::uint16_t id) noexcept {
   return std::nullopt;
 }
 
+std::string_view dtlsSrtpProfileList() noexcept {
+  return "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80:SRTP_AES128_CM_SHA1_32";
+}
+
 std::size_t masterKeyLength(SrtpProfile profile) noexcept {
   const auto* info = find(profile);
   return info != nullptr ? info->key_length : 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +35,9 @@ std::string_view dtlsProfileName(SrtpProfile profile) noexcept;
 std::optional<SrtpProfile> profileFromName(std::string_view name) noexcept;
 /** Profile from its two-byte DTLS-SRTP identifier (RFC 5764 §4.1.2, RFC 7714 §14.2); nullopt if unsupported. */
 std::optional<SrtpProfile> profileFromId(std::uint16_t id) noexcept;
+/** Every supported profile in our order of preference (GCM first, DESIGN §5), colon-separated as
+ *  SSL_CTX_set_tlsext_use_srtp() takes it: "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80:..." */
+std::string_view dtlsSrtpProfileList() noexcept;
 
 /** One direction's master key material, as exported from DTLS (RFC 5764 §4.2). */
 struct SrtpKeyMaterial {
@@ -54,6 +58,8 @@ enum class SrtpStatus : std::uint8_t {
   NoContext,   // no context for this SSRC/direction
   CipherFail,  // transform error
 };
+/** Number of SrtpStatus values (for per-reason counter arrays indexed by the enum). */
+inline constexpr std::size_t kSrtpStatusCount = static_cast<std::size_t>(SrtpStatus::CipherFail) + 1;
 std::string_view statusName(SrtpStatus status) noexcept;
 
 /** The context of one stream (one SSRC) in one direction: session keys, ROC, replay window, SRTCP index. */

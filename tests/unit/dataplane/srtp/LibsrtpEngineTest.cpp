@@ -312,6 +312,27 @@ BOOST_DATA_TEST_CASE(truncated_and_malformed_packets_are_dropped_never_crash, bd
   BOOST_TEST(op.len == 100 + overhead);
 }
 
+BOOST_DATA_TEST_CASE(random_garbage_is_never_accepted, bdata::make(test::kAllProfiles), profile) {
+  // Random bytes of random length (0..1500) carrying the context's SSRC, so they reach libsrtp2's parsing and the
+  // transforms: every one is dropped with a named reason and its length left alone.
+  Pair pair(profile, 0x9a4ba6e0, 11000 + static_cast<unsigned>(profile));
+  for (int i = 0; i < 3000; ++i) {
+    const bool rtcp = i % 2 == 1;
+    Bytes packet(pair.rng() % 1501);
+    for (auto& byte : packet)
+      byte = static_cast<std::uint8_t>(pair.rng());
+    const std::size_t ssrc_at = rtcp ? 4 : 8;
+    if (packet.size() >= ssrc_at + 4) {
+      for (std::size_t b = 0; b < 4; ++b)
+        packet[ssrc_at + b] = static_cast<std::uint8_t>(pair.ssrc >> (24 - 8 * b));
+    }
+    const std::size_t length = packet.size();
+    const SrtpStatus status = pair.ourUnprotect(packet, rtcp);
+    BOOST_TEST(status != SrtpStatus::Ok, "packet " << i);
+    BOOST_TEST(packet.size() == length, "packet " << i);
+  }
+}
+
 BOOST_DATA_TEST_CASE(outbound_streams_may_resend_a_sequence_number, bdata::make(test::kAllProfiles), profile) {
   // NACK retransmission without RTX: the same packet protected again must give the same bytes (same index).
   Pair pair(profile, 0x4e41434b, 8000 + static_cast<unsigned>(profile));
@@ -407,6 +428,13 @@ BOOST_AUTO_TEST_CASE(a_burst_mixes_streams_profiles_and_outcomes) {
       }
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_profiles_are_refused_on_the_control_side) {
+  LibsrtpEngine engine;
+  SrtpKeyMaterial keys;
+  keys.profile = static_cast<SrtpProfile>(5);  // SRTP_NULL_SHA1_80: never negotiated by us
+  BOOST_CHECK_THROW(engine.createStream(keys, 1, SrtpDirection::Inbound), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(replay_window_outside_libsrtp_bounds_is_refused) {

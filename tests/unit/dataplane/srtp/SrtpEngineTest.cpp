@@ -1,5 +1,7 @@
 #define BOOST_TEST_MODULE dataplane_srtp_engine_helpers
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <vector>
 
 #include "dataplane/srtp/SrtpEngine.hpp"
 
@@ -40,6 +42,21 @@ BOOST_AUTO_TEST_CASE(profile_tables_follow_the_rfcs) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(the_dtls_profile_list_names_every_profile_gcm_first) {
+  const std::string_view list = dtlsSrtpProfileList();
+  std::vector<std::string_view> names;
+  for (std::size_t start = 0; start <= list.size();) {
+    const std::size_t end = std::min(list.find(':', start), list.size());
+    names.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  BOOST_TEST_REQUIRE(names.size() == std::size(kRows));
+  for (const auto& name : names)
+    BOOST_TEST(profileFromName(name).has_value(), name);
+  BOOST_TEST((profileFromName(names[0]) == SrtpProfile::AeadAes128Gcm));
+  BOOST_TEST((profileFromName(names[1]) == SrtpProfile::AeadAes256Gcm));
+}
+
 BOOST_AUTO_TEST_CASE(unknown_profiles_are_refused) {
   for (std::string_view name : {"", "SRTP_NULL_SHA1_80", "srtp_aead_aes_128_gcm", "SRTP_AES256_CM_SHA1_80"}) {
     BOOST_TEST_CONTEXT(name) {
@@ -62,8 +79,11 @@ BOOST_AUTO_TEST_CASE(every_status_has_a_distinct_counter_name) {
                             SrtpStatus::BadLength, SrtpStatus::NoContext, SrtpStatus::CipherFail};
   const std::string_view expected[] = {"ok",         "auth_fail",  "replay_old", "replay_dup",
                                        "bad_length", "no_context", "cipher_fail"};
-  for (std::size_t i = 0; i < std::size(all); ++i)
+  BOOST_TEST_REQUIRE(std::size(all) == kSrtpStatusCount);
+  for (std::size_t i = 0; i < std::size(all); ++i) {
+    BOOST_TEST(static_cast<std::size_t>(all[i]) == i);  // dense: usable as a counter index
     BOOST_TEST(statusName(all[i]) == expected[i]);
+  }
 }
 
 }  // namespace
