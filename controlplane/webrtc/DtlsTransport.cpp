@@ -26,6 +26,12 @@ bool sameFingerprint(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+DtlsTransportOptions dtlsTransportOptions(const config::MediaConfig& media) {
+  DtlsTransportOptions o;
+  o.mtu = media.dtls_mtu;
+  return o;
+}
+
 std::string_view dtlsStateName(DtlsState state) noexcept {
   switch (state) {
     case DtlsState::New:

@@ -48,6 +48,9 @@ struct DtlsTransportOptions {
   std::chrono::milliseconds handshake_timeout{10000};  // no completed handshake by then → failure
 };
 
+/** The options `media:` implies (`dtls_mtu`); role and fingerprint are the caller's, from the negotiation. */
+DtlsTransportOptions dtlsTransportOptions(const config::MediaConfig& media);
+
 struct DtlsTransportCallbacks {
   std::function<bool(const std::uint8_t* data, std::size_t len)> send;  // one datagram to the peer
   std::function<void(const DtlsSrtpKeys&)> on_connected;                // handshake done, keys exported

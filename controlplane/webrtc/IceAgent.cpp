@@ -283,6 +283,18 @@ bool IceAgent::gatheringDone() const noexcept {
   return gathering_done_;
 }
 
+bool IceAgent::consentFreshnessActive() const {
+  gboolean on = FALSE;
+  g_object_get(G_OBJECT(agent_), "consent-freshness", &on, nullptr);
+  return on;
+}
+
+bool IceAgent::fullMode() const {
+  gboolean on = FALSE;
+  g_object_get(G_OBJECT(agent_), "full-mode", &on, nullptr);
+  return on;
+}
+
 std::vector<IceCandidate> IceAgent::advertised(void* nice_candidate) const {
   const auto& nc = *static_cast<const NiceCandidate*>(nice_candidate);
   IceCandidate base = fromNiceCandidate(nc);

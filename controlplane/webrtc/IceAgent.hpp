@@ -99,6 +99,9 @@ class IceAgent {
   std::vector<IceCandidate> localCandidates() const;
   std::optional<IceSelectedPair> selectedPair() const;
   bool gatheringDone() const noexcept;
+  /** What libnice itself reports (handle_info): consent freshness on, and full (not lite) mode. */
+  bool consentFreshnessActive() const;
+  bool fullMode() const;
 
  private:
   struct Glue;  // the GLib signal trampolines

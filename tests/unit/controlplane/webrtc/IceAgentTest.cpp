@@ -127,6 +127,10 @@ BOOST_AUTO_TEST_CASE(two_agents_connect_with_trickle_and_exchange_datagrams) {
   BOOST_TEST(a.received.front() == pong);
   BOOST_TEST(a.failures.empty());
   BOOST_TEST(b.failures.empty());
+  // RFC 7675 consent checks are running on both (the default), and both are full agents.
+  BOOST_TEST(a.agent->consentFreshnessActive());
+  BOOST_TEST(b.agent->consentFreshnessActive());
+  BOOST_TEST(a.agent->fullMode());
 }
 
 BOOST_AUTO_TEST_CASE(candidates_before_credentials_and_after_connect) {
@@ -169,6 +173,8 @@ BOOST_AUTO_TEST_CASE(ice_lite_answers_a_full_agent) {
   lite_options.ice_lite = true;
   BOOST_REQUIRE(test::connectPeers(full, lite, pool.loop(0), pool.loop(1), test::loopbackOptions(true), lite_options));
   BOOST_TEST(!lite.agent->options().controlling);
+  BOOST_TEST(!lite.agent->fullMode());
+  BOOST_TEST(full.agent->fullMode());
   const std::string hello = "over a lite pair";
   BOOST_TEST(full.agent->send(reinterpret_cast<const std::uint8_t*>(hello.data()), hello.size()));
   BOOST_REQUIRE(lite.waitFor([](IceEndpoint& e) { return !e.received.empty(); }));
@@ -181,6 +187,15 @@ BOOST_AUTO_TEST_CASE(two_full_agents_that_both_think_they_control_resolve_the_co
   IceEndpoint a, b;
   BOOST_TEST(
       test::connectPeers(a, b, pool.loop(0), pool.loop(1), test::loopbackOptions(true), test::loopbackOptions(true)));
+}
+
+BOOST_AUTO_TEST_CASE(consent_freshness_can_be_turned_off) {
+  IceLoopPool pool(1);
+  IceEndpoint a;
+  auto o = test::loopbackOptions(true);
+  o.consent_freshness = false;
+  a.start(pool.loop(0), o);
+  BOOST_TEST(!a.agent->consentFreshnessActive());
 }
 
 BOOST_AUTO_TEST_CASE(port_range_is_honoured) {
