@@ -67,7 +67,7 @@ def test_get_status(adm, server):
     r = adm.send({"janus": "get_status"})
     assert set(r) == {"janus", "transaction", "status"} and r["janus"] == "success"
     st = r["status"]
-    assert set(st) == STATUS_KEYS
+    assert STATUS_KEYS <= set(st), STATUS_KEYS - set(st)  # extra counters are allowed (Portunus adds some)
     assert st["token_auth"] is False
     assert st["session_timeout"] == server.config.session_timeout
     assert st["reclaim_session_timeout"] == server.config.reclaim_session_timeout
