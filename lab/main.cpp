@@ -5,6 +5,7 @@
 #include "common/log/Log.hpp"
 #include "lab/cli/CliOptions.hpp"
 #include "lab/cli/EchoTestCommand.hpp"
+#include "lab/cli/VideoRoomCommand.hpp"
 
 int main(int argc, char** argv) {
   using namespace portunus::lab;
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
     const auto level = portunus::log::parseLevel(o.log_level);
     if (!level) throw UsageError("--log: unknown level '" + o.log_level + "'");
     portunus::log::setThreshold(*level);
-    const EchoTestReport report = runEchoTest(o);
+    const EchoTestReport report = command.name == "videoroom" ? runVideoRoom(o) : runEchoTest(o);
     std::cout << report.text() << std::flush;
     if (!o.json_path.empty()) {
       std::ofstream out(o.json_path);

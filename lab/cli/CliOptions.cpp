@@ -34,6 +34,7 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
+         "       portunus-lab videoroom --server URL [--room N] [options]\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -45,7 +46,6 @@ std::string usageText() {
          "  --srtp-profile P        offer only P: SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM,\n"
          "                          SRTP_AES128_CM_SHA1_80, SRTP_AES128_CM_SHA1_32 (or gcm128/gcm256/cm80/cm32)\n"
          "  --trickle early|normal|none   candidates before the offer, after it, or only in the SDP\n"
-         "  --full-trickle          accept the server's trickled candidates (full trickle)\n"
          "  --role offer|answer     offer (EchoTest) or answer a server offer\n"
          "  --ice-address A         local address to gather candidates on (default 127.0.0.1)\n"
          "  --min-ratio R           pass when >= R of the packets sent after the warm-up echo back (0.95)\n"
@@ -59,7 +59,7 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     command.name = "help";
     return command;
   }
-  if (args[0] != "echotest") throw UsageError("unknown command '" + args[0] + "'");
+  if (args[0] != "echotest" && args[0] != "videoroom") throw UsageError("unknown command '" + args[0] + "'");
   command.name = args[0];
   EchoTestOptions& o = command.echotest;
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -107,8 +107,6 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
         o.trickle = TrickleMode::None;
       else
         throw UsageError("--trickle: early, normal or none, got '" + mode + "'");
-    } else if (flag == "--full-trickle") {
-      o.full_trickle = true;
     } else if (flag == "--role") {
       const std::string& role = value();
       if (role == "offer")
@@ -123,6 +121,8 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.min_ratio = toDouble(flag, value(), 0, 1);
     } else if (flag == "--json") {
       o.json_path = value();
+    } else if (flag == "--room" && command.name == "videoroom") {
+      o.room = toUint(flag, value(), 1, 0xffffffffu);
     } else if (flag == "--log") {
       o.log_level = value();
     } else {

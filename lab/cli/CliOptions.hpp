@@ -1,8 +1,11 @@
 // Command line of portunus-lab:
 //   portunus-lab echotest --server URL [--transport ws|http] [--duration S] [--audio|--no-audio]
 //       [--video|--no-video] [--bitrate N] [--fps N] [--srtp-profile P] [--trickle early|normal|none]
-//       [--full-trickle] [--role offer|answer] [--ice-address A] [--json FILE] [--warmup S] [--min-ratio R]
+//       [--role offer|answer] [--ice-address A] [--json FILE] [--warmup S] [--min-ratio R]
 //       [--log LEVEL]
+//   portunus-lab videoroom --server URL [--room N] [same media/transport options]
+//       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
+//       verifies what the publisher sent
 #pragma once
 
 #include <cstdint>
@@ -36,16 +39,16 @@ struct EchoTestOptions {
   std::uint32_t video_fps = 30;
   std::optional<dp::SrtpProfile> srtp_profile;  // offered alone when set; else all four, GCM first
   TrickleMode trickle = TrickleMode::Normal;
-  bool full_trickle = false;  // expect the server's candidates as trickle events too
   PeerRole role = PeerRole::Offer;
   std::string ice_address = "127.0.0.1";  // the local address libnice gathers on
   std::string json_path;
   double min_ratio = 0.95;
   std::string log_level = "info";
+  std::uint64_t room = 1234;  // videoroom only
 };
 
 struct CliCommand {
-  std::string name;  // "echotest" or "help"
+  std::string name;  // "echotest", "videoroom" or "help"
   EchoTestOptions echotest;
 };
 

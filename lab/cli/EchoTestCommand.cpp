@@ -79,12 +79,15 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     report.failure = e.what();
   }
   if (peer) {
-    report.dtls_role = peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
-    if (auto p = peer->srtpProfile()) report.srtp_profile = SrtpSession::opensslName(*p);
+    if (auto p = peer->srtpProfile()) {  // only once DTLS completed
+      report.srtp_profile = SrtpSession::opensslName(*p);
+      report.dtls_role = peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
+    }
     report.streams = peer->results();
     report.counters = peer->counters();
   }
   // Teardown like janus.js: hangup, detach, destroy; errors here only go to the log.
+  if (peer) peer->tearingDown();
   try {
     if (handle) client.hangup(session, handle);
     if (handle) client.detach(session, handle);
@@ -93,6 +96,7 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     PLOG(Warn, "lab") << "teardown: " << e.what();
   }
   if (peer) report.events = peer->events();
+  report.keepalives_sent = client.keepalivesSent();
   client.setEventHandler(nullptr);
   client.close();
   peer.reset();

@@ -28,8 +28,9 @@ std::vector<std::string> EchoTestReport::problems() const {
 std::string EchoTestReport::text() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "echotest %s over %s: role %s, DTLS %s, %s, trickle %s, %.1f s\n", server.c_str(),
-                transport.c_str(), role.c_str(), dtls_role.c_str(), srtp_profile.c_str(), trickle.c_str(), duration_s);
+  std::snprintf(line, sizeof line, "%s %s over %s: role %s, DTLS %s, %s, trickle %s, %.1f s\n", command.c_str(),
+                server.c_str(), transport.c_str(), role.c_str(), dtls_role.empty() ? "-" : dtls_role.c_str(),
+                srtp_profile.empty() ? "no SRTP" : srtp_profile.c_str(), trickle.c_str(), duration_s);
   out += line;
   std::snprintf(line, sizeof line, "%-6s %-4s %7s %7s %5s %4s %5s %8s %8s %8s %8s\n", "stream", "mid", "sent", "recv",
                 "lost", "dup", "reord", "p50 ms", "p99 ms", "max ms", "jit ms");
@@ -75,7 +76,8 @@ nlohmann::json EchoTestReport::json() const {
          {"latency_ms", {{"p50", r.latency_p50_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
          {"jitter_ms", r.jitter_ms}});
   }
-  return {{"server", server},
+  return {{"command", command},
+          {"server", server},
           {"transport", transport},
           {"role", role},
           {"dtls_role", dtls_role},
@@ -91,7 +93,8 @@ nlohmann::json EchoTestReport::json() const {
             {"other_in", counters.other_in},
             {"send_failed", counters.send_failed},
             {"trickles_sent", counters.trickles_sent},
-            {"remote_candidates", counters.remote_candidates}}},
+            {"remote_candidates", counters.remote_candidates},
+            {"keepalives_sent", keepalives_sent}}},
           {"events", events},
           {"failure", failure},
           {"passed", passed()},

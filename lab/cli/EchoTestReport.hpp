@@ -11,6 +11,7 @@
 namespace portunus::lab {
 
 struct EchoTestReport {
+  std::string command = "echotest";  // or "videoroom"
   std::string server;
   std::string transport;
   std::string role;       // offer / answer
@@ -20,6 +21,7 @@ struct EchoTestReport {
   double duration_s = 0;
   std::vector<StreamResult> streams;
   PeerCounters counters;
+  std::uint64_t keepalives_sent = 0;
   std::vector<std::string> events;
   std::string failure;  // negotiation/ICE/DTLS failure, empty when media ran
   double min_ratio = 0.95;

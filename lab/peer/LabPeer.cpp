@@ -36,9 +36,7 @@ LabPeer::LabPeer(JanusClient& client, std::uint64_t session, std::uint64_t handl
 }
 
 LabPeer::~LabPeer() {
-  dtls_ptr_ = nullptr;
-  dtls_.reset();   // waits for the loop; no callback of it runs afterwards
-  agent_.reset();  // idem, and closes the sockets
+  transport_.reset();  // waits for the loop; no callback runs afterwards
 }
 
 void LabPeer::note(std::string event) {
@@ -47,6 +45,10 @@ void LabPeer::note(std::string event) {
 }
 
 void LabPeer::fail(const std::string& reason) {
+  if (tearing_down_) {
+    PLOG(Debug, "lab.peer") << "during teardown: " << reason;
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     if (failure_.empty()) failure_ = reason;
@@ -56,27 +58,23 @@ void LabPeer::fail(const std::string& reason) {
 }
 
 void LabPeer::startGathering(bool controlling) {
-  cp::IceAgentOptions ice;
-  ice.controlling = controlling;  // the offerer controls (RFC 8445 §6.1.1, both sides full ICE)
-  ice.gather_address = options_.ice_address;
-  cp::IceAgentCallbacks callbacks;
+  cp::WebRtcTransportOptions transport;
+  transport.ice.controlling = controlling;  // the offerer controls (RFC 8445 §6.1.1, both sides full ICE)
+  transport.ice.gather_address = options_.ice_address;
+  if (options_.srtp_profile) transport.dtls.srtp_profiles = {*options_.srtp_profile};
+  cp::WebRtcTransportCallbacks callbacks;
   callbacks.on_local_candidate = [this](const cp::IceCandidate& c) { onLocalCandidate(c); };
   callbacks.on_gathering_done = [this] { onGatheringDone(); };
-  callbacks.on_selected_pair = [this](const cp::IceSelectedPair& pair) {
+  callbacks.on_ice_state = [](cp::IceState state) { PLOG(Debug, "lab.peer") << "ICE " << cp::iceStateName(state); };
+  callbacks.on_ready = [this](const cp::IceSelectedPair& pair, const cp::DtlsSrtpKeys& keys) {
     PLOG(Info, "lab.peer") << "ICE selected " << pair.local_address << ":" << pair.local_port << " <-> "
                            << pair.remote_address << ":" << pair.remote_port;
-    if (auto* dtls = dtls_ptr_.load()) dtls->start();
+    onDtlsConnected(keys);
   };
-  callbacks.on_state = [this](cp::IceState state) {
-    PLOG(Debug, "lab.peer") << "ICE state " << cp::iceStateName(state);
-    if (state == cp::IceState::Connected || state == cp::IceState::Ready) {
-      if (auto* dtls = dtls_ptr_.load()) dtls->start();
-    }
-  };
-  callbacks.on_failed = [this](const std::string& reason) { fail("ICE: " + reason); };
-  callbacks.on_receive = [this](const std::uint8_t* data, std::size_t len) { onDatagram(data, len); };
-  agent_ = std::make_unique<cp::IceAgent>(loop_, ice, std::move(callbacks));
-  agent_->gather();
+  callbacks.on_hangup = [this](const std::string& reason) { fail(reason); };
+  callbacks.on_media = [this](const std::uint8_t* data, std::size_t len) { onMedia(data, len); };
+  transport_ = std::make_unique<cp::WebRtcTransport>(loop_, identity_, transport, std::move(callbacks));
+  transport_->gather();
 }
 
 void LabPeer::onLocalCandidate(const cp::IceCandidate& candidate) {
@@ -141,13 +139,13 @@ void LabPeer::waitForGathering() {
 
 LocalTransport LabPeer::localTransport(sdp::SetupRole setup, bool withCandidates) {
   LocalTransport t;
-  t.ufrag = agent_->localUfrag();
-  t.pwd = agent_->localPassword();
+  t.ufrag = transport_->localUfrag();
+  t.pwd = transport_->localPassword();
   t.fingerprint_sha256 = identity_.fingerprintSha256();
   t.setup = setup;
   t.trickle = options_.trickle != TrickleMode::None;
   if (withCandidates) {
-    for (const auto& c : agent_->localCandidates())
+    for (const auto& c : transport_->ice().localCandidates())
       t.candidates.push_back(c.toString());
     t.end_of_candidates = true;
   }
@@ -156,7 +154,7 @@ LocalTransport LabPeer::localTransport(sdp::SetupRole setup, bool withCandidates
 
 void LabPeer::addRemoteCandidateText(const std::string& text) {
   try {
-    if (agent_->addRemoteCandidate(cp::IceCandidate::parse(text))) {
+    if (transport_->addRemoteCandidate(cp::IceCandidate::parse(text))) {
       std::lock_guard lock(mutex_);
       ++counters_.remote_candidates;
     }
@@ -173,21 +171,7 @@ void LabPeer::applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole ro
                                [](const sdp::Fingerprint& f) { return f.algorithm == "sha-256"; });
   if (fp == t.fingerprints.end()) throw std::runtime_error("remote description has no sha-256 fingerprint");
   dtls_role_ = role;
-
-  cp::DtlsTransportOptions dtls;
-  dtls.role = role;
-  dtls.remote_fingerprint_hash = fp->algorithm;
-  dtls.remote_fingerprint = fp->hex();
-  if (options_.srtp_profile) dtls.srtp_profiles = {*options_.srtp_profile};
-  cp::DtlsTransportCallbacks callbacks;
-  callbacks.send = [this](const std::uint8_t* data, std::size_t len) { return agent_->send(data, len); };
-  callbacks.on_connected = [this](const cp::DtlsSrtpKeys& keys) { onDtlsConnected(keys); };
-  callbacks.on_failed = [this](const std::string& reason) { fail("DTLS failed: " + reason); };
-  callbacks.on_closed = [this](const std::string& reason) { fail("DTLS closed: " + reason); };
-  dtls_ = std::make_unique<cp::DtlsTransport>(loop_, identity_, dtls, std::move(callbacks));
-  dtls_ptr_ = dtls_.get();
-
-  agent_->setRemoteCredentials(*t.iceUfrag, *t.icePwd);
+  transport_->setRemote(cp::WebRtcRemoteParameters{*t.iceUfrag, *t.icePwd, fp->algorithm, fp->hex(), role});
   // BUNDLE: the candidates of the first m-line (Janus puts them there) serve every m-line.
   bool endOfCandidates = false;
   for (const auto& m : remote.media) {
@@ -195,8 +179,7 @@ void LabPeer::applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole ro
       addRemoteCandidateText("candidate:" + sdp::formatIceCandidate(c));
     endOfCandidates = endOfCandidates || m.endOfCandidates;
   }
-  if (endOfCandidates) agent_->setRemoteEndOfCandidates();
-  if (agent_->state() == cp::IceState::Connected || agent_->state() == cp::IceState::Ready) dtls_->start();
+  if (endOfCandidates) transport_->setRemoteEndOfCandidates();
 }
 
 Json LabPeer::offer(const Json& body) {
@@ -289,8 +272,8 @@ void LabPeer::onJanusEvent(const JanusEvent& event) {
     const Json& c = m.value("candidate", Json::object());
     if (c.value("completed", false)) {
       note("trickle completed");
-      if (agent_) agent_->setRemoteEndOfCandidates();
-    } else if (c.contains("candidate") && agent_) {
+      if (transport_) transport_->setRemoteEndOfCandidates();
+    } else if (c.contains("candidate") && transport_) {
       note("trickle candidate");
       addRemoteCandidateText(c["candidate"].get<std::string>());
     }
@@ -320,14 +303,9 @@ void LabPeer::onDtlsConnected(const cp::DtlsSrtpKeys& keys) {
   cv_.notify_all();
 }
 
-void LabPeer::onDatagram(const std::uint8_t* data, std::size_t len) {
-  if (len == 0) return;
-  const std::uint8_t first = data[0];
-  if (first >= 20 && first <= 63) {  // RFC 7983: DTLS
-    if (auto* dtls = dtls_ptr_.load()) dtls->receive(data, len);
-    return;
-  }
-  if (first < 128 || first > 191 || len < 12 || !inbound_) {
+void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
+  // WebRtcTransport hands over what RFC 7983 calls RTP/RTCP (first byte 128..191); DTLS stays inside it.
+  if (len < 12 || !inbound_) {
     std::lock_guard lock(mutex_);
     ++counters_.other_in;
     return;
@@ -387,7 +365,7 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   auto sink = [this](std::span<std::uint8_t> packet) {
     std::size_t len = packet.size();
     if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
-        !agent_->send(packet.data(), len)) {
+        !transport_->sendMedia(packet.data(), len)) {
       std::lock_guard lock(mutex_);
       ++counters_.send_failed;
     }
@@ -426,13 +404,17 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
 }
 
 std::vector<StreamResult> LabPeer::results() const {
+  return resultsFrom(*this);
+}
+
+std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
   std::vector<StreamResult> out;
-  for (std::size_t i = 0; i < senders_.size(); ++i) {
-    const auto& s = *senders_[i];
-    const auto mid = std::find_if(media_.begin(), media_.end(),
+  for (std::size_t i = 0; i < source.senders_.size(); ++i) {
+    const auto& s = *source.senders_[i];
+    const auto mid = std::find_if(source.media_.begin(), source.media_.end(),
                                   [&](const LocalMedia& m) { return !m.rejected && m.kind == s.config().kind; });
-    out.push_back(StreamResult{s.config().kind, mid == media_.end() ? "" : mid->mid,
-                               receiver_.report(s.config().stream_id, s.packetsSent(), first_measured_[i])});
+    out.push_back(StreamResult{s.config().kind, mid == source.media_.end() ? "" : mid->mid,
+                               receiver_.report(s.config().stream_id, s.packetsSent(), source.first_measured_[i])});
   }
   return out;
 }

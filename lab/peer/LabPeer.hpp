@@ -1,7 +1,7 @@
-// One browser-like PeerConnection toward a Janus API server: our SDP (offer or answer), libnice ICE through
-// cp::IceAgent with trickle in the chosen mode, OpenSSL DTLS-SRTP through cp::DtlsTransport in the role the
-// negotiation gives us, stock libsrtp2 sessions keyed from the DTLS export, and RTP senders/verifying receivers
-// whose SRTP datagrams travel over the ICE agent's kernel sockets.
+// One browser-like PeerConnection toward a Janus API server: our SDP (offer or answer), libnice ICE and OpenSSL
+// DTLS-SRTP through cp::WebRtcTransport (the same adapters portunusd uses) with trickle in the chosen mode and the
+// DTLS role the negotiation gives us, stock libsrtp2 sessions keyed from the DTLS export, and RTP senders/verifying
+// receivers whose SRTP datagrams travel over the ICE agent's kernel sockets.
 //
 // Threads: the calling thread negotiates and runs the media pump; ICE/DTLS callbacks and the receive path run on
 // the IceLoop; Janus events arrive on the JanusClient's io thread through onJanusEvent().
@@ -20,9 +20,8 @@
 
 #include "common/sdp/SessionDescription.hpp"
 #include "controlplane/webrtc/DtlsIdentity.hpp"
-#include "controlplane/webrtc/DtlsTransport.hpp"
-#include "controlplane/webrtc/IceAgent.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
+#include "controlplane/webrtc/WebRtcTransport.hpp"
 #include "lab/cli/CliOptions.hpp"
 #include "lab/janus/JanusClient.hpp"
 #include "lab/media/RtpReceiver.hpp"
@@ -82,7 +81,12 @@ class LabPeer {
   /** Sends media for `seconds`, then waits up to `drainSeconds` for the last echoes. */
   void runMedia(double seconds, double warmupSeconds, double drainSeconds = 2.0);
 
+  /** We are about to hang up: what follows (DTLS close, `hangup` event) is expected, not a failure. */
+  void tearingDown() noexcept { tearing_down_ = true; }
+
   std::vector<StreamResult> results() const;
+  /** What this peer received of what `source` sent (a subscriber verifying a publisher in the same process). */
+  std::vector<StreamResult> resultsFrom(const LabPeer& source) const;
   PeerCounters counters() const;
   std::string failure() const;
   std::optional<dp::SrtpProfile> srtpProfile() const;
@@ -101,7 +105,7 @@ class LabPeer {
   LocalTransport localTransport(sdp::SetupRole setup, bool withCandidates);
   void applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole role);
   void addRemoteCandidateText(const std::string& text);
-  void onDatagram(const std::uint8_t* data, std::size_t len);
+  void onMedia(const std::uint8_t* data, std::size_t len);
   void onDtlsConnected(const cp::DtlsSrtpKeys& keys);
   void fail(const std::string& reason);
   void note(std::string event);
@@ -118,9 +122,7 @@ class LabPeer {
   std::string local_sdp_, remote_sdp_;
   cp::DtlsRole dtls_role_ = cp::DtlsRole::Server;
 
-  std::unique_ptr<cp::IceAgent> agent_;
-  std::unique_ptr<cp::DtlsTransport> dtls_;
-  std::atomic<cp::DtlsTransport*> dtls_ptr_{nullptr};
+  std::unique_ptr<cp::WebRtcTransport> transport_;
   std::unique_ptr<SrtpSession> inbound_;   // loop thread once set
   std::unique_ptr<SrtpSession> outbound_;  // media thread once set
   std::vector<std::uint8_t> rx_buffer_;    // loop thread
@@ -135,6 +137,7 @@ class LabPeer {
   bool completed_sent_ = false;
   std::vector<Json> queued_trickles_;
   std::vector<std::future<JanusResult>> trickle_acks_;
+  std::atomic<bool> tearing_down_{false};
   bool dtls_connected_ = false;
   bool webrtcup_ = false;
   std::string failure_;

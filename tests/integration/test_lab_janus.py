@@ -63,16 +63,18 @@ def delete_netns(name):
     subprocess.run(["ip", "netns", "del", name], check=False)
 
 
-def start_janus(root, netns, http_port=18088, ws_port=18188):
+def start_janus(root, netns, http_port=18088, ws_port=18188, extra_args=()):
     """Starts Janus in `netns` from a private config under `root`, its API on 127.0.0.1; returns (process, urls)."""
     root = Path(root)
     for folder in ("plugins", "transports", "events", "loggers"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    os.symlink(JANUS_LIB / "plugins" / "libjanus_echotest.so", root / "plugins" / "libjanus_echotest.so")
+    for plugin in ("echotest", "videoroom"):
+        name = f"libjanus_{plugin}.so"
+        os.symlink(JANUS_LIB / "plugins" / name, root / "plugins" / name)
     for transport in ("http", "websockets"):
         name = f"libjanus_{transport}.so"
         os.symlink(JANUS_LIB / "transports" / name, root / "transports" / name)
-    for name in ("janus.jcfg", "janus.plugin.echotest.jcfg", "janus.transport.http.jcfg",
+    for name in ("janus.jcfg", "janus.plugin.echotest.jcfg", "janus.plugin.videoroom.jcfg", "janus.transport.http.jcfg",
                  "janus.transport.websockets.jcfg"):
         shutil.copy(Path("/etc/janus") / name, root / name)
     cfg = (root / "janus.jcfg").read_text()
@@ -91,7 +93,7 @@ def start_janus(root, netns, http_port=18088, ws_port=18188):
     # `ip netns exec` execs Janus in place, so proc.pid is Janus's own PID.
     proc = subprocess.Popen(["ip", "netns", "exec", netns, JANUS, "-C", str(root / "janus.jcfg"), "-F", str(root),
                              "--ice-enforce-list=plb-janus",
-                             "--disable-colors", "--debug-level=4"],
+                             "--disable-colors", "--debug-level=4", *extra_args],
                             stdout=log, stderr=subprocess.STDOUT, cwd=root)
     log.close()
     deadline = time.time() + 15
@@ -124,18 +126,23 @@ def janus(tmp_path_factory):
     create_netns(netns)
     try:
         proc, urls = start_janus(tmp_path_factory.mktemp("janus"), netns)
+        # A second Janus in full-trickle mode: its candidates arrive as `trickle` events, not in the answer.
+        full_proc, full_urls = start_janus(tmp_path_factory.mktemp("janus-full-trickle"), netns, 18089, 18189,
+                                           ["--full-trickle"])
         urls["netns"] = netns
+        urls["full-trickle"] = full_urls
         try:
             yield urls
         finally:
+            stop_janus(full_proc)
             stop_janus(proc)
     finally:
         delete_netns(netns)
 
 
-def run_lab(janus, tmp_path, transport, *extra):
+def run_lab(janus, tmp_path, transport, *extra, server=None):
     report = tmp_path / f"report-{transport}.json"
-    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "echotest", "--server", janus[transport],
+    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "echotest", "--server", server or janus[transport],
            "--transport", transport, "--ice-address", LAB_ADDRESS, "--duration", "3", "--warmup", "0.5",
            "--json", str(report), *extra]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=40)
@@ -187,3 +194,38 @@ def test_answer_role_reports_that_echotest_never_offers(janus, tmp_path):
     result, report = run_lab(janus, tmp_path, "ws", "--role", "answer")
     assert result.returncode == 1
     assert "did not offer" in report["failure"]
+
+
+@pytest.mark.parametrize("transport", ["ws", "http"])
+def test_echotest_full_trickle_server(janus, tmp_path, transport):
+    result, report = run_lab(janus, tmp_path, transport, "--trickle", "early",
+                             server=janus["full-trickle"][transport])
+    assert_clean_echo(result, report)
+    assert "trickle candidate" in report["events"]
+    assert "trickle completed" in report["events"]
+
+
+@pytest.mark.parametrize("transport,profile", [("ws", None), ("http", "SRTP_AES128_CM_SHA1_32")])
+def test_videoroom_subscriber_answers_as_dtls_client(janus, tmp_path, transport, profile):
+    """A publisher handle offers into room 1234 of the stock VideoRoom config; a subscriber handle answers Janus's
+    offer (the lab peer as DTLS client) and verifies every payload the publisher sent."""
+    report_path = tmp_path / f"videoroom-{transport}.json"
+    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "videoroom", "--server", janus[transport],
+           "--transport", transport, "--ice-address", LAB_ADDRESS, "--duration", "3", "--warmup", "1",
+           "--bitrate", "100000", "--json", str(report_path)]
+    if profile:
+        cmd += ["--srtp-profile", profile]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=40)
+    print(" ".join(cmd))
+    print(result.stdout)
+    report = json.loads(report_path.read_text())
+    assert result.returncode == 0, report["problems"]
+    assert report["command"] == "videoroom"
+    assert report["dtls_role"] == "client"
+    if profile:
+        assert report["srtp_profile"] == profile
+    for s in report["streams"]:
+        assert s["sent"] > 0
+        assert s["bad_payloads"] == 0
+        assert s["measured_received"] == s["measured_sent"], s
+    assert "webrtcup" in report["events"]

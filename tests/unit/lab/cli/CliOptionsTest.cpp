@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(defaults) {
 BOOST_AUTO_TEST_CASE(every_option) {
   const CliCommand c = parseCommandLine(
       split("echotest --server http://127.0.0.1:8088/janus --transport http --duration 2.5 --no-audio --video "
-            "--bitrate 800000 --fps 25 --srtp-profile SRTP_AES128_CM_SHA1_32 --trickle early --full-trickle "
+            "--bitrate 800000 --fps 25 --srtp-profile SRTP_AES128_CM_SHA1_32 --trickle early "
             "--role answer --ice-address 198.18.0.2 --json out.json --warmup 0.5 --min-ratio 0.99 --log debug"));
   const EchoTestOptions& o = c.echotest;
   BOOST_TEST(o.duration_s == 2.5);
@@ -46,7 +46,6 @@ BOOST_AUTO_TEST_CASE(every_option) {
   BOOST_TEST(o.video_fps == 25u);
   BOOST_TEST((o.srtp_profile == portunus::dp::SrtpProfile::Aes128CmSha1_32));
   BOOST_TEST((o.trickle == TrickleMode::Early));
-  BOOST_TEST(o.full_trickle);
   BOOST_TEST((o.role == PeerRole::Answer));
   BOOST_TEST(o.ice_address == "198.18.0.2");
   BOOST_TEST(o.json_path == "out.json");
@@ -57,19 +56,20 @@ BOOST_AUTO_TEST_CASE(every_option) {
 
 BOOST_AUTO_TEST_CASE(usage_errors) {
   const char* bad[] = {
-      "echotest",                                        // no server
-      "frobnicate --server ws://h",                      // unknown command
-      "echotest --server ws://h --transport udp",        //
-      "echotest --server ws://h --duration",             // missing value
-      "echotest --server ws://h --duration -1",          //
-      "echotest --server ws://h --duration abc",         //
-      "echotest --server ws://h --bitrate 12x",          //
-      "echotest --server ws://h --srtp-profile NULL",    //
-      "echotest --server ws://h --trickle sometimes",    //
-      "echotest --server ws://h --role both",            //
-      "echotest --server ws://h --no-audio --no-video",  //
-      "echotest --server ws://h --min-ratio 1.5",        //
-      "echotest --server ws://h --colour",               // unknown option
+      "echotest",                                          // no server
+      "frobnicate --server ws://h",                        // unknown command
+      "echotest --server ws://h --transport udp",          //
+      "echotest --server ws://h --duration",               // missing value
+      "echotest --server ws://h --duration -1",            //
+      "echotest --server ws://h --duration abc",           //
+      "echotest --server ws://h --bitrate 12x",            //
+      "echotest --server ws://h --srtp-profile NULL",      //
+      "echotest --server ws://h --trickle sometimes",      //
+      "echotest --server ws://h --role both",              //
+      "echotest --server ws://h --no-audio --no-video",    //
+      "echotest --server ws://h --min-ratio 1.5",          //
+      "echotest --server ws://h --duration 1 --warmup 1",  // nothing would be measured
+      "echotest --server ws://h --colour",                 // unknown option
   };
   for (const char* line : bad) {
     BOOST_TEST_CONTEXT(line) {
@@ -77,5 +77,9 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
     }
   }
   BOOST_TEST(parseCommandLine({}).name == "help");
+  const CliCommand room = parseCommandLine(split("videoroom --server ws://h --room 42"));
+  BOOST_TEST(room.name == "videoroom");
+  BOOST_TEST(room.echotest.room == 42u);
+  BOOST_CHECK_THROW(parseCommandLine(split("echotest --server ws://h --room 42")), UsageError);  // videoroom only
   BOOST_TEST(parseCommandLine({"--help"}).name == "help");
 }
