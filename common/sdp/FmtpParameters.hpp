@@ -15,14 +15,16 @@ inline std::optional<std::string_view> fmtpParameter(std::string_view parameters
     std::size_t end = parameters.find(';', pos);
     if (end == std::string_view::npos) end = parameters.size();
     std::string_view item = parameters.substr(pos, end - pos);
-    while (!item.empty() && item.front() == ' ')
+    while (!item.empty() && item.front() == ' ') {
       item.remove_prefix(1);
+    }
     item = text::trimRight(item);
     const std::size_t eq = item.find('=');
     if (eq != std::string_view::npos && text::iequals(text::trimRight(item.substr(0, eq)), key)) {
       std::string_view value = item.substr(eq + 1);
-      while (!value.empty() && value.front() == ' ')
+      while (!value.empty() && value.front() == ' ') {
         value.remove_prefix(1);
+      }
       return value;
     }
     pos = end + 1;

@@ -57,8 +57,9 @@ IceCandidate parseIceCandidate(std::string_view value, std::size_t line) {
   c.type = tok[7];
   // Extension attributes come as name/value pairs.
   std::size_t i = 8;
-  if ((tok.size() - i) % 2 != 0)
+  if ((tok.size() - i) % 2 != 0) {
     throw SdpError(line, "candidate: attribute '" + std::string(tok.back()) + "' has no value");
+  }
   for (; i + 1 < tok.size(); i += 2) {
     const std::string_view name = tok[i];
     const std::string_view v = tok[i + 1];
@@ -100,8 +101,9 @@ std::string formatIceCandidate(const IceCandidate& c) {
   if (c.ufrag) out += " ufrag " + *c.ufrag;
   if (c.networkId) out += " network-id " + std::to_string(*c.networkId);
   if (c.networkCost) out += " network-cost " + std::to_string(*c.networkCost);
-  for (const auto& [name, value] : c.extensions)
+  for (const auto& [name, value] : c.extensions) {
     out += ' ' + name + ' ' + value;
+  }
   return out;
 }
 

@@ -185,8 +185,9 @@ class Parser {
     if (!p) fail("m= bad port '" + clip(tok[1]) + "'");
     m.port = *p;
     m.protocol = tok[2];
-    for (std::size_t i = 3; i < tok.size(); ++i)
+    for (std::size_t i = 3; i < tok.size(); ++i) {
       m.formats.emplace_back(tok[i]);
+    }
     if (m.isRtp()) {
       for (const auto& fmt : m.formats) {
         if (!number<std::uint8_t>(fmt, 127)) fail("m= bad payload type '" + clip(fmt) + "'");
@@ -218,8 +219,9 @@ class Parser {
     const std::string_view hex = text::trimRight(digest);
     if (algorithm.empty() || hex.empty()) fail("a=fingerprint needs <algorithm> <digest>");
     Fingerprint f;
-    for (char c : algorithm)
+    for (char c : algorithm) {
       f.algorithm += text::lower(c);
+    }
     // Bytes are two hex digits separated by ':' (RFC 8122 §5).
     std::size_t i = 0;
     while (i < hex.size()) {
@@ -248,8 +250,9 @@ class Parser {
       t.icePwd = token(name, value);
     } else if (name == "ice-options") {
       t.iceOptions.clear();
-      for (auto option : tokens(needValue(name, value)))
+      for (auto option : tokens(needValue(name, value))) {
         t.iceOptions.emplace_back(option);
+      }
     } else if (name == "fingerprint") {
       t.fingerprints.push_back(parseFingerprint(needValue(name, value)));
     } else if (name == "setup") {
@@ -288,8 +291,9 @@ class Parser {
     if (name == "group") {
       const auto tok = tokens(needValue(name, value));
       Group g{std::string(tok[0]), {}};
-      for (std::size_t i = 1; i < tok.size(); ++i)
+      for (std::size_t i = 1; i < tok.size(); ++i) {
         g.mids.emplace_back(tok[i]);
+      }
       sdp_.groups.push_back(std::move(g));
     } else if (name == "msid-semantic") {
       sdp_.msidSemantic = std::string(needValue(name, value));

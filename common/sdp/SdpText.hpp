@@ -16,11 +16,13 @@ inline std::vector<std::string_view> tokens(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
       ++i;
+    }
     const std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t')
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
       ++i;
+    }
     if (i > start) out.push_back(s.substr(start, i - start));
   }
   return out;
@@ -29,17 +31,20 @@ inline std::vector<std::string_view> tokens(std::string_view s) {
 /** Splits at the first run of spaces: {first token, rest without leading spaces}. */
 inline std::pair<std::string_view, std::string_view> head(std::string_view s) {
   std::size_t i = 0;
-  while (i < s.size() && s[i] != ' ' && s[i] != '\t')
+  while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
     ++i;
+  }
   std::string_view first = s.substr(0, i);
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
     ++i;
+  }
   return {first, s.substr(i)};
 }
 
 inline std::string_view trimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 

@@ -18,15 +18,18 @@ class Writer {
     line("s=" + s.sessionName);
     otherLines(s.otherLines, true);
     if (s.connection) connection(*s.connection);
-    for (const auto& b : s.bandwidths)
+    for (const auto& b : s.bandwidths) {
       bandwidth(b);
-    for (const auto& t : s.timings)
+    }
+    for (const auto& t : s.timings) {
       line("t=" + t);
+    }
     otherLines(s.otherLines, false);
     for (const auto& g : s.groups) {
       std::string v = "a=group:" + g.semantics;
-      for (const auto& mid : g.mids)
+      for (const auto& mid : g.mids) {
         v += ' ' + mid;
+      }
       line(v);
     }
     if (s.extmapAllowMixed) line("a=extmap-allow-mixed");
@@ -34,8 +37,9 @@ class Writer {
     if (s.iceLite) line("a=ice-lite");
     transport(s.transport);
     attributes(s.otherAttributes);
-    for (const auto& m : s.media)
+    for (const auto& m : s.media) {
       media(m);
+    }
     return std::move(out_);
   }
 
@@ -59,18 +63,21 @@ class Writer {
     if (t.icePwd) line("a=ice-pwd:" + *t.icePwd);
     if (!t.iceOptions.empty()) {
       std::string v = "a=ice-options:";
-      for (std::size_t i = 0; i < t.iceOptions.size(); ++i)
+      for (std::size_t i = 0; i < t.iceOptions.size(); ++i) {
         v += (i ? " " : "") + t.iceOptions[i];
+      }
       line(v);
     }
-    for (const auto& f : t.fingerprints)
+    for (const auto& f : t.fingerprints) {
       line("a=fingerprint:" + f.algorithm + ' ' + f.hex());
+    }
     if (t.setup) line("a=setup:" + std::string(setupRoleName(*t.setup)));
   }
 
   void attributes(const std::vector<Attribute>& attrs) {
-    for (const auto& a : attrs)
+    for (const auto& a : attrs) {
       line("a=" + a.name + (a.value ? ":" + *a.value : std::string()));
+    }
   }
 
   void rtpMap(const RtpMap& r) {
@@ -105,13 +112,15 @@ class Writer {
     std::string mline = "m=" + m.kind + ' ' + std::to_string(m.port);
     if (m.portCount) mline += '/' + std::to_string(*m.portCount);
     mline += ' ' + m.protocol;
-    for (const auto& f : m.formats)
+    for (const auto& f : m.formats) {
       mline += ' ' + f;
+    }
     line(mline);
     otherLines(m.otherLines, true);
     if (m.connection) connection(*m.connection);
-    for (const auto& b : m.bandwidths)
+    for (const auto& b : m.bandwidths) {
       bandwidth(b);
+    }
     otherLines(m.otherLines, false);
     if (m.rtcp) line("a=rtcp:" + *m.rtcp);
     transport(m.transport);
@@ -125,8 +134,9 @@ class Writer {
     }
     if (m.extmapAllowMixed) line("a=extmap-allow-mixed");
     if (m.direction) line("a=" + std::string(directionName(*m.direction)));
-    for (const auto& msid : m.msids)
+    for (const auto& msid : m.msids) {
       line("a=msid:" + msid.streamId + (msid.trackId.empty() ? "" : " " + msid.trackId));
+    }
     if (m.rtcpMux) line("a=rtcp-mux");
     if (m.rtcpMuxOnly) line("a=rtcp-mux-only");
     if (m.rtcpRsize) line("a=rtcp-rsize");
@@ -146,15 +156,17 @@ class Writer {
     if (m.maxMessageSize) line("a=max-message-size:" + std::to_string(*m.maxMessageSize));
     for (const auto& g : m.ssrcGroups) {
       std::string v = "a=ssrc-group:" + g.semantics;
-      for (auto ssrc : g.ssrcs)
+      for (auto ssrc : g.ssrcs) {
         v += ' ' + std::to_string(ssrc);
+      }
       line(v);
     }
     for (const auto& s : m.ssrcs) {
       line("a=ssrc:" + std::to_string(s.ssrc) + ' ' + s.attribute + (s.value ? ":" + *s.value : std::string()));
     }
-    for (const auto& c : m.candidates)
+    for (const auto& c : m.candidates) {
       line("a=candidate:" + formatIceCandidate(c));
+    }
     if (m.endOfCandidates) line("a=end-of-candidates");
     attributes(m.otherAttributes);
   }

@@ -1,10 +1,11 @@
-// Why a JSEP offer or answer cannot be used. Every kind maps to Janus 465 (JANUS_ERROR_JSEP_INVALID_SDP) at the
-// API edge; the message is the reason sent back to the client.
+// Why a JSEP offer or answer cannot be used. Every kind is a JanusError 465 (JANUS_ERROR_JSEP_INVALID_SDP), so the
+// API edge answers `{"janus":"error","error":{"code":465,"reason":<message>}}` without knowing about SDP.
 #pragma once
 
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "controlplane/core/JanusError.hpp"
 
 namespace portunus::cp {
 
@@ -44,15 +45,14 @@ inline std::string_view jsepErrorKindName(JsepErrorKind kind) noexcept {
   return "unknown";
 }
 
-class JsepError : public std::runtime_error {
+class JsepError : public JanusError {
  public:
-  /** Janus API error code: JANUS_ERROR_JSEP_INVALID_SDP. */
-  static constexpr int kJanusCode = 465;
-
-  JsepError(JsepErrorKind kind, const std::string& reason) : std::runtime_error(reason), kind_(kind) {}
+  JsepError(JsepErrorKind kind, const std::string& reason)
+      : JanusError(ErrorCode::JsepInvalidSdp, reason), kind_(kind) {}
 
   JsepErrorKind kind() const noexcept { return kind_; }
-  int janusCode() const noexcept { return kJanusCode; }
+  /** 465, JANUS_ERROR_JSEP_INVALID_SDP. */
+  int janusCode() const noexcept { return number(); }
 
  private:
   JsepErrorKind kind_;

@@ -105,8 +105,16 @@ std::vector<RemoteStream> remoteStreamsOf(const MediaDescription& m) {
 std::vector<std::string> remoteRidsOf(const MediaDescription& m) {
   std::vector<std::string> out;
   if (m.simulcast && !m.simulcast->send.empty()) {
-    for (const auto& alternatives : m.simulcast->send)
-      out.push_back(alternatives.front().rid);
+    for (const auto& alternatives : m.simulcast->send) {
+      for (const auto& r : alternatives) {
+        const bool defined =
+            std::any_of(m.rids.begin(), m.rids.end(), [&](const sdp::Rid& rid) { return rid.send && rid.id == r.rid; });
+        if (defined) {
+          out.push_back(r.rid);
+          break;
+        }
+      }
+    }
     return out;
   }
   for (const auto& rid : m.rids) {
@@ -179,8 +187,9 @@ void addCodec(MediaDescription& m, const NegotiatedCodec& codec, const std::vect
   sdp::RtpMap map{codec.payloadType, codec.name, codec.clockRate, std::nullopt};
   if (codec.channels > 1) map.channels = codec.channels;
   m.rtpMaps.push_back(map);
-  for (const auto& f : feedback)
+  for (const auto& f : feedback) {
     m.rtcpFeedback.push_back(sdp::RtcpFeedback{codec.payloadType, f.type, f.parameter});
+  }
   if (!codec.fmtp.empty()) m.fmtps.push_back(sdp::Fmtp{codec.payloadType, codec.fmtp});
   if (codec.rtxPayloadType) {
     m.formats.push_back(std::to_string(*codec.rtxPayloadType));
@@ -332,8 +341,9 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
 
   std::set<std::uint32_t> taken;
   for (const auto& m : offer.media) {
-    for (const auto& a : m.ssrcs)
+    for (const auto& a : m.ssrcs) {
       taken.insert(a.ssrc);
+    }
   }
 
   JsepAnswer result;
@@ -393,7 +403,12 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
     }
     nm.rtcpReducedSize = om.rtcpRsize;
     for (const auto& e : om.extMaps) {
-      if (capabilities_.extension(*kind, e.uri) == nullptr) continue;
+      // An id mapped twice would make the header ambiguous: the first mapping wins.
+      if (capabilities_.extension(*kind, e.uri) == nullptr || nm.extensionId(e.uri) ||
+          std::any_of(nm.extensions.begin(), nm.extensions.end(),
+                      [&](const NegotiatedExtension& n) { return n.id == e.id; })) {
+        continue;
+      }
       // RFC 8285 §7: the answer keeps the offered id; a directional mapping is mirrored.
       sdp::ExtMap mapped{e.id, std::nullopt, e.uri, ""};
       if (e.direction) mapped.direction = sdp::reversed(*e.direction);
@@ -413,7 +428,17 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
         if (rid.send) am.rids.push_back(sdp::Rid{rid.id, false, ""});
       }
       if (om.simulcast && !om.simulcast->send.empty() && !am.rids.empty()) {
-        am.simulcast = sdp::Simulcast{{}, om.simulcast->send};
+        sdp::Simulcast simulcast;
+        for (const auto& alternatives : om.simulcast->send) {
+          std::vector<sdp::SimulcastRid> known;
+          for (const auto& r : alternatives) {
+            const bool defined =
+                std::any_of(am.rids.begin(), am.rids.end(), [&](const sdp::Rid& rid) { return rid.id == r.rid; });
+            if (defined) known.push_back(r);
+          }
+          if (!known.empty()) simulcast.recv.push_back(std::move(known));
+        }
+        if (!simulcast.recv.empty()) am.simulcast = std::move(simulcast);
       }
     }
     if (sdp::sends(nm.direction)) {
@@ -423,8 +448,9 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
         return kept && taken.insert(*kept).second ? *kept : newSsrc(taken);
       };
       nm.localSsrc = keepOrNew(before != nullptr ? before->localSsrc : std::nullopt);
-      if (nm.codec->rtxPayloadType)
+      if (nm.codec->rtxPayloadType) {
         nm.localRtxSsrc = keepOrNew(before != nullptr ? before->localRtxSsrc : std::nullopt);
+      }
       addLocalSender(am, nm, local, std::nullopt);
     }
     answer.media.push_back(std::move(am));
@@ -440,11 +466,12 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
   const sdp::TransportAttributes remote = offer.effectiveTransport(*transportIndex);
   takeRemoteTransport(remote, session, "offer");
   session.remoteSetup = remote.setup.value_or(SetupRole::ActPass);
+  // Answering an actpass offer, Portunus is the DTLS client (a=setup:active), like Janus.
   switch (session.remoteSetup) {
     case SetupRole::ActPass:
     case SetupRole::Passive:
       session.localSetup = SetupRole::Active;
-      break;  // we are the DTLS client, like Janus
+      break;
     case SetupRole::Active:
       session.localSetup = SetupRole::Passive;
       break;
@@ -492,7 +519,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
     nm.mid = s.mid.value_or(std::to_string(i));
     nm.kind = std::string(mediaKindName(s.kind));
     nm.accepted = s.active;
-    nm.direction = s.active ? Direction::SendOnly : Direction::Inactive;
+    nm.direction = s.active ? s.direction : Direction::Inactive;
     NegotiatedCodec codec{s.payloadType.value_or(cap->offerPayloadType),
                           cap->name,
                           cap->clockRate,
@@ -523,18 +550,33 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
       session.media.push_back(std::move(nm));
       continue;
     }
+    const bool ridSimulcast = s.kind == MediaKind::Video && sdp::sends(s.direction) && !s.sendRids.empty();
     for (const auto& e : capabilities_.extensions) {
-      if (!e.inOffers || !(s.kind == MediaKind::Audio ? e.audio : e.video)) continue;
+      const bool ridExtension = e.uri == ext::kRid || e.uri == ext::kRepairedRid;
+      if (!(e.inOffers || (ridSimulcast && ridExtension)) || !(s.kind == MediaKind::Audio ? e.audio : e.video)) {
+        continue;
+      }
       m.extMaps.push_back(sdp::ExtMap{e.offerId, std::nullopt, e.uri, ""});
       nm.extensions.push_back(NegotiatedExtension{e.offerId, e.uri});
     }
-    m.direction = Direction::SendOnly;
+    m.direction = s.direction;
     m.rtcpMux = true;
     m.rtcpRsize = nm.rtcpReducedSize;
     addCodec(m, codec, nm.rtcpFeedback);
-    nm.localSsrc = newSsrc(taken);
-    if (codec.rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
-    addLocalSender(m, nm, local, s.msid);
+    if (ridSimulcast) {
+      sdp::Simulcast simulcast;
+      for (const auto& rid : s.sendRids) {
+        m.rids.push_back(sdp::Rid{rid, true, ""});
+        simulcast.send.push_back({sdp::SimulcastRid{rid, false}});
+      }
+      m.simulcast = std::move(simulcast);
+      m.msids = {s.msid.value_or(sdp::Msid{local.msidStream, local.msidStream + nm.mid})};
+      nm.localRids = s.sendRids;
+    } else if (sdp::sends(s.direction)) {
+      nm.localSsrc = newSsrc(taken);
+      if (codec.rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
+      addLocalSender(m, nm, local, s.msid);
+    }
     addLocalTransport(m, local, SetupRole::ActPass);
     group.mids.push_back(nm.mid);
     offer.media.push_back(std::move(m));
@@ -629,10 +671,21 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
     }
     nm.rtcpFeedback = std::move(feedback);
     nm.rtcpReducedSize = nm.rtcpReducedSize && am.rtcpRsize;
+    if (!nm.localRids.empty()) {
+      // Simulcast goes on only for the rids the answer receives (RFC 8853 §5.3); none: one plain stream.
+      std::vector<std::string> accepted;
+      for (const auto& rid : nm.localRids) {
+        const bool received =
+            std::any_of(am.rids.begin(), am.rids.end(), [&](const sdp::Rid& r) { return !r.send && r.id == rid; });
+        if (received) accepted.push_back(rid);
+      }
+      nm.localRids = std::move(accepted);
+    }
     if (sdp::receives(nm.direction)) fillRemoteSender(am, nm);
     if (!sdp::sends(nm.direction)) {
       nm.localSsrc.reset();
       nm.localRtxSsrc.reset();
+      nm.localRids.clear();
     }
     if (!transportIndex) transportIndex = i;
   }

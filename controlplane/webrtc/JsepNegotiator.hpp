@@ -60,7 +60,7 @@ struct JsepAnswer {
   NegotiatedSession session;
 };
 
-/** One m-line of an offer Portunus makes (a VideoRoom subscriber stream). */
+/** One m-line of an offer: a VideoRoom subscriber stream (sendonly), or what the lab peer offers as a browser. */
 struct JsepOfferStream {
   MediaKind kind = MediaKind::Video;
   std::string codec;                        // "opus", "VP8", ... (must be a capability)
@@ -70,6 +70,10 @@ struct JsepOfferStream {
   std::optional<std::string> mid;           // default: the m-line index
   bool active = true;                       // false: m-line with port 0 (a removed subscription)
   std::optional<sdp::Msid> msid;            // default: <transport.msidStream> <msidStream><mid>
+  sdp::Direction direction = sdp::Direction::SendOnly;
+  /** Simulcast by rid (RFC 8853), in a=simulcast order; the layers' SSRCs are then learnt from the rid extension,
+   *  as with Chromium, so no a=ssrc lines are written. */
+  std::vector<std::string> sendRids;
 };
 
 struct JsepOffer {

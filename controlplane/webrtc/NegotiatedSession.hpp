@@ -62,6 +62,7 @@ struct NegotiatedMedia {
   // What Portunus sends (present when direction sends).
   std::optional<std::uint32_t> localSsrc;
   std::optional<std::uint32_t> localRtxSsrc;
+  std::vector<std::string> localRids;  // simulcast layers we send, when the remote accepted them
 
   std::optional<std::uint16_t> extensionId(std::string_view uri) const {
     for (const auto& e : extensions) {

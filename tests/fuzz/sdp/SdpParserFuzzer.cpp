@@ -26,8 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sdp::writeSdp(reparsed) != written) std::abort();
     for (std::size_t i = 0; i < parsed.media.size(); ++i) {
       (void)parsed.effectiveTransport(i);
-      for (const auto& f : parsed.media[i].fmtps)
+      for (const auto& f : parsed.media[i].fmtps) {
         (void)sdp::fmtpParameter(f.parameters, "apt");
+      }
     }
   } catch (const sdp::SdpError& e) {
     if (e.reason().empty()) std::abort();

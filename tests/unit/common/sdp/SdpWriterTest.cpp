@@ -13,9 +13,16 @@ namespace bdata = boost::unit_test::data;
 namespace {
 
 const char* const kFixtureFiles[] = {
-    "chromium-offer-audio-video-data.sdp",  "chromium-offer-simulcast-rid.sdp",     "chromium-offer-simulcast-ssrc.sdp",
-    "firefox-offer-audio-video-data.sdp",   "chromium-answer-subscriber.sdp",       "janus-echotest-answer.sdp",
-    "janus-videoroom-publisher-answer.sdp", "janus-videoroom-subscriber-offer.sdp",
+    "chromium-offer-audio-video-data.sdp",
+    "chromium-offer-simulcast-rid.sdp",
+    "chromium-offer-simulcast-ssrc.sdp",
+    "firefox-offer-audio-video-data.sdp",
+    "chromium-answer-subscriber.sdp",
+    "janus-echotest-answer.sdp",
+    "janus-videoroom-publisher-answer.sdp",
+    "janus-videoroom-subscriber-offer.sdp",
+    "janus-echotest-answer-to-portunus-offer.sdp",
+    "janus-videoroom-publisher-answer-to-portunus-offer.sdp",
 };
 
 std::vector<std::string> sortedLines(const std::string& text) {

@@ -21,8 +21,9 @@ JsepLocalTransport localTransport() {
   t.iceUfrag = "pUfr";
   t.icePwd = "portunusportunusportunus";
   t.fingerprint.algorithm = "sha-256";
-  for (int i = 0; i < 32; ++i)
+  for (int i = 0; i < 32; ++i) {
     t.fingerprint.bytes.push_back(static_cast<std::uint8_t>(0xa0 + i));
+  }
   sdp::IceCandidate host;
   host.foundation = "1";
   host.transport = "udp";
@@ -67,8 +68,9 @@ JsepError expectError(const std::function<void()>& f) {
 
 std::vector<std::uint16_t> ids(const NegotiatedMedia& m) {
   std::vector<std::uint16_t> out;
-  for (const auto& e : m.extensions)
+  for (const auto& e : m.extensions) {
     out.push_back(e.id);
+  }
   return out;
 }
 
@@ -420,6 +422,8 @@ BOOST_DATA_TEST_CASE(bad_offers_are_typed_errors, bdata::make(kOfferErrors), c) 
   const JsepError e = expectError([&] { negotiator.answer(offer, localTransport()); });
   BOOST_TEST(jsepErrorKindName(e.kind()) == jsepErrorKindName(c.kind));
   BOOST_TEST(e.janusCode() == 465);
+  const JanusError& asJanus = e;  // what the API edge catches
+  BOOST_TEST((asJanus.code() == ErrorCode::JsepInvalidSdp));
   BOOST_TEST(std::string(e.what()).find(c.reason) != std::string::npos, "reason: " << e.what());
 }
 
@@ -635,4 +639,83 @@ BOOST_AUTO_TEST_CASE(duplicate_mids_are_invalid) {
   const JsepError e = expectError([&] { negotiator.answer(offer, localTransport()); });
   BOOST_TEST(jsepErrorKindName(e.kind()) == "invalid-sdp");
   BOOST_TEST(std::string(e.what()) == "m-lines 0 and 1 share mid 0");
+}
+
+namespace {
+
+// The offers the lab peer makes as a browser; Debian's Janus 1.1.2 answered exactly these (tests/data/sdp/janus-*-
+// answer-to-portunus-offer.sdp were captured by sending them to its EchoTest and VideoRoom plugins).
+JsepOffer labOffer(JsepNegotiator& negotiator, bool publisher) {
+  JsepLocalTransport t = localTransport();
+  t.fullTrickle = true;
+  JsepOfferStream audio;
+  audio.kind = MediaKind::Audio;
+  audio.codec = "opus";
+  audio.direction = publisher ? Direction::SendOnly : Direction::SendRecv;
+  JsepOfferStream video;
+  video.codec = "VP8";
+  video.direction = audio.direction;
+  if (publisher) video.sendRids = {"h", "m", "l"};
+  return negotiator.offer({audio, video}, t);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lab_offer_sendrecv_and_janus_echotest_answer) {
+  JsepNegotiator negotiator;
+  const JsepOffer offer = labOffer(negotiator, false);
+  BOOST_TEST(offer.sdp.find("a=candidate") == std::string::npos);  // full trickle
+  BOOST_TEST((offer.description.media[0].direction == Direction::SendRecv));
+  const NegotiatedSession s =
+      negotiator.processAnswer(offer, readFixture("janus-echotest-answer-to-portunus-offer.sdp"));
+  BOOST_TEST((s.localSetup == SetupRole::Passive));  // Janus is the DTLS client
+  BOOST_TEST(s.remoteIceUfrag == "fu/E");
+  BOOST_TEST(s.remoteCandidates.size() == 3u);
+  BOOST_TEST(s.remoteEndOfCandidates);
+  for (const auto& m : s.media) {
+    BOOST_TEST((m.direction == Direction::SendRecv));
+    BOOST_TEST(m.localSsrc.has_value());
+    BOOST_REQUIRE_EQUAL(m.remoteStreams.size(), 1u);  // Janus's echo SSRCs
+    BOOST_TEST(m.remoteCname == "janus");
+  }
+  BOOST_TEST(*s.media[1].remoteStreams[0].rtxSsrc != 0u);
+  BOOST_TEST(*s.media[1].codec->rtxPayloadType == 97);
+  BOOST_TEST(!s.media[1].hasFeedback("transport-cc"));  // Janus adds it unasked; not offered, not taken
+  BOOST_TEST(s.media[1].hasFeedback("nack", "pli"));
+}
+
+BOOST_AUTO_TEST_CASE(lab_simulcast_publisher_and_janus_videoroom_answer) {
+  JsepNegotiator negotiator;
+  const JsepOffer offer = labOffer(negotiator, true);
+  const sdp::MediaDescription& video = offer.description.media[1];
+  BOOST_TEST(video.rids.size() == 3u);
+  BOOST_TEST(video.ssrcs.empty());  // layers are identified by rid, like Chromium
+  BOOST_TEST(offer.sdp.find("a=simulcast:send h;m;l\r\n") != std::string::npos);
+  BOOST_TEST(offer.sdp.find(std::string(ext::kRid)) != std::string::npos);
+  const NegotiatedSession s =
+      negotiator.processAnswer(offer, readFixture("janus-videoroom-publisher-answer-to-portunus-offer.sdp"));
+  BOOST_TEST((s.media[1].direction == Direction::SendOnly));
+  BOOST_TEST(s.media[1].localRids == (std::vector<std::string>{"h", "m", "l"}), boost::test_tools::per_element());
+  BOOST_TEST(*s.media[1].extensionId(ext::kRid) == 10);
+  BOOST_TEST(s.media[1].remoteStreams.empty());
+  // A plain answer without rids turns simulcast off.
+  const std::string plain = withoutLines(
+      withoutLines(readFixture("janus-videoroom-publisher-answer-to-portunus-offer.sdp"), "a=rid:"), "a=simulcast:");
+  BOOST_TEST(negotiator.processAnswer(offer, plain).media[1].localRids.empty());
+}
+
+BOOST_AUTO_TEST_CASE(hostile_mappings_are_narrowed) {
+  JsepNegotiator negotiator;
+  JsepAnswerOptions publisher;
+  publisher.video = Direction::RecvOnly;
+  std::string offer = readFixture("chromium-offer-simulcast-rid.sdp");
+  // id 4 mapped twice (the first mapping wins) and a simulcast list naming a rid that no a=rid defines.
+  offer = replaceAll(offer, "a=extmap:13 urn:3gpp:video-orientation", "a=extmap:4 urn:3gpp:video-orientation");
+  offer = replaceAll(offer, "a=simulcast:send h;m;l", "a=simulcast:send h;x;l");
+  const JsepAnswer a = negotiator.answer(offer, localTransport(), publisher);
+  const NegotiatedMedia& video = a.session.media[1];
+  BOOST_TEST(*video.extensionId(ext::kVideoOrientation) == 4);  // listed before mid
+  BOOST_TEST(!video.extensionId(ext::kMid).has_value());
+  BOOST_TEST(video.remoteRids == (std::vector<std::string>{"h", "l"}), boost::test_tools::per_element());
+  BOOST_TEST(a.sdp.find("a=simulcast:recv h;l\r\n") != std::string::npos);
 }
