@@ -148,3 +148,21 @@ def test_invalid_sdp_is_refused_and_the_daemon_lives_on(lab):
     assert reply["janus"] == "error" and reply["error"]["code"] == 465, reply
     assert lab.janus({"janus": "info"})["janus"] == "server_info"
     assert lab.admin("dataplane_stats")["dataplane"]["transports_count"] == 0
+
+
+def test_ice_failure_hangs_up_and_frees_the_dataplane(lab, tmp_path):
+    """The client's link goes down mid-call: consent freshness fails, the handle gets `hangup` "ICE failed" and the
+    dataplane transport is removed."""
+    if lab.driver != "af_xdp":
+        pytest.skip("one driver is enough for the control-plane path")
+    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "echotest", "--server", f"http://{lab.appliance}:8088/janus",
+           "--ice-address", lab.client, "--duration", "40", "--warmup", "0.5"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: lab.admin("dataplane_stats")["dataplane"]["transports_count"] == 1, timeout=10)
+        subprocess.run(["ip", "-n", lab.cli, "link", "set", lab.veth_cli, "down"], check=True)
+        assert wait_for(lambda: lab.admin("dataplane_stats")["dataplane"]["transports_count"] == 0, timeout=45)
+        assert "PeerConnection closed (ICE failed)" in lab.log.read_text()
+    finally:
+        proc.kill()
+        proc.wait()
