@@ -79,7 +79,13 @@ def test_echotest_media_on_the_fast_path(lab, tmp_path, transport):
         assert s["duplicates"] == 0, s
         sent += s["sent"]
     assert report["counters"]["srtp_in_failed"] == 0
-    assert "webrtcup" in report["events"]
+    # Janus's event sequence: webrtcup, media per kind, then on our hangup: hangup, EchoTest's "done", detached.
+    events = report["events"]
+    assert events[:1] == ["webrtcup"], events
+    assert {"media audio true", "media video true"} <= set(events), events
+    assert "hangup Janus API" in events, events
+    done = 'event {"echotest":"event","result":"done"}'
+    assert done in events and events.index(done) > events.index("hangup Janus API"), events
     # Portunus answers a=setup:active like Janus: the offering lab peer is the DTLS server.
     assert report["dtls_role"] == "server"
 
