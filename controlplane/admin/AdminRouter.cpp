@@ -124,6 +124,11 @@ void AdminRouter::handleGlobal(const std::string& verb, const std::string& tx, c
     out["status"] = status();
     return reply(out);
   }
+  if (verb == "dataplane_stats") {  // Portunus: the dataplane's counters alone (also inside get_status)
+    json out = basicReply("success", 0, tx);
+    out["dataplane"] = dataplane_ ? dataplane_() : json(nullptr);
+    return reply(out);
+  }
   if (verb == "list_sessions") {
     json out = basicReply("success", 0, tx);
     out["sessions"] = router_.registry().sessionIds();

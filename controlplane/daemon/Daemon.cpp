@@ -1,6 +1,7 @@
 #include "controlplane/daemon/Daemon.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
@@ -9,8 +10,11 @@
 #include "common/log/Log.hpp"
 #include "controlplane/admin/AdminRouter.hpp"
 #include "controlplane/core/Router.hpp"
+#include "controlplane/media/MediaService.hpp"
 #include "controlplane/plugin/PluginHost.hpp"
 #include "controlplane/transports/ApiServer.hpp"
+#include "dataplane/Dataplane.hpp"
+#include "dataplane/srtp/LibsrtpEngine.hpp"
 #include "plugins/echotest/EchoTestPlugin.hpp"
 
 namespace portunus::cp {
@@ -38,14 +42,32 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
   SteadyClock clock;
   SessionRegistry registry;
   TokenStore tokens;
+
+  // The dataplane comes up before anything listens: ICE gathers on its exception interface (DESIGN §3).
+  std::unique_ptr<dp::LibsrtpEngine> srtp;
+  dp::Dataplane dataplane;
+  if (cfg.dataplane.enabled) {
+    srtp = std::make_unique<dp::LibsrtpEngine>();
+    dataplane.start(cfg.dataplane, *srtp);
+    std::cout << "portunusd: dataplane running (" << cfg.dataplane.workers.size() << " worker(s), exception "
+              << cfg.dataplane.exception.name << " " << cfg.dataplane.exception.address << ")" << std::endl;
+  }
+  MediaService media(
+      cfg, [&loop](std::function<void()> fn) { boost::asio::post(loop, std::move(fn)); },
+      cfg.dataplane.enabled ? &dataplane : nullptr);
+
   PluginHost plugins(loop, 2);
-  plugins.add(std::make_shared<plugins::EchoTestPlugin>());
+  plugins.add(std::make_shared<plugins::EchoTestPlugin>(&media));
 
   Router router(cfg, registry, tokens, plugins, clock);
   router.setTransports(ApiServer::transportInfo());
+  media.setRouter(router);
+  router.setMediaFactory(&media);
   AdminRouter admin(router);
+  admin.setDataplaneStatus([&media] { return media.dataplaneStats(); });
   ApiServer server(loop, router, admin, cfg.transports);
   if (options.longPollKeepaliveMs) server.setLongPollTimeout(std::chrono::milliseconds(*options.longPollKeepaliveMs));
+  server.setMetrics([&media] { return media.prometheusText(); });
 
   for (const auto& line : server.start()) {
     std::cout << "portunusd: " << line << std::endl;
@@ -82,6 +104,8 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
 
   loop.run();
   plugins.stop();
+  media.stop();
+  dataplane.stop();
   PLOG(Info, "daemon") << "stopped";
   return 0;
 }

@@ -39,6 +39,7 @@ struct Shared {
   config::TransportsConfig cfg;
   std::shared_ptr<LongPollHub> hub;
   std::chrono::milliseconds pollTimeout{30000};
+  std::function<std::string()> metrics;  // Prometheus text for `GET /metrics` on the admin HTTP endpoint
   std::vector<std::weak_ptr<Closable>> connections;
   bool stopping = false;
 
@@ -134,6 +135,8 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
       send(http::status::ok, "", std::move(cors));
       return;
     }
+    if (admin && shared_.metrics && req.method() == http::verb::get && req.target() == "/metrics")
+      return send(http::status::ok, shared_.metrics(), {{"Content-Type", "text/plain; version=0.0.4"}});
     const RestTarget target = parseRestTarget(std::string_view(req.target().data(), req.target().size()), base_);
     if (!target.underBase || target.segments.size() > 2) return send(http::status::not_found, "");
     if (req.method() == http::verb::post) {
@@ -502,6 +505,10 @@ ApiServer::~ApiServer() = default;
 
 void ApiServer::setLongPollTimeout(std::chrono::milliseconds timeout) {
   impl_->shared.pollTimeout = timeout;
+}
+
+void ApiServer::setMetrics(std::function<std::string()> metrics) {
+  impl_->shared.metrics = std::move(metrics);
 }
 
 std::vector<TransportInfo> ApiServer::transportInfo() {

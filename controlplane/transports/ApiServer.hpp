@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class ApiServer {
   /** How long a long poll waits before answering `{"janus":"keepalive"}` (30 s, as Janus). */
   void setLongPollTimeout(std::chrono::milliseconds timeout);
   LongPollHub& longPolls() noexcept { return *hub_; }
+  /** Serves `GET /metrics` (Prometheus text) on the admin HTTP endpoint. */
+  void setMetrics(std::function<std::string()> metrics);
   /** The transports as `info` lists them. */
   static std::vector<TransportInfo> transportInfo();
 

@@ -5,13 +5,14 @@
 
 namespace portunus::plugins {
 
-EchoTestPlugin::EchoTestPlugin()
+EchoTestPlugin::EchoTestPlugin(cp::MediaControl* media)
     : info_{"janus.plugin.echotest",
             "JANUS EchoTest plugin",  // the name clients see in `info`, as Janus has it
             "Portunus",
             "Echoes a PeerConnection's audio, video and data back to it (Janus EchoTest API).",
             "0.0.7",
-            7} {}
+            7},
+      media_(media) {}
 
 void EchoTestPlugin::createSession(cp::HandleId handle) {
   std::lock_guard lock(mutex_);
@@ -54,17 +55,26 @@ void EchoTestPlugin::apply(State& s, const EchoTestRequest& r) {
 }
 
 nlohmann::json EchoTestPlugin::answerOffer(cp::HandleId handle, const nlohmann::json& offer) {
-  if (!gateway_ || !gateway_->mediaAvailable())
+  if (!media_ || !gateway_ || !gateway_->mediaAvailable())
     throw EchoTestError(EchoTestErrorCode::InvalidSdp, "Error processing offer: no WebRTC media layer to negotiate it");
-  (void)handle;
-  (void)offer;
-  throw EchoTestError(EchoTestErrorCode::InvalidSdp, "Error processing offer: negotiation not implemented");
+  try {
+    return media_->answerOffer(handle, offer, cp::AnswerPolicy{});
+  } catch (const cp::MediaNegotiationError& e) {
+    throw EchoTestError(EchoTestErrorCode::InvalidSdp, std::string("Error processing offer: ") + e.what());
+  }
+}
+
+void EchoTestPlugin::pushLoopback(cp::HandleId handle, const State& state) {
+  // The dataplane API has no REMB rewriting yet: `bitrate` stays in the plugin state (queryHandle) and is passed on
+  // as the cap the media layer would enforce.
+  if (media_) media_->setLoopback(handle, cp::LoopbackPolicy{state.audioActive, state.videoActive, state.bitrate});
 }
 
 cp::PluginResult EchoTestPlugin::handleMessage(const cp::PluginMessage& message) {
   nlohmann::json data = {{"echotest", "event"}};
   try {
     const auto request = parseEchoTestRequest(&message.body, message.jsep.has_value());
+    State controls;
     {
       std::lock_guard lock(mutex_);
       auto it = states_.find(message.handle);
@@ -78,12 +88,15 @@ cp::PluginResult EchoTestPlugin::handleMessage(const cp::PluginMessage& message)
         s.hasData = sdp.find("DTLS/SCTP") != std::string::npos;
         s.e2ee = message.jsep->value("e2ee", false);
       }
+      controls = s;
     }
     if (message.jsep && message.jsep->value("type", "") == "offer") {
       nlohmann::json answer = answerOffer(message.handle, *message.jsep);
+      pushLoopback(message.handle, controls);
       data["result"] = "ok";
       return {data, answer};
     }
+    pushLoopback(message.handle, controls);
     data["result"] = "ok";
     return {data, std::nullopt};
   } catch (const EchoTestError& e) {

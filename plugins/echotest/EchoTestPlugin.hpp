@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "controlplane/plugin/MediaControl.hpp"
 #include "controlplane/plugin/Plugin.hpp"
 #include "plugins/echotest/EchoTestRequest.hpp"
 
@@ -12,7 +13,8 @@ namespace portunus::plugins {
 
 class EchoTestPlugin final : public cp::Plugin {
  public:
-  EchoTestPlugin();
+  /** `media`: the media layer that answers offers and routes the echo (none: offers are refused with 414). */
+  explicit EchoTestPlugin(cp::MediaControl* media = nullptr);
 
   const cp::PluginInfo& info() const override { return info_; }
   void init(cp::PluginGateway& gateway) override { gateway_ = &gateway; }
@@ -47,11 +49,15 @@ class EchoTestPlugin final : public cp::Plugin {
   };
 
   void apply(State& state, const EchoTestRequest& request);
-  /** Media negotiation seam: answers an offer through the WebRTC layer. Until that layer is wired in, an offer
+  /** Answers an offer through the media layer (sendrecv: the echo mirrors every m-line); without one, an offer
    *  cannot get media and is refused with the plugin's SDP error (414). */
   nlohmann::json answerOffer(cp::HandleId handle, const nlohmann::json& offer);
 
   cp::PluginInfo info_;
+  /** Echo routes for the handle's PeerConnection from its current controls (bitrate kept as the REMB cap ask). */
+  void pushLoopback(cp::HandleId handle, const State& state);
+
+  cp::MediaControl* media_ = nullptr;
   cp::PluginGateway* gateway_ = nullptr;
   std::mutex mutex_;
   std::map<cp::HandleId, State> states_;

@@ -1,0 +1,109 @@
+// A handle's one PeerConnection (DESIGN §2–4): the remote offer's transport parameters go to ICE at once (so the
+// handle's queued trickles can follow), the plugin's answer policy turns the offer into our answer, and when ICE and
+// DTLS are up the selected pair and the exported keys program the dataplane: one transport, an inbound stream per
+// remote SSRC, an outbound stream per local SSRC, and the routes the plugin's policy asks for. Every dataplane object
+// goes away with the PeerConnection.
+//
+// Threads: constructed, hung up and destroyed on the API loop (the handle owns it); answer()/setLoopback() from a
+// plugin worker; WebRtcTransport callbacks on an IceLoop. One mutex guards the state; events for the client are
+// posted to the API loop by handle id, never through `this`.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controlplane/core/MediaHandler.hpp"
+#include "controlplane/plugin/MediaControl.hpp"
+#include "controlplane/webrtc/JsepNegotiator.hpp"
+#include "controlplane/webrtc/WebRtcTransport.hpp"
+#include "dataplane/DataplaneTypes.hpp"
+
+namespace portunus::cp {
+
+class MediaService;
+
+class PeerConnection final : public MediaHandler {
+ public:
+  /** Parses the remote offer, applies its ICE/DTLS parameters and starts gathering. Throws JanusError 465. */
+  PeerConnection(MediaService& service, std::uint64_t sessionId, HandleId handle, const std::string& remoteSdp);
+  ~PeerConnection() override;
+  PeerConnection(const PeerConnection&) = delete;
+  PeerConnection& operator=(const PeerConnection&) = delete;
+
+  HandleId handleId() const noexcept { return handle_; }
+
+  bool readyForCandidates() const override;
+  void addRemoteCandidate(const nlohmann::json& candidate) override;
+  void hangup(std::string_view reason) override;
+  nlohmann::json info() const override;
+
+  /** Our answer JSEP (`type`, `sdp`) within the plugin's policy. Throws MediaNegotiationError. */
+  nlohmann::json answer(const AnswerPolicy& policy);
+  void setLoopback(const LoopbackPolicy& policy);
+
+ private:
+  struct Inbound {
+    std::string mid;
+    dp::MediaKind kind;
+    std::uint32_t ssrc;
+    dp::StreamId id;
+  };
+  struct Outbound {
+    std::string mid;
+    dp::MediaKind kind;
+    std::uint32_t ssrc;
+    dp::StreamId id;
+  };
+  struct Route {
+    dp::StreamId in;
+    dp::StreamId out;
+    dp::RouteId id;
+  };
+
+  void onLocalCandidate(const IceCandidate& candidate);
+  void onGatheringDone();
+  void onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& keys);
+  void onPairChanged(const IceSelectedPair& pair);
+  void onTransportHangup(const std::string& reason);
+  /** Programs transport and streams (lock held). Returns false (and logs) on a dataplane refusal. */
+  bool programDataplaneLocked(const IceSelectedPair& pair, const DtlsSrtpKeys& keys);
+  /** Adds/removes loopback routes to match the policy (lock held). */
+  void applyRoutesLocked();
+  /** Removes every dataplane object (lock held). */
+  void releaseDataplaneLocked();
+
+  MediaService& service_;
+  const std::uint64_t session_;
+  const HandleId handle_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable gathered_;
+  std::unique_ptr<WebRtcTransport> transport_;
+  JsepNegotiator negotiator_;
+  std::string remoteSdp_;
+  std::optional<NegotiatedSession> negotiated_;
+  std::vector<IceCandidate> localCandidates_;
+  bool gatheringDone_ = false;
+  bool remoteApplied_ = false;
+  std::string iceState_ = "new";
+  std::string dtlsState_ = "new";
+  std::optional<IceSelectedPair> pair_;
+  std::string srtpProfile_;
+  bool up_ = false;
+  bool closed_ = false;
+  std::optional<LoopbackPolicy> loopback_;
+
+  dp::TransportId transportId_ = dp::kInvalidId;
+  std::uint16_t worker_ = 0;
+  std::vector<Inbound> inbound_;
+  std::vector<Outbound> outbound_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace portunus::cp
