@@ -1,7 +1,7 @@
 #include "controlplane/webrtc/DtlsSrtpKeys.hpp"
 
-#include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <string>
 
 #include "controlplane/webrtc/WebRtcError.hpp"
@@ -36,33 +36,16 @@ std::optional<dp::SrtpProfile> srtpProfileFromId(unsigned long id) noexcept {
 }
 
 std::size_t dtlsSrtpExportLength(dp::SrtpProfile profile) noexcept {
-  const auto& info = srtpProfileInfo(profile);
-  return 2 * (info.key_length + info.salt_length);
+  return dp::dtlsSrtpKeyingMaterialLength(profile);
 }
 
 DtlsSrtpKeys splitDtlsSrtpKeys(dp::SrtpProfile profile, std::span<const std::uint8_t> exported, bool local_is_client) {
-  const auto& info = srtpProfileInfo(profile);
-  if (exported.size() != dtlsSrtpExportLength(profile))
-    throw WebRtcError("DTLS-SRTP: exported " + std::to_string(exported.size()) + " bytes, " +
-                      std::string(info.openssl_name) + " needs " + std::to_string(dtlsSrtpExportLength(profile)));
-  const std::size_t k = info.key_length;
-  const std::size_t s = info.salt_length;
-  const auto client_key = exported.subspan(0, k);
-  const auto server_key = exported.subspan(k, k);
-  const auto client_salt = exported.subspan(2 * k, s);
-  const auto server_salt = exported.subspan(2 * k + s, s);
-
-  DtlsSrtpKeys keys;
-  keys.local.profile = keys.remote.profile = profile;
-  const auto& local_key = local_is_client ? client_key : server_key;
-  const auto& remote_key = local_is_client ? server_key : client_key;
-  const auto& local_salt = local_is_client ? client_salt : server_salt;
-  const auto& remote_salt = local_is_client ? server_salt : client_salt;
-  std::copy(local_key.begin(), local_key.end(), keys.local.master_key.begin());
-  std::copy(remote_key.begin(), remote_key.end(), keys.remote.master_key.begin());
-  std::copy(local_salt.begin(), local_salt.end(), keys.local.master_salt.begin());
-  std::copy(remote_salt.begin(), remote_salt.end(), keys.remote.master_salt.begin());
-  return keys;
+  try {
+    return dp::splitDtlsSrtpKeyingMaterial(profile, exported,
+                                           local_is_client ? dp::DtlsRole::Client : dp::DtlsRole::Server);
+  } catch (const std::invalid_argument& e) {
+    throw WebRtcError(std::string("DTLS-SRTP: ") + e.what());
+  }
 }
 
 }  // namespace portunus::cp

@@ -10,6 +10,7 @@
 #include <span>
 #include <string_view>
 
+#include "dataplane/srtp/DtlsSrtpKeying.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
 
 namespace portunus::cp {
@@ -28,16 +29,14 @@ const SrtpProfileInfo& srtpProfileInfo(dp::SrtpProfile profile) noexcept;
 /** From the RFC 5764 / RFC 7714 profile id OpenSSL reports; nullopt for one we do not support. */
 std::optional<dp::SrtpProfile> srtpProfileFromId(unsigned long id) noexcept;
 
-/** Our sending (local) and receiving (remote) master key and salt. */
-struct DtlsSrtpKeys {
-  dp::SrtpKeyMaterial local;
-  dp::SrtpKeyMaterial remote;
-};
+/** Our sending (local) and receiving (remote) master key and salt (the dataplane's type: it consumes them). */
+using DtlsSrtpKeys = dp::DtlsSrtpKeys;
 
 /** Bytes to export for `profile`: 2 * (key + salt). */
 std::size_t dtlsSrtpExportLength(dp::SrtpProfile profile) noexcept;
 
-/** Splits exported keying material (exactly dtlsSrtpExportLength bytes, else WebRtcError). */
+/** Splits exported keying material (exactly dtlsSrtpExportLength bytes, else WebRtcError) with the dataplane's
+ *  RFC 5764 split, dp::splitDtlsSrtpKeyingMaterial. */
 DtlsSrtpKeys splitDtlsSrtpKeys(dp::SrtpProfile profile, std::span<const std::uint8_t> exported, bool local_is_client);
 
 }  // namespace portunus::cp
