@@ -1,8 +1,10 @@
 // bench-dataplane: encrypted-egress packets/s of one worker for a 1 -> N fan-out, fed through net_memif by a
-// generator process, next to the same run's crypto floor (LibsrtpEngine protect of the same size in a tight loop).
-//   portunus-bench-dataplane --profile P --size B --fanout N [--seconds S]     (the appliance; spawns the generator)
-//   portunus-bench-dataplane --generator SOCKET --profile P --size B          (the feed; until SIGTERM)
-// Prints: bench-dataplane <profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
+// generator process, next to the same run's crypto floor (the same SRTP engine's protect of the same size in a tight
+// burst loop).
+//   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S]  (the appliance; spawns the feed)
+//   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the feed; until SIGTERM)
+// E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
+//   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
 #include <dirent.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -17,6 +19,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -25,7 +28,7 @@
 #include "common/config/DataplaneConfig.hpp"
 #include "common/proto/ByteOrder.hpp"
 #include "dataplane/Dataplane.hpp"
-#include "dataplane/srtp/LibsrtpEngine.hpp"
+#include "dataplane/srtp/SrtpEngineFactory.hpp"
 
 using namespace portunus;
 using Clock = std::chrono::steady_clock;
@@ -92,8 +95,9 @@ double namedThreadsCpuSeconds(const std::string& name) {
 }
 
 /** The crypto floor: protect `size`-byte RTP packets in bursts of 32, one core, for ~1 s of this thread's CPU. */
-double cryptoFloor(dp::SrtpProfile profile, std::size_t size) {
-  dp::LibsrtpEngine engine;
+double cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile, std::size_t size) {
+  const std::unique_ptr<dp::SrtpEngine> owned = factory();
+  dp::SrtpEngine& engine = *owned;
   auto ctx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Outbound);
   std::vector<std::uint8_t> buf(32 * 2048);
   dp::SrtpOp ops[32];
@@ -117,7 +121,17 @@ double cryptoFloor(dp::SrtpProfile profile, std::size_t size) {
   return static_cast<double>(done) / elapsed;
 }
 
-int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t size) {
+/** The profile field of the result line: engine and profile, e.g. ipsec-mb/aes-gcm-128, libsrtp2/aes-cm-sha1-80. */
+std::string profileField(const std::string& engine, dp::SrtpProfile profile) {
+  const char* p = profile == dp::SrtpProfile::AeadAes128Gcm     ? "aes-gcm-128"
+                  : profile == dp::SrtpProfile::AeadAes256Gcm   ? "aes-gcm-256"
+                  : profile == dp::SrtpProfile::Aes128CmSha1_80 ? "aes-cm-sha1-80"
+                                                                : "aes-cm-sha1-32";
+  return engine + "/" + p;
+}
+
+int generator(const std::string& socket, const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile,
+              std::size_t size) {
   std::string vdev = "--vdev=net_memif0,role=client,socket=" + socket;
   std::string prefix = "--file-prefix=pdpgen" + std::to_string(getpid());
   std::vector<std::string> args{"gen",         "--no-pci",     "--no-huge",           "-m",   "256",
@@ -134,7 +148,8 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
   rte_eth_rx_queue_setup(port, 0, 1024, 0, nullptr, pool);
   rte_eth_tx_queue_setup(port, 0, 1024, 0, nullptr);
   rte_eth_dev_start(port);
-  dp::LibsrtpEngine engine;
+  const std::unique_ptr<dp::SrtpEngine> owned = factory();  // the feed encrypts with the same engine as the worker
+  dp::SrtpEngine& engine = *owned;
   auto ctx = engine.createStream(keys(profile, 1), kSsrc, dp::SrtpDirection::Outbound);
   std::uint16_t seq = 0;
   rte_mbuf* pkts[32];
@@ -192,17 +207,29 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> o{
-      {"--profile", "SRTP_AEAD_AES_128_GCM"}, {"--size", "1200"}, {"--fanout", "1"}, {"--seconds", "2"}};
+  std::map<std::string, std::string> o{{"--profile", "SRTP_AEAD_AES_128_GCM"},
+                                       {"--size", "1200"},
+                                       {"--fanout", "1"},
+                                       {"--seconds", "2"},
+                                       {"--engine", "auto"}};
   for (int i = 1; i + 1 < argc; i += 2)
     o[argv[i]] = argv[i + 1];
   const auto profile = dp::profileFromName(o["--profile"]);
   if (!profile) return 2;
   const std::size_t size = std::stoul(o["--size"]);
-  if (o.count("--generator")) return generator(o["--generator"], *profile, size);
+  std::string engine;
+  try {
+    engine = dp::resolveSrtpEngine(o["--engine"]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 3;
+  }
+  if (o.count("--check")) return 0;  // --engine E --check 1: whether E runs here
+  const dp::SrtpEngineFactory factory = dp::makeSrtpEngineFactory(engine);
+  if (o.count("--generator")) return generator(o["--generator"], factory, *profile, size);
 
   const unsigned fanout = static_cast<unsigned>(std::stoul(o["--fanout"]));
-  const double floor = cryptoFloor(*profile, size);
+  const double floor = cryptoFloor(factory, *profile, size);
   const std::string socket = "/tmp/pdp-bench-" + std::to_string(getpid()) + ".sock";
   config::DataplaneConfig cfg;
   cfg.enabled = true;
@@ -215,9 +242,9 @@ int main(int argc, char** argv) {
   cfg.poll = "busy";
   cfg.mbufs = 16383;
   cfg.rr_interval_ms = 0;
-  dp::LibsrtpEngine engine;
+  cfg.srtp_engine = engine;
   dp::Dataplane d;
-  d.start(cfg, engine);
+  d.start(cfg, factory);
   dp::TransportSpec pub;
   pub.local = {kAppliance, 40000};
   pub.remote = {kPeer, 5000};
@@ -248,8 +275,8 @@ int main(int argc, char** argv) {
   d.sync();
   const pid_t child = fork();
   if (child == 0) {
-    execl("/proc/self/exe", argv[0], "--generator", socket.c_str(), "--profile", o["--profile"].c_str(), "--size",
-          o["--size"].c_str(), static_cast<char*>(nullptr));
+    execl("/proc/self/exe", argv[0], "--generator", socket.c_str(), "--engine", engine.c_str(), "--profile",
+          o["--profile"].c_str(), "--size", o["--size"].c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full memif ring
@@ -282,6 +309,6 @@ int main(int argc, char** argv) {
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   std::printf("bench-dataplane %s %zuB fanout=%u: %.0f pps/worker, floor %.0f, ratio %.2f\n",
-              std::string(dp::profileName(*profile)).c_str(), size, fanout, pps, floor, pps / floor);
+              profileField(engine, *profile).c_str(), size, fanout, pps, floor, pps / floor);
   return 0;
 }

@@ -10,17 +10,18 @@ namespace portunus::dp {
 
 enum class CommandType : std::uint8_t {
   Noop,
-  AddTransport,     // a = Transport*
-  UpdateTransport,  // a = Transport*, key, mac, flag = mac pinned
-  RemoveTransport,  // a = Transport*
-  AddInbound,       // a = Transport*, b = InboundStream*
-  RemoveInbound,    // a = Transport*, b = InboundStream*
-  AddOutbound,      // a = Transport*, b = OutboundStream*
-  RemoveOutbound,   // a = Transport*, b = OutboundStream*
-  AddRoute,         // a = Route*
-  RemoveRoute,      // a = Route*
-  MoveRoute,        // a = Route*, b = its new InboundStream* (continuity: the rewrite rebases)
-  AddRtcpContext,   // a = Transport*, b = RtcpContext*
+  AddTransport,        // a = Transport*
+  UpdateTransport,     // a = Transport*, key, mac, flag = mac pinned
+  RemoveTransport,     // a = Transport*
+  AddInbound,          // a = Transport*, b = InboundStream*
+  RemoveInbound,       // a = Transport*, b = InboundStream*
+  AddOutbound,         // a = Transport*, b = OutboundStream*
+  RemoveOutbound,      // a = Transport*, b = OutboundStream*
+  AddRoute,            // a = Route*
+  RemoveRoute,         // a = Route*
+  MoveRoute,           // a = Route*, b = its new InboundStream* (continuity: the rewrite rebases)
+  AddRtcpContext,      // a = Transport*, b = RtcpContext*
+  SetInboundContexts,  // a = Transport*, b = InboundStream* whose next_srtp/next_srtcp replace its contexts
 };
 
 struct Command {

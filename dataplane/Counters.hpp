@@ -46,6 +46,7 @@ enum class DropReason : std::uint8_t {
   NoException,  // a punt with no exception interface configured
   StaleFlow,    // handed off, but the transport was removed or moved meanwhile
   Rtx,          // RTX stream packets (NACK/RTX handling lands with the VideoRoom issue)
+  WrongVlan,    // tagged with another VID than dataplane.port.vlan, or tagged/untagged against it
   Count
 };
 

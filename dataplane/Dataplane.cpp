@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -75,7 +76,9 @@ struct Dataplane::Impl {
   mutable std::mutex mu;
   bool running = false;
   config::DataplaneConfig cfg;
-  SrtpEngine* engine = nullptr;
+  SrtpEngine* engine = nullptr;                            // control side: creates the stream contexts
+  std::vector<std::unique_ptr<SrtpEngine>> owned_engines;  // from a factory: [0] control, [1 + i] worker i
+  std::vector<SrtpEngine*> worker_engines;
   EalPorts ports;
   Shared shared;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -118,10 +121,22 @@ struct Dataplane::Impl {
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------------------
-  void start(const config::DataplaneConfig& c, SrtpEngine& e) {
+  /** `factory` empty: `shared_engine` serves the control side and every worker. */
+  void start(const config::DataplaneConfig& c, const SrtpEngineFactory& factory, SrtpEngine* shared_engine) {
     cfg = c;
-    engine = &e;
     EalPorts::initEal(cfg);
+    owned_engines.clear();
+    worker_engines.clear();
+    if (factory) {
+      for (std::size_t i = 0; i <= cfg.workers.size(); ++i)
+        owned_engines.push_back(factory());
+      engine = owned_engines.front().get();
+      for (std::size_t i = 0; i < cfg.workers.size(); ++i)
+        worker_engines.push_back(owned_engines[1 + i].get());
+    } else {
+      engine = shared_engine;
+      worker_engines.assign(cfg.workers.size(), shared_engine);
+    }
     const unsigned main = rte_get_main_lcore();
     for (unsigned l : cfg.workers)
       if (l == main || !rte_lcore_is_enabled(l))
@@ -136,9 +151,10 @@ struct Dataplane::Impl {
       shared.pool = ports.pool();
       shared.media_port = ps.media_port;
       shared.media_rx_queues = ps.media_rx_queues;
+      shared.rx_per_worker = ps.rx_per_worker;
       shared.exception_port = ps.exception_port;
       shared.media_mac = ps.media_mac;
-      shared.engine = engine;
+      shared.vlan = cfg.port.vlan;
       shared.busy_poll = cfg.poll == "busy";
       shared.media_timeout_ms = cfg.media_timeout_ms;
       shared.pli_interval_ms = cfg.pli_interval_ms;
@@ -150,6 +166,10 @@ struct Dataplane::Impl {
           rte_ring_create_elem(("pdp_ev" + sfx).c_str(), sizeof(Event), cfg.ring_size, socket, RING_F_SC_DEQ);
       if (ps.media_tx_queues < nw)
         shared.tx_fallback = rte_ring_create(("pdp_txf" + sfx).c_str(), cfg.ring_size, socket, RING_F_SC_DEQ);
+      if (ps.rx_per_worker) {
+        shared.punts = rte_ring_create(("pdp_punt" + sfx).c_str(), cfg.ring_size, socket, RING_F_SC_DEQ);
+        if (!shared.punts) throw DataplaneError("cannot create the punt ring");
+      }
       const std::size_t qsize = rte_rcu_qsbr_get_memsize(nw);
       shared.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc("pdp_qsbr", qsize, RTE_CACHE_LINE_SIZE));
       if (!shared.events || (ps.media_tx_queues < nw && !shared.tx_fallback) || !shared.qsbr ||
@@ -175,11 +195,12 @@ struct Dataplane::Impl {
         w->lcore = cfg.workers[i];
         w->io = i == 0;
         w->shared = &shared;
+        w->engine = worker_engines[i];
         w->media_txq = i < ps.media_tx_queues ? static_cast<std::int32_t>(i) : -1;
         w->commands = rte_ring_create_elem(("pdp_cmd" + sfx + "_" + std::to_string(i)).c_str(), sizeof(Command),
                                            cfg.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
         w->handoff = rte_ring_create(("pdp_ho" + sfx + "_" + std::to_string(i)).c_str(), cfg.ring_size * 4, socket,
-                                     RING_F_SP_ENQ | RING_F_SC_DEQ);
+                                     ps.rx_per_worker ? RING_F_SC_DEQ : RING_F_SP_ENQ | RING_F_SC_DEQ);
         if (!w->commands || !w->handoff) throw DataplaneError("cannot create worker rings");
         w->table.assign(cfg.max_transports, nullptr);
         w->owned.reserve(cfg.max_transports);
@@ -205,6 +226,49 @@ struct Dataplane::Impl {
 
   void registerTelemetry();
 
+  // ---- SSRC learning: the control side's half --------------------------------------------------------------
+  std::vector<StreamId> pending_contexts;  // learned SSRCs whose contexts still have to be sent
+
+  void onSsrcLearned(const Event& e) {
+    auto it = inbound.find(e.id);
+    if (it == inbound.end()) return;  // removed meanwhile
+    it->second->spec.ssrc = e.value;
+    if (e.detail != 0) pending_contexts.push_back(e.id);  // the engine could not rebind: new contexts
+  }
+
+  /** Contexts for learned SSRCs, created here (allocation allowed) and swapped in by the owner. */
+  void sendPendingContexts() {
+    for (auto it = pending_contexts.begin(); it != pending_contexts.end();) {
+      auto s = inbound.find(*it);
+      if (s == inbound.end()) {
+        it = pending_contexts.erase(it);
+        continue;
+      }
+      InboundStream& in = *s->second;
+      auto rec = transports.find(in.transport->id);
+      if (rec == transports.end()) {
+        it = pending_contexts.erase(it);
+        continue;
+      }
+      if (!room(in.transport->worker, 1)) break;  // next pollEvents
+      try {
+        in.next_srtp = engine->createStream(rec->second.spec.rx_keys, in.spec.ssrc, SrtpDirection::Inbound);
+        in.next_srtcp = engine->createStream(rec->second.spec.rx_keys, in.spec.ssrc, SrtpDirection::Inbound);
+      } catch (const std::exception& e) {
+        PLOG(Warn, "dataplane") << "stream " << in.id << ": no SRTP context for learned SSRC " << in.spec.ssrc << ": "
+                                << e.what();
+        it = pending_contexts.erase(it);
+        continue;
+      }
+      Command c;
+      c.type = CommandType::SetInboundContexts;
+      c.a = in.transport;
+      c.b = &in;
+      send(in.transport->worker, c);
+      it = pending_contexts.erase(it);
+    }
+  }
+
   void teardown() noexcept {
     shared.running.store(false);
     for (auto& w : workers)
@@ -223,9 +287,9 @@ struct Dataplane::Impl {
       rte_ring_free(w->handoff);
       rte_ring_free(w->commands);
     }
-    if (shared.tx_fallback) {
+    for (rte_ring* r : {shared.tx_fallback, shared.punts}) {
       void* m = nullptr;
-      while (rte_ring_dequeue(shared.tx_fallback, &m) == 0)
+      while (r && rte_ring_dequeue(r, &m) == 0)
         rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
     }
     workers.clear();
@@ -233,12 +297,18 @@ struct Dataplane::Impl {
     rte_hash_free(shared.directory);
     rte_ring_free(shared.events);
     rte_ring_free(shared.tx_fallback);
+    rte_ring_free(shared.punts);
+    shared.punts = nullptr;
+    shared.rx_per_worker = false;
     rte_free(shared.qsbr);
     shared.directory = nullptr;
     shared.events = nullptr;
     shared.tx_fallback = nullptr;
     shared.qsbr = nullptr;
     ports.close();
+    engine = nullptr;
+    worker_engines.clear();
+    owned_engines.clear();
   }
 };
 
@@ -290,10 +360,34 @@ Dataplane::~Dataplane() {
   stop();
 }
 
+void Dataplane::start(const config::DataplaneConfig& cfg) {
+  start(cfg, makeSrtpEngineFactory(cfg.srtp_engine));
+}
+
+void Dataplane::start(const config::DataplaneConfig& cfg, const SrtpEngineFactory& factory) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->running) throw DataplaneError("dataplane already running");
+  if (!factory) throw DataplaneError("no SRTP engine factory");
+  impl_->start(cfg, factory, nullptr);
+}
+
 void Dataplane::start(const config::DataplaneConfig& cfg, SrtpEngine& engine) {
   std::lock_guard lock(impl_->mu);
   if (impl_->running) throw DataplaneError("dataplane already running");
-  impl_->start(cfg, engine);
+  impl_->start(cfg, {}, &engine);
+}
+
+std::optional<std::uint16_t> Dataplane::workerForFlow(Endpoint local, Endpoint remote) const {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->running) return std::nullopt;
+  const int q = impl_->ports.rssQueue(remote.ip, local.ip, remote.port, local.port);  // frames come remote -> local
+  if (q < 0 || static_cast<std::size_t>(q) >= impl_->workers.size()) return std::nullopt;
+  return static_cast<std::uint16_t>(q);
+}
+
+std::string Dataplane::engineName() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->running && impl_->engine ? std::string(impl_->engine->name()) : std::string();
 }
 
 void Dataplane::stop() noexcept {
@@ -435,9 +529,17 @@ ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& i
   auto it = d.transports.find(spec.transport);
   if (it == d.transports.end()) return ApiStatus::NotFound;
   auto& rec = it->second;
-  if (spec.ssrc == 0 || spec.clock_rate == 0) return ApiStatus::InvalidArgument;
+  // SSRC 0: learned from the first packet carrying the mid (and rid) in the given header extensions.
+  const bool learning = spec.ssrc == 0;
+  if (learning && (spec.mid.empty() || spec.mid.size() > SsrcLearnKey::kMaxValue || spec.mid_ext_id == 0 ||
+                   spec.rid.size() > SsrcLearnKey::kMaxValue || (!spec.rid.empty() && spec.rid_ext_id == 0)))
+    return ApiStatus::InvalidArgument;
+  if (spec.clock_rate == 0) return ApiStatus::InvalidArgument;
   for (const auto& [sid, s] : d.inbound)
-    if (s->transport == rec.t.get() && (s->ssrc == spec.ssrc || (spec.rtx_ssrc && s->rtx_ssrc == spec.rtx_ssrc)))
+    if (s->transport == rec.t.get() &&
+        ((!learning && s->spec.ssrc == spec.ssrc) ||  // spec.ssrc: control-side copy (a learner's worker sets ssrc)
+         (learning && s->spec.ssrc == 0 && s->spec.mid == spec.mid && s->spec.rid == spec.rid) ||
+         (spec.rtx_ssrc && s->rtx_ssrc == spec.rtx_ssrc)))
       return ApiStatus::Exists;
   if (rec.n_in == kMaxStreamsPerTransport || d.inbound.size() + d.outbound.size() >= d.cfg.max_streams)
     return ApiStatus::TableFull;
@@ -449,6 +551,16 @@ ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& i
   s->rtx_ssrc = spec.rtx_ssrc;
   s->clock_rate = spec.clock_rate;
   s->spec = spec;
+  if (learning) {
+    SsrcLearnKey& k = s->learn;
+    k.active = true;
+    k.mid_id = spec.mid_ext_id;
+    k.rid_id = spec.rid_ext_id;
+    k.mid_len = static_cast<std::uint8_t>(spec.mid.size());
+    k.rid_len = static_cast<std::uint8_t>(spec.rid.size());
+    std::memcpy(k.mid, spec.mid.data(), spec.mid.size());
+    std::memcpy(k.rid, spec.rid.data(), spec.rid.size());
+  }
   try {
     s->srtp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
     s->srtcp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
@@ -715,16 +827,21 @@ std::size_t Dataplane::pollEvents(std::vector<Event>& out) {
   std::size_t total = 0;
   for (;;) {
     const unsigned n = rte_ring_sc_dequeue_burst_elem(d.shared.events, buf, sizeof(Event), 64, nullptr);
+    for (unsigned i = 0; i < n; ++i)
+      if (buf[i].type == EventType::SsrcLearned) d.onSsrcLearned(buf[i]);
     out.insert(out.end(), buf, buf + n);
     total += n;
-    if (n < 64) return total;
+    if (n < 64) break;
   }
+  d.sendPendingContexts();
+  return total;
 }
 
 StatsSnapshot Dataplane::stats() const {
   std::lock_guard lock(impl_->mu);
   const Impl& d = *impl_;
   StatsSnapshot s;
+  if (d.running && d.engine) s.engine = std::string(d.engine->name());
   for (const auto& w : d.workers) {
     const WorkerCounters& c = w->counters;
     WorkerStats ws;

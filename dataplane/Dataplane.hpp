@@ -4,11 +4,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/config/DataplaneConfig.hpp"
 #include "dataplane/DataplaneTypes.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
+#include "dataplane/srtp/SrtpEngineFactory.hpp"
 
 namespace portunus::dp {
 
@@ -19,12 +22,24 @@ class Dataplane {
   Dataplane(const Dataplane&) = delete;
   Dataplane& operator=(const Dataplane&) = delete;
 
-  /** Initialises the EAL (once per process), pools, ports and the exception interface, launches the workers.
-   * `engine` transforms SRTP; it must outlive stop(). Throws DataplaneError (EalPorts.hpp) on failure. */
+  /** Initialises the EAL (once per process), pools, ports and the exception interface, launches the workers, each
+   * with its own SRTP engine of the kind `cfg.srtp_engine` selects. Throws DataplaneError (EalPorts.hpp) on failure,
+   * config::ConfigError for an engine this build or CPU cannot run. */
+  void start(const config::DataplaneConfig& cfg);
+  /** As above with the engines made by `factory`: one per worker, one more for the control side (stream contexts). */
+  void start(const config::DataplaneConfig& cfg, const SrtpEngineFactory& factory);
+  /** As above with one engine shared by the control side and every worker; it must outlive stop(). Only for engines
+   * without per-burst state (LibsrtpEngine) or a single worker: IpsecMbEngine must not be shared across lcores. */
   void start(const config::DataplaneConfig& cfg, SrtpEngine& engine);
   /** Stops the workers, frees every object, closes the ports. Idempotent. */
   void stop() noexcept;
   bool running() const noexcept;
+  /** The running engine's name ("ipsec-mb", "libsrtp2-openssl"), empty when stopped. */
+  std::string engineName() const;
+
+  /** Where the port's RSS delivers this flow (one rx queue per worker): place its transport on that worker to avoid
+   *  the hand-off between workers. nullopt without RSS (single rx queue, or ring ports): any worker is as good. */
+  std::optional<std::uint16_t> workerForFlow(Endpoint local, Endpoint remote) const;
 
   ApiStatus addTransport(const TransportSpec& spec, TransportId& id);
   /** ICE pair change: new 5-tuple (and MAC pin); keys and streams stay. */

@@ -38,6 +38,8 @@ std::string_view eventName(EventType t) noexcept {
       return "unknown_rtcp_ssrc";
     case EventType::Trace:
       return "trace";
+    case EventType::SsrcLearned:
+      return "ssrc_learned";
   }
   return "invalid";
 }

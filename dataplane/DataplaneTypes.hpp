@@ -59,10 +59,10 @@ enum class MediaKind : std::uint8_t { Audio, Video };
 
 struct InboundStreamSpec {
   TransportId transport = kInvalidId;
-  std::uint32_t ssrc = 0;
+  std::uint32_t ssrc = 0;  // 0: learned from the first packet carrying `mid` (and `rid`), see SsrcLearned
   std::uint32_t rtx_ssrc = 0;
   MediaKind kind = MediaKind::Video;
-  std::string mid;
+  std::string mid;  // at most 16 bytes when learning
   std::string rid;
   std::vector<std::uint8_t> payload_types;  // empty: any
   std::uint32_t clock_rate = 90000;
@@ -94,6 +94,7 @@ enum class EventType : std::uint8_t {
   KeyframeWanted,   // id = inbound stream (a receiver asked with PLI/FIR)
   UnknownRtcpSsrc,  // id = transport, value = the sender SSRC with no SRTCP context (see addRemoteRtcpSsrc)
   Trace,            // packet trace (when switched on): value = reason code, id = worker, detail = frame length
+  SsrcLearned,      // id = inbound stream declared with SSRC 0, value = the SSRC learned from its mid/rid
 };
 struct Event {
   EventType type = EventType::FirstPacket;
@@ -114,12 +115,13 @@ struct WorkerStats {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   std::uint64_t exception_in = 0, exception_out = 0, handoff_in = 0, commands = 0;
   std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, busy_loops = 0, idle_loops = 0;
-  std::uint64_t events_lost = 0;  // the event ring was full
+  std::uint64_t events_lost = 0;               // the event ring was full
   std::map<std::string, std::uint64_t> punts;  // non-zero only
   std::map<std::string, std::uint64_t> drops;
 };
 
 struct StatsSnapshot {
+  std::string engine;  // the SRTP engine the workers run ("ipsec-mb", "libsrtp2-openssl")
   std::vector<WorkerStats> workers;
   std::map<TransportId, CounterSnapshot> transports;
   std::map<StreamId, CounterSnapshot> streams;

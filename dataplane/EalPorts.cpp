@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+#include <rte_thash.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -97,20 +98,23 @@ void EalPorts::initEal(const config::DataplaneConfig& cfg) {
 
 namespace {
 
-std::uint16_t portFromRings(const std::string& name, unsigned tx_queues, std::uint32_t size,
+/** A port on rings: rx queue 0 reads `<name>_rx`, rx queue q > 0 `<name>_rx<q>`; every tx queue writes `<name>_tx`. */
+std::uint16_t portFromRings(const std::string& name, unsigned rx_queues, unsigned tx_queues, std::uint32_t size,
                             std::vector<void*>& created) {
-  const std::string rx_name = name + "_rx", tx_name = name + "_tx";
-  rte_ring* rx = rte_ring_create(rx_name.c_str(), size, static_cast<int>(rte_socket_id()), 0);
-  rte_ring* tx = rte_ring_create(tx_name.c_str(), size, static_cast<int>(rte_socket_id()), 0);
-  if (!rx || !tx) {
-    rte_ring_free(rx);
-    rte_ring_free(tx);
-    throw DataplaneError("cannot create rings " + rx_name + "/" + tx_name);
+  std::vector<rte_ring*> rxs;
+  for (unsigned q = 0; q < rx_queues; ++q) {
+    const std::string rx_name = name + "_rx" + (q ? std::to_string(q) : "");
+    rte_ring* rx = rte_ring_create(rx_name.c_str(), size, static_cast<int>(rte_socket_id()), 0);
+    if (!rx) throw DataplaneError("cannot create ring " + rx_name);
+    created.push_back(rx);
+    rxs.push_back(rx);
   }
-  created.push_back(rx);
+  const std::string tx_name = name + "_tx";
+  rte_ring* tx = rte_ring_create(tx_name.c_str(), size, static_cast<int>(rte_socket_id()), 0);
+  if (!tx) throw DataplaneError("cannot create ring " + tx_name);
   created.push_back(tx);
   std::vector<rte_ring*> txs(tx_queues, tx);
-  const int port = rte_eth_from_rings(name.c_str(), &rx, 1, txs.data(), tx_queues, rte_socket_id());
+  const int port = rte_eth_from_rings(name.c_str(), rxs.data(), rx_queues, txs.data(), tx_queues, rte_socket_id());
   if (port < 0) throw DataplaneError("rte_eth_from_rings(" + name + ") failed");
   return static_cast<std::uint16_t>(port);
 }
@@ -124,9 +128,15 @@ std::uint16_t probe(const std::string& devargs, std::vector<std::string>& create
   return port;
 }
 
+constexpr std::uint64_t kRssTypes = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_UDP;
+
 void startPort(std::uint16_t port, std::uint16_t rxq, std::uint16_t txq, std::uint16_t rx_desc, std::uint16_t tx_desc,
-               rte_mempool* pool) {
+               rte_mempool* pool, std::uint64_t rss_hf = 0) {
   rte_eth_conf conf{};
+  if (rss_hf) {
+    conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+    conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;  // the PMD's default key
+  }
   if (rte_eth_dev_configure(port, rxq, txq, &conf) != 0) throw DataplaneError("rte_eth_dev_configure failed");
   rte_eth_dev_adjust_nb_rx_tx_desc(port, &rx_desc, &tx_desc);
   const int socket = rte_eth_dev_socket_id(port);
@@ -152,9 +162,13 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
                            " mbufs): " + rte_strerror(rte_errno));
     const auto& p = cfg.port;
     const std::uint32_t ring_size = std::max<std::uint32_t>(p.rx_queue_size, p.tx_queue_size) * 4;
+    std::uint64_t rss_hf = 0;
+    ports_.media_rx_queues = 1;
     if (p.driver == "ring") {
       ports_.media_tx_queues = static_cast<std::uint16_t>(workers);
-      ports_.media_port = portFromRings(p.device, workers, ring_size, created_rings_);
+      ports_.media_rx_queues = static_cast<std::uint16_t>(workers);
+      ports_.rx_per_worker = workers > 1;
+      ports_.media_port = portFromRings(p.device, workers, workers, ring_size, created_rings_);
     } else {
       std::string devargs;
       if (p.driver == "af_xdp") devargs = withArgs("net_af_xdp" + suffix + ",iface=" + p.device, p.args);
@@ -171,10 +185,20 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
       rte_eth_dev_info info{};
       rte_eth_dev_info_get(ports_.media_port, &info);
       ports_.media_tx_queues = static_cast<std::uint16_t>(std::clamp<unsigned>(info.max_tx_queues, 1, workers));
+      // One rx queue per worker where the PMD spreads IPv4/UDP by RSS over that many queues (NICs; net_null for
+      // tests); af_xdp/af_packet on a veth, tap and memif stay on one queue and software hand-off.
+      rss_hf = info.flow_type_rss_offloads & kRssTypes;
+      if (workers > 1 && info.max_rx_queues >= workers && rss_hf != 0 && p.driver != "af_xdp" &&
+          p.driver != "af_packet") {
+        ports_.media_rx_queues = static_cast<std::uint16_t>(workers);
+        ports_.rx_per_worker = true;
+        ports_.rss = true;
+      } else {
+        rss_hf = 0;
+      }
     }
-    ports_.media_rx_queues = 1;
     startPort(ports_.media_port, ports_.media_rx_queues, ports_.media_tx_queues, p.rx_queue_size, p.tx_queue_size,
-              pool_);
+              pool_, rss_hf);
     rte_ether_addr mac{};
     rte_eth_macaddr_get(ports_.media_port, &mac);
     if (rte_is_zero_ether_addr(&mac)) {  // ring/null ports: a locally administered address of our own
@@ -187,7 +211,7 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
 
     const auto& e = cfg.exception;
     if (e.driver == "ring") {
-      ports_.exception_port = portFromRings(e.name, 1, ring_size, created_rings_);
+      ports_.exception_port = portFromRings(e.name, 1, 1, ring_size, created_rings_);
       startPort(ports_.exception_port, 1, 1, 512, 512, pool_);
     } else if (e.driver == "tap") {
       ports_.exception_port =
@@ -196,13 +220,41 @@ PortSetup EalPorts::open(const config::DataplaneConfig& cfg, unsigned workers) {
       setInterfaceAddress(e.name, e.address, e.prefix);
     }
     PLOG(Info, "dataplane") << "media port " << ports_.media_port << " (" << p.driver << " " << p.device << ") mac "
-                            << macText(ports_.media_mac) << ", tx queues " << ports_.media_tx_queues << ", exception "
-                            << e.driver << " " << e.name;
+                            << macText(ports_.media_mac) << ", rx queues " << ports_.media_rx_queues
+                            << (ports_.rss ? " (RSS)" : "") << ", tx queues " << ports_.media_tx_queues
+                            << ", exception " << e.driver << " " << e.name;
     return ports_;
   } catch (...) {
     close();
     throw;
   }
+}
+
+int EalPorts::rssQueue(std::uint32_t src_ip, std::uint32_t dst_ip, std::uint16_t src_port,
+                       std::uint16_t dst_port) const {
+  if (!ports_.rss) return -1;
+  std::uint8_t key[64] = {};
+  rte_eth_rss_conf conf{};
+  conf.rss_key = key;
+  conf.rss_key_len = sizeof key;
+  if (rte_eth_dev_rss_hash_conf_get(ports_.media_port, &conf) != 0 || conf.rss_key_len == 0) return -1;
+  rte_eth_dev_info info{};
+  rte_eth_dev_info_get(ports_.media_port, &info);
+  const unsigned reta_size = info.reta_size ? info.reta_size : RTE_ETH_RSS_RETA_SIZE_64;
+  std::vector<rte_eth_rss_reta_entry64> reta((reta_size + RTE_ETH_RETA_GROUP_SIZE - 1) / RTE_ETH_RETA_GROUP_SIZE);
+  for (auto& r : reta)
+    r.mask = ~0ULL;
+  if (rte_eth_dev_rss_reta_query(ports_.media_port, reta.data(), static_cast<std::uint16_t>(reta_size)) != 0)
+    return static_cast<int>(0);  // no indirection table to read: queue 0
+  rte_ipv4_tuple tuple{};
+  tuple.src_addr = src_ip;
+  tuple.dst_addr = dst_ip;
+  tuple.sport = src_port;
+  tuple.dport = dst_port;
+  const std::uint32_t len = (conf.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_UDP) ? RTE_THASH_V4_L4_LEN : RTE_THASH_V4_L3_LEN;
+  const std::uint32_t hash = rte_softrss(reinterpret_cast<std::uint32_t*>(&tuple), len, key);
+  const unsigned idx = hash % reta_size;
+  return reta[idx / RTE_ETH_RETA_GROUP_SIZE].reta[idx % RTE_ETH_RETA_GROUP_SIZE];
 }
 
 void EalPorts::close() noexcept {

@@ -26,6 +26,10 @@ struct PortSetup {
   std::uint16_t media_port = 0xffff;
   std::uint16_t media_rx_queues = 1;
   std::uint16_t media_tx_queues = 1;
+  /** One rx queue per worker (queue i polled by worker i): ring ports with several rx rings, and ports whose PMD
+   *  spreads IPv4/UDP over queues by RSS. Otherwise one rx queue, polled by the io worker, and software hand-off. */
+  bool rx_per_worker = false;
+  bool rss = false;  // rx_per_worker by the NIC's RSS hash (Dataplane::workerForFlow predicts the queue)
   std::uint16_t exception_port = 0xffff;
   MacAddress media_mac{};
 };
@@ -40,6 +44,8 @@ class EalPorts {
   PortSetup open(const config::DataplaneConfig& cfg, unsigned workers);
   void close() noexcept;
   rte_mempool* pool() const noexcept { return pool_; }
+  /** RSS: the queue the port delivers an IPv4/UDP 5-tuple (host byte order) to; -1 without RSS. Control side. */
+  int rssQueue(std::uint32_t src_ip, std::uint32_t dst_ip, std::uint16_t src_port, std::uint16_t dst_port) const;
 
  private:
   rte_mempool* pool_ = nullptr;

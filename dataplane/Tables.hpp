@@ -11,6 +11,7 @@
 #include "dataplane/DataplaneTypes.hpp"
 #include "dataplane/FlowKey.hpp"
 #include "dataplane/RouteRewrite.hpp"
+#include "dataplane/SsrcLearning.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
 
 namespace portunus::dp {
@@ -66,6 +67,8 @@ struct InboundStream {
   std::uint8_t fir_seq = 0;
   ReceptionStats reception;
   FlowCounters counters;
+  SsrcLearnKey learn;  // declared with SSRC 0 and a mid (rid): learned from the first matching packet
+  std::unique_ptr<SrtpStreamContext> next_srtp, next_srtcp;  // control side -> worker swap (SetInboundContexts)
   InboundStreamSpec spec;  // control-side copy (strings live here, never read by the worker)
 };
 
@@ -108,11 +111,13 @@ struct Transport {
   std::array<RtcpContext*, kMaxRtcpContexts> rtcp_in{};  // extra remote RTCP sender SSRCs
   std::uint64_t last_rr_ms = 0;
   std::uint64_t last_unknown_rtcp_event_ms = 0;
+  std::uint8_t learning = 0;  // inbound streams still learning their SSRC
+  std::uint8_t learn_tokens = kSsrcLearnAttemptsPerTick;
   FlowCounters counters;
 
   InboundStream* inbound(std::uint32_t ssrc) const noexcept {
     for (InboundStream* s : in)
-      if (s && s->ssrc == ssrc) return s;
+      if (s && s->ssrc == ssrc && !s->learn.active) return s;
     return nullptr;
   }
   OutboundStream* outbound(std::uint32_t ssrc) const noexcept {

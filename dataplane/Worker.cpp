@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <utility>
 
 #include "common/proto/ByteOrder.hpp"
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
 #include "dataplane/Classifier.hpp"
+#include "dataplane/Vlan.hpp"
 
 namespace portunus::dp {
 namespace {
@@ -59,7 +61,11 @@ class Loop {
     while (s_.running.load(std::memory_order_relaxed)) {
       now_ms_ = rte_get_tsc_cycles() / s_.tsc_per_ms;
       unsigned work = applyCommands();
-      if (w_.io) work += pollIo();
+      if (w_.io) {
+        work += pollIo();
+      } else if (s_.rx_per_worker) {
+        work += pollOwnQueue();
+      }
       work += pollHandoff();
       flushProtect();
       flushTx();
@@ -136,10 +142,12 @@ class Loop {
             s = static_cast<InboundStream*>(c.b);
             break;
           }
+        if (static_cast<InboundStream*>(c.b)->learn.active) ++t->learning;
         break;
       case CommandType::RemoveInbound:
         for (auto& s : t->in)
           if (s == c.b) s = nullptr;
+        if (static_cast<InboundStream*>(c.b)->learn.active) --t->learning;
         break;
       case CommandType::AddOutbound:
         for (auto& s : t->out)
@@ -178,7 +186,45 @@ class Loop {
             break;
           }
         break;
+      case CommandType::SetInboundContexts:
+        bindLearned(t, static_cast<InboundStream*>(c.b));
+        break;
     }
+  }
+
+  // ---- SSRC learning by mid/rid (SsrcLearning.hpp) ----------------------------------------------------------
+  /** An unknown SSRC on a transport with learning streams: the stream whose mid/rid the packet carries, bound to
+   *  the SSRC if its contexts can rebind (else the control side sends contexts: SetInboundContexts). */
+  InboundStream* learnSsrc(Transport* t, const std::uint8_t* rtp, std::uint32_t len, std::uint32_t ssrc) noexcept {
+    for (InboundStream* s : t->in)
+      if (s && s->learn.pending_keys && s->learn.learned == ssrc) return nullptr;  // keys on their way
+    if (t->learn_tokens == 0) return nullptr;
+    --t->learn_tokens;
+    for (InboundStream* s : t->in) {
+      if (!s || !s->learn.active || s->learn.pending_keys || !ssrcLearnMatches(s->learn, rtp, len)) continue;
+      const bool rebound = s->srtp->rebindSsrc(ssrc) && s->srtcp->rebindSsrc(ssrc);
+      emit(EventType::SsrcLearned, s->id, ssrc, rebound ? 0 : 1);
+      s->learn.learned = ssrc;
+      if (!rebound) {
+        s->learn.pending_keys = true;
+        return nullptr;
+      }
+      bindLearned(t, s);
+      return s;
+    }
+    return nullptr;
+  }
+
+  static void bindLearned(Transport* t, InboundStream* s) noexcept {
+    if (!s->learn.active) return;
+    if (s->learn.pending_keys) {
+      std::swap(s->srtp, s->next_srtp);  // the old contexts stay with the stream, freed with it (control side)
+      std::swap(s->srtcp, s->next_srtcp);
+    }
+    s->ssrc = s->learn.learned;
+    s->learn.active = false;
+    s->learn.pending_keys = false;
+    --t->learning;
   }
 
   static void unlinkRoute(Route* r) noexcept {
@@ -195,7 +241,7 @@ class Loop {
   unsigned pollIo() noexcept {
     unsigned work = 0;
     rte_mbuf* pkts[kBurst];
-    for (std::uint16_t q = 0; q < s_.media_rx_queues; ++q) {
+    for (std::uint16_t q = 0; q < (s_.rx_per_worker ? 1 : s_.media_rx_queues); ++q) {
       const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
       work += n;
       for (std::uint16_t i = 0; i < n; ++i)
@@ -206,8 +252,21 @@ class Loop {
       const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kBurst);
       work += n;
       w_.counters.exception_in += n;
-      for (std::uint16_t i = 0; i < n; ++i)
+      for (std::uint16_t i = 0; i < n; ++i) {
+        if (s_.vlan && !vlanTag(pkts[i], s_.vlan)) {
+          drop(pkts[i], DropReason::NoMbuf);
+          continue;
+        }
         queueTx(pkts[i]);
+      }
+    }
+    if (s_.punts) {  // the other workers' punts, counted there
+      const unsigned n = rte_ring_sc_dequeue_burst(s_.punts, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+      work += n;
+      for (unsigned i = 0; i < n; ++i) {
+        exc_tx_[n_exc_tx_++] = pkts[i];
+        if (n_exc_tx_ == kTxQueue) flushTx();
+      }
     }
     if (s_.tx_fallback) {
       const unsigned n = rte_ring_mc_dequeue_burst(s_.tx_fallback, reinterpret_cast<void**>(pkts), kBurst, nullptr);
@@ -218,23 +277,34 @@ class Loop {
     return work;
   }
 
+  /** rx_per_worker: this worker's own media rx queue, classified here like the io worker does. */
+  unsigned pollOwnQueue() noexcept {
+    rte_mbuf* pkts[kBurst];
+    const std::uint16_t n = rte_eth_rx_burst(s_.media_port, static_cast<std::uint16_t>(w_.index), pkts, kBurst);
+    for (std::uint16_t i = 0; i < n; ++i)
+      receive(pkts[i]);
+    flushHandoff();
+    return n;
+  }
+
   void receive(rte_mbuf* m) noexcept {
     ++w_.counters.rx_packets;
     w_.counters.rx_bytes += m->pkt_len;
     const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
     const Classified c = classify(f, m->data_len);
-    if (c.l3_len) s_.neighbors.learn(c.key.remote_ip, f + 6);
+    if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) return drop(m, DropReason::WrongVlan);
+    if (c.l3_len && w_.io) s_.neighbors.learn(c.key.remote_ip, f + 6);  // the neighbour cache has one writer
     switch (c.verdict) {
       case Verdict::Drop:
         return drop(m, c.drop);
       case Verdict::Punt:
-        return punt(m, c.punt);
+        return punt(untagged(m, c), c.punt);
       case Verdict::Udp:
         break;
     }
     void* data = nullptr;
     if (m->nb_segs != 1 || rte_hash_lookup_data(s_.directory, &c.key, &data) < 0)
-      return punt(m, PuntReason::UnknownFlow);
+      return punt(untagged(m, c), PuntReason::UnknownFlow);
     const auto v = reinterpret_cast<std::uintptr_t>(data);
     const auto owner = static_cast<unsigned>(v >> 32);
     m->hash.usr = static_cast<std::uint32_t>(v);
@@ -247,12 +317,18 @@ class Loop {
     if (q.n == kBurst) flushHandoff();
   }
 
+  /** The exception interface carries untagged frames. */
+  static rte_mbuf* untagged(rte_mbuf* m, const Classified& c) noexcept {
+    if (c.l2_len == 14 + kVlanTagLength) vlanUntag(m);
+    return m;
+  }
+
   void flushHandoff() noexcept {
     for (std::size_t i = 0; i < s_.workers.size() && i < kMaxWorkers; ++i) {
       auto& q = handoff_[i];
       if (!q.n) continue;
       const unsigned sent =
-          rte_ring_sp_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
+          rte_ring_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
       for (unsigned k = sent; k < q.n; ++k)
         drop(q.pkts[k], DropReason::HandoffFull);
       q.n = 0;
@@ -263,6 +339,11 @@ class Loop {
     ++w_.counters.punts[static_cast<std::size_t>(r)];
     traceEvent(1, static_cast<std::uint8_t>(r), m);
     if (s_.exception_port == kNoPort) return drop(m, DropReason::NoException);
+    if (!w_.io) {  // the exception port's one tx queue belongs to the io worker
+      if (rte_ring_mp_enqueue(s_.punts, m) != 0) return drop(m, DropReason::HandoffFull);
+      ++w_.counters.exception_out;
+      return;
+    }
     ++w_.counters.exception_out;
     exc_tx_[n_exc_tx_++] = m;
     if (n_exc_tx_ == kTxQueue) flushTx();
@@ -332,6 +413,7 @@ class Loop {
         }
         const std::uint32_t ssrc = proto::load32(payload + 8);
         InboundStream* in = t->inbound(ssrc);
+        if (!in && t->learning) in = learnSsrc(t, payload, plen, ssrc);
         if (!in) {
           bool rtx = false;
           for (InboundStream* s : t->in)
@@ -362,7 +444,7 @@ class Loop {
       }
       ++ops;
     }
-    if (ops) s_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
+    if (ops) w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
       const RxMeta& meta = rx_meta_[i];
@@ -490,7 +572,7 @@ class Loop {
 
   void flushProtect() noexcept {
     if (!n_tx_ops_) return;
-    s_.engine->protect(tx_ops_, n_tx_ops_);
+    w_.engine->protect(tx_ops_, n_tx_ops_);
     for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
       const SrtpOp& op = tx_ops_[i];
       const TxMeta& meta = tx_meta_[i];
@@ -543,11 +625,13 @@ class Loop {
     proto::store16(udp + 6, 0);  // RFC 768: no checksum (IPv4); SRTP authenticates the payload
     m->data_len = static_cast<std::uint16_t>(kHeaders + payload_len);
     m->pkt_len = m->data_len;
+    if (s_.vlan) vlanTag(m, s_.vlan);  // fresh mbuf: its headroom always has the 4 bytes
   }
 
   // ---- timers: media stopped, receiver reports -------------------------------------------------------------
   void timers() noexcept {
     for (Transport* t : w_.owned) {
+      t->learn_tokens = kSsrcLearnAttemptsPerTick;
       proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
       std::size_t nb = 0;
       for (InboundStream* in : t->in) {

@@ -35,12 +35,14 @@ struct Shared {
   rte_rcu_qsbr* qsbr = nullptr;
   rte_ring* events = nullptr;       // workers -> control, MP/SC
   rte_ring* tx_fallback = nullptr;  // workers without their own media tx queue -> io worker
-  SrtpEngine* engine = nullptr;
+  rte_ring* punts = nullptr;        // rx_per_worker: other workers' punts -> io worker (exception tx), MP/SC
   NeighborCache neighbors;
   std::uint16_t media_port = kNoPort;
   std::uint16_t media_rx_queues = 1;
+  bool rx_per_worker = false;  // media rx queue i is polled by worker i (else all by the io worker)
   std::uint16_t exception_port = kNoPort;
   MacAddress media_mac{};
+  std::uint16_t vlan = 0;  // 802.1Q VID of the media port, 0 = untagged
   bool busy_poll = false;
   std::uint32_t media_timeout_ms = 1000;
   std::uint32_t pli_interval_ms = 500;
@@ -56,8 +58,9 @@ struct alignas(64) Worker {
   unsigned lcore = 0;
   bool io = false;
   Shared* shared = nullptr;
+  SrtpEngine* engine = nullptr;   // this worker's own (IpsecMbEngine keeps per-burst scratch: never shared)
   rte_ring* commands = nullptr;   // control -> this worker (SP under the control mutex / SC)
-  rte_ring* handoff = nullptr;    // io worker -> this worker (SP/SC)
+  rte_ring* handoff = nullptr;    // io worker (every worker with rx_per_worker: MP) -> this worker (SC)
   std::int32_t media_txq = -1;    // own tx queue on the media port, or -1: through shared->tx_fallback
   std::vector<Transport*> table;  // by transport slot; only this worker's transports are set
   std::vector<Transport*> owned;  // the same transports, dense, for the timers

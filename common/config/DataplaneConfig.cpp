@@ -32,6 +32,7 @@ void decodePort(MapReader in, DataplanePortConfig& out, bool enabled) {
   in.getOneOf("driver", out.driver, {"pci", "af_xdp", "af_packet", "tap", "memif", "ring", "null"});
   in.get("device", out.device);
   in.get("args", out.args);
+  in.get("vlan", out.vlan, 0, 4094);
   in.get("rx_queue_size", out.rx_queue_size, 64, 16384);
   in.get("tx_queue_size", out.tx_queue_size, 64, 16384);
   if (!isPowerOfTwo(out.rx_queue_size)) in.fail("rx_queue_size", "must be a power of two");
@@ -85,6 +86,7 @@ void decode(MapReader& in, DataplaneConfig& out) {
       out.workers.push_back(v);
     }
   }
+  in.getOneOf("srtp_engine", out.srtp_engine, {"auto", "ipsec-mb", "libsrtp2"});
   in.getOneOf("poll", out.poll, {"idle_backoff", "busy"});
   in.get("mbufs", out.mbufs, 1023, 16u * 1024 * 1024);
   in.get("mbuf_cache", out.mbuf_cache, 0, 512);

@@ -16,6 +16,9 @@ struct DataplanePortConfig {
   std::string device;
   /** Extra driver arguments appended to the device string, e.g. `role=server` for memif. */
   std::string args;
+  /** 802.1Q VLAN id of the media port (1..4094), 0 = untagged. Frames leave tagged with it; arriving frames must
+   * carry it (others are a counted `wrong_vlan` drop); the exception interface stays untagged. */
+  std::uint16_t vlan = 0;
   std::uint16_t rx_queue_size = 1024;
   std::uint16_t tx_queue_size = 1024;
 };
@@ -37,6 +40,9 @@ struct DataplaneConfig {
   DataplaneExceptionConfig exception;
   /** Worker lcore ids (each must be enabled by the EAL args and differ from the main lcore). */
   std::vector<unsigned> workers{1};
+  /** SRTP engine of the workers: auto (ipsec-mb where the build has it and the CPU has AES-NI, else libsrtp2),
+   * ipsec-mb (intel-ipsec-mb multi-buffer; an error where unsupported), libsrtp2 (libsrtp2 + OpenSSL EVP). */
+  std::string srtp_engine = "auto";
   /** idle_backoff: pause, then sleep when idle (lab); busy: spin at 100 % (appliance). */
   std::string poll = "idle_backoff";
   std::uint32_t mbufs = 8191;                 // mbufs in the packet pool (sized for -m 512)

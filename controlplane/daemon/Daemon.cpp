@@ -14,7 +14,6 @@
 #include "controlplane/plugin/PluginHost.hpp"
 #include "controlplane/transports/ApiServer.hpp"
 #include "dataplane/Dataplane.hpp"
-#include "dataplane/srtp/LibsrtpEngine.hpp"
 #include "plugins/echotest/EchoTestPlugin.hpp"
 
 namespace portunus::cp {
@@ -44,13 +43,13 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
   TokenStore tokens;
 
   // The dataplane comes up before anything listens: ICE gathers on its exception interface (DESIGN §3).
-  std::unique_ptr<dp::LibsrtpEngine> srtp;
+  // Each worker gets its own SRTP engine of the kind dataplane.srtp_engine selects.
   dp::Dataplane dataplane;
   if (cfg.dataplane.enabled) {
-    srtp = std::make_unique<dp::LibsrtpEngine>();
-    dataplane.start(cfg.dataplane, *srtp);
-    std::cout << "portunusd: dataplane running (" << cfg.dataplane.workers.size() << " worker(s), exception "
-              << cfg.dataplane.exception.name << " " << cfg.dataplane.exception.address << ")" << std::endl;
+    dataplane.start(cfg.dataplane);
+    std::cout << "portunusd: dataplane running (" << cfg.dataplane.workers.size() << " worker(s), srtp engine "
+              << dataplane.engineName() << ", exception " << cfg.dataplane.exception.name << " "
+              << cfg.dataplane.exception.address << ")" << std::endl;
   }
   MediaService media(
       cfg, [&loop](std::function<void()> fn) { boost::asio::post(loop, std::move(fn)); },

@@ -5,6 +5,7 @@
 #include "common/log/Log.hpp"
 #include "controlplane/daemon/CommandLine.hpp"
 #include "controlplane/daemon/Daemon.hpp"
+#include "dataplane/srtp/SrtpEngineFactory.hpp"
 
 int main(int argc, char** argv) {
   using namespace portunus;
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     cfg = cli.configFile.empty() ? config::loadConfigText("", cli.overrides, "<defaults>")
                                  : config::loadConfigFile(cli.configFile, cli.overrides);
     cp::validatePlugins(cfg);
+    if (cfg.dataplane.enabled) dp::resolveSrtpEngine(cfg.dataplane.srtp_engine);  // ipsec-mb without support
   } catch (const config::ConfigError& e) {
     std::cerr << "portunusd: configuration error: " << e.what() << "\n";
     return 1;

@@ -196,6 +196,7 @@ nlohmann::json MediaService::dataplaneStats() const {
   for (const auto& [id, c] : s.streams)
     streams[std::to_string(id)] = counterJson(c);
   return {{"enabled", true},
+          {"srtp_engine", s.engine},
           {"transports_count", s.transports.size()},
           {"streams_count", s.streams.size()},
           {"rx_packets", rx},

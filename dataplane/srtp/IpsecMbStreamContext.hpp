@@ -34,6 +34,11 @@ class IpsecMbStreamContext final : public SrtpStreamContext {
   std::uint32_t ssrc() const noexcept override { return ssrc_; }
   SrtpDirection direction() const noexcept override { return direction_; }
   SrtpProfile profile() const noexcept override { return profile_; }
+  /** The session keys do not depend on the SSRC (RFC 3711 §4.3): only the IVs do. */
+  bool rebindSsrc(std::uint32_t ssrc) noexcept override {
+    ssrc_ = ssrc;
+    return true;
+  }
 
   /** Control side: the SRTCP index the next protected packet continues from (it gets `last_sent` + 1). */
   void setLastSrtcpIndex(std::uint32_t last_sent) noexcept { srtcp_index_ = last_sent & 0x7fffffffU; }

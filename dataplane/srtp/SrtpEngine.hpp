@@ -69,6 +69,9 @@ class SrtpStreamContext {
   virtual std::uint32_t ssrc() const noexcept = 0;
   virtual SrtpDirection direction() const noexcept = 0;
   virtual SrtpProfile profile() const noexcept = 0;
+  /** Worker side, before the first packet: binds a context created for SSRC 0 to `ssrc` (SSRC learning by mid/rid)
+   *  without allocating. False if the engine cannot (the control side then creates a context for the SSRC). */
+  virtual bool rebindSsrc(std::uint32_t /*ssrc*/) noexcept { return false; }
 };
 
 /** One packet of a burst. `data` points at the RTP/RTCP header inside a buffer of `capacity` bytes. */

@@ -80,7 +80,9 @@ inline config::DataplaneConfig quietConfig() {
 /** A running dataplane on ring ports, stopped at scope end. */
 class RingDataplane {
  public:
-  explicit RingDataplane(unsigned workers = 2, config::DataplaneConfig cfg = quietConfig()) {
+  /** `factory`: each worker gets its own engine from it (else every worker shares `engine`, a LibsrtpEngine). */
+  explicit RingDataplane(unsigned workers = 2, config::DataplaneConfig cfg = quietConfig(),
+                         const SrtpEngineFactory& factory = {}) {
     static int instance = 0;
     const std::string n = std::to_string(instance++);
     cfg.enabled = true;
@@ -93,7 +95,11 @@ class RingDataplane {
     cfg.workers.clear();
     for (unsigned i = 1; i <= workers; ++i)
       cfg.workers.push_back(i);
-    dp.start(cfg, engine);
+    if (factory) {
+      dp.start(cfg, factory);
+    } else {
+      dp.start(cfg, engine);
+    }
     media_rx = rte_ring_lookup((cfg.port.device + "_rx").c_str());
     media_tx = rte_ring_lookup((cfg.port.device + "_tx").c_str());
     exc_rx = rte_ring_lookup((cfg.exception.name + "_rx").c_str());

@@ -1,8 +1,8 @@
-"""Integration: the DPDK dataplane on a veth in network namespaces (DESIGN §6).
+"""Integration: the DPDK dataplane on a veth in network namespaces (DESIGN §6), the lab layout of lib/netns.py.
 
-The appliance side runs `portunus-dp-harness` (dp::Dataplane from YAML plus pre-keyed flows; it stands in for
-portunusd until the daemon wires the dataplane in) with its media port on one veth end through net_af_xdp and the
-exception tap holding the appliance address. The client namespace holds the other end with a kernel address.
+The exception path runs with the real `portunusd` (its HTTP API and a kernel UDP socket on the appliance address
+reach the client namespace through the exception tap). The pre-keyed fast-path flow runs with
+`portunus-dp-harness` (dp::Dataplane from YAML plus pre-keyed flows) on the same layout.
 """
 import os
 import pathlib
@@ -14,7 +14,10 @@ import time
 
 import pytest
 
+from lib.netns import ApplianceLab, nsexec
+
 BUILD = pathlib.Path(os.environ.get("PORTUNUS_BUILD", "build")).resolve()
+DAEMON = BUILD / "controlplane" / "portunusd"
 HARNESS = BUILD / "tests/dataplane/portunus-dp-harness"
 PEER = BUILD / "tests/dataplane/portunus-dp-srtp-peer"
 APPLIANCE = "198.18.10.1"
@@ -22,48 +25,16 @@ CLIENT = "198.18.10.2"
 RX_KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b"
 TX_KEY = "101112131415161718191a1b1c1d1e1f202122232425262728292a2b"
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not HARNESS.exists(), reason="needs root and the harness")
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not HARNESS.exists() or not DAEMON.exists(),
+                                reason="needs root, portunusd and the harness")
 
 
-def sh(*args, check=True, **kw):
-    return subprocess.run(list(args), check=check, capture_output=True, text=True, **kw)
-
-
-def nsexec(ns, *args, **kw):
-    return sh("ip", "netns", "exec", ns, *args, **kw)
-
-
-class Lab:
-    """Two namespaces and a veth; names carry the pid so parallel runs never collide."""
+class HarnessLab(ApplianceLab):
+    """The lab layout with `portunus-dp-harness` instead of portunusd: two workers and pre-keyed flows."""
 
     def __init__(self, tmp, driver):
-        tag = f"{os.getpid() % 100000}"
-        self.app, self.cli = f"pdp-app-{tag}", f"pdp-cli-{tag}"
-        self.veth_app, self.veth_cli, self.tap = f"pdpv{tag}a", f"pdpv{tag}b", f"pdpt{tag}"
-        self.driver, self.tmp, self.proc = driver, tmp, None
-        self.out = tmp / "harness.out"
-
-    def up(self):
-        for ns in (self.app, self.cli):
-            sh("ip", "netns", "add", ns)
-            nsexec(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
-            nsexec(ns, "ip", "link", "set", "lo", "up")
-        sh("ip", "link", "add", self.veth_app, "type", "veth", "peer", "name", self.veth_cli)
-        sh("ip", "link", "set", self.veth_app, "netns", self.app)
-        sh("ip", "link", "set", self.veth_cli, "netns", self.cli)
-        nsexec(self.cli, "ip", "addr", "add", f"{CLIENT}/24", "dev", self.veth_cli)
-        nsexec(self.cli, "ip", "link", "set", self.veth_cli, "up")
-        nsexec(self.cli, "ethtool", "-K", self.veth_cli, "tx", "off")
-        nsexec(self.app, "ip", "link", "set", self.veth_app, "up")
-        if self.driver == "af_packet":  # AF_PACKET taps run before this hook: the kernel stops seeing the frames
-            nsexec(self.app, "nft", "-f", "-", input=textwrap.dedent(f"""
-                table netdev pdp {{
-                  chain ingress {{ type filter hook ingress device {self.veth_app} priority 0; policy drop; }}
-                }}"""))
-        for _ in range(50):
-            if "state UP" in nsexec(self.cli, "ip", "link", "show", self.veth_cli).stdout:
-                break
-            time.sleep(0.1)
+        super().__init__(tmp, BUILD, driver=driver, prefix="dpf", subnet="198.18.10")
+        self.out = self.tmp / "harness.out"
 
     def start(self, flows):
         cfg = self.tmp / "dataplane.yaml"
@@ -103,17 +74,10 @@ class Lab:
                 counters[f"stream_{m[1]}_in"], counters[f"stream_{m[1]}_out"] = int(m[2]), int(m[3])
         return counters
 
-    def down(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for ns in (self.app, self.cli):
-            sh("ip", "netns", "del", ns, check=False)
-
 
 @pytest.fixture(params=["af_xdp", "af_packet"])
 def lab(request, tmp_path):
-    lab = Lab(tmp_path, request.param)
+    lab = HarnessLab(tmp_path, request.param)
     try:
         lab.up()
         yield lab
@@ -137,36 +101,76 @@ print("got", got, flush=True)
 """
 
 
-def test_kernel_udp_through_the_exception_path(lab):
-    lab.start("transports: []\n")
+def punts(lab):
+    """The admin API's per-reason punt counters, summed over the workers, and the exception path's totals."""
+    stats = lab.admin("dataplane_stats")["dataplane"]
+    total = {}
+    for w in stats["workers"]:
+        for reason, n in w["punts"].items():
+            total[reason] = total.get(reason, 0) + n
+    total["exception_in"], total["exception_out"] = stats["exception_in"], stats["exception_out"]
+    return total
+
+
+@pytest.fixture(params=["af_xdp", "af_packet"])
+def daemon_lab(request, tmp_path):
+    lab = ApplianceLab(tmp_path, BUILD, driver=request.param, prefix="dpf", subnet="198.18.11")
+    try:
+        lab.up()
+        lab.start()
+        yield lab
+    finally:
+        lab.stop()
+        lab.down()
+        print(lab.log.read_text()[-3000:] if lab.log.exists() else "")
+
+
+def test_kernel_sockets_of_portunusd_work_through_the_exception_path(daemon_lab):
+    """portunusd's DPDK port owns the veth: a kernel UDP socket on the appliance address answers the client once per
+    datagram (ARP resolved to the media port's MAC, no duplicate delivery), the HTTP API answers over TCP, and the
+    admin API's punt counters move by the right reasons."""
+    lab = daemon_lab
+    before = punts(lab)
     server = subprocess.Popen(["ip", "netns", "exec", lab.app, "python3", "-c",
-                               UDP_SERVER.format(addr=APPLIANCE, port=7000, timeout=3, echo=True)],
+                               UDP_SERVER.format(addr=lab.appliance, port=7000, timeout=3, echo=True)],
                               stdout=subprocess.PIPE, text=True)
-    assert server.stdout.readline().strip() == "bound"
-    client = nsexec(lab.cli, "python3", "-c", textwrap.dedent(f"""
-        import socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("{CLIENT}", 6000)); s.settimeout(2)
-        replies = []
-        for i in range(5):
-            s.sendto(b"ping%d" % i, ("{APPLIANCE}", 7000))
-            replies.append(s.recvfrom(100)[0])
-        s.settimeout(0.5)
-        try:
-            while True:
+    try:
+        assert server.stdout.readline().strip() == "bound"
+        client = nsexec(lab.cli, "python3", "-c", textwrap.dedent(f"""
+            import socket
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("{lab.client}", 6000)); s.settimeout(2)
+            replies = []
+            for i in range(5):
+                s.sendto(b"ping%d" % i, ("{lab.appliance}", 7000))
                 replies.append(s.recvfrom(100)[0])
-        except socket.timeout:
-            pass
-        print(len(replies), sorted(set(replies)) == sorted(replies))
-        """))
-    assert client.stdout.split() == ["5", "True"], client.stdout + client.stderr  # all answered, no duplicates
-    server.wait(timeout=10)
-    neigh = nsexec(lab.cli, "ip", "neigh", "show", APPLIANCE).stdout
+            s.settimeout(0.5)
+            try:
+                while True:
+                    replies.append(s.recvfrom(100)[0])
+            except socket.timeout:
+                pass
+            print(len(replies), sorted(set(replies)) == sorted(replies))
+            """))
+        assert client.stdout.split() == ["5", "True"], client.stdout + client.stderr  # all answered, no duplicates
+        out, _ = server.communicate(timeout=10)
+        assert "got 5" in out, out  # the kernel socket saw each datagram once
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    neigh = nsexec(lab.cli, "ip", "neigh", "show", lab.appliance).stdout
     mac = nsexec(lab.app, "cat", f"/sys/class/net/{lab.veth_app}/address").stdout.strip()
-    assert mac in neigh, f"ARP for {APPLIANCE} did not resolve to the media port's MAC {mac}: {neigh}"
-    c = lab.stop()
-    assert c.get("punt_arp", 0) >= 1
-    assert c.get("exception_in", 0) >= 6  # ARP reply + 5 UDP replies from the kernel
-    assert c.get("punt_unknown_udp", 0) == 5
+    assert mac in neigh, f"ARP for {lab.appliance} did not resolve to the media port's MAC {mac}: {neigh}"
+    # TCP: the Janus API itself, from the client namespace through the tap.
+    assert lab.janus({"janus": "info"})["janus"] == "server_info"
+    after = punts(lab)
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+    assert delta.get("unknown_udp", 0) == 5, delta  # "ping" is no RTP/RTCP/STUN/DTLS (RFC 7983)
+    assert delta.get("arp", 0) >= 1, delta
+    assert delta.get("tcp", 0) >= 3, delta  # handshake, request, ACKs of the reply
+    assert delta.get("unknown_flow", 0) == 0 and delta.get("stun", 0) == 0, delta
+    assert delta["exception_out"] == sum(v for k, v in delta.items() if not k.startswith("exception_")), delta
+    assert delta["exception_in"] >= 5 + 1 + 2, delta  # 5 UDP replies, the ARP reply, the HTTP answer
 
 
 def test_pre_keyed_flow_stays_on_the_fast_path(lab):

@@ -24,12 +24,13 @@ class ApplianceLab:
     """`prefix` names namespaces and links (e.g. "ppc"), `subnet` is a /24 of 198.18.0.0/15 ("198.18.40")."""
 
     def __init__(self, tmp: Path, build: Path, driver: str = "af_xdp", prefix: str = "ppc", subnet: str = "198.18.40",
-                 tag: str | None = None):
+                 tag: str | None = None, srtp_engine: str = "auto"):
         tag = tag or f"{os.getpid() % 100000}"
         self.tmp, self.build, self.driver = Path(tmp), Path(build), driver
         self.app, self.cli = f"{prefix}-app-{tag}", f"{prefix}-cli-{tag}"
         self.veth_app, self.veth_cli, self.tap = f"{prefix}v{tag}a", f"{prefix}v{tag}b", f"{prefix}t{tag}"
         self.appliance, self.client = f"{subnet}.1", f"{subnet}.2"
+        self.srtp_engine = srtp_engine  # dataplane.srtp_engine: auto | ipsec-mb | libsrtp2
         self.proc = None
         self.log = self.tmp / "portunusd.log"
         self.admin_port = 7088
@@ -71,6 +72,7 @@ class ApplianceLab:
               port: {{driver: {self.driver}, device: {self.veth_app}}}
               exception: {{driver: tap, name: {self.tap}, address: {self.appliance}, prefix: 24}}
               workers: [1]
+              srtp_engine: {self.srtp_engine}
               poll: idle_backoff
               mbufs: 8191
             """) + extra

@@ -11,9 +11,10 @@ BOOST_AUTO_TEST_CASE(lab_fragment_decodes) {
 dataplane:
   enabled: true
   eal_args: [--no-pci, --no-huge, -m, "512", --no-shconf, "--lcores=0@0,1@1,2@1"]
-  port: {driver: af_xdp, device: pdpv1a, rx_queue_size: 512}
+  port: {driver: af_xdp, device: pdpv1a, rx_queue_size: 512, vlan: 100}
   exception: {driver: tap, name: pdptap0, address: 198.18.0.1, prefix: 24}
   workers: [1, 2]
+  srtp_engine: libsrtp2
   poll: busy
   mbufs: 4095
   mbuf_cache: 128
@@ -26,9 +27,11 @@ dataplane:
   BOOST_TEST(d.port.driver == "af_xdp");
   BOOST_TEST(d.port.device == "pdpv1a");
   BOOST_TEST(d.port.rx_queue_size == 512);
+  BOOST_TEST(d.port.vlan == 100);
   BOOST_TEST(d.exception.name == "pdptap0");
   BOOST_TEST(d.exception.prefix == 24);
   BOOST_TEST((d.workers == std::vector<unsigned>{1, 2}));
+  BOOST_TEST(d.srtp_engine == "libsrtp2");
   BOOST_TEST(d.poll == "busy");
   BOOST_TEST(d.mbufs == 4095u);
   BOOST_TEST(d.max_transports == 64u);
@@ -39,6 +42,7 @@ BOOST_AUTO_TEST_CASE(disabled_dataplane_needs_no_device) {
   const Config cfg = loadConfigText("dataplane: {enabled: false}");
   BOOST_TEST(!cfg.dataplane.enabled);
   BOOST_TEST(cfg.dataplane.port.driver == "af_xdp");
+  BOOST_TEST(cfg.dataplane.srtp_engine == "auto");
 }
 
 namespace {
@@ -62,6 +66,7 @@ const BadCase kBad[] = {
      "power of two"},
     {"dataplane: {enabled: true, port: {driver: 'null', args: a b}}", "dataplane.port.args", "key=value"},
     {"dataplane: {enabled: true, port: {driver: 'null', speed: 10}}", "dataplane.port.speed", "unknown key"},
+    {"dataplane: {enabled: true, port: {driver: 'null', vlan: 4095}}", "dataplane.port.vlan", "out of range"},
     {"dataplane: {enabled: true, port: {driver: 'null'}, exception: {address: 198.18.0.300}}",
      "dataplane.exception.address", "IPv4"},
     {"dataplane: {enabled: true, port: {driver: 'null'}, exception: {prefix: 33}}", "dataplane.exception.prefix",
@@ -73,6 +78,7 @@ const BadCase kBad[] = {
     {"dataplane: {workers: [200]}", "dataplane.workers[0]", "out of range"},
     {"dataplane: {workers: [x]}", "dataplane.workers[0]", "lcore id"},
     {"dataplane: {poll: sometimes}", "dataplane.poll", "one of"},
+    {"dataplane: {srtp_engine: openssl}", "dataplane.srtp_engine", "one of"},
     {"dataplane: {mbufs: 10}", "dataplane.mbufs", "out of range"},
     {"dataplane: {ring_size: 1000}", "dataplane.ring_size", "power of two"},
     {"dataplane: {mbufs: 2047, mbuf_cache: 512}", "dataplane.mbuf_cache", "mbufs / 4"},

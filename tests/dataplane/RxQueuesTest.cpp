@@ -1,0 +1,116 @@
+// Dataplane tier: one media rx queue per worker. A net_ring port with one rx ring per worker: each worker polls
+// its own queue, classifies, hands fast-path packets of another worker's transport to that worker and its punts to
+// the io worker (the exception interface's one tx queue); every packet is forwarded exactly once, decryptable by
+// stock libsrtp2. A net_null port (RSS-capable PMD) gets one RSS queue per worker, each worker receives on its own
+// queue, and workerForFlow names the queue owner.
+#define BOOST_TEST_MODULE dataplane_rx_queues
+#include <boost/test/unit_test.hpp>
+#include <thread>
+
+#include "tests/dataplane/DataplaneFixture.hpp"
+
+using namespace portunus::dp;
+using namespace portunus::dp::test;
+namespace proto = portunus::proto;
+namespace config = portunus::config;
+
+namespace {
+
+/** An echo transport on `worker`: inbound 0x1000+n routed to outbound 0x2000+n. */
+Peer echoPeer(RingDataplane& r, std::uint16_t n, std::uint16_t worker) {
+  Peer p{static_cast<std::uint16_t>(5000 + n), static_cast<std::uint16_t>(40000 + n),
+         keys(SrtpProfile::AeadAes128Gcm, static_cast<std::uint8_t>(20 + 2 * n)),
+         keys(SrtpProfile::AeadAes128Gcm, static_cast<std::uint8_t>(21 + 2 * n))};
+  BOOST_REQUIRE(r.dp.addTransport(p.spec(worker), p.id) == ApiStatus::Ok);
+  StreamId in = 0, out = 0;
+  RouteId route = 0;
+  InboundStreamSpec is;
+  is.transport = p.id;
+  is.ssrc = 0x1000u + n;
+  BOOST_REQUIRE(r.dp.addInboundStream(is, in) == ApiStatus::Ok);
+  OutboundStreamSpec os;
+  os.transport = p.id;
+  os.ssrc = 0x2000u + n;
+  BOOST_REQUIRE(r.dp.addOutboundStream(os, out) == ApiStatus::Ok);
+  BOOST_REQUIRE(r.dp.addRoute(RouteSpec{in, out, {}}, route) == ApiStatus::Ok);
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(each_worker_polls_its_own_ring_and_hands_off_the_rest) {
+  RingDataplane r(2);
+  rte_ring* rx1 = rte_ring_lookup((std::string(r.media_rx->name) + "1").c_str());
+  BOOST_REQUIRE_MESSAGE(rx1 != nullptr, "no second rx ring next to " << r.media_rx->name);
+  const MacAddress mac = r.dp.mediaMac();
+  const Peer a = echoPeer(r, 0, 0);  // owned by worker 0 (the io worker)
+  const Peer b = echoPeer(r, 1, 1);  // owned by worker 1
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx_a(a.to_appliance, 0x1000, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tx_b(b.to_appliance, 0x1001, SrtpDirection::Outbound);
+  constexpr int kPackets = 20;
+  for (int i = 0; i < kPackets; ++i) {
+    const auto seq = static_cast<std::uint16_t>(i);
+    r.inject(rx1, a.protect(tx_a, rtp(0x1000, seq, 90u * i, 96, 200), mac));  // worker 1 -> worker 0
+    r.inject(i % 2 ? rx1 : r.media_rx, b.protect(tx_b, rtp(0x1001, seq, 90u * i, 96, 200), mac));  // both queues
+  }
+  Bytes arp(42, 0);
+  std::memset(arp.data(), 0xff, 6);
+  std::memcpy(&arp[6], kClientMac.data(), 6);
+  arp[12] = 0x08;
+  arp[13] = 0x06;
+  r.inject(rx1, arp);  // punted by worker 1 through the io worker
+  const auto frames = RingDataplane::collect(r.media_tx, 2 * kPackets);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(2 * kPackets));
+  LibsrtpReferenceSession rx_a(a.from_appliance, 0x2000, SrtpDirection::Inbound);
+  LibsrtpReferenceSession rx_b(b.from_appliance, 0x2001, SrtpDirection::Inbound);
+  int got[2] = {0, 0};
+  for (const Bytes& f : frames) {
+    const int n = proto::load16(&f[36]) - 5000;
+    BOOST_REQUIRE(n == 0 || n == 1);
+    const Peer& p = n == 0 ? a : b;
+    Bytes payload;
+    BOOST_REQUIRE(payloadTo(f, p, mac, payload));
+    int len = static_cast<int>(payload.size());
+    BOOST_REQUIRE((n == 0 ? rx_a : rx_b).unprotect(payload.data(), len, false) == srtp_err_status_ok);
+    BOOST_TEST(proto::load32(&payload[8]) == 0x2000u + n);
+    ++got[n];
+  }
+  BOOST_TEST(got[0] == kPackets);
+  BOOST_TEST(got[1] == kPackets);
+  const auto punted = RingDataplane::collect(r.exc_tx, 1);
+  BOOST_REQUIRE_EQUAL(punted.size(), 1u);
+  BOOST_TEST(punted[0] == arp);
+  BOOST_TEST(RingDataplane::collect(r.media_tx, 1, 100).empty());  // nothing twice
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.workers.at(0).rx_packets == static_cast<std::uint64_t>(kPackets / 2));
+  BOOST_TEST(st.workers.at(1).rx_packets == static_cast<std::uint64_t>(kPackets + kPackets / 2 + 1));
+  BOOST_TEST(st.punt("arp") == 1u);
+  BOOST_TEST(st.workers.at(1).exception_out == 1u);
+  BOOST_TEST(st.drop("stale_flow") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(rss_port_gets_a_queue_per_worker) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.enabled = true;
+  cfg.eal_args = {"--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--lcores=0@0,1@1,2@0,3@1"};
+  cfg.port.driver = "null";
+  cfg.port.args = "size=64";
+  cfg.exception.driver = "none";
+  cfg.workers = {1, 2};
+  cfg.mbufs = 4095;
+  cfg.mbuf_cache = 64;
+  LibsrtpEngine engine;
+  Dataplane d;
+  d.start(cfg, engine);
+  const auto w = d.workerForFlow({kApplianceIp, 40000}, {kClientIp, 5000});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const StatsSnapshot st = d.stats();
+  d.stop();
+  BOOST_REQUIRE(w.has_value());  // RSS: the queue owner is known
+  BOOST_TEST(*w < 2u);
+  // net_null fills every queue it is polled on: both workers received on their own queue.
+  BOOST_TEST(st.workers.at(0).rx_packets > 1000u);
+  BOOST_TEST(st.workers.at(1).rx_packets > 1000u);
+  BOOST_TEST(st.punt("non_ipv4") == st.drop("no_exception"));
+}
