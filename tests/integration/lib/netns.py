@@ -21,11 +21,13 @@ def nsexec(ns, *args, **kw):
 
 
 class ApplianceLab:
-    """`prefix` names namespaces and links (e.g. "ppc"), `subnet` is a /24 of 198.18.0.0/15 ("198.18.40")."""
+    """`prefix` names namespaces and links (default "ppc", or $PORTUNUS_NETNS_PREFIX), `subnet` is a /24 of
+    198.18.0.0/15 ("198.18.40"), `srtp_engine` the dataplane.srtp_engine to run."""
 
-    def __init__(self, tmp: Path, build: Path, driver: str = "af_xdp", prefix: str = "ppc", subnet: str = "198.18.40",
-                 tag: str | None = None, srtp_engine: str = "auto"):
+    def __init__(self, tmp: Path, build: Path, driver: str = "af_xdp", prefix: str | None = None,
+                 subnet: str = "198.18.40", tag: str | None = None, srtp_engine: str = "auto"):
         tag = tag or f"{os.getpid() % 100000}"
+        prefix = prefix or os.environ.get("PORTUNUS_NETNS_PREFIX", "ppc")
         self.tmp, self.build, self.driver = Path(tmp), Path(build), driver
         self.app, self.cli = f"{prefix}-app-{tag}", f"{prefix}-cli-{tag}"
         self.veth_app, self.veth_cli, self.tap = f"{prefix}v{tag}a", f"{prefix}v{tag}b", f"{prefix}t{tag}"
