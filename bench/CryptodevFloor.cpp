@@ -13,6 +13,7 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
