@@ -106,11 +106,15 @@ double jobApi(IMB_MGR* mgr, const Keys& k, bool gcm, std::size_t size, double se
       IMB_JOB* job = IMB_GET_NEXT_JOB(mgr);
       fill(job, i);
       ivs[i][15] = static_cast<std::uint8_t>(ivs[i][15] + 1);
-      while (IMB_SUBMIT_JOB(mgr) != nullptr)
+      for (IMB_JOB* done = IMB_SUBMIT_JOB(mgr); done != nullptr; done = IMB_GET_COMPLETED_JOB(mgr)) {
+        if (done->status != IMB_STATUS_COMPLETED) std::abort();
         ++completed;
+      }
     }
-    while (IMB_FLUSH_JOB(mgr) != nullptr)
+    for (IMB_JOB* done = IMB_FLUSH_JOB(mgr); done != nullptr; done = IMB_FLUSH_JOB(mgr)) {
+      if (done->status != IMB_STATUS_COMPLETED) std::abort();
       ++completed;
+    }
     if (completed != kBurst) std::abort();
   });
 }
