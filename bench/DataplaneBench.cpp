@@ -287,7 +287,11 @@ int main(int argc, char** argv) {
     return w.tx_packets + (full == w.drops.end() ? 0 : full->second);
   };
   auto ingress = [&] { return d.stats().workers.at(0).rx_packets; };
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // connect + warm up
+  // Connect + warm up: until the feed flows (memif connects late on a loaded machine), then one more second.
+  const auto connect_deadline = Clock::now() + std::chrono::seconds(15);
+  while (ingress() == 0 && Clock::now() < connect_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   const std::uint64_t e0 = egress(), i0 = ingress();
   const double c0 = namedThreadsCpuSeconds("worker-1");
   const auto t0 = Clock::now();
