@@ -653,3 +653,95 @@ BOOST_AUTO_TEST_CASE(simulcast_falls_back_when_a_layer_stops_and_filters_tempora
   // 6 above TID 0, 1 TID 2 before the sync point, 1 of layer 0 before its keyframe.
   BOOST_TEST(room.r.dp.stats().drop("filtered") == 8u);
 }
+
+BOOST_AUTO_TEST_CASE(h264_simulcast_switches_at_idr_and_follows_a_switch_to_other_layers) {
+  Room room;
+  // Two publishers' layers (same transport here): A = 0xD000/0xD001, B = 0xE000/0xE001. The last payload byte tags
+  // the source stream.
+  const std::uint32_t a[2] = {0xD000, 0xD001}, b[2] = {0xE000, 0xE001};
+  std::vector<StreamId> la, lb;
+  for (int l = 0; l < 2; ++l) {
+    InboundStreamSpec is;
+    is.codec = VideoCodec::H264;
+    la.push_back(room.publish(a[l], is));
+    lb.push_back(room.publish(b[l], is));
+  }
+  StreamId out = 0;
+  const std::size_t sub = room.subscribe(0x5555, 0, out);
+  RouteSpec rs;
+  rs.out = out;
+  rs.layers = la;
+  rs.target = LayerTarget{1, 0xff, 2000};
+  RouteId rid = 0;
+  ok(room.r.dp.addRoute(rs, rid));
+  BOOST_REQUIRE(room.r.dp.sync());
+  enum Kind { StapKey, FuStartIdr, FuMiddle, SingleIdr, NonIdr };
+  std::map<std::uint32_t, std::uint16_t> seq;
+  std::map<StreamId, std::uint64_t> n;
+  auto send = [&](std::uint32_t ssrc, StreamId id, Kind k) {
+    const auto tag = static_cast<std::uint8_t>((ssrc >> 8) | (ssrc & 0x0f));
+    Bytes p;
+    switch (k) {
+      case StapKey:
+        p = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, tag};
+        break;
+      case FuStartIdr:
+        p = {0x7c, 0x85, tag};
+        break;
+      case FuMiddle:
+        p = {0x7c, 0x05, tag};
+        break;
+      case SingleIdr:
+        p = {0x65, tag};
+        break;
+      case NonIdr:
+        p = {0x41, tag};
+        break;
+    }
+    const std::uint16_t s = seq[ssrc]++;
+    Bytes pkt = rtp(ssrc, s, 3000u * s, 96, p.size());
+    std::copy(p.begin(), p.end(), pkt.begin() + 12);
+    room.send(ssrc, pkt);
+    room.waitIn(id, ++n[id]);
+  };
+  send(a[1], la[1], StapKey);  // start on layer 1
+  send(a[0], la[0], StapKey);
+  send(a[1], la[1], NonIdr);
+  send(a[0], la[0], NonIdr);
+  ok(room.r.dp.setLayerTarget(rid, LayerTarget{0, 0xff, 2000}));
+  BOOST_REQUIRE(room.r.dp.sync());
+  send(a[1], la[1], NonIdr);
+  send(a[0], la[0], FuMiddle);  // not a keyframe start
+  send(a[1], la[1], NonIdr);
+  send(a[0], la[0], FuStartIdr);  // switch to layer 0
+  send(a[1], la[1], NonIdr);
+  send(a[0], la[0], NonIdr);
+  ok(room.r.dp.moveRouteLayers(rid, lb));  // Janus `switch` to B: waits for B's keyframe on the target layer 0
+  BOOST_REQUIRE(room.r.dp.sync());
+  send(a[0], la[0], NonIdr);  // A is no longer routed
+  send(b[0], lb[0], NonIdr);
+  send(b[0], lb[0], SingleIdr);
+  send(b[0], lb[0], NonIdr);
+  auto got = room.drainUntil(Room::atLeast(room.subs[sub].port, 8));
+  const auto pkts = room.rtpFor(sub, got[room.subs[sub].port]);
+  // A's layer 1 until its layer 0 IDR (FU-A start), then B's layer 0 from its IDR (single NAL).
+  const std::uint8_t src[] = {0xD1, 0xD1, 0xD1, 0xD1, 0xD0, 0xD0, 0xE0, 0xE0};
+  BOOST_REQUIRE_EQUAL(pkts.size(), std::size(src));
+  for (std::size_t i = 0; i < pkts.size(); ++i) {
+    BOOST_TEST(pkts[i].bytes.back() == src[i], "packet " << i);
+    BOOST_TEST(pkts[i].rtp.sequence == i, "continuous sequence at " << i);
+    if (i) BOOST_TEST(static_cast<std::int32_t>(pkts[i].rtp.timestamp - pkts[i - 1].rtp.timestamp) > 0);
+  }
+  std::vector<std::uint32_t> changes;
+  std::vector<Event> ev;
+  room.r.dp.pollEvents(ev);
+  for (const Event& e : ev)
+    if (e.type == EventType::SubstreamChanged && e.id == rid) changes.push_back(e.value);
+  BOOST_TEST(changes == (std::vector<std::uint32_t>{1, 0, 0}), boost::test_tools::per_element());
+  BOOST_TEST(room.r.dp.moveRouteLayers(rid, {la[0], la[0]}) == ApiStatus::InvalidArgument);
+  BOOST_TEST(room.r.dp.moveRouteLayers(rid, {}) == ApiStatus::InvalidArgument);
+  BOOST_TEST(room.r.dp.setLayerTarget(rid, LayerTarget{3, 0, 0}) == ApiStatus::InvalidArgument);
+  // Removing a layer stream removes the routes over it.
+  ok(room.r.dp.removeStream(lb[1]));
+  BOOST_TEST(room.r.dp.setRoutePaused(rid, true) == ApiStatus::NotFound);
+}
