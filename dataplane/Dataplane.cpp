@@ -483,7 +483,10 @@ ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& i
   try {
     s->srtp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
     s->srtcp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
-    if (spec.rtx_ssrc) s->rtx_srtp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+    if (spec.rtx_ssrc) {
+      s->rtx_srtp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+      s->rtx_srtcp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+    }
     s->cache = NackCache(spec.nack_cache_packets);
   } catch (const std::exception&) {
     return ApiStatus::InvalidArgument;

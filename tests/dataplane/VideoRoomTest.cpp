@@ -435,7 +435,16 @@ BOOST_AUTO_TEST_CASE(gaps_are_nacked_toward_the_publisher_and_rtx_fills_them) {
   BOOST_TEST(pkts[0].rtp.payload_type == 96u);
   BOOST_TEST(Bytes(pkts[0].payload(), pkts[0].bytes.data() + pkts[0].bytes.size()) ==
              Bytes(orig3.begin() + 12, orig3.end()));
+  // The RTX SSRC's own SRs are accepted (its SRTCP context comes with the stream).
+  Bytes sr(28);
+  proto::buildSr(sr.data(), sr.size(), 0xAAAB, 1, 2, 3, 4);
+  room.sendRtcpFromPub(0xAAAB, sr);
+  for (int i = 0; i < 200 && room.r.dp.stats().workers.at(0).rtcp_in < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const StatsSnapshot st = room.r.dp.stats();
+  BOOST_TEST(st.workers.at(0).rtcp_in == 1u);
+  BOOST_TEST(st.drop("unknown_rtcp_ssrc") == 0u);
+  BOOST_TEST(st.drop("bad_rtcp") == 0u);
   BOOST_TEST(st.workers.at(0).nack_out == 4u);  // 3 and 4, then 4 twice more
   BOOST_TEST(st.workers.at(0).rtx_in == 1u);
   BOOST_TEST(st.drop("rtx") == 1u);
