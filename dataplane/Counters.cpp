@@ -31,7 +31,8 @@ std::string_view dropName(DropReason r) noexcept {
                                                                      "no_exception",
                                                                      "stale_flow",
                                                                      "rtx",
-                                                                     "wrong_vlan"};
+                                                                     "wrong_vlan",
+                                                                     "filtered"};
   const auto i = static_cast<std::size_t>(r);
   return i < kNames.size() ? kNames[i] : "invalid";
 }

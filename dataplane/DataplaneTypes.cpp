@@ -40,6 +40,10 @@ std::string_view eventName(EventType t) noexcept {
       return "trace";
     case EventType::SsrcLearned:
       return "ssrc_learned";
+    case EventType::SubstreamChanged:
+      return "substream_changed";
+    case EventType::TemporalChanged:
+      return "temporal_changed";
   }
   return "invalid";
 }
