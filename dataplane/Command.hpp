@@ -21,10 +21,13 @@ enum class CommandType : std::uint8_t {
   RemoveRoute,      // a = Route*
   MoveRoute,        // a = Route*, b = its new InboundStream* (continuity: the rewrite rebases)
   AddRtcpContext,   // a = Transport*, b = RtcpContext*
+  RequestKeyframe,  // a = Transport*, b = InboundStream* (PLI toward its sender now)
+  SetBitrateCap,    // a = Transport*, value = bps (0: stop sending REMB)
 };
 
 struct Command {
   std::uint64_t seq = 0;
+  std::uint64_t value = 0;
   void* a = nullptr;
   void* b = nullptr;
   FlowKey key;

@@ -42,6 +42,13 @@ class Dataplane {
   ApiStatus moveRoute(RouteId id, StreamId new_in);
   ApiStatus removeRoute(RouteId id);
 
+  /** Sends a PLI for inbound stream `id` to its sender now (keyframe on start, a video route switched back on);
+   *  not rate-limited like the PLIs forwarded from receivers. */
+  ApiStatus requestKeyframe(StreamId id);
+  /** REMB cap toward the remote of transport `id`: a REMB with `bps` naming its inbound SSRCs, sent at once and
+   *  every second while the cap is set; 0 stops it. */
+  ApiStatus setBitrateCap(TransportId id, std::uint64_t bps);
+
   /** Drains the worker events (non-blocking); returns how many were appended. Also frees retired objects. */
   std::size_t pollEvents(std::vector<Event>& out);
   StatsSnapshot stats() const;

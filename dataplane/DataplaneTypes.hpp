@@ -106,6 +106,11 @@ std::string_view eventName(EventType t) noexcept;
 
 struct CounterSnapshot {
   std::uint64_t packets_in = 0, bytes_in = 0, packets_out = 0, bytes_out = 0;
+  /** Streams only. Inbound: packets lost on the way to us (RFC 3550 A.3, cumulative). Outbound: the cumulative loss
+   *  the remote reports for it in its SR/RR report blocks. */
+  std::uint64_t lost = 0;
+  /** Outbound streams only: packets the remote asked to be retransmitted (generic NACK, RFC 4585 §6.2.1). */
+  std::uint64_t nacks = 0;
   std::map<std::string, std::uint64_t> drops;  // reason name -> count (non-zero only)
 };
 
@@ -113,8 +118,8 @@ struct WorkerStats {
   unsigned lcore = 0;
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   std::uint64_t exception_in = 0, exception_out = 0, handoff_in = 0, commands = 0;
-  std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, busy_loops = 0, idle_loops = 0;
-  std::uint64_t events_lost = 0;  // the event ring was full
+  std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, remb_out = 0, busy_loops = 0, idle_loops = 0;
+  std::uint64_t events_lost = 0;               // the event ring was full
   std::map<std::string, std::uint64_t> punts;  // non-zero only
   std::map<std::string, std::uint64_t> drops;
 };

@@ -108,6 +108,8 @@ struct Transport {
   std::array<RtcpContext*, kMaxRtcpContexts> rtcp_in{};  // extra remote RTCP sender SSRCs
   std::uint64_t last_rr_ms = 0;
   std::uint64_t last_unknown_rtcp_event_ms = 0;
+  std::uint64_t remb_bps = 0;  // REMB cap toward the remote (0: none)
+  std::uint64_t last_remb_ms = 0;
   FlowCounters counters;
 
   InboundStream* inbound(std::uint32_t ssrc) const noexcept {

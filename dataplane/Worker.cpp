@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/proto/ByteOrder.hpp"
+#include "common/proto/Remb.hpp"
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
 #include "dataplane/Classifier.hpp"
@@ -20,6 +21,7 @@ constexpr std::uint16_t kTxBatch = 64;   // protect ops per engine call
 constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
+constexpr std::uint64_t kRembIntervalMs = 1000;
 
 struct RxMeta {
   rte_mbuf* m;
@@ -177,6 +179,16 @@ class Loop {
             s = static_cast<RtcpContext*>(c.b);
             break;
           }
+        break;
+      case CommandType::RequestKeyframe: {
+        auto* in = static_cast<InboundStream*>(c.b);
+        in->last_pli_ms = now_ms_;
+        sendPli(in);
+        break;
+      }
+      case CommandType::SetBitrateCap:
+        t->remb_bps = c.value;
+        t->last_remb_ms = 0;  // the next timer tick sends it
         break;
     }
   }
@@ -438,10 +450,19 @@ class Loop {
     proto::RtcpCompound compound(op.data, op.len);
     proto::RtcpBlock b;
     while (compound.next(b) == proto::RtcpParseStatus::Ok) {
-      if (b.type == proto::rtcp::kSr) {
-        if (InboundStream* in = t->inbound(b.sender_ssrc)) {
-          in->reception.last_sr_ntp_mid = proto::load32(b.data + 10);
-          in->reception.last_sr_ms = now_ms_;
+      if (b.type == proto::rtcp::kSr || b.type == proto::rtcp::kRr) {
+        if (b.type == proto::rtcp::kSr) {
+          if (InboundStream* in = t->inbound(b.sender_ssrc)) {
+            in->reception.last_sr_ntp_mid = proto::load32(b.data + 10);
+            in->reception.last_sr_ms = now_ms_;
+          }
+        }
+        remoteReports(t, b);
+      } else if (b.type == proto::rtcp::kRtpfb && b.count == proto::rtcp::kFmtNack) {
+        if (OutboundStream* out = t->outbound(b.media_ssrc())) {
+          // FCI entries (RFC 4585 §6.2.1): a PID and a bitmask of the 16 packets after it.
+          for (std::size_t off = 12; off + 4 <= b.length; off += 4)
+            out->counters.nacks += 1u + static_cast<unsigned>(__builtin_popcount(proto::load16(b.data + off + 2)));
         }
       } else if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
         keyframeFor(t, b.media_ssrc());
@@ -455,6 +476,16 @@ class Loop {
     rte_pktmbuf_free(meta.m);
   }
 
+  /** SR/RR report blocks about our outbound streams: keep the cumulative loss the remote sees (slowlink, stats). */
+  static void remoteReports(Transport* t, const proto::RtcpBlock& b) noexcept {
+    const std::size_t first = b.type == proto::rtcp::kSr ? 28 : 8;
+    for (std::size_t i = 0; i < b.count && first + 24 * (i + 1) <= b.length; ++i) {
+      const std::uint8_t* rb = b.data + first + 24 * i;
+      if (OutboundStream* out = t->outbound(proto::load32(rb)))
+        out->counters.remote_lost = proto::load32(rb + 4) & 0xffffff;
+    }
+  }
+
   /** A receiver on `t` asked for a keyframe of its outbound stream `ssrc`: ask the source publisher (RFC 4585). */
   void keyframeFor(Transport* t, std::uint32_t ssrc) noexcept {
     OutboundStream* out = t->outbound(ssrc);
@@ -463,6 +494,11 @@ class Loop {
     if (in->last_pli_ms && now_ms_ - in->last_pli_ms < s_.pli_interval_ms) return;  // rate limit
     in->last_pli_ms = now_ms_;
     emit(EventType::KeyframeWanted, in->id, in->ssrc);
+    sendPli(in);
+  }
+
+  /** PLI (RFC 4585 §6.3.1) to the sender of `in`, from its transport's RTCP SSRC. */
+  void sendPli(InboundStream* in) noexcept {
     Transport* src = in->transport;
     if (!src->rtcp_out) return;
     rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
@@ -558,6 +594,8 @@ class Loop {
         }
         if (in->reception.started) blocks[nb++] = reportBlock(*in);
       }
+      if (t->remb_bps && t->rtcp_out && (t->last_remb_ms == 0 || now_ms_ - t->last_remb_ms >= kRembIntervalMs))
+        sendRemb(t);
       if (!nb || !s_.rr_interval_ms || now_ms_ - t->last_rr_ms < s_.rr_interval_ms || !t->rtcp_out) continue;
       t->last_rr_ms = now_ms_;
       for (std::size_t i = 0; i < nb; ++i)
@@ -570,6 +608,28 @@ class Loop {
       ++w_.counters.rtcp_out;
       queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, t->rtcp_out.get(), true);
     }
+  }
+
+  /** REMB (draft-alvestrand-rmcat-remb) with the transport's cap, naming every inbound SSRC of it. */
+  void sendRemb(Transport* t) noexcept {
+    t->last_remb_ms = now_ms_ ? now_ms_ : 1;
+    std::uint32_t ssrcs[kMaxStreamsPerTransport];
+    std::size_t n = 0;
+    for (InboundStream* in : t->in)
+      if (in) ssrcs[n++] = in->ssrc;
+    if (!n) return;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    const std::size_t len = proto::buildRemb(p, room, t->rtcp_ssrc, t->remb_bps, ssrcs, n);
+    if (!len) {
+      rte_pktmbuf_free(c);
+      return;
+    }
+    ++w_.counters.remb_out;
+    ++w_.counters.rtcp_out;
+    queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, t->rtcp_out.get(), true);
   }
 
   /** RFC 3550 §6.4.1 / A.3 report block for one inbound stream. */
