@@ -348,7 +348,9 @@ void PeerConnection::onTransportHangup(const std::string& reason) {
   // Janus words every DTLS failure (alert, close_notify, fingerprint mismatch, handshake error) "DTLS alert" in the
   // hangup event; the detail goes to the log.
   const bool dtls = reason.rfind("DTLS", 0) == 0;
-  if (dtls) PLOG(Info, "media") << "handle " << handle_ << ": " << reason;
+  if (dtls) {
+    PLOG(Info, "media") << "handle " << handle_ << ": " << reason;
+  }
   service_.hangupHandle(handle_, dtls ? std::string("DTLS alert") : reason);
 }
 
