@@ -21,7 +21,7 @@ LoopbackPlan planLoopback(const LoopbackPolicy& policy, const std::vector<PlanSt
       plan.remove.push_back(*route);
     }
   }
-  if (policy.bitrateCap != appliedCap) plan.bitrateCap = policy.bitrateCap;
+  if (policy.bitrateCap != appliedCap) plan.bitrateCap = policy.bitrateCap ? policy.bitrateCap : kUncappedRembBps;
   return plan;
 }
 

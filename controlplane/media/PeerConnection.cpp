@@ -473,7 +473,7 @@ void PeerConnection::applyRoutesLocked() {
   if (plan.bitrateCap) {
     const auto status = dp->setBitrateCap(transportId_, *plan.bitrateCap);
     if (status == dp::ApiStatus::Ok) {
-      bitrateCap_ = *plan.bitrateCap;
+      bitrateCap_ = loopback_->bitrateCap;
     } else {
       PLOG(Warn, "media") << "handle " << handle_ << ": dataplane setBitrateCap: " << dp::apiStatusName(status);
     }

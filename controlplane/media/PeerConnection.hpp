@@ -98,7 +98,7 @@ class PeerConnection final : public MediaHandler {
   bool up_ = false;
   bool closed_ = false;
   std::optional<LoopbackPolicy> loopback_;
-  std::uint64_t bitrateCap_ = 0;  // the REMB cap the dataplane applies
+  std::uint64_t bitrateCap_ = 0;  // the plugin's bitrate the dataplane's REMB applies (0: none asked)
   std::uint64_t keyframesRequested_ = 0;
   std::size_t remoteCandidates_ = 0;
   DtlsRole dtlsRole_ = DtlsRole::Client;

@@ -37,7 +37,14 @@ const PlanCase kCases[] = {
     {"both off", {false, false, 0}, {kAudioRoute, kVideoRoute}, 0, {}, {10, 11}, {}, std::nullopt},
     {"bitrate cap set", {true, true, 256000}, {kAudioRoute, kVideoRoute}, 0, {}, {}, {}, 256000},
     {"bitrate cap unchanged", {true, true, 256000}, {kAudioRoute, kVideoRoute}, 256000, {}, {}, {}, std::nullopt},
-    {"bitrate cap lifted", {true, true, 0}, {kAudioRoute, kVideoRoute}, 256000, {}, {}, {}, 0},
+    {"bitrate cap lifted: Janus's 10 Mbit/s REMB",
+     {true, true, 0},
+     {kAudioRoute, kVideoRoute},
+     256000,
+     {},
+     {},
+     {},
+     kUncappedRembBps},
 };
 }  // namespace
 
