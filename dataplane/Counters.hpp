@@ -70,6 +70,7 @@ struct alignas(64) WorkerCounters {
   std::uint64_t rtcp_in = 0;
   std::uint64_t rtcp_out = 0;
   std::uint64_t keyframe_requests = 0;
+  std::uint64_t remb_out = 0;
   std::uint64_t busy_loops = 0;
   std::uint64_t idle_loops = 0;
   std::uint64_t events_lost = 0;
@@ -91,6 +92,8 @@ struct FlowCounters {
   std::uint64_t bytes_in = 0;
   std::uint64_t packets_out = 0;
   std::uint64_t bytes_out = 0;
+  std::uint64_t remote_lost = 0;  // outbound: cumulative loss the remote reports (last report block)
+  std::uint64_t nacks = 0;        // outbound: packets NACKed by the remote
   std::array<std::uint64_t, kDropReasons> drops{};
 };
 

@@ -1024,6 +1024,7 @@ StatsSnapshot Dataplane::stats() const {
     ws.rtcp_in = relaxedLoad(c.rtcp_in);
     ws.rtcp_out = relaxedLoad(c.rtcp_out);
     ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
+    ws.remb_out = relaxedLoad(c.remb_out);
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
     ws.events_lost = relaxedLoad(c.events_lost);
@@ -1042,10 +1043,23 @@ StatsSnapshot Dataplane::stats() const {
   }
   for (const auto& [id, rec] : d.transports)
     s.transports[id] = snapshot(rec.t->counters);
-  for (const auto& [id, in] : d.inbound)
-    s.streams[id] = snapshot(in->counters);
-  for (const auto& [id, out] : d.outbound)
-    s.streams[id] = snapshot(out->counters);
+  for (const auto& [id, in] : d.inbound) {
+    CounterSnapshot c = snapshot(in->counters);
+    // Read racily from the owner's reception stats: a snapshot may be one packet behind, never torn per field.
+    const ReceptionStats& r = in->reception;
+    if (relaxedLoad(r.started)) {
+      const std::uint32_t expected = relaxedLoad(r.cycles) + relaxedLoad(r.max_seq) - relaxedLoad(r.base_seq) + 1;
+      const std::uint32_t received = relaxedLoad(r.received);
+      c.lost = expected > received ? expected - received : 0;
+    }
+    s.streams[id] = std::move(c);
+  }
+  for (const auto& [id, out] : d.outbound) {
+    CounterSnapshot c = snapshot(out->counters);
+    c.lost = relaxedLoad(out->counters.remote_lost);
+    c.nacks = relaxedLoad(out->counters.nacks);
+    s.streams[id] = std::move(c);
+  }
   return s;
 }
 

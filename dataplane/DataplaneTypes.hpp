@@ -153,6 +153,11 @@ std::string_view eventName(EventType t) noexcept;
 
 struct CounterSnapshot {
   std::uint64_t packets_in = 0, bytes_in = 0, packets_out = 0, bytes_out = 0;
+  /** Streams only. Inbound: packets lost on the way to us (RFC 3550 A.3, cumulative). Outbound: the cumulative loss
+   *  the remote reports for it in its SR/RR report blocks. */
+  std::uint64_t lost = 0;
+  /** Outbound streams only: packets the remote asked to be retransmitted (generic NACK, RFC 4585 §6.2.1). */
+  std::uint64_t nacks = 0;
   std::map<std::string, std::uint64_t> drops;  // reason name -> count (non-zero only)
 };
 

@@ -7,6 +7,7 @@
 #include "common/log/Log.hpp"
 #include "controlplane/core/Handle.hpp"
 #include "controlplane/core/Router.hpp"
+#include "controlplane/media/MediaEvents.hpp"
 #include "controlplane/media/PeerConnection.hpp"
 #include "controlplane/plugin/Plugin.hpp"
 
@@ -14,6 +15,7 @@ namespace portunus::cp {
 namespace {
 
 constexpr auto kEventPollPeriod = std::chrono::milliseconds(50);
+constexpr unsigned kSlowLinkTicks = 20;  // one slow-link check per second, like Janus's per-second loss window
 
 WebRtcTransportOptions makeTransportOptions(const config::Config& cfg) {
   WebRtcTransportOptions o;
@@ -33,6 +35,8 @@ nlohmann::json counterJson(const dp::CounterSnapshot& c) {
           {"bytes_in", c.bytes_in},
           {"packets_out", c.packets_out},
           {"bytes_out", c.bytes_out},
+          {"lost", c.lost},
+          {"nacks", c.nacks},
           {"drops", c.drops}};
 }
 
@@ -44,7 +48,8 @@ MediaService::MediaService(const config::Config& cfg, Post post, dp::Dataplane* 
       dataplane_(dataplane),
       loops_(std::max(1, cfg.nat.event_loops)),
       identity_(makeIdentity(cfg.certificates)),
-      transportOptions_(makeTransportOptions(cfg)) {
+      transportOptions_(makeTransportOptions(cfg)),
+      slowLinks_(static_cast<std::uint64_t>(std::max(0, cfg.media.slowlink_threshold))) {
   PLOG(Info, "media") << "media layer: " << loops_.size() << " ICE loop(s), gathering on "
                       << transportOptions_.ice.gather_address << ", DTLS fingerprint sha-256 "
                       << identity_.fingerprintSha256()
@@ -125,18 +130,42 @@ void MediaService::mediaUp(HandleId handle) {
 }
 
 void MediaService::registerStream(dp::StreamId stream, std::uint64_t sessionId, HandleId handle, std::string mid,
-                                  dp::MediaKind kind) {
+                                  dp::MediaKind kind, bool inbound) {
   std::lock_guard lock(streamsMutex_);
-  streams_[stream] = StreamOwner{sessionId, handle, std::move(mid), kind};
+  streams_[stream] = StreamOwner{sessionId, handle, std::move(mid), kind, inbound};
+  slowLinks_.forget(stream);
 }
 
 void MediaService::unregisterStream(dp::StreamId stream) {
   std::lock_guard lock(streamsMutex_);
   streams_.erase(stream);
+  slowLinks_.forget(stream);
+}
+
+void MediaService::checkSlowLinks() {
+  if (!slowLinks_.enabled()) return;
+  const dp::StatsSnapshot stats = dataplane_->stats();
+  std::vector<std::pair<StreamOwner, std::uint64_t>> fired;
+  {
+    std::lock_guard lock(streamsMutex_);
+    for (const auto& [id, owner] : streams_) {
+      auto it = stats.streams.find(id);
+      if (it == stats.streams.end()) continue;
+      if (auto lost = slowLinks_.update(id, it->second.lost)) fired.emplace_back(owner, *lost);
+    }
+  }
+  for (auto& [owner, lost] : fired) {
+    // uplink: the loss is on what the peer sends us (Janus 1.1.2's meaning of the flag).
+    nlohmann::json event = slowLinkEvent(owner.mid, owner.kind, owner.inbound, lost);
+    post([this, owner, event = std::move(event)]() mutable {
+      sendEvent(owner.session, owner.handle, std::move(event));
+    });
+  }
 }
 
 void MediaService::pollLoop() {
   std::vector<dp::Event> events;
+  unsigned ticks = 0;
   while (!stopping_) {
     events.clear();
     dataplane_->pollEvents(events);
@@ -149,15 +178,13 @@ void MediaService::pollLoop() {
         if (it == streams_.end()) continue;
         owner = it->second;
       }
-      nlohmann::json event = {{"janus", "media"},
-                              {"mid", owner.mid},
-                              {"type", owner.kind == dp::MediaKind::Audio ? "audio" : "video"},
-                              {"receiving", e.type == dp::EventType::FirstPacket}};
-      if (e.type == dp::EventType::MediaStopped && cfg_.media.no_media_timer > 1) event["seconds"] = e.value / 1000;
-      post([this, owner, event = std::move(event)]() mutable {
+      auto event = mediaEvent(e, owner.mid, owner.kind, cfg_.media.no_media_timer);
+      if (!event) continue;
+      post([this, owner, event = std::move(*event)]() mutable {
         sendEvent(owner.session, owner.handle, std::move(event));
       });
     }
+    if (++ticks % kSlowLinkTicks == 0) checkSlowLinks();
     std::this_thread::sleep_for(kEventPollPeriod);
   }
 }
@@ -178,6 +205,7 @@ nlohmann::json MediaService::dataplaneStats() const {
                        {"rtcp_in", w.rtcp_in},
                        {"rtcp_out", w.rtcp_out},
                        {"keyframe_requests", w.keyframe_requests},
+                       {"remb_out", w.remb_out},
                        {"punts", w.punts},
                        {"drops", w.drops}});
     rx += w.rx_packets;

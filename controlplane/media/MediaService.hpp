@@ -14,6 +14,7 @@
 
 #include "common/config/Config.hpp"
 #include "controlplane/core/MediaHandler.hpp"
+#include "controlplane/media/SlowLinkDetector.hpp"
 #include "controlplane/plugin/MediaControl.hpp"
 #include "controlplane/webrtc/DtlsIdentity.hpp"
 #include "controlplane/webrtc/IceLoopPool.hpp"
@@ -66,8 +67,10 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   void hangupHandle(HandleId handle, const std::string& reason);
   /** The PeerConnection is up: `webrtcup`, handle flags, plugin setup_media; posted to the API loop. */
   void mediaUp(HandleId handle);
+  /** A dataplane stream of a handle's PC: inbound ones raise `media` and uplink `slowlink`, outbound ones downlink
+   *  `slowlink`. */
   void registerStream(dp::StreamId stream, std::uint64_t sessionId, HandleId handle, std::string mid,
-                      dp::MediaKind kind);
+                      dp::MediaKind kind, bool inbound);
   void unregisterStream(dp::StreamId stream);
   void forget(PeerConnection* pc);
 
@@ -77,9 +80,12 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
     HandleId handle;
     std::string mid;
     dp::MediaKind kind;
+    bool inbound = true;
   };
 
   void pollLoop();
+  /** Once a second: each stream's cumulative loss through Janus's slow-link rule (poller thread). */
+  void checkSlowLinks();
 
   config::Config cfg_;
   Router* router_ = nullptr;
@@ -94,6 +100,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   std::map<HandleId, PeerConnection*> pcs_;
   mutable std::mutex streamsMutex_;
   std::map<dp::StreamId, StreamOwner> streams_;
+  SlowLinkDetector slowLinks_;  // guarded by streamsMutex_
 
   std::atomic<bool> stopping_{false};
   std::thread poller_;

@@ -8,6 +8,7 @@
 #include "common/sdp/SdpError.hpp"
 #include "common/sdp/SdpParser.hpp"
 #include "controlplane/core/JanusError.hpp"
+#include "controlplane/media/LoopbackPlan.hpp"
 #include "controlplane/media/MediaService.hpp"
 #include "controlplane/webrtc/DtlsSrtpKeys.hpp"
 #include "controlplane/webrtc/WebRtcError.hpp"
@@ -84,6 +85,9 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
   remote.fingerprint = fp->hex();
   // RFC 5763 §5: the offerer says actpass (or passive); we answer active and are the DTLS client, like Janus.
   remote.local_role = t.setup == sdp::SetupRole::Active ? DtlsRole::Server : DtlsRole::Client;
+  dtlsRole_ = remote.local_role;
+  remoteFingerprint_ = remote.fingerprint;
+  remoteFingerprintHash_ = remote.fingerprint_hash;
 
   WebRtcTransportCallbacks callbacks;
   callbacks.on_local_candidate = [this](const IceCandidate& c) { onLocalCandidate(c); };
@@ -105,6 +109,7 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
       for (const auto& c : m.candidates) {
         try {
           transport_->addRemoteCandidate(IceCandidate::parse("candidate:" + sdp::formatIceCandidate(c)));
+          ++remoteCandidates_;
         } catch (const WebRtcError& e) {
           PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
         }
@@ -154,6 +159,7 @@ void PeerConnection::addRemoteCandidate(const nlohmann::json& candidate) {
   }
   try {
     transport_->addRemoteCandidate(IceCandidate::parse(text));
+    ++remoteCandidates_;
   } catch (const WebRtcError& e) {
     PLOG(Debug, "media") << "handle " << handle_ << ": ignoring trickled candidate: " << e.what();
   }
@@ -176,8 +182,16 @@ nlohmann::json PeerConnection::info() const {
                              {"full-trickle", service_.fullTrickle()},
                              {"local-candidates", localCandidates_.size()},
                              {"gathering-done", gatheringDone_}}},
-                           {"dtls", {{"state", dtlsState_}, {"srtp-profile", srtpProfile_}}},
+                           {"dtls",
+                            {{"state", dtlsState_},
+                             {"dtls-state", dtlsState_},
+                             {"dtls-role", dtlsRole_ == DtlsRole::Client ? "active" : "passive"},
+                             {"fingerprint", transport_ ? transport_->localFingerprint() : std::string()},
+                             {"remote-fingerprint", remoteFingerprint_},
+                             {"remote-fingerprint-hash", remoteFingerprintHash_},
+                             {"srtp-profile", srtpProfile_}}},
                            {"sdp", {{"remote-offer", !remoteSdp_.empty()}, {"negotiated", negotiated_.has_value()}}}};
+  webrtc["ice"]["remote-candidates"] = remoteCandidates_;
   if (pair_)
     webrtc["ice"]["selected-pair"] = pair_->local_address + ":" + std::to_string(pair_->local_port) + " <-> " +
                                      pair_->remote_address + ":" + std::to_string(pair_->remote_port);
@@ -189,6 +203,8 @@ nlohmann::json PeerConnection::info() const {
                             {"bytes_in", c.bytes_in},
                             {"packets_out", c.packets_out},
                             {"bytes_out", c.bytes_out},
+                            {"lost", c.lost},
+                            {"nacks", c.nacks},
                             {"drops", c.drops}};
     };
     if (auto it = stats.transports.find(transportId_); it != stats.transports.end())
@@ -208,6 +224,8 @@ nlohmann::json PeerConnection::info() const {
     }
     dataplane["streams"] = std::move(streams);
     dataplane["routes"] = routes_.size();
+    dataplane["keyframe-requests"] = keyframesRequested_;
+    dataplane["bitrate-cap"] = bitrateCap_;
   }
   webrtc["dataplane"] = std::move(dataplane);
   return {{"agent-created", true},
@@ -327,7 +345,13 @@ void PeerConnection::onTransportHangup(const std::string& reason) {
     if (reason.rfind("DTLS", 0) == 0) dtlsState_ = "failed";
   }
   gathered_.notify_all();
-  service_.hangupHandle(handle_, reason);
+  // Janus words every DTLS failure (alert, close_notify, fingerprint mismatch, handshake error) "DTLS alert" in the
+  // hangup event; the detail goes to the log.
+  const bool dtls = reason.rfind("DTLS", 0) == 0;
+  if (dtls) {
+    PLOG(Info, "media") << "handle " << handle_ << ": " << reason;
+  }
+  service_.hangupHandle(handle_, dtls ? std::string("DTLS alert") : reason);
 }
 
 bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const DtlsSrtpKeys& keys) {
@@ -377,7 +401,7 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
           return false;
         }
         inbound_.push_back({m.mid, kind, rs.ssrc, id});
-        service_.registerStream(id, session_, handle_, m.mid, kind);
+        service_.registerStream(id, session_, handle_, m.mid, kind, true);
       }
     }
     if (sdp::sends(m.direction) && m.localSsrc) {
@@ -400,6 +424,7 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
         return false;
       }
       outbound_.push_back({m.mid, kind, *m.localSsrc, id});
+      service_.registerStream(id, session_, handle_, m.mid, kind, false);
     }
   }
   return true;
@@ -408,27 +433,51 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
 void PeerConnection::applyRoutesLocked() {
   auto* dp = service_.dataplane();
   if (!dp || transportId_ == dp::kInvalidId || !loopback_) return;
-  for (const auto& in : inbound_) {
-    auto out = std::find_if(outbound_.begin(), outbound_.end(), [&](const Outbound& o) { return o.mid == in.mid; });
-    if (out == outbound_.end()) continue;
-    const bool wanted = in.kind == dp::MediaKind::Audio ? loopback_->audio : loopback_->video;
-    auto route =
-        std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return r.in == in.id && r.out == out->id; });
-    if (wanted && route == routes_.end()) {
-      dp::RouteSpec spec;
-      spec.in = in.id;
-      spec.out = out->id;
-      dp::RouteId id = dp::kInvalidId;
-      const auto status = dp->addRoute(spec, id);
-      if (status == dp::ApiStatus::Ok) {
-        routes_.push_back({in.id, out->id, id});
-      } else {
-        PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addRoute(mid " << in.mid
-                            << "): " << dp::apiStatusName(status);
-      }
-    } else if (!wanted && route != routes_.end()) {
-      dp->removeRoute(route->id);
-      routes_.erase(route);
+  std::vector<PlanStream> in, out;
+  std::vector<PlanRoute> routes;
+  for (const auto& s : inbound_)
+    in.push_back({s.mid, s.kind, s.id});
+  for (const auto& s : outbound_)
+    out.push_back({s.mid, s.kind, s.id});
+  for (const auto& r : routes_)
+    routes.push_back({r.in, r.out, r.id});
+  const LoopbackPlan plan = planLoopback(*loopback_, in, out, routes, bitrateCap_);
+  for (const auto& r : plan.remove) {
+    dp->removeRoute(r.id);
+    routes_.erase(std::remove_if(routes_.begin(), routes_.end(), [&](const Route& x) { return x.id == r.id; }),
+                  routes_.end());
+  }
+  for (const auto& r : plan.add) {
+    dp::RouteSpec spec;
+    spec.in = r.in;
+    spec.out = r.out;
+    dp::RouteId id = dp::kInvalidId;
+    const auto status = dp->addRoute(spec, id);
+    if (status == dp::ApiStatus::Ok) {
+      routes_.push_back({r.in, r.out, id});
+    } else {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addRoute(stream " << r.in
+                          << "): " << dp::apiStatusName(status);
+    }
+  }
+  // Keyframe on start and when video is switched back on, so the echoed video decodes at once (Janus's EchoTest
+  // sends a PLI in both cases).
+  for (dp::StreamId id : plan.keyframes) {
+    const auto status = dp->requestKeyframe(id);
+    if (status == dp::ApiStatus::Ok) {
+      ++keyframesRequested_;
+    } else {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane requestKeyframe: " << dp::apiStatusName(status);
+    }
+  }
+  if (plan.bitrateCap) {
+    // REMB carries at most 2^32-1 bps here (the dataplane's cap is 32-bit); larger asks are clamped.
+    const auto cap = static_cast<std::uint32_t>(std::min<std::uint64_t>(*plan.bitrateCap, UINT32_MAX));
+    const auto status = dp->setBitrateCap(transportId_, cap);
+    if (status == dp::ApiStatus::Ok) {
+      bitrateCap_ = loopback_->bitrateCap;
+    } else {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane setBitrateCap: " << dp::apiStatusName(status);
     }
   }
 }
@@ -444,6 +493,9 @@ void PeerConnection::releaseDataplaneLocked() {
     }
   }
   transportId_ = dp::kInvalidId;
+  bitrateCap_ = 0;
+  for (const auto& s : outbound_)
+    service_.unregisterStream(s.id);
   inbound_.clear();
   outbound_.clear();
   routes_.clear();

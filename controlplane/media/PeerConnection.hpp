@@ -98,6 +98,11 @@ class PeerConnection final : public MediaHandler {
   bool up_ = false;
   bool closed_ = false;
   std::optional<LoopbackPolicy> loopback_;
+  std::uint64_t bitrateCap_ = 0;  // the plugin's bitrate the dataplane's REMB applies (0: none asked)
+  std::uint64_t keyframesRequested_ = 0;
+  std::size_t remoteCandidates_ = 0;
+  DtlsRole dtlsRole_ = DtlsRole::Client;
+  std::string remoteFingerprint_, remoteFingerprintHash_;
 
   dp::TransportId transportId_ = dp::kInvalidId;
   std::uint16_t worker_ = 0;

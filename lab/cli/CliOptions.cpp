@@ -50,7 +50,13 @@ std::string usageText() {
          "  --ice-address A         local address to gather candidates on (default 127.0.0.1)\n"
          "  --min-ratio R           pass when >= R of the packets sent after the warm-up echo back (0.95)\n"
          "  --json FILE             write the report as JSON\n"
-         "  --log LEVEL             trace|debug|info|warn|error (default info)\n";
+         "  --log LEVEL             trace|debug|info|warn|error (default info)\n"
+         "  --echo-bitrate N        EchoTest `bitrate` (REMB cap, bit/s) in the first request\n"
+         "  --drop-every N          do not send every Nth RTP packet (loss for the server to measure)\n"
+         "  --bad-fingerprint       put a wrong DTLS fingerprint in our SDP\n"
+         "  --dtls-close            after the media, send DTLS close_notify and wait for the server's hangup\n"
+         "  --teardown MODE         hangup (hangup, detach, destroy), detach, destroy, close (drop the\n"
+         "                          connection), none (leave the session to time out)\n";
 }
 
 CliCommand parseCommandLine(const std::vector<std::string>& args) {
@@ -125,6 +131,28 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.room = toUint(flag, value(), 1, 0xffffffffu);
     } else if (flag == "--log") {
       o.log_level = value();
+    } else if (flag == "--echo-bitrate") {
+      o.echo_bitrate = toUint(flag, value(), 1, 0xffffffffu);
+    } else if (flag == "--drop-every") {
+      o.drop_every = toUint(flag, value(), 2, 1'000'000);
+    } else if (flag == "--bad-fingerprint") {
+      o.bad_fingerprint = true;
+    } else if (flag == "--dtls-close") {
+      o.dtls_close = true;
+    } else if (flag == "--teardown") {
+      const std::string& mode = value();
+      if (mode == "hangup")
+        o.teardown = Teardown::Hangup;
+      else if (mode == "detach")
+        o.teardown = Teardown::Detach;
+      else if (mode == "destroy")
+        o.teardown = Teardown::Destroy;
+      else if (mode == "close")
+        o.teardown = Teardown::Close;
+      else if (mode == "none")
+        o.teardown = Teardown::None;
+      else
+        throw UsageError("--teardown: hangup, detach, destroy, close or none, got '" + mode + "'");
     } else {
       throw UsageError("unknown option '" + flag + "'");
     }

@@ -2,7 +2,8 @@
 //   portunus-lab echotest --server URL [--transport ws|http] [--duration S] [--audio|--no-audio]
 //       [--video|--no-video] [--bitrate N] [--fps N] [--srtp-profile P] [--trickle early|normal|none]
 //       [--role offer|answer] [--ice-address A] [--json FILE] [--warmup S] [--min-ratio R]
-//       [--log LEVEL]
+//       [--log LEVEL] [--echo-bitrate N] [--drop-every N] [--bad-fingerprint] [--dtls-close]
+//       [--teardown hangup|detach|destroy|close|none]
 //   portunus-lab videoroom --server URL [--room N] [same media/transport options]
 //       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
 //       verifies what the publisher sent
@@ -27,6 +28,9 @@ class UsageError : public std::runtime_error {
  * or only inside the SDP (no trickle at all, `jsep.trickle:false`). */
 enum class TrickleMode : std::uint8_t { Early, Normal, None };
 enum class PeerRole : std::uint8_t { Offer, Answer };
+/** How the run ends toward the server: janus.js's hangup+detach+destroy, detach+destroy, destroy only, closing the
+ * connection without a word (WebSocket close; HTTP: just stop polling), or nothing at all (the session times out). */
+enum class Teardown : std::uint8_t { Hangup, Detach, Destroy, Close, None };
 
 struct EchoTestOptions {
   std::string server;
@@ -44,7 +48,12 @@ struct EchoTestOptions {
   std::string json_path;
   double min_ratio = 0.95;
   std::string log_level = "info";
-  std::uint64_t room = 1234;  // videoroom only
+  std::uint64_t room = 1234;       // videoroom only
+  std::uint64_t echo_bitrate = 0;  // EchoTest `bitrate` (REMB cap) asked in the first request; 0: not sent
+  std::uint32_t drop_every = 0;    // skip every Nth RTP packet on send (loss the server measures); 0: none
+  bool bad_fingerprint = false;    // put a wrong a=fingerprint in our SDP (the server's DTLS check must fail)
+  bool dtls_close = false;         // after the media, close DTLS (close_notify) and wait for the server's hangup
+  Teardown teardown = Teardown::Hangup;
 };
 
 struct CliCommand {

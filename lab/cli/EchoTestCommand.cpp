@@ -1,6 +1,7 @@
 #include "lab/cli/EchoTestCommand.hpp"
 
 #include <random>
+#include <thread>
 
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
@@ -56,9 +57,12 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     po.srtp_profile = o.srtp_profile;
     po.trickle = o.trickle;
     po.ice_address = o.ice_address;
+    po.drop_every = o.drop_every;
+    po.bad_fingerprint = o.bad_fingerprint;
     peer = std::make_unique<LabPeer>(client, session, handle, loop, identity, po);
     client.setEventHandler([p = peer.get()](const JanusEvent& e) { p->onJanusEvent(e); });
     Json body = {{"audio", o.audio}, {"video", o.video}};
+    if (o.echo_bitrate) body["bitrate"] = o.echo_bitrate;
     if (o.role == PeerRole::Offer) {
       peer->offer(body);
     } else {
@@ -73,8 +77,10 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     }
     if (peer->waitForMediaPath(std::chrono::seconds(15))) {
       peer->runMedia(o.duration_s, o.warmup_s);
+      if (o.dtls_close && !peer->closeDtls(std::chrono::seconds(10)))
+        report.failure = "no hangup from the server after our DTLS close_notify";
     }
-    report.failure = peer->failure();
+    if (report.failure.empty()) report.failure = peer->failure();
   } catch (const std::exception& e) {
     report.failure = e.what();
   }
@@ -86,15 +92,18 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     report.streams = peer->results();
     report.counters = peer->counters();
   }
-  // Teardown like janus.js: hangup, detach, destroy; errors here only go to the log.
+  // Teardown like janus.js (hangup, detach, destroy) or the part of it --teardown asks for; errors here only go to
+  // the log. Close/None say nothing: the server must notice by itself (WebSocket close, session timeout).
   if (peer) peer->tearingDown();
   try {
-    if (handle) client.hangup(session, handle);
-    if (handle) client.detach(session, handle);
-    if (session) client.destroySession(session);
+    if (handle && o.teardown == Teardown::Hangup) client.hangup(session, handle);
+    if (handle && (o.teardown == Teardown::Hangup || o.teardown == Teardown::Detach)) client.detach(session, handle);
+    if (session && o.teardown != Teardown::Close && o.teardown != Teardown::None) client.destroySession(session);
   } catch (const std::exception& e) {
     PLOG(Warn, "lab") << "teardown: " << e.what();
   }
+  if (o.teardown != Teardown::Close && o.teardown != Teardown::None)
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the events that follow (hangup, detached)
   if (peer) report.events = peer->events();
   report.keepalives_sent = client.keepalivesSent();
   client.setEventHandler(nullptr);

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "common/log/Log.hpp"
+#include "common/proto/Remb.hpp"
+#include "common/proto/RtcpPacket.hpp"
 #include "common/sdp/IceCandidate.hpp"
 #include "common/sdp/SdpParser.hpp"
 #include "common/sdp/SdpWriter.hpp"
@@ -142,6 +144,11 @@ LocalTransport LabPeer::localTransport(sdp::SetupRole setup, bool withCandidates
   t.ufrag = transport_->localUfrag();
   t.pwd = transport_->localPassword();
   t.fingerprint_sha256 = identity_.fingerprintSha256();
+  if (options_.bad_fingerprint) {
+    // Another certificate's fingerprint as far as the server can tell: flip the first hex digit.
+    char& c = t.fingerprint_sha256[0];
+    c = c == 'A' ? 'B' : 'A';
+  }
   t.setup = setup;
   t.trickle = options_.trickle != TrickleMode::None;
   if (withCandidates) {
@@ -265,9 +272,15 @@ void LabPeer::onJanusEvent(const JanusEvent& event) {
     note("media " + m.value("type", std::string("?")) + " " + (m.value("receiving", false) ? "true" : "false"));
   } else if (event.kind == "hangup") {
     note("hangup " + m.value("reason", std::string()));
+    {
+      std::lock_guard lock(mutex_);
+      hungup_ = true;
+    }
+    cv_.notify_all();
     fail("server hung up: " + m.value("reason", std::string()));
   } else if (event.kind == "slowlink") {
-    note("slowlink " + m.value("media", std::string()) + " lost " + std::to_string(m.value("lost", 0)));
+    note("slowlink " + m.value("media", std::string()) + (m.value("uplink", false) ? " uplink" : " downlink") +
+         " lost " + std::to_string(m.value("lost", 0)));
   } else if (event.kind == "trickle") {  // full trickle from the server
     const Json& c = m.value("candidate", Json::object());
     if (c.value("completed", false)) {
@@ -326,6 +339,28 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
     }
   }
   if (status == 0 && !rtcp) receiver_.receive(std::span<const std::uint8_t>(rx_buffer_.data(), clearLen), now);
+  if (status == 0 && rtcp) {
+    // What the server's RTCP asks of us: keyframes (PLI) and a bitrate cap (REMB).
+    proto::RtcpCompound compound(rx_buffer_.data(), clearLen);
+    proto::RtcpBlock b;
+    while (compound.next(b) == proto::RtcpParseStatus::Ok) {
+      proto::Remb remb;
+      std::lock_guard lock(mutex_);
+      if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
+        ++counters_.pli_in;
+      } else if (proto::parseRemb(b, remb, nullptr, 0)) {
+        ++counters_.remb_in;
+        counters_.remb_bps = remb.bps;
+      }
+    }
+  }
+}
+
+bool LabPeer::closeDtls(std::chrono::milliseconds timeout) {
+  tearing_down_ = true;  // the server's hangup that follows is the expected outcome
+  if (transport_) transport_->close();
+  std::unique_lock lock(mutex_);
+  return cv_.wait_for(lock, timeout, [this] { return hungup_; });
 }
 
 bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {
@@ -363,6 +398,11 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   std::vector<Clock::time_point> due(senders_.size(), start);
   bool warm = warmupSeconds <= 0;
   auto sink = [this](std::span<std::uint8_t> packet) {
+    if (options_.drop_every && ++sent_rtp_ % options_.drop_every == 0) {
+      std::lock_guard lock(mutex_);
+      ++counters_.dropped_on_purpose;
+      return;
+    }
     std::size_t len = packet.size();
     if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
         !transport_->sendMedia(packet.data(), len)) {

@@ -39,6 +39,8 @@ struct LabPeerOptions {
   std::optional<dp::SrtpProfile> srtp_profile;  // only this one, else all four (GCM first)
   TrickleMode trickle = TrickleMode::Normal;
   std::string ice_address = "127.0.0.1";
+  std::uint32_t drop_every = 0;  // skip every Nth RTP packet on send
+  bool bad_fingerprint = false;  // advertise a fingerprint that is not our certificate's
 };
 
 /** One stream's result: what the sender did and what came back. */
@@ -58,6 +60,10 @@ struct PeerCounters {
   std::uint64_t send_failed = 0;  // protect or ICE send refused
   std::uint64_t trickles_sent = 0;
   std::uint64_t remote_candidates = 0;
+  std::uint64_t dropped_on_purpose = 0;  // --drop-every
+  std::uint64_t pli_in = 0;              // PLI from the server (keyframe requests)
+  std::uint64_t remb_in = 0;             // REMB from the server
+  std::uint64_t remb_bps = 0;            // the last REMB's bitrate
 };
 
 class LabPeer {
@@ -80,6 +86,10 @@ class LabPeer {
   bool waitForMediaPath(std::chrono::milliseconds timeout);
   /** Sends media for `seconds`, then waits up to `drainSeconds` for the last echoes. */
   void runMedia(double seconds, double warmupSeconds, double drainSeconds = 2.0);
+
+  /** Sends DTLS close_notify (our side of the PeerConnection ends) and waits up to `timeout` for the server's
+   *  `hangup`; true if it came. */
+  bool closeDtls(std::chrono::milliseconds timeout);
 
   /** We are about to hang up: what follows (DTLS close, `hangup` event) is expected, not a failure. */
   void tearingDown() noexcept { tearing_down_ = true; }
@@ -140,6 +150,8 @@ class LabPeer {
   std::atomic<bool> tearing_down_{false};
   bool dtls_connected_ = false;
   bool webrtcup_ = false;
+  bool hungup_ = false;
+  std::uint64_t sent_rtp_ = 0;  // media thread
   std::string failure_;
   std::optional<dp::SrtpProfile> profile_;
   PeerCounters counters_;

@@ -65,8 +65,8 @@ nlohmann::json EchoTestPlugin::answerOffer(cp::HandleId handle, const nlohmann::
 }
 
 void EchoTestPlugin::pushLoopback(cp::HandleId handle, const State& state) {
-  // The dataplane API has no REMB rewriting yet: `bitrate` stays in the plugin state (queryHandle) and is passed on
-  // as the cap the media layer would enforce.
+  // `bitrate` becomes the REMB cap the dataplane sends the peer (0: none); switching video back on asks for a
+  // keyframe. Both happen in the media layer (LoopbackPlan).
   if (media_) media_->setLoopback(handle, cp::LoopbackPolicy{state.audioActive, state.videoActive, state.bitrate});
 }
 
