@@ -275,3 +275,38 @@ BOOST_AUTO_TEST_CASE(handle_info) {
                            {"destroyed", 0}}));
   BOOST_TEST(f.plugin.queryHandle(999) == json(nullptr));
 }
+
+BOOST_AUTO_TEST_CASE(room_events_for_the_media_half) {
+  RecordingGateway g;
+  VideoRoomContext ctx;
+  ctx.gateway = &g;
+  RoomOptions options;
+  options.id = "5";
+  Room room(options, false);
+  auto a = std::make_shared<Publisher>();
+  a->id = "1";
+  a->handle = 11;
+  a->display = "A";
+  a->published = true;
+  PublishedStream audio;
+  audio.type = "audio";
+  audio.mid = "0";
+  audio.codec = "opus";
+  a->streams = {audio};
+  auto b = std::make_shared<Publisher>();
+  b->id = "2";
+  b->handle = 12;
+  room.addParticipant(a);
+  room.addParticipant(b);
+
+  const json published = json::parse(R"([{"id":1,"display":"A","streams":[{"type":"audio","mindex":0,"mid":"0",
+                                          "codec":"opus"}]}])");
+  BOOST_TEST(room.publishersJson("2") == published);  // what b's `joined` lists
+  BOOST_TEST(room.publishersJson("1") == json::array());
+  BOOST_TEST(room.activePublishers() == 1u);
+  ctx.announcePublisher(room, *a);
+  ctx.announceUnpublished(room, *a);
+  BOOST_TEST(g.eventsFor(11).empty());
+  BOOST_TEST(g.eventsFor(12) == (std::vector<json>{{{"videoroom", "event"}, {"room", 5}, {"publishers", published}},
+                                                   {{"videoroom", "event"}, {"room", 5}, {"unpublished", 1}}}));
+}
