@@ -91,6 +91,12 @@ def room(handle):
     mod.sync(request="destroy", room=rid, secret="s3cret")
 
 
+def test_info_lists_the_plugin(api):
+    vr = api.call("info")["plugins"][VIDEOROOM]
+    assert set(vr) == {"name", "author", "description", "version_string", "version"}
+    assert vr["name"] == "JANUS VideoRoom plugin" and vr["version"] == 9 and vr["version_string"] == "0.0.9"
+
+
 # ---- synchronous requests: dispatch, validation, errors ----
 
 @pytest.mark.parametrize("body,expected", [
