@@ -227,6 +227,21 @@ def test_codec_lists_as_janus_keeps_them(handle):
     h.sync(request="destroy", room=rid)
 
 
+def test_permanent_rooms(handle, backend):
+    # Janus saves the room into its jcfg; portunusd never rewrites its YAML and refuses as Janus does without a file.
+    h = handle()
+    rid = new_room_id()
+    r = h.sync(request="create", room=rid, permanent=True)
+    if backend == "janus":
+        assert r == {"videoroom": "created", "room": rid, "permanent": True}
+        assert h.sync(request="destroy", room=rid, permanent=True)["permanent"] is True
+    else:
+        assert r == err(499, "No configuration file, can't create permanent room")
+        assert h.sync(request="exists", room=rid)["exists"] is False
+        assert h.sync(request="edit", room=1234, secret="adminpwd", permanent=True) == err(
+            499, "No configuration file, can't edit room permanently")
+
+
 def test_create_picks_a_room_id(handle):
     h = handle()
     r = h.sync(request="create")
