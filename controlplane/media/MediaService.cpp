@@ -1,6 +1,8 @@
 #include "controlplane/media/MediaService.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <future>
 #include <sstream>
 #include <vector>
 
@@ -74,22 +76,231 @@ void MediaService::forget(PeerConnection* pc) {
   if (it != pcs_.end() && it->second == pc) pcs_.erase(it);
 }
 
-nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json&, const AnswerPolicy& policy) {
-  // The PeerConnection took the offer when the core checked it; the map lock keeps it alive meanwhile.
+nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json& offer, const AnswerPolicy& policy) {
+  // The PeerConnection took the first offer when the core checked it; a renegotiation brings a new one. The map
+  // lock keeps the PeerConnection alive meanwhile.
+  std::string sdp;
+  if (offer.is_object() && offer.contains("sdp") && offer["sdp"].is_string()) sdp = offer["sdp"].get<std::string>();
   std::lock_guard lock(pcsMutex_);
   auto it = pcs_.find(handle);
   if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
-  return it->second->answer(policy);
+  return it->second->answer(policy, sdp);
+}
+
+bool MediaService::runOnLoop(std::function<void()> fn) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto future = done->get_future();
+  post([fn = std::move(fn), done] {
+    fn();
+    done->set_value();
+  });
+  return future.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+}
+
+nlohmann::json MediaService::createOffer(HandleId handle, const OfferSpec& spec) {
+  // The handle owns its PeerConnection and lives on the API loop: create it there when there is none.
+  auto error = std::make_shared<std::string>();
+  const bool ran = runOnLoop([this, handle, error] {
+    if (!router_) {
+      *error = "No API router";
+      return;
+    }
+    auto h = router_->registry().indexed(handle);
+    if (!h) {
+      *error = "No such handle";
+      return;
+    }
+    if (h->media()) return;
+    try {
+      auto pc = std::make_unique<PeerConnection>(*this, h->sessionId(), handle);
+      {
+        std::lock_guard lock(pcsMutex_);
+        pcs_[handle] = pc.get();
+      }
+      h->setMedia(std::move(pc));
+      h->flags().alert = false;  // a new PeerConnection re-arms hangup_media
+      h->flushCandidates();
+    } catch (const std::exception& e) {
+      *error = e.what();
+    }
+  });
+  if (!ran) throw MediaNegotiationError("API loop did not create the PeerConnection");
+  if (!error->empty()) throw MediaNegotiationError(*error);
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
+  return it->second->offer(spec);
+}
+
+void MediaService::acceptAnswer(HandleId handle, const nlohmann::json& answer) {
+  if (!answer.is_object() || !answer.contains("sdp") || !answer["sdp"].is_string())
+    throw MediaNegotiationError("The answer has no SDP");
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
+  it->second->acceptAnswer(answer["sdp"].get<std::string>());
+}
+
+std::vector<StreamDescription> MediaService::describe(HandleId handle) {
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) return {};
+  return it->second->describe();
+}
+
+void MediaService::setPlacement(HandleId handle, std::uint64_t group) {
+  std::lock_guard lock(routingMutex_);
+  placement_[handle] = group;
+}
+
+std::uint16_t MediaService::workerFor(HandleId handle) {
+  const auto n = cfg_.dataplane.workers.empty() ? 1u : static_cast<unsigned>(cfg_.dataplane.workers.size());
+  {
+    std::lock_guard lock(routingMutex_);
+    if (auto it = placement_.find(handle); it != placement_.end()) return static_cast<std::uint16_t>(it->second % n);
+  }
+  return static_cast<std::uint16_t>(nextWorker_.fetch_add(1) % n);
+}
+
+void MediaService::publishStreams(HandleId handle, HandleStreams streams) {
+  std::lock_guard lock(routingMutex_);
+  published_[handle] = std::move(streams);
+  for (auto& [id, c] : connections_)
+    if (c.spec.source == handle || c.spec.sink == handle) applyLocked(id, c);
+}
+
+void MediaService::withdrawStreams(HandleId handle) {
+  std::lock_guard lock(routingMutex_);
+  if (published_.erase(handle) == 0) return;
+  for (auto& [id, c] : connections_)
+    if (c.spec.source == handle || c.spec.sink == handle) dropRouteLocked(c);
+}
+
+void MediaService::dropRouteLocked(Connection& c) {
+  if (c.route != dp::kInvalidId && dataplane_) {
+    const auto status = dataplane_->removeRoute(c.route);
+    if (status != dp::ApiStatus::Ok) {
+      PLOG(Warn, "media") << "dataplane removeRoute " << c.route << ": " << dp::apiStatusName(status);
+    }
+  }
+  c.route = dp::kInvalidId;
+  c.in = c.out = dp::kInvalidId;
+}
+
+void MediaService::applyLocked(ConnectionId id, Connection& c) {
+  // The streams the connection should join now.
+  dp::StreamId in = dp::kInvalidId, out = dp::kInvalidId;
+  const HandleStream* source = nullptr;
+  const HandleStream* sink = nullptr;
+  if (auto p = published_.find(c.spec.source); p != published_.end()) {
+    for (const auto& s : p->second.streams)
+      if (s.mid == c.spec.sourceMid && !s.inbound.empty()) source = &s;
+  }
+  if (auto p = published_.find(c.spec.sink); p != published_.end()) {
+    for (const auto& s : p->second.streams)
+      if (s.mid == c.spec.sinkMid && s.outbound != dp::kInvalidId) sink = &s;
+  }
+  if (source && sink && !c.spec.paused) {
+    const int layers = static_cast<int>(source->inbound.size());
+    const int layer = c.spec.substream < 0 ? layers - 1 : std::min(c.spec.substream, layers - 1);
+    in = source->inbound[static_cast<std::size_t>(layer)];
+    out = sink->outbound;
+  }
+  if (c.route != dp::kInvalidId && c.in == in && c.out == out) return;
+  if (!dataplane_ || !dataplane_->running()) return;
+  // Same outbound stream, other source: re-point, so that the subscriber's SSRC, sequence and timestamps continue.
+  if (c.route != dp::kInvalidId && in != dp::kInvalidId && c.out == out) {
+    const auto status = dataplane_->moveRoute(c.route, in);
+    if (status == dp::ApiStatus::Ok) {
+      c.in = in;
+      return;
+    }
+    PLOG(Warn, "media") << "connection " << id << ": dataplane moveRoute: " << dp::apiStatusName(status);
+  }
+  dropRouteLocked(c);
+  if (in == dp::kInvalidId) return;
+  dp::RouteSpec spec;
+  spec.in = in;
+  spec.out = out;
+  if (source->payloadType != sink->payloadType) spec.pt_map.emplace_back(source->payloadType, sink->payloadType);
+  if (source->rtxPayloadType && sink->rtxPayloadType && source->rtxPayloadType != sink->rtxPayloadType)
+    spec.pt_map.emplace_back(source->rtxPayloadType, sink->rtxPayloadType);
+  const auto status = dataplane_->addRoute(spec, c.route);
+  if (status != dp::ApiStatus::Ok) {
+    PLOG(Warn, "media") << "connection " << id << " (handle " << c.spec.source << " mid " << c.spec.sourceMid
+                        << " -> handle " << c.spec.sink << " mid " << c.spec.sinkMid
+                        << "): dataplane addRoute: " << dp::apiStatusName(status);
+    c.route = dp::kInvalidId;
+    return;
+  }
+  c.in = in;
+  c.out = out;
+}
+
+ConnectionId MediaService::connect(const ConnectionSpec& spec) {
+  std::lock_guard lock(routingMutex_);
+  const ConnectionId id = nextConnection_++;
+  auto& c = connections_[id];
+  c.spec = spec;
+  applyLocked(id, c);
+  return id;
+}
+
+void MediaService::disconnect(ConnectionId id) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  dropRouteLocked(it->second);
+  connections_.erase(it);
+}
+
+void MediaService::disconnectHandle(HandleId handle) {
+  std::lock_guard lock(routingMutex_);
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if (it->second.spec.source != handle && it->second.spec.sink != handle) {
+      ++it;
+      continue;
+    }
+    dropRouteLocked(it->second);
+    it = connections_.erase(it);
+  }
+  placement_.erase(handle);
+}
+
+void MediaService::setPaused(ConnectionId id, bool paused) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.paused = paused;
+  applyLocked(id, it->second);
+}
+
+void MediaService::repoint(ConnectionId id, HandleId source, const std::string& sourceMid) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.source = source;
+  it->second.spec.sourceMid = sourceMid;
+  applyLocked(id, it->second);
+}
+
+void MediaService::setSubstream(ConnectionId id, int substream) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.substream = substream;
+  applyLocked(id, it->second);
+}
+
+std::size_t MediaService::connectedRoutes() const {
+  std::lock_guard lock(routingMutex_);
+  return static_cast<std::size_t>(std::count_if(connections_.begin(), connections_.end(),
+                                                [](const auto& e) { return e.second.route != dp::kInvalidId; }));
 }
 
 void MediaService::setLoopback(HandleId handle, const LoopbackPolicy& policy) {
   std::lock_guard lock(pcsMutex_);
   if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setLoopback(policy);
-}
-
-std::uint16_t MediaService::nextWorker() {
-  const auto n = cfg_.dataplane.workers.empty() ? 1u : static_cast<unsigned>(cfg_.dataplane.workers.size());
-  return static_cast<std::uint16_t>(nextWorker_.fetch_add(1) % n);
 }
 
 void MediaService::sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event) {
