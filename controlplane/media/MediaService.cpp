@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <sstream>
 #include <vector>
 
@@ -87,48 +86,33 @@ nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json& 
   return it->second->answer(policy, sdp);
 }
 
-bool MediaService::runOnLoop(std::function<void()> fn) {
-  auto done = std::make_shared<std::promise<void>>();
-  auto future = done->get_future();
-  post([fn = std::move(fn), done] {
-    fn();
-    done->set_value();
-  });
-  return future.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
-}
-
 nlohmann::json MediaService::createOffer(HandleId handle, const OfferSpec& spec) {
-  // The handle owns its PeerConnection and lives on the API loop: create it there when there is none.
-  auto error = std::make_shared<std::string>();
-  const bool ran = runOnLoop([this, handle, error] {
-    if (!router_) {
-      *error = "No API router";
-      return;
-    }
-    auto h = router_->registry().indexed(handle);
-    if (!h) {
-      *error = "No such handle";
-      return;
-    }
-    if (h->media()) return;
-    try {
-      auto pc = std::make_unique<PeerConnection>(*this, h->sessionId(), handle);
-      {
-        std::lock_guard lock(pcsMutex_);
-        pcs_[handle] = pc.get();
-      }
-      h->setMedia(std::move(pc));
-      h->flags().alert = false;  // a new PeerConnection re-arms hangup_media
-      h->flushCandidates();
-    } catch (const std::exception& e) {
-      *error = e.what();
-    }
-  });
-  if (!ran) throw MediaNegotiationError("API loop did not create the PeerConnection");
-  if (!error->empty()) throw MediaNegotiationError(*error);
   std::lock_guard lock(pcsMutex_);
   auto it = pcs_.find(handle);
-  if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
+  if (it == pcs_.end()) {
+    // The handle will own the new PeerConnection; it lives on the API loop, where the hand-over is posted (never
+    // waited for: the plugin may hold its own lock, which the loop may need). The loop runs that hand-over before
+    // the plugin's event with our offer, hence before any answer.
+    if (!router_) throw MediaNegotiationError("No API router");
+    std::unique_ptr<PeerConnection> created;
+    try {
+      created = std::make_unique<PeerConnection>(*this, 0, handle);
+    } catch (const std::exception& e) {
+      throw MediaNegotiationError(e.what());
+    }
+    it = pcs_.emplace(handle, created.get()).first;
+    auto holder = std::make_shared<std::unique_ptr<PeerConnection>>(std::move(created));
+    post([this, handle, holder] {
+      auto h = router_->registry().indexed(handle);
+      if (!h || h->media()) {
+        holder->reset();  // the handle went (or got another PeerConnection) meanwhile
+        return;
+      }
+      h->setMedia(std::move(*holder));
+      h->flags().alert = false;  // a new PeerConnection re-arms hangup_media
+      h->flushCandidates();
+    });
+  }
   return it->second->offer(spec);
 }
 
@@ -184,12 +168,27 @@ void MediaService::dropRouteLocked(Connection& c) {
     }
   }
   c.route = dp::kInvalidId;
-  c.in = c.out = dp::kInvalidId;
+  c.in.clear();
+  c.out = dp::kInvalidId;
 }
 
+namespace {
+
+dp::LayerTarget layerTarget(const ConnectionSpec& spec) {
+  dp::LayerTarget t;
+  t.substream = spec.substream < 0 ? 3 : static_cast<std::uint8_t>(std::min(spec.substream, 3));
+  t.temporal = spec.temporal < 0 ? 0xff : static_cast<std::uint8_t>(std::min(spec.temporal, 0xfe));
+  t.fallback_ms = spec.fallbackUs / 1000;
+  if (t.fallback_ms == 0) t.fallback_ms = 250;
+  return t;
+}
+
+}  // namespace
+
 void MediaService::applyLocked(ConnectionId id, Connection& c) {
-  // The streams the connection should join now.
-  dp::StreamId in = dp::kInvalidId, out = dp::kInvalidId;
+  // The streams the connection joins now: every layer of the source (the dataplane picks one), its sink.
+  std::vector<dp::StreamId> in;
+  dp::StreamId out = dp::kInvalidId;
   const HandleStream* source = nullptr;
   const HandleStream* sink = nullptr;
   if (auto p = published_.find(c.spec.source); p != published_.end()) {
@@ -200,28 +199,45 @@ void MediaService::applyLocked(ConnectionId id, Connection& c) {
     for (const auto& s : p->second.streams)
       if (s.mid == c.spec.sinkMid && s.outbound != dp::kInvalidId) sink = &s;
   }
-  if (source && sink && !c.spec.paused) {
-    const int layers = static_cast<int>(source->inbound.size());
-    const int layer = c.spec.substream < 0 ? layers - 1 : std::min(c.spec.substream, layers - 1);
-    in = source->inbound[static_cast<std::size_t>(layer)];
+  if (source && sink) {
+    in = source->inbound;
     out = sink->outbound;
   }
-  if (c.route != dp::kInvalidId && c.in == in && c.out == out) return;
   if (!dataplane_ || !dataplane_->running()) return;
-  // Same outbound stream, other source: re-point, so that the subscriber's SSRC, sequence and timestamps continue.
-  if (c.route != dp::kInvalidId && in != dp::kInvalidId && c.out == out) {
-    const auto status = dataplane_->moveRoute(c.route, in);
+  if (in.empty()) {
+    dropRouteLocked(c);
+    return;
+  }
+  const bool layered = in.size() > 1;
+  if (c.route != dp::kInvalidId && c.out == out && (c.in.size() > 1) == layered) {
+    // Same subscriber stream: re-point (continuity of SSRC, sequence and timestamps), re-target, pause/resume.
+    dp::ApiStatus status = dp::ApiStatus::Ok;
+    if (c.in != in) status = layered ? dataplane_->moveRouteLayers(c.route, in) : dataplane_->moveRoute(c.route, in[0]);
+    if (status == dp::ApiStatus::Ok && layered &&
+        (c.substream != c.spec.substream || c.temporal != c.spec.temporal || c.fallbackUs != c.spec.fallbackUs))
+      status = dataplane_->setLayerTarget(c.route, layerTarget(c.spec));
+    if (status == dp::ApiStatus::Ok && c.paused != c.spec.paused)
+      status = dataplane_->setRoutePaused(c.route, c.spec.paused);
     if (status == dp::ApiStatus::Ok) {
       c.in = in;
+      c.paused = c.spec.paused;
+      c.substream = c.spec.substream;
+      c.temporal = c.spec.temporal;
+      c.fallbackUs = c.spec.fallbackUs;
       return;
     }
-    PLOG(Warn, "media") << "connection " << id << ": dataplane moveRoute: " << dp::apiStatusName(status);
+    PLOG(Warn, "media") << "connection " << id << ": dataplane route update: " << dp::apiStatusName(status);
   }
   dropRouteLocked(c);
-  if (in == dp::kInvalidId) return;
   dp::RouteSpec spec;
-  spec.in = in;
+  if (layered) {
+    spec.layers = in;
+    spec.target = layerTarget(c.spec);
+  } else {
+    spec.in = in[0];
+  }
   spec.out = out;
+  spec.paused = c.spec.paused;
   if (source->payloadType != sink->payloadType) spec.pt_map.emplace_back(source->payloadType, sink->payloadType);
   if (source->rtxPayloadType && sink->rtxPayloadType && source->rtxPayloadType != sink->rtxPayloadType)
     spec.pt_map.emplace_back(source->rtxPayloadType, sink->rtxPayloadType);
@@ -235,6 +251,15 @@ void MediaService::applyLocked(ConnectionId id, Connection& c) {
   }
   c.in = in;
   c.out = out;
+  c.paused = c.spec.paused;
+  c.substream = c.spec.substream;
+  c.temporal = c.spec.temporal;
+  c.fallbackUs = c.spec.fallbackUs;
+  // A new subscription starts with a keyframe (the publisher is asked; the dataplane rate-limits it).
+  if (source->video && !c.spec.paused) {
+    for (auto layer : in)
+      dataplane_->requestKeyframe(layer);
+  }
 }
 
 ConnectionId MediaService::connect(const ConnectionSpec& spec) {
@@ -284,12 +309,36 @@ void MediaService::repoint(ConnectionId id, HandleId source, const std::string& 
   applyLocked(id, it->second);
 }
 
-void MediaService::setSubstream(ConnectionId id, int substream) {
+void MediaService::setLayers(ConnectionId id, int substream, int temporal, std::uint32_t fallbackUs) {
   std::lock_guard lock(routingMutex_);
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   it->second.spec.substream = substream;
+  it->second.spec.temporal = temporal;
+  it->second.spec.fallbackUs = fallbackUs;
   applyLocked(id, it->second);
+}
+
+void MediaService::requestKeyframe(HandleId handle, const std::string& mid) {
+  std::lock_guard lock(routingMutex_);
+  if (!dataplane_ || !dataplane_->running()) return;
+  auto p = published_.find(handle);
+  if (p == published_.end()) return;
+  for (const auto& s : p->second.streams) {
+    if (!s.video || (!mid.empty() && s.mid != mid)) continue;
+    for (auto id : s.inbound)
+      dataplane_->requestKeyframe(id);
+  }
+}
+
+void MediaService::setBitrateCap(HandleId handle, std::uint64_t bps) {
+  std::lock_guard lock(pcsMutex_);
+  if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setBitrateCap(bps);
+}
+
+void MediaService::setFirFreq(HandleId handle, std::uint32_t seconds) {
+  std::lock_guard lock(pcsMutex_);
+  if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setFirFreq(seconds);
 }
 
 std::size_t MediaService::connectedRoutes() const {
@@ -305,6 +354,11 @@ void MediaService::setLoopback(HandleId handle, const LoopbackPolicy& policy) {
 
 void MediaService::sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event) {
   if (!router_) return;
+  if (sessionId == 0) {  // a PeerConnection created for an offer knows its handle only
+    auto h = router_->registry().indexed(handle);
+    if (!h) return;
+    sessionId = h->sessionId();
+  }
   auto session = router_->registry().find(sessionId);
   if (!session) return;
   event["session_id"] = sessionId;

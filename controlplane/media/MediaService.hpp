@@ -52,7 +52,10 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   void disconnectHandle(HandleId handle) override;
   void setPaused(ConnectionId id, bool paused) override;
   void repoint(ConnectionId id, HandleId source, const std::string& sourceMid) override;
-  void setSubstream(ConnectionId id, int substream) override;
+  void setLayers(ConnectionId id, int substream, int temporal, std::uint32_t fallbackUs) override;
+  void requestKeyframe(HandleId handle, const std::string& mid) override;
+  void setBitrateCap(HandleId handle, std::uint64_t bps) override;
+  void setFirFreq(HandleId handle, std::uint32_t seconds) override;
 
   /** Stops the dataplane event thread (before the dataplane stops). Idempotent. */
   void stop();
@@ -74,6 +77,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   /** One m-line's dataplane streams on an up PeerConnection. */
   struct HandleStream {
     std::string mid;
+    bool video = false;
     std::vector<dp::StreamId> inbound;  // per layer, lowest first
     dp::StreamId outbound = dp::kInvalidId;
     std::uint8_t payloadType = 0;
@@ -91,7 +95,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   /** Routes in the dataplane for connections (tests, admin). */
   std::size_t connectedRoutes() const;
   void post(std::function<void()> fn) { post_(std::move(fn)); }
-  /** Sends a core event (`janus` verb + fields) to the handle's session; on the API loop. */
+  /** Sends a core event (`janus` verb + fields) to the handle's session (0: looked up by handle); API loop. */
   void sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event);
   /** Hangs the handle up through the core (hangup event, plugin hangup_media); posted to the API loop. */
   void hangupHandle(HandleId handle, const std::string& reason);
@@ -115,14 +119,15 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   struct Connection {
     ConnectionSpec spec;
     dp::RouteId route = dp::kInvalidId;
-    dp::StreamId in = dp::kInvalidId;
+    std::vector<dp::StreamId> in;  // the source layers the route reads (one without simulcast)
     dp::StreamId out = dp::kInvalidId;
+    bool paused = false;
+    int substream = -1, temporal = -1;
+    std::uint32_t fallbackUs = 0;
   };
   /** Makes the connection's route match the published streams and its spec (routingMutex_ held). */
   void applyLocked(ConnectionId id, Connection& c);
   void dropRouteLocked(Connection& c);
-  /** Runs `fn` on the API loop and waits for it (plugin workers only). False when the loop did not run it. */
-  bool runOnLoop(std::function<void()> fn);
 
   config::Config cfg_;
   Router* router_ = nullptr;

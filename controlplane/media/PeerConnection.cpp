@@ -7,6 +7,7 @@
 #include "common/sdp/IceCandidate.hpp"
 #include "common/sdp/SdpError.hpp"
 #include "common/sdp/SdpParser.hpp"
+#include "common/sdp/SdpText.hpp"
 #include "controlplane/core/JanusError.hpp"
 #include "controlplane/media/MediaService.hpp"
 #include "controlplane/webrtc/DtlsSrtpKeys.hpp"
@@ -51,6 +52,19 @@ std::string_view kindName(dp::MediaKind kind) {
 
 std::string srtpName(dp::SrtpProfile profile) {
   return std::string(srtpProfileInfo(profile).openssl_name);
+}
+
+/** Retransmission cache per received video stream: ~1 s of 1200-byte packets at 5 Mbps. */
+constexpr std::uint16_t kNackCachePackets = 512;
+
+dp::VideoCodec videoCodec(const NegotiatedMedia& m) {
+  if (!m.codec || m.kind != "video") return dp::VideoCodec::Other;
+  const auto is = [&](std::string_view name) { return sdp::text::iequals(m.codec->name, name); };
+  if (is("VP8")) return dp::VideoCodec::Vp8;
+  if (is("VP9")) return dp::VideoCodec::Vp9;
+  if (is("H264")) return dp::VideoCodec::H264;
+  if (is("AV1")) return dp::VideoCodec::Av1;
+  return dp::VideoCodec::Other;
 }
 
 std::uint8_t extId(const NegotiatedMedia& m, std::string_view uri) {
@@ -278,6 +292,10 @@ nlohmann::json PeerConnection::answer(const AnswerPolicy& policy, const std::str
   JsepAnswerOptions options;
   options.audio = direction(policy.sendAudio, policy.recvAudio);
   options.video = direction(policy.sendVideo, policy.recvVideo);
+  options.preferredAudioCodecs = policy.audioCodecs;
+  options.preferredVideoCodecs = policy.videoCodecs;
+  options.videoProfile = policy.videoProfile;
+  options.restrictToPreferred = policy.restrictCodecs;
   if (negotiated_) options.previous = &*negotiated_;
   try {
     JsepAnswer result = negotiator_.answer(remoteSdp_, local, options);
@@ -516,7 +534,28 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
     return false;
   }
   worker_ = spec.worker;
+  if (bitrateCap_ != 0) dp->setBitrateCap(transportId_, bitrateCap_);
   return syncStreamsLocked();
+}
+
+void PeerConnection::setBitrateCap(std::uint64_t bps) {
+  std::lock_guard lock(mutex_);
+  bitrateCap_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(bps, 0xffffffffu));
+  auto* dp = service_.dataplane();
+  if (!dp || transportId_ == dp::kInvalidId) return;
+  const auto status = dp->setBitrateCap(transportId_, bitrateCap_);
+  if (status != dp::ApiStatus::Ok) {
+    PLOG(Warn, "media") << "handle " << handle_ << ": dataplane setBitrateCap: " << dp::apiStatusName(status);
+  }
+}
+
+void PeerConnection::setFirFreq(std::uint32_t seconds) {
+  std::lock_guard lock(mutex_);
+  firFreq_ = seconds;
+  auto* dp = service_.dataplane();
+  if (!dp || transportId_ == dp::kInvalidId) return;
+  for (const auto& in : inbound_)
+    if (in.kind == dp::MediaKind::Video) dp->setFirFreq(in.id, seconds);
 }
 
 bool PeerConnection::syncStreamsLocked() {
@@ -571,6 +610,16 @@ bool PeerConnection::syncStreamsLocked() {
     in.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
     in.twcc_ext_id = extId(m, ext::kTransportCc);
     in.layer = w.layer;
+    in.codec = videoCodec(m);
+    if (m.codec->rtxPayloadType) in.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
+    if (w.kind == dp::MediaKind::Video) {
+      in.fir_freq_s = firFreq_;
+      // Retransmissions for subscribers' NACKs, and NACKs of our own toward the publisher when it accepts them.
+      if (m.hasFeedback("nack")) {
+        in.nack_cache_packets = kNackCachePackets;
+        in.generate_nack = true;
+      }
+    }
     dp::StreamId id = dp::kInvalidId;
     const auto status = dp->addInboundStream(in, id);
     if (status != dp::ApiStatus::Ok) {
@@ -600,6 +649,7 @@ bool PeerConnection::syncStreamsLocked() {
     out.mid_ext_id = extId(m, ext::kMid);
     out.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
     out.twcc_ext_id = extId(m, ext::kTransportCc);
+    if (m.codec->rtxPayloadType) out.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
     dp::StreamId id = dp::kInvalidId;
     const auto status = dp->addOutboundStream(out, id);
     if (status != dp::ApiStatus::Ok) {
@@ -659,6 +709,7 @@ void PeerConnection::publishStreamsLocked() {
     if (!m.accepted || !m.codec) continue;
     MediaService::HandleStream s;
     s.mid = m.mid;
+    s.video = m.kind == "video";
     s.payloadType = m.codec->payloadType;
     s.rtxPayloadType = m.codec->rtxPayloadType.value_or(0);
     for (const auto& in : inbound_)

@@ -55,6 +55,10 @@ class PeerConnection final : public MediaHandler {
   /** The answer to our pending offer. Throws MediaNegotiationError. */
   void acceptAnswer(const std::string& answerSdp);
   std::vector<StreamDescription> describe() const;
+  /** REMB cap toward the client (0 = none), applied now or when the transport is programmed. */
+  void setBitrateCap(std::uint64_t bps);
+  /** Periodic PLI on the received video streams (0 = off). */
+  void setFirFreq(std::uint32_t seconds);
 
  private:
   struct Inbound {
@@ -110,6 +114,8 @@ class PeerConnection final : public MediaHandler {
   std::optional<JsepOffer> pendingOffer_;  // our offer awaiting its answer
   bool offerer_ = false;                   // created to offer: remote parameters come with the first answer
   unsigned sessionVersion_ = 0;            // o= version of our SDPs
+  std::uint32_t bitrateCap_ = 0;           // REMB toward the client, bps (0 = none)
+  std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)
   std::vector<IceCandidate> localCandidates_;
   bool gatheringDone_ = false;
   bool remoteApplied_ = false;

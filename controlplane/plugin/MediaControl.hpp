@@ -28,6 +28,12 @@ struct AnswerPolicy {
   bool recvAudio = true;
   bool sendVideo = true;
   bool recvVideo = true;
+  /** Codec names in preference order (a VideoRoom room's audiocodec/videocodec); with `restrictCodecs` an m-line
+   *  offering none of them is rejected with port 0. `videoProfile`: preferred H264 profile-level-id / VP9 profile. */
+  std::vector<std::string> audioCodecs;
+  std::vector<std::string> videoCodecs;
+  std::string videoProfile;
+  bool restrictCodecs = false;
 };
 
 /** Loopback forwarding (EchoTest): each inbound stream goes back out on the same PeerConnection's stream of the same
@@ -91,8 +97,12 @@ struct ConnectionSpec {
   HandleId sink = 0;
   std::string sinkMid;
   bool paused = false;
-  /** Simulcast layer to forward (0 = lowest); -1 = the highest the publisher sends. */
+  /** Simulcast (a publisher stream with several layers): the layer to forward (0 = lowest; -1 = the highest the
+   *  publisher sends), the highest temporal layer (-1 = all) and the time without packets after which a layer
+   *  counts as stopped (Janus `fallback`, µs; 0 = the dataplane's default). Switches happen at keyframes. */
   int substream = -1;
+  int temporal = -1;
+  std::uint32_t fallbackUs = 0;
 };
 using ConnectionId = std::uint64_t;
 
@@ -125,7 +135,15 @@ class MediaControl {
   virtual void setPaused(ConnectionId id, bool paused) = 0;
   /** Points the connection at another publisher stream (`switch`); the subscriber's SSRC and sequence continue. */
   virtual void repoint(ConnectionId id, HandleId source, const std::string& sourceMid) = 0;
-  virtual void setSubstream(ConnectionId id, int substream) = 0;
+  /** New simulcast targets (ConnectionSpec::substream/temporal/fallbackUs). */
+  virtual void setLayers(ConnectionId id, int substream, int temporal, std::uint32_t fallbackUs) = 0;
+
+  /** Asks the publisher of the handle's received stream `mid` (empty: every video stream) for a keyframe (PLI). */
+  virtual void requestKeyframe(HandleId handle, const std::string& mid) = 0;
+  /** REMB cap (bps, 0 = none) toward the client for everything it sends on the handle's PeerConnection. */
+  virtual void setBitrateCap(HandleId handle, std::uint64_t bps) = 0;
+  /** Periodic keyframe request every `seconds` (0 = off) on the handle's received video (room `fir_freq`). */
+  virtual void setFirFreq(HandleId handle, std::uint32_t seconds) = 0;
 };
 
 }  // namespace portunus::cp
