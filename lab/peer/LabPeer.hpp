@@ -39,6 +39,9 @@ struct LabPeerOptions {
   std::optional<dp::SrtpProfile> srtp_profile;  // only this one, else all four (GCM first)
   TrickleMode trickle = TrickleMode::Normal;
   std::string ice_address = "127.0.0.1";
+  /** Added to the payload stream ids of what this peer sends, so that a receiver fed by several peers (a
+   *  VideoRoom subscriber) tells their streams apart. */
+  std::uint32_t stream_id_base = 0;
 };
 
 /** One stream's result: what the sender did and what came back. */
