@@ -34,7 +34,8 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
-         "       portunus-lab videoroom --server URL [--room N] [options]\n"
+         "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
+         "                              [--switch] [--publisher-leaves] [options]\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -129,6 +130,16 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.json_path = value();
     } else if (flag == "--room" && command.name == "videoroom") {
       o.room = toUint(flag, value(), 1, 0xffffffffu);
+    } else if (flag == "--publishers" && command.name == "videoroom") {
+      o.publishers = static_cast<unsigned>(toUint(flag, value(), 1, 16));
+    } else if (flag == "--subscribers" && command.name == "videoroom") {
+      o.subscribers = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--churn" && command.name == "videoroom") {
+      o.churn = static_cast<unsigned>(toUint(flag, value(), 0, 1000));
+    } else if (flag == "--switch" && command.name == "videoroom") {
+      o.switch_feed = true;
+    } else if (flag == "--publisher-leaves" && command.name == "videoroom") {
+      o.publisher_leaves = true;
     } else if (flag == "--log") {
       o.log_level = value();
     } else if (flag == "--echo-bitrate") {

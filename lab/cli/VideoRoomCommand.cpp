@@ -1,5 +1,8 @@
 #include "lab/cli/VideoRoomCommand.hpp"
 
+#include <mutex>
+#include <thread>
+
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
 #include "lab/janus/JanusClient.hpp"
@@ -20,9 +23,229 @@ void expectNoPluginError(const Json& message, const char* what) {
   }
 }
 
+/** The peers the client's events go to (each keeps those of its own handle); peers come and go during a run. */
+class PeerSet {
+ public:
+  void add(LabPeer* p) {
+    std::lock_guard lock(mutex_);
+    peers_.push_back(p);
+  }
+  void remove(LabPeer* p) {
+    std::lock_guard lock(mutex_);
+    peers_.erase(std::remove(peers_.begin(), peers_.end(), p), peers_.end());
+  }
+  void dispatch(const JanusEvent& e) {
+    std::lock_guard lock(mutex_);
+    for (auto* p : peers_)
+      p->onJanusEvent(e);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<LabPeer*> peers_;
+};
+
+struct RoomPeer {
+  std::uint64_t handle = 0;
+  std::unique_ptr<LabPeer> peer;
+  Json feed;  // publishers: their participant id
+};
+
+/** Every publisher sends at once (one thread each); the subscribers' receivers count what arrives. */
+void runPublishers(std::vector<RoomPeer>& publishers, const EchoTestOptions& o) {
+  std::vector<std::thread> threads;
+  for (auto& p : publishers)
+    if (p.peer) threads.emplace_back([&p, &o] { p.peer->runMedia(o.duration_s, o.warmup_s, 0.3); });
+  for (auto& t : threads)
+    t.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last packets through the room
+}
+
+/** A subscriber handle joined to `feeds` (all streams of each), answered and started. */
+RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop, const cp::DtlsIdentity& identity,
+                   const LabPeerOptions& po, PeerSet& set, const EchoTestOptions& o, const Json& feeds,
+                   const std::string& label) {
+  RoomPeer sub;
+  sub.handle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-" + label);
+  sub.peer = std::make_unique<LabPeer>(client, session, sub.handle, loop, identity, po);
+  set.add(sub.peer.get());
+  Json streams = Json::array();
+  for (const auto& f : feeds)
+    streams.push_back({{"feed", f}});
+  const Json attached = client.message(
+      session, sub.handle, {{"request", "join"}, {"room", o.room}, {"ptype", "subscriber"}, {"streams", streams}});
+  expectNoPluginError(attached, (label + " join").c_str());
+  if (!attached.contains("jsep") || attached["jsep"].value("type", "") != "offer")
+    throw std::runtime_error(label + ": the server did not offer (reply: " + attached.dump() + ")");
+  const Json answer = sub.peer->answer(attached["jsep"]);
+  expectNoPluginError(client.message(session, sub.handle, {{"request", "start"}}, answer), (label + " start").c_str());
+  if (!sub.peer->waitForMediaPath(std::chrono::seconds(15)))
+    throw std::runtime_error(label + ": " + sub.peer->failure());
+  return sub;
+}
+
+void collect(EchoTestReport& report, const RoomPeer& sub, const RoomPeer& pub, const std::string& label) {
+  for (auto r : sub.peer->resultsFrom(*pub.peer)) {
+    r.mid = label + "/" + r.mid;
+    report.streams.push_back(std::move(r));
+  }
+}
+
+EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
+  EchoTestReport report;
+  report.command = "videoroom";
+  report.server = o.server;
+  report.transport = o.transport;
+  report.role = "room: " + std::to_string(o.publishers) + " publisher(s), " + std::to_string(o.subscribers) +
+                " subscriber(s), churn " + std::to_string(o.churn);
+  report.trickle = o.trickle == TrickleMode::Early ? "early" : o.trickle == TrickleMode::Normal ? "normal" : "none";
+  report.duration_s = o.duration_s;
+  report.min_ratio = o.min_ratio;
+
+  ServerUrl url = ServerUrl::parse(o.server);
+  cp::IceLoop loop("lab-ice");
+  const cp::DtlsIdentity identity = cp::DtlsIdentity::generate("portunus-lab");
+  JanusClient client(url);
+  PeerSet set;
+  std::uint64_t session = 0;
+  std::vector<RoomPeer> publishers, subscribers;
+  LabPeerOptions po;
+  po.audio = o.audio;
+  po.video = o.video;
+  po.video_bitrate_bps = o.video_bitrate_bps;
+  po.video_fps = o.video_fps;
+  po.srtp_profile = o.srtp_profile;
+  po.trickle = o.trickle;
+  po.ice_address = o.ice_address;
+  try {
+    client.connect();
+    session = client.createSession();
+    client.setEventHandler([&set](const JanusEvent& e) { set.dispatch(e); });
+    for (unsigned j = 0; j < o.publishers; ++j) {
+      RoomPeer pub;
+      LabPeerOptions ppo = po;
+      ppo.stream_id_base = 10 * (j + 1);
+      pub.handle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-pub");
+      pub.peer = std::make_unique<LabPeer>(client, session, pub.handle, loop, identity, ppo);
+      set.add(pub.peer.get());
+      const Json joined = pub.peer->offer({{"request", "joinandconfigure"},
+                                           {"room", o.room},
+                                           {"ptype", "publisher"},
+                                           {"display", "lab-pub-" + std::to_string(j)}});
+      expectNoPluginError(joined, "publisher joinandconfigure");
+      pub.feed = pluginData(joined).value("id", Json());
+      if (pub.feed.is_null()) throw std::runtime_error("no publisher id in " + joined.dump());
+      if (!pub.peer->waitForMediaPath(std::chrono::seconds(15)))
+        throw std::runtime_error("publisher " + std::to_string(j) + ": " + pub.peer->failure());
+      publishers.push_back(std::move(pub));
+    }
+    Json allFeeds = Json::array();
+    for (const auto& p : publishers)
+      allFeeds.push_back(p.feed);
+    for (unsigned i = 0; i < o.subscribers; ++i) {
+      // With --switch, subscriber 0 starts on feed 0 alone and moves to feed 1 later.
+      const Json feeds = o.switch_feed && i == 0 ? Json::array({publishers[0].feed}) : allFeeds;
+      subscribers.push_back(subscribe(client, session, loop, identity, po, set, o, feeds, "sub" + std::to_string(i)));
+    }
+    if (auto p = subscribers.front().peer->srtpProfile()) {
+      report.srtp_profile = SrtpSession::opensslName(*p);
+      report.dtls_role = subscribers.front().peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
+    }
+
+    runPublishers(publishers, o);
+    for (std::size_t i = 0; i < subscribers.size(); ++i) {
+      for (std::size_t j = 0; j < publishers.size(); ++j) {
+        if (o.switch_feed && i == 0 && j != 0) continue;
+        collect(report, subscribers[i], publishers[j], "s" + std::to_string(i) + "<-p" + std::to_string(j));
+      }
+    }
+
+    if (o.switch_feed && publishers.size() > 1) {
+      // Subscriber 0's m-lines now carry feed 1 (same codecs): no renegotiation, the SSRCs it sees stay.
+      Json changes = Json::array();
+      for (const std::string kind : {"audio", "video"}) {
+        if ((kind == "audio" && !o.audio) || (kind == "video" && !o.video)) continue;
+        const std::string mid = kind == "audio" ? "0" : (o.audio ? "1" : "0");
+        changes.push_back({{"feed", publishers[1].feed}, {"mid", mid}, {"sub_mid", mid}});
+      }
+      const Json switched =
+          client.message(session, subscribers[0].handle, {{"request", "switch"}, {"streams", changes}});
+      expectNoPluginError(switched, "switch");
+      if (pluginData(switched).value("switched", "") != "ok") throw std::runtime_error("switch: " + switched.dump());
+      report.events.push_back("switched: " + pluginData(switched).dump());
+      // Only feeds 0 and 1 send in this round; what subscriber 0 gets from feed 1 is all new.
+      std::vector<std::thread> threads;
+      for (std::size_t j = 0; j < 2; ++j)
+        threads.emplace_back([&, j] { publishers[j].peer->runMedia(o.duration_s, o.warmup_s, 0.3); });
+      for (auto& t : threads)
+        t.join();
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      collect(report, subscribers[0], publishers[1], "s0<-p1(switched)");
+    }
+
+    for (unsigned k = 0; k < o.churn; ++k) {
+      RoomPeer c = subscribe(client, session, loop, identity, po, set, o, allFeeds, "churn" + std::to_string(k));
+      c.peer->tearingDown();
+      set.remove(c.peer.get());
+      client.detach(session, c.handle);
+    }
+
+    if (o.publisher_leaves && publishers.size() > 1) {
+      RoomPeer& last = publishers.back();
+      last.peer->tearingDown();
+      expectNoPluginError(client.message(session, last.handle, {{"request", "leave"}}), "publisher leave");
+      // Every subscriber of that feed is told (`updated` with a new offer).
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      for (const auto& s : subscribers) {
+        if (o.switch_feed && &s == &subscribers.front()) continue;
+        bool updated = false;
+        while (!updated && std::chrono::steady_clock::now() < deadline) {
+          for (const auto& e : s.peer->events())
+            if (e.find("\"videoroom\":\"updated\"") != std::string::npos) updated = true;
+          if (!updated) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (!updated) throw std::runtime_error("a subscriber got no `updated` after the publisher left");
+      }
+      report.events.push_back("publisher left: every subscriber updated");
+    }
+    for (const auto& p : publishers)
+      if (report.failure.empty() && !p.peer->failure().empty()) report.failure = p.peer->failure();
+    for (const auto& s : subscribers)
+      if (report.failure.empty() && !s.peer->failure().empty()) report.failure = s.peer->failure();
+  } catch (const std::exception& e) {
+    report.failure = e.what();
+  }
+  for (auto& p : publishers)
+    p.peer->tearingDown();
+  for (auto& s : subscribers) {
+    s.peer->tearingDown();
+    const auto c = s.peer->counters();
+    report.counters.srtp_in += c.srtp_in;
+    report.counters.srtp_in_failed += c.srtp_in_failed;
+    report.counters.srtcp_in += c.srtcp_in;
+  }
+  try {
+    for (auto& s : subscribers)
+      client.detach(session, s.handle);
+    for (auto& p : publishers)
+      client.detach(session, p.handle);
+    if (session) client.destroySession(session);
+  } catch (const std::exception& e) {
+    PLOG(Warn, "lab") << "teardown: " << e.what();
+  }
+  report.keepalives_sent = client.keepalivesSent();
+  client.setEventHandler(nullptr);
+  client.close();
+  subscribers.clear();
+  publishers.clear();
+  return report;
+}
+
 }  // namespace
 
 EchoTestReport runVideoRoom(const EchoTestOptions& o) {
+  if (o.publishers > 1 || o.subscribers > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves)
+    return runVideoRoomScenario(o);
   EchoTestReport report;
   report.command = "videoroom";
   report.server = o.server;

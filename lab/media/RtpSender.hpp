@@ -45,6 +45,9 @@ class RtpSender {
   std::uint32_t packetsSent() const noexcept { return next_sequence_; }  // sender sequences are 0..n-1
   std::uint64_t bytesSent() const noexcept { return bytes_sent_; }
   std::uint32_t framesSent() const noexcept { return frames_sent_; }
+  /** The RTP sequence number and timestamp the next packet carries (a later sender on the same SSRC continues). */
+  std::uint16_t nextRtpSequence() const noexcept { return rtp_sequence_; }
+  std::uint32_t nextRtpTimestamp() const noexcept { return rtp_timestamp_; }
 
  private:
   RtpSenderConfig config_;

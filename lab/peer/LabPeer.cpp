@@ -1,6 +1,7 @@
 #include "lab/peer/LabPeer.hpp"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -375,6 +376,10 @@ bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {
 }
 
 void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds) {
+  // A second round on the same SSRC continues its RTP sequence and timestamps (a jump would look like a replay).
+  std::map<std::uint32_t, std::pair<std::uint16_t, std::uint32_t>> resume;
+  for (const auto& s : senders_)
+    resume[s->config().ssrc] = {s->nextRtpSequence(), s->nextRtpTimestamp() + 90000};
   senders_.clear();
   first_measured_.clear();
   std::mt19937 rng{std::random_device{}()};
@@ -382,12 +387,16 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
     if (m.rejected || !sdp::sends(m.direction)) continue;
     RtpSenderConfig config;
     config.kind = m.kind;
-    config.stream_id = m.kind == MediaKind::Audio ? kAudioStreamId : kVideoStreamId;
+    config.stream_id = options_.stream_id_base + (m.kind == MediaKind::Audio ? kAudioStreamId : kVideoStreamId);
     config.ssrc = m.ssrc;
     config.payload_type = m.payload_type;
     config.video_bitrate_bps = options_.video_bitrate_bps;
     config.video_fps = options_.video_fps;
-    senders_.push_back(std::make_unique<RtpSender>(config, static_cast<std::uint16_t>(rng()), rng()));
+    if (auto it = resume.find(config.ssrc); it != resume.end()) {
+      senders_.push_back(std::make_unique<RtpSender>(config, it->second.first, it->second.second));
+    } else {
+      senders_.push_back(std::make_unique<RtpSender>(config, static_cast<std::uint16_t>(rng()), rng()));
+    }
   }
   first_measured_.assign(senders_.size(), 0);
   using Clock = std::chrono::steady_clock;

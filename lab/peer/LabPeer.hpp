@@ -41,6 +41,9 @@ struct LabPeerOptions {
   std::string ice_address = "127.0.0.1";
   std::uint32_t drop_every = 0;  // skip every Nth RTP packet on send
   bool bad_fingerprint = false;  // advertise a fingerprint that is not our certificate's
+  /** Added to the payload stream ids of what this peer sends, so that a receiver fed by several peers (a
+   *  VideoRoom subscriber) tells their streams apart. */
+  std::uint32_t stream_id_base = 0;
 };
 
 /** One stream's result: what the sender did and what came back. */
