@@ -754,6 +754,10 @@ StatsSnapshot Dataplane::stats() const {
     s.streams[id] = snapshot(in->counters);
   for (const auto& [id, out] : d.outbound)
     s.streams[id] = snapshot(out->counters);
+  if (const rte_mempool* pool = d.ports.pool()) {
+    s.mbufs_in_use = rte_mempool_in_use_count(pool);
+    s.mbufs_total = pool->size;
+  }
   return s;
 }
 

@@ -74,7 +74,7 @@ for tier in "${tiers[@]}"; do
   run_tier dataplane "$abuild" "$abuild/test-results" asan
   INTEGRATION_TESTS=${PORTUNUS_ASAN_INTEGRATION:-} run_tier integration "$abuild" "$abuild/test-results" asan
   bash "$here/sanitizers/report-xml.sh" reports "$SANITIZER_REPORTS" >"$abuild/test-results/asan-reports.xml"
-  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS SANITIZER_REPORTS
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS SANITIZER_REPORTS PORTUNUS_SANITIZED
 done
 echo
 exec /usr/bin/python3 "$here/summarize.py" "${groups[@]}"

@@ -16,3 +16,4 @@ export LSAN_OPTIONS="suppressions=$_san_dir/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$_san_dir/ubsan.supp:\
 log_path=$SANITIZER_REPORTS/ubsan"
 unset _san_dir
+export PORTUNUS_SANITIZED=1

@@ -3,9 +3,9 @@
 
 Phases, interleaved for --duration seconds at about --rate packets/s in total:
   random   random-length random-content UDP from random source ports to random ports of the media port range
-  forged   the live flow's SRTP/SRTCP (captured from the peer) with payload or auth tag bytes flipped, sent with the
-           peer's own 5-tuple through a raw IP_HDRINCL socket
-  trunc    live packets cut short (inside the RTP header, inside the payload, inside the auth tag)
+  forged   the live flow's SRTP/SRTCP (captured from the peer) with payload or auth tag bytes flipped and an unseen
+           RTP sequence number, sent with the peer's own 5-tuple through a raw IP_HDRINCL socket
+  trunc    live packets with an unseen sequence number cut short (in the RTP header, the payload, the auth tag)
   replay   live packets resent verbatim
   ssrc     live packets with their SSRC changed (no inbound stream owns it)
   stun     STUN binding requests with a wrong USERNAME and a bad MESSAGE-INTEGRITY, from the peer's 5-tuple and from
@@ -24,7 +24,7 @@ import struct
 import sys
 import time
 
-ETH_P_IP = 0x0800
+ETH_P_ALL = 0x0003  # outgoing frames reach only ETH_P_ALL packet sockets
 
 
 def checksum(data: bytes) -> int:
@@ -50,7 +50,7 @@ def udp_datagram(src: str, dst: str, sport: int, dport: int, payload: bytes) -> 
 
 def capture(dev: str, src: str, dst: str, sport: int, dport: int, seconds: float) -> list[bytes]:
     """UDP payloads the peer sends on the live 5-tuple (its SRTP and SRTCP), seen on the client's link."""
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((dev, 0))
     s.settimeout(0.2)
     want = (socket.inet_aton(src), socket.inet_aton(dst), sport, dport)
@@ -64,7 +64,7 @@ def capture(dev: str, src: str, dst: str, sport: int, dport: int, seconds: float
         if addr[2] != socket.PACKET_OUTGOING:
             continue
         ip = frame[14:]
-        if len(ip) < 28 or ip[9] != socket.IPPROTO_UDP:
+        if frame[12:14] != b"\x08\x00" or len(ip) < 28 or ip[9] != socket.IPPROTO_UDP:
             continue
         ihl = (ip[0] & 0x0F) * 4
         sp, dp = struct.unpack("!HH", ip[ihl:ihl + 4])
@@ -112,17 +112,28 @@ def main() -> int:
     def live_send(payload: bytes):
         raw.sendto(udp_datagram(a.src, a.dst, a.sport, a.dport, payload), (a.dst, 0))
 
+    def is_rtcp(p) -> bool:
+        return 64 <= p[1] & 0x7F <= 95  # RFC 5761: RTCP packet types 192..223
+
+    def ahead(p: bytearray) -> bytearray:
+        """An RTP sequence number the receiver has not seen yet, so the packet passes the replay check and meets
+        the authentication check (RFC 3711 checks replay first)."""
+        if len(p) >= 12 and not is_rtcp(p):
+            seq = (struct.unpack("!H", p[2:4])[0] + rng.randint(500, 2000)) & 0xFFFF
+            p[2:4] = struct.pack("!H", seq)
+        return p
+
     def forged():
-        p = bytearray(rng.choice(live))
-        start = 12 if p[1] & 0x7F < 64 or p[1] & 0x7F > 95 else 8  # RTP header / RTCP header
+        p = ahead(bytearray(rng.choice(live)))
+        start = 8 if is_rtcp(p) else 12
         for _ in range(rng.randint(1, 4)):
             i = rng.randrange(min(start, len(p) - 1), len(p))
             p[i] ^= 1 << rng.randrange(8)
         live_send(bytes(p))
 
     def trunc():
-        p = rng.choice(live)
-        live_send(p[:rng.randrange(0, len(p))])
+        p = ahead(bytearray(rng.choice(live)))
+        live_send(bytes(p[:rng.randrange(0, len(p))]))
 
     def replay():
         live_send(rng.choice(live))
