@@ -66,6 +66,12 @@ void stun(const std::uint8_t* data, std::size_t size) {
   stun_agent_init(
       &agent, STUN_ALL_KNOWN_ATTRIBUTES, STUN_COMPATIBILITY_RFC5389,
       static_cast<StunAgentUsageFlags>(STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS | STUN_AGENT_USAGE_USE_FINGERPRINT));
+  // A well-formed message of any class: the attribute readers run on it as on a response libnice matched.
+  StunMessage raw{};
+  raw.agent = &agent;
+  raw.buffer = const_cast<std::uint8_t*>(data);
+  raw.buffer_len = size;
+  readAttributes(raw);
   StunMessage req;
   const StunValidationStatus status = stun_agent_validate(&agent, &req, data, size, validater, nullptr);
   if (status != STUN_VALIDATION_SUCCESS && status != STUN_VALIDATION_UNKNOWN_REQUEST_ATTRIBUTE) return;
