@@ -3,8 +3,9 @@
 # Usage: tests/run-tests.sh BUILD_DIR [tier ...]
 #   tiers: unit dataplane integration fuzz browser asan; default: all but asan, plus asan when PORTUNUS_ASAN=1.
 #   asan: configures BUILD_DIR-asan with ASan+UBSan (docs/hardening.md), builds it and runs the unit, dataplane and
-#   integration tiers there (PORTUNUS_ASAN_INTEGRATION selects the integration tests, default: all); any sanitizer
-#   report (tests/sanitizers/) fails the tier. Its results are counted in the same final line.
+#   integration tiers there (PORTUNUS_ASAN_INTEGRATION="test_x.py ..." selects the integration tests; default: all
+#   but the `slow` ones and test_lab_janus.py); any sanitizer report (tests/sanitizers/) fails the tier. Its results
+#   are counted in the same final line.
 set -uo pipefail
 build=${1:?build dir}
 shift
@@ -37,7 +38,13 @@ run_tier() {
     integration)
       if ! have_root; then echo "(integration tier needs root for network namespaces: skipped)"; return; fi
       local selected=("$here/integration")
-      [[ -n "${INTEGRATION_TESTS:-}" ]] && read -ra selected <<<"$INTEGRATION_TESTS"
+      if [[ -n "${INTEGRATION_TESTS:-}" ]]; then
+        read -ra selected <<<"$INTEGRATION_TESTS"
+      elif [[ "${4:-}" == asan ]]; then
+        # Under ASan: every test of our daemon but those waiting out server timers of tens of seconds (`slow`)
+        # and the ones that prove the tests against Janus itself.
+        selected+=(-m "not slow" --ignore="$here/integration/test_lab_janus.py")
+      fi
       if compgen -G "$here/integration/test_*.py" >/dev/null; then
         (cd "$here/integration" && PORTUNUS_BUILD="$tbuild" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
           "${selected[@]}" --junitxml="$tresults/integration.xml" -o junit_family=xunit2)
