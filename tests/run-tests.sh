@@ -15,6 +15,7 @@ if ((${#tiers[@]} == 0)); then
   [[ "${PORTUNUS_ASAN:-0}" == 1 ]] && tiers+=(asan)
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$build" && build=$(cd "$build" && pwd)  # absolute: the integration tier runs from its own directory
 results="$build/test-results"
 rm -rf "$results" && mkdir -p "$results"
 groups=("$results")  # summarize.py arguments: RESULTS_DIR [testlog ...] [-- RESULTS_DIR [testlog ...]]
@@ -66,7 +67,7 @@ for tier in "${tiers[@]}"; do
     continue
   fi
   echo "=== tier: asan"
-  abuild=$(cd "$build/.." && pwd)/$(basename "$build")-asan
+  abuild="$build-asan"
   # shellcheck source=tests/sanitizers/env.sh
   source "$here/sanitizers/env.sh" "$abuild/test-results/sanitizer-reports"
   if ! bash "$here/sanitizers/build-asan.sh" "$abuild"; then
