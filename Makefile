@@ -3,7 +3,7 @@ BUILD ?= build
 MESON_FLAGS ?=
 CONFIG ?= conf/portunus.yaml
 
-.PHONY: all deps build run test test-unit test-integration bench bench-dataplane fuzz format clean
+.PHONY: all deps build run test test-asan test-unit test-integration bench bench-dataplane fuzz format clean
 
 all: build
 
@@ -23,6 +23,11 @@ run: build
 # Every test tier that can run here; ends with `N passed, N failed[, N skipped]`.
 test: build
 	bash tests/run-tests.sh $(BUILD)
+
+# The unit, dataplane and integration tiers again on an ASan+UBSan build in $(BUILD)-asan (docs/hardening.md).
+# CI runs it with `make test` (PORTUNUS_ASAN=1 adds it as the last tier, counted in the same final line).
+test-asan: deps
+	bash tests/run-tests.sh $(BUILD) asan
 
 test-unit: build
 	bash tests/run-tests.sh $(BUILD) unit

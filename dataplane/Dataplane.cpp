@@ -1060,6 +1060,10 @@ StatsSnapshot Dataplane::stats() const {
     c.nacks = relaxedLoad(out->counters.nacks);
     s.streams[id] = std::move(c);
   }
+  if (const rte_mempool* pool = d.ports.pool()) {
+    s.mbufs_in_use = rte_mempool_in_use_count(pool);
+    s.mbufs_total = pool->size;
+  }
   return s;
 }
 

@@ -181,6 +181,8 @@ struct StatsSnapshot {
   std::vector<WorkerStats> workers;
   std::map<TransportId, CounterSnapshot> transports;
   std::map<StreamId, CounterSnapshot> streams;
+  /** The mbuf pool: mbufs out of it (in rings, queues, per-lcore caches, held by a worker) and its size. */
+  std::uint64_t mbufs_in_use = 0, mbufs_total = 0;
   /** Sum of a punt / drop reason over the workers (0 if never seen). */
   std::uint64_t punt(std::string_view reason) const;
   std::uint64_t drop(std::string_view reason) const;

@@ -1,43 +1,88 @@
 #!/usr/bin/env bash
 # Runs every test tier that can run on this machine and ends with one line: `N passed, N failed[, N skipped]`.
-# Usage: tests/run-tests.sh BUILD_DIR [tier ...]   (tiers: unit dataplane integration fuzz browser; default: all)
+# Usage: tests/run-tests.sh BUILD_DIR [tier ...]
+#   tiers: unit dataplane integration fuzz browser asan; default: all but asan, plus asan when PORTUNUS_ASAN=1.
+#   asan: configures BUILD_DIR-asan with ASan+UBSan (docs/hardening.md), builds it and runs the unit, dataplane and
+#   integration tiers there (PORTUNUS_ASAN_INTEGRATION="test_x.py ..." selects the integration tests; default: all
+#   but the `slow` ones and test_lab_janus.py); any sanitizer report (tests/sanitizers/) fails the tier. Its results
+#   are counted in the same final line.
 set -uo pipefail
 build=${1:?build dir}
 shift
 tiers=("$@")
-((${#tiers[@]})) || tiers=(unit dataplane integration fuzz browser)
+if ((${#tiers[@]} == 0)); then
+  tiers=(unit dataplane integration fuzz browser)
+  [[ "${PORTUNUS_ASAN:-0}" == 1 ]] && tiers+=(asan)
+fi
 here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$build" && build=$(cd "$build" && pwd)  # absolute: the integration tier runs from its own directory
 results="$build/test-results"
 rm -rf "$results" && mkdir -p "$results"
-logs=()
+groups=("$results")  # summarize.py arguments: RESULTS_DIR [testlog ...] [-- RESULTS_DIR [testlog ...]]
 have_root() { [[ $(id -u) -eq 0 ]]; }
 
-for tier in "${tiers[@]}"; do
-  echo "=== tier: $tier"
+# run_tier TIER BUILD RESULTS: one tier on one build dir; appends meson testlogs to `groups`.
+run_tier() {
+  local tier=$1 tbuild=$2 tresults=$3
+  echo "=== tier: $tier${4:+ ($4)}"
   case "$tier" in
     unit|dataplane)
-      if [[ "$tier" == dataplane ]] && ! have_root; then echo "(dataplane tier needs root: skipped)"; continue; fi
-      listed=$(meson test -C "$build" --list --no-rebuild --suite "$tier" 2>/dev/null | grep -v "^ninja" || true)
+      if [[ "$tier" == dataplane ]] && ! have_root; then echo "(dataplane tier needs root: skipped)"; return; fi
+      local listed
+      listed=$(meson test -C "$tbuild" --list --no-rebuild --suite "$tier" 2>/dev/null | grep -v "^ninja" || true)
       if [[ -n "$listed" ]]; then
-        meson test -C "$build" --suite "$tier" --print-errorlogs --logbase "testlog-$tier" --num-processes 2
-        logs+=("$build/meson-logs/testlog-$tier.json")
+        meson test -C "$tbuild" --no-rebuild --suite "$tier" --print-errorlogs --logbase "testlog-$tier" \
+          --num-processes 2 ${MESON_TEST_ARGS:-}
+        groups+=("$tbuild/meson-logs/testlog-$tier.json")
       fi
       ;;
     integration)
-      if ! have_root; then echo "(integration tier needs root for network namespaces: skipped)"; continue; fi
+      if ! have_root; then echo "(integration tier needs root for network namespaces: skipped)"; return; fi
+      local selected=("$here/integration")
+      if [[ -n "${INTEGRATION_TESTS:-}" ]]; then
+        read -ra selected <<<"$INTEGRATION_TESTS"
+      elif [[ "${4:-}" == asan ]]; then
+        # Under ASan: every test of our daemon but those waiting out server timers of tens of seconds (`slow`)
+        # and the ones that prove the tests against Janus itself.
+        selected+=(-m "not slow" --ignore="$here/integration/test_lab_janus.py")
+      fi
       if compgen -G "$here/integration/test_*.py" >/dev/null; then
-        PORTUNUS_BUILD="$build" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$here/integration" \
-          --junitxml="$results/integration.xml" -o junit_family=xunit2
+        (cd "$here/integration" && PORTUNUS_BUILD="$tbuild" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+          "${selected[@]}" --junitxml="$tresults/integration.xml" -o junit_family=xunit2)
       fi
       ;;
     fuzz)
-      if [[ -x "$here/fuzz/run-fuzzers.sh" ]]; then "$here/fuzz/run-fuzzers.sh" "$results"; fi
+      if [[ -x "$here/fuzz/run-fuzzers.sh" ]]; then "$here/fuzz/run-fuzzers.sh" "$tresults"; fi
       ;;
     browser)
-      if [[ -x "$here/browser/run.sh" ]]; then "$here/browser/run.sh" "$build" "$results"; fi
+      if [[ -x "$here/browser/run.sh" ]]; then "$here/browser/run.sh" "$tbuild" "$tresults"; fi
       ;;
     *) echo "unknown tier $tier" >&2; exit 2 ;;
   esac
+}
+
+for tier in "${tiers[@]}"; do
+  if [[ "$tier" != asan ]]; then
+    run_tier "$tier" "$build" "$results"
+    continue
+  fi
+  echo "=== tier: asan"
+  abuild="$build-asan"
+  # shellcheck source=tests/sanitizers/env.sh
+  source "$here/sanitizers/env.sh" "$abuild/test-results/sanitizer-reports"
+  if ! bash "$here/sanitizers/build-asan.sh" "$abuild"; then
+    mkdir -p "$abuild/test-results" && bash "$here/sanitizers/report-xml.sh" "build" "ASan build failed" \
+      >"$abuild/test-results/asan-build.xml"
+    groups+=(-- "$abuild/test-results")
+    continue
+  fi
+  rm -rf "$abuild/test-results" && mkdir -p "$SANITIZER_REPORTS"
+  groups+=(-- "$abuild/test-results")
+  run_tier unit "$abuild" "$abuild/test-results" asan
+  run_tier dataplane "$abuild" "$abuild/test-results" asan
+  INTEGRATION_TESTS=${PORTUNUS_ASAN_INTEGRATION:-} run_tier integration "$abuild" "$abuild/test-results" asan
+  bash "$here/sanitizers/report-xml.sh" reports "$SANITIZER_REPORTS" >"$abuild/test-results/asan-reports.xml"
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS SANITIZER_REPORTS PORTUNUS_SANITIZED
 done
 echo
-exec /usr/bin/python3 "$here/summarize.py" "$results" "${logs[@]}"
+exec /usr/bin/python3 "$here/summarize.py" "${groups[@]}"

@@ -3,6 +3,9 @@
 
 A test executable that crashed or timed out before writing its XML (meson's testlog.json says it failed while its
 XML shows no failure) counts as one more failure, so a crash can never disappear from the total.
+
+Usage: summarize.py RESULTS_DIR [testlog.json ...] [-- RESULTS_DIR [testlog.json ...]] ...
+Each group (e.g. the regular build and the ASan build) is counted on its own and the totals are added.
 """
 import json
 import pathlib
@@ -26,9 +29,7 @@ def count_xml(path):
     return passed, failed, skipped
 
 
-def main():
-    results = pathlib.Path(sys.argv[1])
-    testlogs = [pathlib.Path(p) for p in sys.argv[2:]]
+def count_group(results, testlogs):
     passed = failed = skipped = 0
     failed_xml = set()
     for xml in sorted(results.glob("*.xml")):
@@ -54,6 +55,25 @@ def main():
                     print(f"summarize: {entry['name']} ended {entry['result']} without a failing test case: +1 failed",
                           file=sys.stderr)
                     failed += 1
+    return passed, failed, skipped
+
+
+def main():
+    args = sys.argv[1:]
+    groups, current = [], []
+    for a in args:
+        if a == "--":
+            groups.append(current)
+            current = []
+        else:
+            current.append(a)
+    groups.append(current)
+    passed = failed = skipped = 0
+    for g in groups:
+        if not g:
+            continue
+        p, f, s = count_group(pathlib.Path(g[0]), [pathlib.Path(x) for x in g[1:]])
+        passed, failed, skipped = passed + p, failed + f, skipped + s
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"

@@ -498,6 +498,8 @@ nlohmann::json MediaService::dataplaneStats() const {
           {"exception_out", exOut},
           {"media_packets_in", srtpIn},
           {"media_packets_out", srtpOut},
+          {"mbufs_in_use", s.mbufs_in_use},
+          {"mbufs_total", s.mbufs_total},
           {"workers", std::move(workers)},
           {"transports", std::move(transports)},
           {"streams", std::move(streams)}};

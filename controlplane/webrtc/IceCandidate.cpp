@@ -61,6 +61,10 @@ IceCandidate IceCandidate::parse(std::string_view text) {
     text.remove_suffix(1);
   if (text.starts_with("a=")) text.remove_prefix(2);
   if (!text.starts_with("candidate:")) throw WebRtcError("candidate: does not start with 'candidate:'");
+  // A candidate is one line of visible characters and spaces: a CR, LF or NUL inside (trickle carries it in a JSON
+  // string) would end the line early in any SDP or log it is written to.
+  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    throw WebRtcError("candidate: control character");
   text.remove_prefix(10);
   const auto tokens = splitSpaces(text);
   if (tokens.size() < 8 || (tokens.size() - 8) % 2 != 0) throw WebRtcError("candidate: wrong number of fields");

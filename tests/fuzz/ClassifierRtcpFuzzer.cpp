@@ -1,5 +1,6 @@
 // libFuzzer target over the receive path's parsers: the frame classifier, then (for RTP/RTCP payloads) the RTP
-// header view with its extensions and the RTCP compound walk, feedback and report-block accessors.
+// header view with its extensions (mid, rid, abs-send-time, transport-cc) and the RTCP compound walk, feedback and
+// report-block accessors.
 #include <cstddef>
 #include <cstdint>
 
@@ -24,13 +25,19 @@ void parsePayload(const std::uint8_t* p, std::size_t len) {
   }
   RtpPacket rtp;
   if (rtp.parse(p, len) == RtpParseStatus::Ok) {
+    // Every id the SDP can negotiate (one-byte form 1..14, two-byte form 1..255), as the dataplane reads mid/rid
+    // (a token of 1..16 bytes), abs-send-time (24 bits) and transport-cc (16 bits): a value found lies inside the
+    // extension block, never in the payload or past the packet.
+    const std::uint8_t* block = p + rtp.extension_offset;
     const std::uint8_t* v = nullptr;
-    for (std::uint8_t id = 1; id < 16; ++id) {
-      const std::size_t n = rtp.findExtension(id, &v);
-      if (n) {
-        volatile std::uint8_t last = v[n - 1];  // must be inside the buffer (ASan checks)
-        (void)last;
-      }
+    volatile std::uint32_t sink = 0;
+    for (unsigned id = 1; id < 256; ++id) {
+      const std::size_t n = rtp.findExtension(static_cast<std::uint8_t>(id), &v);
+      if (n == 0) continue;
+      if (v < block || v + n > block + rtp.extension_length || v + n > p + len) __builtin_trap();
+      if (n == 3) sink = sink + (static_cast<std::uint32_t>(v[0]) << 16 | static_cast<std::uint32_t>(v[1]) << 8 | v[2]);
+      if (n == 2) sink = sink + (static_cast<std::uint32_t>(v[0]) << 8 | v[1]);
+      if (n <= 16) sink = sink + v[n - 1];  // mid / rid text
     }
   }
 }

@@ -64,6 +64,10 @@ const char* const kBad[] = {
     "candidate:1 1 udp 1 127.0.0.1 1 typ srflx raddr",
     "candidate:1 1 udp 1 127.0.0.1 1 typ srflx raddr 1.2.3.4 rport 99999",
     "candidate:123456789012345678901234567890123 1 udp 1 127.0.0.1 1 typ host",
+    // control characters inside the line (found by tests/fuzz/stun): they would split it wherever it is written
+    "candidate:1 1 udp 1 127.0.0.1 1 typ host ufrag ab\r\na=x y",
+    "candidate:1 1 udp 1 127.0.0.1 1 typ host ufrag a\001b",
+    "candidate:1\t1 udp 1 127.0.0.1 1 typ host",
 };
 
 }  // namespace
