@@ -235,7 +235,7 @@ function browserOfferedInterop(pc, where) {
   check(pc.localType === 'offer' && pc.remoteType === 'answer', `${where}: expected Chromium to offer`);
   check(/a=setup:active/.test(pc.remoteSdp), `${where}: Portunus's answer should say a=setup:active`);
   check(s.dtlsRole === 'server', `${where}: Chromium should be the DTLS server, is ${s.dtlsRole}`);
-  check(s.srtpCipher === 'AES_CM_128_HMAC_SHA1_80', `${where}: SRTP profile ${s.srtpCipher}, expected AES-CM-SHA1-80`);
+  check(s.srtpCipher === 'SRTP_AES128_CM_HMAC_SHA1_80', `${where}: SRTP profile ${s.srtpCipher}, expected AES-CM-SHA1-80`);
   noTransportCc(pc.remoteSdp, where);
 }
 
@@ -244,7 +244,7 @@ function serverOfferedInterop(pc, where) {
   const s = summarize(pc);
   check(pc.remoteType === 'offer' && pc.localType === 'answer', `${where}: expected Portunus to offer`);
   check(s.dtlsRole === 'client', `${where}: Chromium should be the DTLS client, is ${s.dtlsRole}`);
-  check(/^AEAD_AES_(128|256)_GCM$/.test(s.srtpCipher ?? ''), `${where}: SRTP profile ${s.srtpCipher}, expected GCM`);
+  check(/^(SRTP_)?AEAD_AES_(128|256)_GCM$/.test(s.srtpCipher ?? ''), `${where}: SRTP profile ${s.srtpCipher}, expected GCM`);
   noTransportCc(pc.remoteSdp, where);
 }
 
@@ -255,6 +255,7 @@ async function echotest(sc, transport) {
   await p.page.click('#start');
   const ids = await waitFor('the echotest handle', () => p.page.evaluate(
     () => window.echotest && window.janus ? [window.janus.getSessionId(), window.echotest.getId()] : null));
+  await usesTransport(p, transport);
 
   const before = await mediaFlows(p, 'echotest');
   await videosPlay(p, 1);
@@ -283,6 +284,13 @@ async function echotest(sc, transport) {
   await waitFor('dataplane transports back to 0 after Stop', async () => (await transportsCount()) === 0, 15_000);
 }
 
+/** janus.js talks to the server over the transport the page's settings.js named. */
+async function usesTransport(p, transport) {
+  const url = await p.page.evaluate(() => window.janus && window.janus.getServer());
+  check(transport === 'ws' ? /^ws:\/\//.test(url) : /^http:\/\/.*\/janus$/.test(url),
+    `${p.label}: janus.js uses ${url}, expected ${transport}`);
+}
+
 async function requirePlugin(name) {
   const plugins = await serverPlugins();
   if (!plugins.includes(name)) {
@@ -305,6 +313,7 @@ async function videoroom(sc, transport) {
   for (const n of [1, 2, 3]) {
     const p = await DemoPage.open(sc, `page${n}`, url);
     await joinRoom(p, `browser${n}`);
+    await usesTransport(p, transport);
     pages.push(p);
   }
   const feedsOf = async (p) => Object.keys(await p.stats()).filter((k) => k.startsWith('feed'));
@@ -355,6 +364,7 @@ async function mvideoroom(sc, transport) {
   for (const n of [1, 2]) {
     const p = await DemoPage.open(sc, `page${n}`, url);
     await joinRoom(p, `multi${n}`);
+    await usesTransport(p, transport);
     pages.push(p);
   }
   for (const p of pages) {
