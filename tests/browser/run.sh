@@ -6,6 +6,7 @@
 #   playwright-core via `npm ci`), then runs tests/browser/runner.mjs through tests/browser/lab.py.
 #   Writes RESULTS_DIR/browser.xml (JUnit); evidence of failures and the daemon log go to RESULTS_DIR/browser/.
 #   BROWSER_ONLY=REGEX runs only the scenarios whose name matches (e.g. 'echotest').
+#   BROWSER_EVIDENCE=always keeps console logs, getStats() and screenshots of passing scenarios too.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)

@@ -260,6 +260,7 @@ async function echotest(sc, transport) {
   const before = await mediaFlows(p, 'echotest');
   await videosPlay(p, 1);
   const pc = (await p.stats()).echotest;
+  sc.kept['echotest-pc'] = pc;
   browserOfferedInterop(pc, 'echotest');
   check(before.audioOut > 0 && before.videoOut > 0, 'echotest: Chromium sends no media');
 
@@ -326,7 +327,9 @@ async function videoroom(sc, transport) {
       }, 30_000);
       for (const f of feeds) {
         await mediaFlows(p, f);
-        serverOfferedInterop((await p.stats())[f], `${p.label}/${f}`);
+        const pc = (await p.stats())[f];
+        sc.kept[`${p.label}-${f}-pc`] = pc;
+        serverOfferedInterop(pc, `${p.label}/${f}`);
       }
       await videosPlay(p, group.length - 1);
       const pub = summarize((await p.stats()).publisher);
@@ -369,7 +372,9 @@ async function mvideoroom(sc, transport) {
   }
   for (const p of pages) {
     await mediaFlows(p, 'subscriber');
-    serverOfferedInterop((await p.stats()).subscriber, `${p.label}/subscriber`);
+    const pc = (await p.stats()).subscriber;
+    sc.kept[`${p.label}-subscriber-pc`] = pc;
+    serverOfferedInterop(pc, `${p.label}/subscriber`);
     await videosPlay(p, 1);
   }
   await waitFor('4 dataplane transports', async () => (await transportsCount()) === 4, 10_000);
@@ -406,7 +411,16 @@ function writeJunit(results) {
 
 async function runScenario(browser, base, s) {
   const dir = path.join(OUT, s.name.replace(/[^A-Za-z0-9_.-]+/g, '_'));
-  const sc = { context: browser, base, pages: [] };
+  // `kept`: snapshots a scenario takes while it runs (the pages reload when they stop), saved with the evidence.
+  const sc = { context: browser, base, pages: [], kept: {} };
+  const saveEvidence = async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const p of sc.pages) result.evidence.push(...await p.saveEvidence(dir).catch(() => []));
+    for (const [name, value] of Object.entries(sc.kept)) {
+      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(value, null, 1));
+      result.evidence.push(path.join(dir, `${name}.json`));
+    }
+  };
   const t0 = Date.now();
   const result = { name: s.name, status: 'passed', message: '', detail: '', evidence: [] };
   let timer;
@@ -426,8 +440,7 @@ async function runScenario(browser, base, s) {
       result.status = 'failed';
       result.message = e.message;
       result.detail = e.stack ?? e.message;
-      fs.mkdirSync(dir, { recursive: true });
-      for (const p of sc.pages) result.evidence.push(...await p.saveEvidence(dir).catch(() => []));
+      await saveEvidence();
       if (DAEMON_LOG && fs.existsSync(DAEMON_LOG)) {
         fs.copyFileSync(DAEMON_LOG, path.join(dir, 'portunusd.log'));
         result.evidence.push(path.join(dir, 'portunusd.log'));
@@ -435,6 +448,7 @@ async function runScenario(browser, base, s) {
     }
   } finally {
     clearTimeout(timer);
+    if (process.env.BROWSER_EVIDENCE === 'always' && result.status === 'passed') await saveEvidence();
     for (const p of sc.pages) await p.page.close().catch(() => {});
   }
   // Whatever a scenario left behind (a failure mid-way), the next one starts from an empty dataplane.
