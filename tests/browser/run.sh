@@ -6,6 +6,7 @@
 #   playwright-core via `npm ci`), then runs tests/browser/runner.mjs through tests/browser/lab.py.
 #   Writes RESULTS_DIR/browser.xml (JUnit); evidence of failures and the daemon log go to RESULTS_DIR/browser/.
 #   BROWSER_ONLY=REGEX runs only the scenarios whose name matches (e.g. 'echotest').
+#   BROWSER_SERVER=janus runs the scenarios against Debian's Janus 1.1.2 instead (the reference for the tests).
 #   BROWSER_EVIDENCE=always keeps console logs, getStats() and screenshots of passing scenarios too.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,7 +50,8 @@ t1=$(date +%s)
 
 only=()
 [[ -n "${BROWSER_ONLY:-}" ]] && only=(--only "$BROWSER_ONLY")
-timeout --kill-after=20 900 /usr/bin/python3 "$here/lab.py" --build "$build" --out "$out" -- \
+timeout --kill-after=20 900 /usr/bin/python3 "$here/lab.py" --build "$build" --out "$out" \
+  --server "${BROWSER_SERVER:-portunusd}" -- \
   node "$here/runner.mjs" --out "$out" --junit "$junit" "${only[@]}"
 rc=$?
 echo "browser: tier finished in $(($(date +%s) - t1)) s (exit $rc); output: $out"
