@@ -16,6 +16,7 @@
 #include "dataplane/Dataplane.hpp"
 #include "dataplane/srtp/LibsrtpEngine.hpp"
 #include "plugins/echotest/EchoTestPlugin.hpp"
+#include "plugins/videoroom/VideoRoomPlugin.hpp"
 
 namespace portunus::cp {
 namespace {
@@ -31,11 +32,25 @@ void validatePlugins(const config::Config& cfg) {
       // EchoTest has nothing to configure.
       config::MapReader reader(node, "plugins." + name);
       reader.finish();
+    } else if (name == "janus.plugin.videoroom" || name == "videoroom") {
+      plugins::videoroom::decodeVideoRoomConfig(node, "plugins." + name);
     } else {
-      throw config::ConfigError("plugins." + name, "unknown plugin (known: janus.plugin.echotest)");
+      throw config::ConfigError("plugins." + name,
+                                "unknown plugin (known: janus.plugin.echotest, janus.plugin.videoroom)");
     }
   }
 }
+
+namespace {
+
+plugins::videoroom::VideoRoomConfig videoRoomConfig(const config::Config& cfg) {
+  for (const auto& [name, node] : cfg.plugins)
+    if (name == "janus.plugin.videoroom" || name == "videoroom")
+      return plugins::videoroom::decodeVideoRoomConfig(node, "plugins." + name);
+  return {};  // no section: Janus's sample demo room
+}
+
+}  // namespace
 
 int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
   boost::asio::io_context loop;
@@ -58,6 +73,7 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
 
   PluginHost plugins(loop, 2);
   plugins.add(std::make_shared<plugins::EchoTestPlugin>(&media));
+  plugins.add(std::make_shared<plugins::videoroom::VideoRoomPlugin>(videoRoomConfig(cfg), &media));
 
   Router router(cfg, registry, tokens, plugins, clock);
   router.setTransports(ApiServer::transportInfo());

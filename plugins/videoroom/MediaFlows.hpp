@@ -1,0 +1,64 @@
+// The media half of the VideoRoom plugin: every request and callback whose outcome depends on a PeerConnection
+// (publishing, subscriptions, renegotiation, routes between handles). The room half (VideoRoomPlugin) has already
+// validated the room, the participant and the access rules when it calls in here, always with ctx.mutex held.
+//
+// This file pair belongs to the media work (branch vr-media); the room half only calls the functions below. Without a
+// media layer (ctx.media null or gateway->mediaAvailable() false) each answers what Janus answers when it cannot
+// negotiate: the SDP error 437 for an offer, and nothing published or subscribed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "plugins/videoroom/VideoRoomContext.hpp"
+
+namespace portunus::plugins::videoroom {
+
+class MediaFlows {
+ public:
+  explicit MediaFlows(VideoRoomContext& ctx) : ctx_(ctx) {}
+
+  /** Publisher `publish`, or `configure`/`joinandconfigure` with a JSEP: the room half has checked 434 (already
+   *  published) and 432 (room full) for offers. `body` is the request. Returns the event's fields to merge into
+   *  `{"videoroom":"event","room",...}` (e.g. `configured`, `audio_codec`, `streams`) and sets `jsepOut` to the
+   *  answer. Throws VideoRoomError. */
+  nlohmann::json publish(Room& room, Publisher& publisher, const nlohmann::json& body,
+                         const std::optional<nlohmann::json>& jsep, std::optional<nlohmann::json>& jsepOut);
+  /** Publisher `configure` without JSEP: the media controls in `body` (bitrate, keyframe, record, streams[],
+   *  descriptions). `display` is handled by the room half. */
+  void configurePublisher(Room& room, Publisher& publisher, const nlohmann::json& body);
+  /** Publisher `unpublish` of a published participant: close its PeerConnection; hangupMedia() does the rest. */
+  void unpublish(Room& room, Publisher& publisher);
+
+  /** Subscriber `join`, after the room half validated room, pin, feeds (428) and private_id (433). `streams` is the
+   *  normalised list of `{feed, mid?, crossrefid?}` (legacy `feed` requests converted). Returns the `attached` event
+   *  and sets `jsepOut` to the offer; sets up session.subscriber. */
+  nlohmann::json subscribe(Session& session, Room& room, const nlohmann::json& body, const nlohmann::json& streams,
+                           std::optional<nlohmann::json>& jsepOut);
+  /** Every request of a subscriber handle (`start`, `pause`, `configure`, `switch`, `subscribe`, `unsubscribe`,
+   *  `update`, `leave`, and `join`/`publish`... refused). Returns the event. */
+  nlohmann::json subscriberRequest(Session& session, const std::string& request, const nlohmann::json& body,
+                                   const std::optional<nlohmann::json>& jsep, std::optional<nlohmann::json>& jsepOut);
+
+  /** A publisher-type participant leaves (leave, kick, detach, room destroyed): its routes go, its subscribers are
+   *  updated. Called after the room half told the others. */
+  void publisherGone(Room& room, Publisher& publisher);
+  /** A subscription handle goes away (detach, room destroyed). */
+  void subscriberGone(Session& session);
+  /** `moderate` changed `stream.moderated`: apply it to the routes. */
+  void streamModerated(Room& room, Publisher& publisher, PublishedStream& stream);
+
+  /** The handle's PeerConnection is up / went away (Janus setup_media / hangup_media). */
+  void setupMedia(Session& session);
+  void hangupMedia(Session& session);
+
+  /** `handle_info.plugin_specific` additions for a publisher / subscriber with media (streams, bitrate...). */
+  void describe(const Session& session, nlohmann::json& info) const;
+
+ private:
+  bool mediaUp() const;
+  VideoRoomContext& ctx_;
+};
+
+}  // namespace portunus::plugins::videoroom
