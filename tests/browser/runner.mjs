@@ -23,7 +23,6 @@ const DAEMON_LOG = process.env.PORTUNUS_DAEMON_LOG;
 // `janus` when lab.py runs Debian's Janus as the reference: the Portunus-only checks (dataplane, SDP policy) are off.
 const BACKEND = process.env.PORTUNUS_BACKEND ?? 'portunusd';
 const PORTUNUS = BACKEND === 'portunusd';
-const SCENARIO_TIMEOUT_MS = 90_000;
 
 // The flags that work on this kind of host (issue #6): no sandbox as root, fake capture devices, no mDNS host
 // candidates (the appliance could not resolve them), autoplay without a gesture.
@@ -36,6 +35,8 @@ const CHROMIUM_ARGS = [
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 class Skip extends Error {}
+/** A definite failure (the demo shows an error): no point waiting on. */
+class Fatal extends Error {}
 
 /** Polls `fn` until it returns a truthy value; the error names what never happened and the last value seen. */
 async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 250) {
@@ -46,6 +47,7 @@ async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 250) {
       last = await fn();
       if (last) return last;
     } catch (e) {
+      if (e instanceof Skip || e instanceof Fatal) throw e;
       last = `threw: ${e.message}`;
     }
     if (Date.now() > deadline) {
@@ -177,13 +179,17 @@ class DemoPage {
     return pageStats(this.page);
   }
 
-  /** A Bootstrap alert (bootbox) means the demo hit an error: fail with its text at once. */
+  /** A Bootstrap alert (bootbox) means the demo hit an error: fail with its text at once. When the server says
+   *  the feature is not there yet (the VideoRoom plugin before its media half), the scenario is skipped with it. */
   async noAlert() {
     const text = await this.page.evaluate(() => {
       const b = document.querySelector('.bootbox .bootbox-body');
       return b && b.offsetParent !== null ? b.textContent : null;
     });
-    check(!text, `${this.label}: the demo shows an alert: ${text}`);
+    if (text && /not implemented|no WebRTC media layer/i.test(text)) {
+      throw new Skip(`${BACKEND} answers the demo: "${text.trim()}"`);
+    }
+    if (text) throw new Fatal(`${this.label}: the demo shows an alert: ${text}`);
   }
 
   async saveEvidence(dir) {
@@ -403,9 +409,10 @@ async function mvideoroom(sc, transport) {
 
 const SCENARIOS = [];
 for (const transport of ['rest', 'ws']) {
-  SCENARIOS.push({ name: `echotest[${transport}]`, run: (sc) => echotest(sc, transport) });
-  SCENARIOS.push({ name: `videoroom_3_pages[${transport}]`, run: (sc) => videoroom(sc, transport) });
-  SCENARIOS.push({ name: `mvideoroom_2_pages[${transport}]`, run: (sc) => mvideoroom(sc, transport) });
+  // Budgets fit a 2-core machine that is busy with other work: 3 pages encode and decode 6 VP8 streams at once.
+  SCENARIOS.push({ name: `echotest[${transport}]`, timeoutMs: 60_000, run: (sc) => echotest(sc, transport) });
+  SCENARIOS.push({ name: `videoroom_3_pages[${transport}]`, timeoutMs: 180_000, run: (sc) => videoroom(sc, transport) });
+  SCENARIOS.push({ name: `mvideoroom_2_pages[${transport}]`, timeoutMs: 90_000, run: (sc) => mvideoroom(sc, transport) });
 }
 
 // ---- runner ------------------------------------------------------------------------------------------------------
@@ -447,8 +454,7 @@ async function runScenario(browser, base, s) {
     await Promise.race([
       s.run(sc),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`scenario timed out after ${SCENARIO_TIMEOUT_MS} ms`)),
-          SCENARIO_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`scenario timed out after ${s.timeoutMs} ms`)), s.timeoutMs);
       }),
     ]);
   } catch (e) {
