@@ -7,6 +7,7 @@
 #   Writes RESULTS_DIR/browser.xml (JUnit); evidence of failures and the daemon log go to RESULTS_DIR/browser/.
 #   BROWSER_ONLY=REGEX runs only the scenarios whose name matches (e.g. 'echotest').
 #   BROWSER_SERVER=janus runs the scenarios against Debian's Janus 1.1.2 instead (the reference for the tests).
+#   BROWSER_VERBOSE=1 prints each scenario's steps with their times (always saved with a failure's evidence).
 #   BROWSER_EVIDENCE=always keeps console logs, getStats() and screenshots of passing scenarios too.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -270,13 +270,16 @@ function serverOfferedInterop(pc, where) {
 
 async function echotest(sc, transport) {
   const p = await DemoPage.open(sc, 'echotest', `${sc.base[transport]}echotest.html`);
+  sc.step('page loaded, Start');
   await p.page.click('#start');
   const ids = await waitFor('the echotest handle', () => p.page.evaluate(
     () => window.echotest && window.janus ? [window.janus.getSessionId(), window.echotest.getId()] : null));
   await usesTransport(p, transport);
 
   const before = await mediaFlows(p, 'echotest');
+  sc.step('media flows both ways');
   await videosPlay(p, 1);
+  sc.step('echoed video plays');
   const pc = (await p.stats()).echotest;
   sc.kept['echotest-pc'] = pc;
   browserOfferedInterop(pc, 'echotest');
@@ -305,6 +308,7 @@ async function echotest(sc, transport) {
     return c.packets_in > c0.packets_in && c.packets_out > c0.packets_out && c.bytes_out > c0.bytes_out ? c : false;
   }, 10_000);
 
+  sc.step('handle_info counters move');
   // The page's own Stop button destroys the session: the dataplane forgets the PeerConnection.
   await p.page.click('#start');
   await waitFor('dataplane transports back to 0 after Stop', async () => (await transportsCount()) === 0, 15_000);
@@ -339,6 +343,7 @@ async function videoroom(sc, transport) {
   for (const n of [1, 2, 3]) {
     const p = await DemoPage.open(sc, `page${n}`, url);
     await joinRoom(p, `browser${n}`);
+    sc.step(`page${n} joined`);
     await usesTransport(p, transport);
     pages.push(p);
   }
@@ -362,6 +367,7 @@ async function videoroom(sc, transport) {
     }
   };
   await everyoneSeesOthers(pages);
+  sc.step('every page decodes the two others');
   // 3 publishers + 3 × 2 subscribers, each its own PeerConnection.
   await waitFor('9 dataplane transports', async () => (await transportsCount()) === 9, 10_000);
 
@@ -371,13 +377,16 @@ async function videoroom(sc, transport) {
   for (const p of pages.slice(0, 2)) {
     await waitFor(`${p.label}: page3's feed removed`, async () => (await feedsOf(p)).length === 1, 20_000);
   }
+  sc.step('page3 left, its feed is gone');
   await waitFor('4 dataplane transports after a leave', async () => (await transportsCount()) === 4, 15_000);
 
   // page3 rejoins (the demo reloads itself after Stop) and is seen again.
   await leaver.page.waitForLoadState('load');
   await leaver.ready();
   await joinRoom(leaver, 'browser3again');  // the demo takes alphanumeric names only
+  sc.step('page3 rejoined');
   await everyoneSeesOthers(pages);
+  sc.step('every page decodes the two others again');
   await waitFor('9 dataplane transports after the rejoin', async () => (await transportsCount()) === 9, 10_000);
 
   for (const p of pages) await p.page.click('#start');
@@ -392,6 +401,7 @@ async function mvideoroom(sc, transport) {
   for (const n of [1, 2]) {
     const p = await DemoPage.open(sc, `page${n}`, url);
     await joinRoom(p, `multi${n}`);
+    sc.step(`page${n} joined`);
     await usesTransport(p, transport);
     pages.push(p);
   }
@@ -402,6 +412,7 @@ async function mvideoroom(sc, transport) {
     serverOfferedInterop(pc, `${p.label}/subscriber`);
     await videosPlay(p, 1);
   }
+  sc.step('both pages decode the other feed');
   await waitFor('4 dataplane transports', async () => (await transportsCount()) === 4, 10_000);
   for (const p of pages) await p.page.click('#start');
   await waitFor('dataplane transports back to 0', async () => (await transportsCount()) === 0, 20_000);
@@ -437,17 +448,20 @@ function writeJunit(results) {
 
 async function runScenario(browser, base, s) {
   const dir = path.join(OUT, s.name.replace(/[^A-Za-z0-9_.-]+/g, '_'));
+  const t0 = Date.now();
   // `kept`: snapshots a scenario takes while it runs (the pages reload when they stop), saved with the evidence.
-  const sc = { context: browser, base, pages: [], kept: {} };
+  const sc = { context: browser, base, pages: [], kept: {}, steps: [] };
+  sc.step = (text) => sc.steps.push(`+${((Date.now() - t0) / 1000).toFixed(1)}s ${text}`);
   const saveEvidence = async () => {
     fs.mkdirSync(dir, { recursive: true });
     for (const p of sc.pages) result.evidence.push(...await p.saveEvidence(dir).catch(() => []));
+    fs.writeFileSync(path.join(dir, 'steps.txt'), sc.steps.join('\n') + '\n');
+    result.evidence.push(path.join(dir, 'steps.txt'));
     for (const [name, value] of Object.entries(sc.kept)) {
       fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(value, null, 1));
       result.evidence.push(path.join(dir, `${name}.json`));
     }
   };
-  const t0 = Date.now();
   const result = { name: s.name, status: 'passed', message: '', detail: '', evidence: [] };
   let timer;
   try {
@@ -488,6 +502,7 @@ async function runScenario(browser, base, s) {
       if (result.status === 'passed') Object.assign(result, { status: 'failed', message: e.message, detail: e.stack });
     });
   result.seconds = (Date.now() - t0) / 1000;
+  result.steps = sc.steps;
   return result;
 }
 
@@ -509,6 +524,7 @@ async function main() {
       results.push(r);
       const extra = r.status === 'passed' ? '' : `: ${r.message}`;
       console.log(`browser: ${r.status.toUpperCase().padEnd(7)} ${r.name} (${r.seconds.toFixed(1)} s)${extra}`);
+      if (process.env.BROWSER_VERBOSE) for (const line of r.steps) console.log(`browser:   ${line}`);
       for (const f of r.evidence) console.log(`browser:   evidence ${f}`);
     }
   } finally {
