@@ -49,9 +49,9 @@ class VideoRoomError : public std::runtime_error {
     return {ErrorCode::InvalidElement,
             "Invalid element type (" + std::string(name) + " should be " + std::string(type) + ")"};
   }
-  /** 433 "Unauthorized request (wrong name)" (JANUS_CHECK_SECRET). */
+  /** 433 "Unauthorized (wrong name)" (JANUS_CHECK_SECRET). */
   static VideoRoomError wrongSecret(std::string_view name) {
-    return {ErrorCode::Unauthorized, "Unauthorized request (wrong " + std::string(name) + ")"};
+    return {ErrorCode::Unauthorized, "Unauthorized (wrong " + std::string(name) + ")"};
   }
   /** 426 "No such room (id)". */
   static VideoRoomError noSuchRoom(std::string_view room) {

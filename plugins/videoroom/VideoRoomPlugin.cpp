@@ -114,7 +114,8 @@ VideoRoomPlugin::VideoRoomPlugin(VideoRoomConfig config, cp::MediaControl* media
   for (const auto& options : ctx_.config.rooms) {
     RoomOptions o = options;
     o.defaultDescription();
-    ctx_.rooms[o.id] = std::make_shared<Room>(std::move(o), ctx_.stringIds());
+    const std::string id = o.id;  // `=` evaluates its right side first: keep the key before moving
+    ctx_.rooms[id] = std::make_shared<Room>(std::move(o), ctx_.stringIds());
   }
 }
 
@@ -367,9 +368,7 @@ json VideoRoomPlugin::moderate(const json& body) {
   if (!p) throw VideoRoomError(ErrorCode::NoSuchFeed, "No such user " + id + " in room " + room->id());
   const std::string mid = body["mid"].get<std::string>();
   PublishedStream* stream = p->streamByMid(mid);
-  if (!stream)
-    throw VideoRoomError(ErrorCode::NoSuchFeed,
-                         "No such mid " + mid + " in publisher " + id + " in room " + room->id());
+  if (!stream) throw VideoRoomError(ErrorCode::NoSuchFeed, "No such stream " + mid);
   const bool mute = body["mute"].get<bool>();
   if (stream->moderated != mute) {
     stream->moderated = mute;
@@ -606,8 +605,7 @@ json VideoRoomPlugin::queryHandle(cp::HandleId handle) {
   json info = json::object();
   switch (session->role) {
     case Session::Role::None:
-      info["type"] = "none";
-      break;
+      break;  // Janus shows no type before the handle joins
     case Session::Role::Publisher: {
       info["type"] = "publisher";
       const Publisher& p = *session->publisher;
@@ -618,6 +616,7 @@ json VideoRoomPlugin::queryHandle(cp::HandleId handle) {
         info["private_id"] = p.privateId;
         if (p.display) info["display"] = *p.display;
         info["bitrate"] = p.bitrate;
+        info["streams"] = nlohmann::json::array();  // MediaFlows::describe() fills it
       }
       break;
     }

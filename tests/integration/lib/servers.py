@@ -42,6 +42,12 @@ class ServerConfig:
     server_name: str = "pit-under-test"
     log_level: str = "info"
     admin_ws: bool = True
+    # VideoRoom plugin settings (None: the backend's sample configuration, with demo room 1234).
+    videoroom_admin_key: str | None = None
+    videoroom_string_ids: bool = False
+
+    def videoroom_customised(self) -> bool:
+        return self.videoroom_admin_key is not None or self.videoroom_string_ids
 
 
 @dataclasses.dataclass
@@ -214,6 +220,15 @@ class JanusServer(Server):
             f"loggers: {{\n\tdisable = {q(self._modules('loggers', ()))}\n}}\n"
             f"events: {{\n\tbroadcast = false\n\tdisable = {q(self._modules('events', ()))}\n}}\n")
         (self.conf_dir / "janus.jcfg").write_text(main)
+        if c.videoroom_customised():
+            # Janus's sample demo room, with the general settings the test asked for.
+            general = [f"string_ids = {'true' if c.videoroom_string_ids else 'false'}"]
+            if c.videoroom_admin_key is not None:
+                general.append(f"admin_key = {q(c.videoroom_admin_key)}")
+            (self.conf_dir / "janus.plugin.videoroom.jcfg").write_text(
+                "general: {\n\t" + "\n\t".join(general) + "\n}\n"
+                'room-1234: {\n\tdescription = "Demo Room"\n\tsecret = "adminpwd"\n\tpublishers = 6\n'
+                "\tbitrate = 128000\n\tfir_freq = 10\n\trecord = false\n}\n")
         (self.conf_dir / "janus.transport.http.jcfg").write_text(
             "general: {\n"
             f'\tjson = "indented"\n\tbase_path = {q(e.http_path)}\n\tthreads = "unlimited"\n'
@@ -269,7 +284,17 @@ class PortunusServer(Server):
             f"  ws: {{enabled: true, address: {LOOPBACK}, port: {e.ws_port}}}\n"
             f"  admin_http: {{enabled: true, address: {LOOPBACK}, port: {e.admin_http_port}, path: {e.admin_path}}}\n"
             f"  admin_ws: {{enabled: {'true' if c.admin_ws else 'false'}, address: {LOOPBACK}, "
-            f"port: {e.admin_ws_port}}}\n")
+            f"port: {e.admin_ws_port}}}\n"
+            + self._videoroom_yaml())
+
+    def _videoroom_yaml(self) -> str:
+        c = self.config
+        if not c.videoroom_customised():
+            return ""
+        out = f"plugins:\n  videoroom:\n    string_ids: {'true' if c.videoroom_string_ids else 'false'}\n"
+        if c.videoroom_admin_key is not None:
+            out += f'    admin_key: "{c.videoroom_admin_key}"\n'
+        return out
 
     def command(self) -> list[str]:
         return [str(self.binary), "-c", str(self.yaml_path)]

@@ -1,0 +1,405 @@
+"""The VideoRoom plugin's room API and participants without media (janus-protocol.md §4), over REST and WebSocket,
+with the exact replies and events Janus 1.1.2 gives: room management, publisher-type participants, their events to
+the others, subscriber join validation, string_ids and admin_key rooms, and admin `message_plugin`."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conftest import admin_for, running_server
+from lib.api import TRANSPORTS
+
+VIDEOROOM = "janus.plugin.videoroom"
+
+
+def new_room_id() -> int:
+    return random.randrange(10**6, 10**9)
+
+
+class Handle:
+    """One VideoRoom handle in its own session (a participant, a moderator or a subscriber)."""
+
+    def __init__(self, api):
+        self.api = api
+        r = api.call("create")
+        assert r["janus"] == "success", r
+        self.sid = r["data"]["id"]
+        r = api.call("attach", self.sid, plugin=VIDEOROOM)
+        assert r["janus"] == "success", r
+        self.hid = r["data"]["id"]
+
+    def sync(self, **body) -> dict:
+        """A synchronous request: `success` with plugindata; returns the plugin's data."""
+        r = self.api.call("message", self.sid, self.hid, body=body)
+        assert r["janus"] == "success", r
+        assert r["sender"] == self.hid and r["plugindata"]["plugin"] == VIDEOROOM, r
+        assert "jsep" not in r
+        return r["plugindata"]["data"]
+
+    def request(self, **body) -> dict:
+        """An asynchronous request: `ack` without hint, then the event with the same transaction; returns its data."""
+        r = self.api.call("message", self.sid, self.hid, body=body)
+        assert r["janus"] == "ack" and "hint" not in r, r
+        tx = r["transaction"]
+        ev = self.api.event(self.sid, lambda m: m.get("janus") == "event" and m.get("transaction") == tx)
+        assert ev["sender"] == self.hid and ev["plugindata"]["plugin"] == VIDEOROOM, ev
+        return ev["plugindata"]["data"]
+
+    def event(self, predicate=lambda d: True) -> dict:
+        """The next plugin event without transaction (a notification) whose data satisfies `predicate`."""
+        ev = self.api.event(self.sid, lambda m: m.get("janus") == "event" and "transaction" not in m
+                            and m.get("sender") == self.hid and predicate(m["plugindata"]["data"]))
+        return ev["plugindata"]["data"]
+
+    def join(self, room, **extra) -> dict:
+        data = self.request(request="join", ptype="publisher", room=room, **extra)
+        assert data.get("videoroom") == "joined", data
+        self.id = data["id"]
+        return data
+
+    def detach(self) -> None:
+        r = self.api.call("detach", self.sid, self.hid)
+        assert r["janus"] == "success", r
+
+
+def err(code: int, reason: str) -> dict:
+    return {"videoroom": "event", "error_code": code, "error": reason}
+
+
+@pytest.fixture
+def handle(api):
+    return lambda: Handle(api)
+
+
+@pytest.fixture
+def room(handle):
+    """A fresh room (secret `s3cret`), destroyed after the test."""
+    mod = handle()
+    rid = new_room_id()
+    assert mod.sync(request="create", room=rid, secret="s3cret", description="pit room") == {
+        "videoroom": "created", "room": rid, "permanent": False}
+    yield rid
+    mod.sync(request="destroy", room=rid, secret="s3cret")
+
+
+# ---- synchronous requests: dispatch, validation, errors ----
+
+@pytest.mark.parametrize("body,expected", [
+    ({}, err(429, "Missing mandatory element (request)")),
+    ({"request": 5}, err(430, "Invalid element type (request should be a string)")),
+    ({"request": "nope"}, err(423, "Unknown request 'nope'")),
+    ({"request": "exists"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "exists", "room": "1"}, err(430, "Invalid element type (room should be a positive integer)")),
+    ({"request": "exists", "room": -1}, err(430, "Invalid element type (room should be a positive integer)")),
+    ({"request": "create", "publishers": "x"}, err(430, "Invalid element type (publishers should be a positive integer)")),
+    ({"request": "create", "is_private": 1}, err(430, "Invalid element type (is_private should be a boolean)")),
+    ({"request": "create", "description": 5}, err(430, "Invalid element type (description should be a string)")),
+    ({"request": "create", "allowed": "x"}, err(430, "Invalid element type (allowed should be an array)")),
+    ({"request": "create", "allowed": [1]}, err(430, "Invalid element in the allowed array (not a string)")),
+    ({"request": "create", "room": "x"}, err(430, "Invalid element type (room should be a positive integer)")),
+    ({"request": "create", "room": 1234}, err(427, "Room 1234 already exists")),
+    ({"request": "destroy", "room": 999999999999}, err(426, "No such room (999999999999)")),
+    ({"request": "destroy", "room": 1234}, err(429, "Missing mandatory element (secret)")),
+    ({"request": "destroy", "room": 1234, "secret": 1}, err(430, "Invalid element type (secret should be a string)")),
+    ({"request": "destroy", "room": 1234, "secret": "no"}, err(433, "Unauthorized (wrong secret)")),
+    ({"request": "edit", "room": 1234, "secret": "no"}, err(433, "Unauthorized (wrong secret)")),
+    ({"request": "edit", "room": 1234, "new_bitrate": "x"},
+     err(430, "Invalid element type (new_bitrate should be a positive integer)")),
+    ({"request": "listparticipants"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "listparticipants", "room": 999999999999}, err(426, "No such room (999999999999)")),
+    ({"request": "allowed", "room": 1234, "secret": "adminpwd"}, err(429, "Missing mandatory element (action)")),
+    ({"request": "allowed", "room": 1234, "secret": "adminpwd", "action": "maybe"},
+     err(430, "Unsupported action 'maybe' (allowed)")),
+    ({"request": "kick", "room": 1234, "secret": "adminpwd"}, err(429, "Missing mandatory element (id)")),
+    ({"request": "kick", "room": 1234, "secret": "adminpwd", "id": 42}, err(428, "No such user 42 in room 1234")),
+    ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42},
+     err(429, "Missing mandatory element (mid)")),
+    ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42, "mid": "0"},
+     err(429, "Missing mandatory element (mute)")),
+    ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42, "mid": "0", "mute": True},
+     err(428, "No such user 42 in room 1234")),
+])
+def test_sync_request_errors(handle, body, expected):
+    assert handle().sync(**body) == expected
+
+
+def test_async_request_before_join_is_424(handle):
+    assert handle().request(request="configure") == err(424, "Invalid request on unconfigured participant")
+
+
+@pytest.mark.parametrize("body,expected", [
+    ({"request": "join"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "join", "room": 1234}, err(429, "Missing mandatory element (ptype)")),
+    ({"request": "join", "room": 999999999999, "ptype": "publisher"}, err(426, "No such room (999999999999)")),
+    ({"request": "join", "room": 1234, "ptype": "watcher"}, err(430, "Invalid element (ptype)")),
+    ({"request": "join", "room": 1234, "ptype": "publisher", "display": 5},
+     err(430, "Invalid element type (display should be a string)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber"}, err(429, "Missing mandatory element (feed)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber", "feed": 77}, err(428, "No such feed (77)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber", "streams": [{"feed": 77}]},
+     err(428, "No such feed (77)")),
+])
+def test_join_errors(handle, body, expected):
+    assert handle().request(**body) == expected
+
+
+def test_demo_room_from_the_sample_configuration(handle):
+    h = handle()
+    assert h.sync(request="exists", room=1234) == {"videoroom": "success", "room": 1234, "exists": True}
+    demo = [r for r in h.sync(request="list")["list"] if r["room"] == 1234]
+    assert len(demo) == 1
+    assert demo[0]["description"] == "Demo Room" and demo[0]["max_publishers"] == 6
+    assert demo[0]["bitrate"] == 128000 and demo[0]["fir_freq"] == 10
+
+
+# ---- room management ----
+
+def test_create_defaults_and_list_entry(handle):
+    h = handle()
+    rid = new_room_id()
+    assert h.sync(request="create", room=rid) == {"videoroom": "created", "room": rid, "permanent": False}
+    assert h.sync(request="exists", room=rid) == {"videoroom": "success", "room": rid, "exists": True}
+    entry = [r for r in h.sync(request="list")["list"] if r["room"] == rid]
+    assert entry == [{
+        "room": rid, "description": f"Room {rid}", "pin_required": False, "is_private": False,
+        "max_publishers": 3, "bitrate": 0, "fir_freq": 0, "require_pvtid": False, "require_e2ee": False,
+        "dummy_publisher": False, "notify_joining": False, "audiocodec": "opus", "videocodec": "vp8",
+        "opus_fec": True, "record": False, "lock_record": False, "num_participants": 0, "audiolevel_ext": True,
+        "audiolevel_event": False, "videoorient_ext": True, "playoutdelay_ext": True, "transport_wide_cc_ext": True}]
+    assert h.sync(request="destroy", room=rid) == {"videoroom": "destroyed", "room": rid, "permanent": False}
+    assert h.sync(request="exists", room=rid) == {"videoroom": "success", "room": rid, "exists": False}
+
+
+def test_create_with_options(handle):
+    h = handle()
+    rid = new_room_id()
+    h.sync(request="create", room=rid, description="opts", pin="1234", publishers=1, bitrate=1000,
+           fir_freq=5, audiocodec="pcmu,opus", videocodec="h264,vp9", require_pvtid=True, notify_joining=True,
+           lock_record=True, opus_fec=False)
+    [e] = [r for r in h.sync(request="list")["list"] if r["room"] == rid]
+    assert e["description"] == "opts" and e["pin_required"] is True and e["max_publishers"] == 1
+    assert e["bitrate"] == 64000  # raised to the 64 kbps floor
+    assert e["fir_freq"] == 5 and e["require_pvtid"] is True and e["notify_joining"] is True
+    assert e["audiocodec"] == "pcmu,opus" and e["videocodec"] == "h264,vp9"
+    assert e["lock_record"] is True and "opus_fec" not in e
+    h.sync(request="destroy", room=rid)
+
+
+def test_create_picks_a_room_id(handle):
+    h = handle()
+    r = h.sync(request="create")
+    assert r["videoroom"] == "created" and isinstance(r["room"], int) and 0 < r["room"] < 2**53
+    h.sync(request="destroy", room=r["room"])
+
+
+def test_edit(handle, room):
+    h = handle()
+    assert h.sync(request="edit", room=room, secret="s3cret", new_description="renamed", new_publishers=9,
+                  new_bitrate=256000, new_fir_freq=3, new_is_private=True, new_pin="p",
+                  new_secret="t0p") == {"videoroom": "edited", "room": room, "permanent": False}
+    assert not [r for r in h.sync(request="list")["list"] if r["room"] == room]  # private now
+    h.sync(request="edit", room=room, secret="t0p", new_is_private=False, new_secret="s3cret")
+    [e] = [r for r in h.sync(request="list")["list"] if r["room"] == room]
+    assert e["description"] == "renamed" and e["max_publishers"] == 9 and e["bitrate"] == 256000
+    assert e["fir_freq"] == 3 and e["pin_required"] is True
+
+
+def test_private_room_is_hidden_from_list(handle):
+    h = handle()
+    rid = new_room_id()
+    h.sync(request="create", room=rid, is_private=True)
+    assert rid not in [r["room"] for r in h.sync(request="list")["list"]]
+    assert h.sync(request="exists", room=rid)["exists"] is True
+    h.sync(request="destroy", room=rid)
+
+
+def test_allowed_acl(handle, room):
+    mod, p = handle(), handle()
+    assert mod.sync(request="allowed", room=room, secret="s3cret", action="add", allowed=["tok-a", "tok-b"]) == {
+        "videoroom": "success", "room": room, "allowed": ["tok-a", "tok-b"]}
+    r = mod.sync(request="allowed", room=room, secret="s3cret", action="remove", allowed=["tok-b"])
+    assert r["allowed"] == ["tok-a"]
+    assert mod.sync(request="allowed", room=room, secret="s3cret", action="enable")["allowed"] == ["tok-a"]
+    assert p.request(request="join", ptype="publisher", room=room) == err(433, "Unauthorized (not in the allowed list)")
+    assert p.request(request="join", ptype="publisher", room=room, token="tok-b") == err(
+        433, "Unauthorized (not in the allowed list)")
+    assert p.join(room, token="tok-a")["videoroom"] == "joined"
+    assert mod.sync(request="allowed", room=room, secret="s3cret", action="disable") == {
+        "videoroom": "success", "room": room}
+    assert handle().join(room)["videoroom"] == "joined"
+
+
+def test_pin(handle):
+    h = handle()
+    rid = new_room_id()
+    h.sync(request="create", room=rid, pin="9999")
+    assert h.request(request="join", ptype="publisher", room=rid) == err(429, "Missing mandatory element (pin)")
+    assert h.request(request="join", ptype="publisher", room=rid, pin="1") == err(433, "Unauthorized (wrong pin)")
+    assert h.join(rid, pin="9999")["room"] == rid
+    h.sync(request="destroy", room=rid)
+
+
+# ---- publisher-type participants ----
+
+def test_join_leave_and_events_to_others(handle, room):
+    alice, bob = handle(), handle()
+    a = alice.join(room, display="Alice")
+    assert set(a) == {"videoroom", "room", "description", "id", "private_id", "publishers"}
+    assert a["room"] == room and a["description"] == "pit room" and a["publishers"] == []
+    assert isinstance(a["id"], int) and 0 < a["id"] < 2**53 and isinstance(a["private_id"], int)
+    b = bob.join(room, id=4242, display="Bob")
+    assert b["id"] == 4242 and b["publishers"] == []  # Alice joined but does not publish
+    parts = alice.sync(request="listparticipants", room=room)
+    assert parts["videoroom"] == "participants" and parts["room"] == room
+    assert sorted(parts["participants"], key=lambda p: p["display"]) == [
+        {"id": a["id"], "display": "Alice", "publisher": False}, {"id": 4242, "display": "Bob", "publisher": False}]
+    # display change via configure without jsep: the others hear it
+    assert bob.request(request="configure", display="Bobby") == {"videoroom": "event", "room": room,
+                                                                 "configured": "ok"}
+    assert alice.event(lambda d: "display" in d) == {"videoroom": "event", "id": 4242, "display": "Bobby"}
+    assert bob.request(request="join", ptype="publisher", room=room) == err(
+        425, "Already in as a publisher on this handle")
+    assert bob.request(request="unpublish") == err(435, "Can't unpublish, not published")
+    assert bob.request(request="leave") == {"videoroom": "event", "room": room, "leaving": "ok"}
+    assert alice.event(lambda d: "leaving" in d) == {"videoroom": "event", "room": room, "leaving": 4242}
+    assert [p["id"] for p in alice.sync(request="listparticipants", room=room)["participants"]] == [a["id"]]
+
+
+def test_id_exists(handle, room):
+    handle().join(room, id=7)
+    assert handle().request(request="join", ptype="publisher", room=room, id=7) == err(
+        436, "User ID 7 already exists")
+
+
+def test_detach_is_leave(handle, room):
+    alice, bob = handle(), handle()
+    alice.join(room)
+    bob.join(room, id=99)
+    bob.detach()
+    assert alice.event(lambda d: "leaving" in d) == {"videoroom": "event", "room": room, "leaving": 99}
+    assert [p["id"] for p in alice.sync(request="listparticipants", room=room)["participants"]] == [alice.id]
+
+
+def test_notify_joining_and_attendees(handle):
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, notify_joining=True)
+    alice, bob = handle(), handle()
+    a = alice.join(rid, display="Alice")
+    assert a["attendees"] == []
+    b = bob.join(rid, display="Bob")
+    assert b["attendees"] == [{"id": a["id"], "display": "Alice"}] and b["publishers"] == []
+    assert alice.event(lambda d: "joining" in d) == {"videoroom": "event", "room": rid,
+                                                     "joining": {"id": b["id"], "display": "Bob"}}
+    mod.sync(request="destroy", room=rid)
+
+
+def test_kick(handle, room):
+    alice, bob = handle(), handle()
+    alice.join(room)
+    bob.join(room, id=5150)
+    mod = handle()
+    assert mod.sync(request="kick", room=room, secret="wrong", id=5150) == err(433, "Unauthorized (wrong secret)")
+    assert mod.sync(request="kick", room=room, secret="s3cret", id=5150) == {"videoroom": "success"}
+    assert bob.event(lambda d: "leaving" in d) == {"videoroom": "event", "room": room, "leaving": "ok",
+                                                   "reason": "kicked"}
+    assert alice.event(lambda d: "kicked" in d) == {"videoroom": "event", "room": room, "kicked": 5150}
+    assert [p["id"] for p in mod.sync(request="listparticipants", room=room)["participants"]] == [alice.id]
+
+
+def test_moderate_without_published_streams(handle, room):
+    alice = handle()
+    alice.join(room, id=31)
+    assert handle().sync(request="moderate", room=room, secret="s3cret", id=31, mid="0", mute=True) == err(428, "No such stream 0")
+
+
+def test_destroy_tells_participants(handle):
+    mod, alice = handle(), handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, secret="x")
+    alice.join(rid)
+    assert mod.sync(request="destroy", room=rid, secret="x") == {"videoroom": "destroyed", "room": rid,
+                                                                 "permanent": False}
+    assert alice.event(lambda d: d.get("videoroom") == "destroyed") == {"videoroom": "destroyed", "room": rid}
+
+
+def test_require_pvtid_subscriber(handle):
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, require_pvtid=True)
+    alice = handle()
+    alice.join(rid, id=11)
+    assert handle().request(request="join", ptype="subscriber", room=rid, feed=11) == err(428, "No such feed (11)")
+    mod.sync(request="destroy", room=rid)
+
+
+def test_handle_info_plugin_specific(server, handle, room):
+    admin = admin_for(server)
+    alice = handle()
+    r = admin.send({"janus": "handle_info", "plugin_only": True}, alice.sid, alice.hid)
+    assert r["info"]["plugin_specific"] == {"hangingup": 0, "destroyed": 0}
+    a = alice.join(room, display="Alice")
+    r = admin.send({"janus": "handle_info", "plugin_only": True}, alice.sid, alice.hid)
+    assert r["info"]["plugin_specific"] == {
+        "type": "publisher", "room": room, "id": a["id"], "private_id": a["private_id"], "display": "Alice",
+        "bitrate": 0, "streams": [], "hangingup": 0, "destroyed": 0}
+
+
+# ---- admin API ----
+
+def test_message_plugin_room_management(server):
+    admin = admin_for(server)
+    rid = new_room_id()
+
+    def vr(**body):
+        r = admin.send({"janus": "message_plugin", "plugin": VIDEOROOM, "request": body})
+        assert r["janus"] == "success", r
+        return r["response"]
+
+    assert vr(request="create", room=rid, secret="q") == {"videoroom": "created", "room": rid, "permanent": False}
+    assert vr(request="exists", room=rid)["exists"] is True
+    assert vr(request="join", room=rid) == err(423, "Unknown request 'join'")
+    assert vr(request="listparticipants", room=rid) == {"videoroom": "participants", "room": rid, "participants": []}
+    assert vr(request="destroy", room=rid, secret="q")["videoroom"] == "destroyed"
+
+
+# ---- string_ids and admin_key ----
+
+@pytest.fixture(scope="module")
+def keyed_server():
+    with running_server(videoroom_admin_key="k3y", videoroom_string_ids=True) as s:
+        yield s
+
+
+@pytest.fixture(params=sorted(TRANSPORTS))
+def keyed(request, keyed_server):
+    client = TRANSPORTS[request.param](keyed_server)
+    yield lambda: Handle(client)
+    client.close()
+
+
+def test_string_ids_and_admin_key(keyed):
+    mod, alice, bob = keyed(), keyed(), keyed()
+    assert mod.sync(request="create", room="sroom") == err(429, "Missing mandatory element (admin_key)")
+    assert mod.sync(request="create", room="sroom", admin_key="no") == err(433, "Unauthorized (wrong admin_key)")
+    assert mod.sync(request="create", room=5, admin_key="k3y") == err(430, "Invalid element type (room should be a string)")
+    rid = f"room-{new_room_id()}"
+    assert mod.sync(request="create", room=rid, admin_key="k3y", is_private=True) == {
+        "videoroom": "created", "room": rid, "permanent": False}
+    assert rid not in [r["room"] for r in mod.sync(request="list")["list"]]
+    assert rid in [r["room"] for r in mod.sync(request="list", admin_key="k3y")["list"]]
+    assert mod.sync(request="list", admin_key="bad") == err(433, "Unauthorized (wrong admin_key)")
+    a = alice.join(rid, id="alice", display="A")
+    assert a["id"] == "alice" and a["room"] == rid
+    b = bob.join(rid)
+    assert isinstance(b["id"], str) and b["id"]
+    assert alice.request(request="configure", display="AA")["room"] == rid
+    assert bob.event(lambda d: "display" in d) == {"videoroom": "event", "id": "alice", "display": "AA"}
+    assert {p["id"] for p in mod.sync(request="listparticipants", room=rid)["participants"]} == {"alice", b["id"]}
+    assert mod.sync(request="kick", room=rid, id="alice") == {"videoroom": "success"}
+    assert bob.event(lambda d: "kicked" in d) == {"videoroom": "event", "room": rid, "kicked": "alice"}
+    assert mod.sync(request="exists", room="1234") == {"videoroom": "success", "room": "1234", "exists": True}
+    assert mod.sync(request="destroy", room=rid) == {"videoroom": "destroyed", "room": rid, "permanent": False}
+    assert bob.event(lambda d: d.get("videoroom") == "destroyed") == {"videoroom": "destroyed", "room": rid}
