@@ -34,6 +34,15 @@ const CHROMIUM_ARGS = [
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** `promise`, or a rejection naming `what` after `ms`: a hung page must never hang the tier. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 class Skip extends Error {}
 /** A definite failure (the demo shows an error): no point waiting on. */
 class Fatal extends Error {}
@@ -91,7 +100,7 @@ async function serverPlugins() {
 
 /** Every RTCPeerConnection the demo pages keep in their globals, with descriptions and the full getStats(). */
 async function pageStats(page) {
-  return page.evaluate(async () => {
+  return withTimeout(page.evaluate(async () => {
     const handles = [];
     const add = (label, h) => {
       const pc = h && h.webrtcStuff && h.webrtcStuff.pc;
@@ -117,7 +126,7 @@ async function pageStats(page) {
       };
     }
     return out;
-  });
+  }), 15_000, 'getStats()');
 }
 
 /** The figures the checks use, from one pc's getStats(). */
@@ -446,11 +455,36 @@ function writeJunit(results) {
     ` failures="${count('failed')}" skipped="${count('skipped')}">\n${cases.join('\n')}\n</testsuite>\n`);
 }
 
-async function runScenario(browser, base, s) {
+/** A fresh Chromium with a fresh profile folder for each scenario, so nothing one leaves behind reaches the next. */
+async function launchChromium() {
+  const profile = fs.mkdtempSync(path.join(OUT, 'chromium-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    async close() {
+      try {
+        await withTimeout(context.close(), 15_000, 'closing Chromium');
+      } catch {
+        // Hung: end the processes of this Chromium only (its profile folder is on their command line).
+        for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+          try {
+            if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile)) process.kill(Number(pid), 'SIGKILL');
+          } catch { /* gone already */ }
+        }
+      }
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function runScenario(base, s) {
   const dir = path.join(OUT, s.name.replace(/[^A-Za-z0-9_.-]+/g, '_'));
   const t0 = Date.now();
   // `kept`: snapshots a scenario takes while it runs (the pages reload when they stop), saved with the evidence.
-  const sc = { context: browser, base, pages: [], kept: {}, steps: [] };
+  let chromiumRun = null;
+  const sc = { context: null, base, pages: [], kept: {}, steps: [] };
   sc.step = (text) => sc.steps.push(`+${((Date.now() - t0) / 1000).toFixed(1)}s ${text}`);
   const saveEvidence = async () => {
     fs.mkdirSync(dir, { recursive: true });
@@ -465,6 +499,8 @@ async function runScenario(browser, base, s) {
   const result = { name: s.name, status: 'passed', message: '', detail: '', evidence: [] };
   let timer;
   try {
+    chromiumRun = await withTimeout(launchChromium(), 30_000, 'launching Chromium');
+    sc.context = chromiumRun.context;
     await Promise.race([
       s.run(sc),
       new Promise((_, reject) => {
@@ -488,7 +524,7 @@ async function runScenario(browser, base, s) {
   } finally {
     clearTimeout(timer);
     if (process.env.BROWSER_EVIDENCE === 'always' && result.status === 'passed') await saveEvidence();
-    for (const p of sc.pages) await p.page.close().catch(() => {});
+    if (chromiumRun) await chromiumRun.close();
   }
   // A scenario that did not finish leaves sessions behind (a closed page does not say goodbye): the next one must
   // start from an empty server. A passing scenario stopped every page itself, so it is checked, not cleaned.
@@ -512,15 +548,11 @@ async function main() {
   }
   fs.mkdirSync(OUT, { recursive: true });
   const server = await startDemoServer({ appliance: APPLIANCE });
-  const profile = fs.mkdtempSync(path.join(OUT, 'chromium-profile-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
-  });
   const results = [];
   try {
     for (const s of SCENARIOS) {
       if (ONLY && !ONLY.test(s.name)) continue;
-      const r = await runScenario(browser, server, s);
+      const r = await runScenario(server, s);
       results.push(r);
       const extra = r.status === 'passed' ? '' : `: ${r.message}`;
       console.log(`browser: ${r.status.toUpperCase().padEnd(7)} ${r.name} (${r.seconds.toFixed(1)} s)${extra}`);
@@ -529,9 +561,7 @@ async function main() {
     }
   } finally {
     writeJunit(results);
-    await browser.close().catch(() => {});
     await server.close();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
   const failed = results.filter((r) => r.status === 'failed').length;
   console.log(`browser: ${results.length - failed} of ${results.length} scenarios did not fail; JUnit: ${JUNIT}`);
