@@ -21,12 +21,22 @@ enum class CommandType : std::uint8_t {
   RemoveRoute,      // a = Route*
   MoveRoute,        // a = Route*, b = its new InboundStream* (continuity: the rewrite rebases)
   AddRtcpContext,   // a = Transport*, b = RtcpContext*
+  SetRoutePaused,   // a = Route*, flag = paused
+  MoveRouteLayers,  // a = Route*, b/c/d = its new layer InboundStream* (null beyond the count), flag = count
+  SetLayerTarget,   // a = Route*, flag = substream, value = temporal, value2 = fallback_ms
+  RequestKeyframe,  // b = InboundStream*
+  SetFirFreq,       // b = InboundStream*, value = ms (0: off)
+  SetBitrateCap,    // a = Transport* or b = InboundStream*, value = bps
 };
 
 struct Command {
   std::uint64_t seq = 0;
   void* a = nullptr;
   void* b = nullptr;
+  void* c = nullptr;
+  void* d = nullptr;
+  std::uint32_t value = 0;
+  std::uint32_t value2 = 0;
   FlowKey key;
   MacAddress mac{};
   CommandType type = CommandType::Noop;

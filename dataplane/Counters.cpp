@@ -30,7 +30,8 @@ std::string_view dropName(DropReason r) noexcept {
                                                                      "tx_full",
                                                                      "no_exception",
                                                                      "stale_flow",
-                                                                     "rtx"};
+                                                                     "rtx",
+                                                                     "filtered"};
   const auto i = static_cast<std::size_t>(r);
   return i < kNames.size() ? kNames[i] : "invalid";
 }

@@ -45,7 +45,8 @@ enum class DropReason : std::uint8_t {
   TxFull,
   NoException,  // a punt with no exception interface configured
   StaleFlow,    // handed off, but the transport was removed or moved meanwhile
-  Rtx,          // RTX stream packets (NACK/RTX handling lands with the VideoRoom issue)
+  Rtx,          // an RTX packet we did not ask for (duplicate, or no pending NACK), or one that does not unwrap
+  Filtered,     // went out on none of its routes: paused, another simulcast layer, a temporal layer above target
   Count
 };
 
@@ -71,6 +72,14 @@ struct alignas(64) WorkerCounters {
   std::uint64_t busy_loops = 0;
   std::uint64_t idle_loops = 0;
   std::uint64_t events_lost = 0;
+  std::uint64_t nack_in = 0;         // sequence numbers NACKed by subscribers
+  std::uint64_t nack_out = 0;        // sequence numbers we NACKed toward publishers
+  std::uint64_t rtx_sent = 0;        // retransmissions sent (RTX or plain)
+  std::uint64_t rtx_cache_miss = 0;  // NACKed packets not (or no longer) in the cache
+  std::uint64_t rtx_in = 0;          // publisher RTX packets unwrapped and forwarded
+  std::uint64_t sr_out = 0;
+  std::uint64_t remb_out = 0;
+  std::uint64_t layer_switches = 0;
   std::array<std::uint64_t, kPuntReasons> punts{};
   std::array<std::uint64_t, kDropReasons> drops{};
 };

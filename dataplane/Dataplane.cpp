@@ -98,6 +98,28 @@ struct Dataplane::Impl {
   }
   void retire(Retired r) { retired.push_back(std::move(r)); }
 
+  /** The inbound streams of a (simulcast) route: known, distinct, at most kMaxLayers, on `out`'s worker, each with
+   * room for one more route (`self` is the route being re-pointed, not counted). */
+  ApiStatus resolveLayers(const std::vector<StreamId>& ids, const OutboundStream* out, const Route* self,
+                          std::array<InboundStream*, kMaxLayers>& layers, std::uint8_t& count) const {
+    if (ids.empty() || ids.size() > kMaxLayers) return ApiStatus::InvalidArgument;
+    count = 0;
+    for (StreamId sid : ids) {
+      auto it = inbound.find(sid);
+      if (it == inbound.end()) return ApiStatus::NotFound;
+      InboundStream* is = it->second.get();
+      for (std::uint8_t i = 0; i < count; ++i)
+        if (layers[i] == is) return ApiStatus::InvalidArgument;
+      if (is->transport->worker != out->transport->worker) return ApiStatus::WrongWorker;
+      std::size_t fanout = 0;
+      for (const auto& [rid, r] : routes)
+        fanout += r.get() != self && r->touchesCtl(is);
+      if (fanout >= kMaxRoutesPerStream) return ApiStatus::TableFull;
+      layers[count++] = is;
+    }
+    return ApiStatus::Ok;
+  }
+
   /** Frees what every worker is done with: the owner applied the removal, then a full RCU grace period. */
   void collect() {
     for (auto it = retired.begin(); it != retired.end();) {
@@ -448,10 +470,21 @@ ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& i
   s->ssrc = spec.ssrc;
   s->rtx_ssrc = spec.rtx_ssrc;
   s->clock_rate = spec.clock_rate;
+  s->codec = spec.codec;
+  s->video = spec.kind == MediaKind::Video;
+  s->fir_freq_ms = spec.fir_freq_s * 1000;
+  s->generate_nack = spec.generate_nack;
+  s->rtx_apt.fill(0xff);
+  for (const RtxPayloadType& r : spec.rtx_payload_types) {
+    if (r.rtx > 127 || r.apt > 127) return ApiStatus::InvalidArgument;
+    s->rtx_apt[r.rtx] = r.apt;
+  }
   s->spec = spec;
   try {
     s->srtp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
     s->srtcp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
+    if (spec.rtx_ssrc) s->rtx_srtp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+    s->cache = NackCache(spec.nack_cache_packets);
   } catch (const std::exception&) {
     return ApiStatus::InvalidArgument;
   }
@@ -483,9 +516,17 @@ ApiStatus Dataplane::addOutboundStream(const OutboundStreamSpec& spec, StreamId&
   s->id = d.next_id;
   s->transport = rec.t.get();
   s->ssrc = spec.ssrc;
+  s->rtx_ssrc = spec.rtx_ssrc;
+  s->rtx_pt.fill(0xff);
+  for (const RtxPayloadType& r : spec.rtx_payload_types) {
+    if (r.rtx > 127 || r.apt > 127) return ApiStatus::InvalidArgument;
+    s->rtx_pt[r.apt] = r.rtx;
+  }
   s->spec = spec;
   try {
     s->srtp = d.engine->createStream(rec.spec.tx_keys, spec.ssrc, SrtpDirection::Outbound);
+    if (spec.rtx_ssrc) s->rtx_srtp = d.engine->createStream(rec.spec.tx_keys, spec.rtx_ssrc, SrtpDirection::Outbound);
+    s->history = SentHistory(spec.kind == MediaKind::Video);
   } catch (const std::exception&) {
     return ApiStatus::InvalidArgument;
   }
@@ -504,25 +545,31 @@ ApiStatus Dataplane::addRoute(const RouteSpec& spec, RouteId& id) {
   std::lock_guard lock(impl_->mu);
   Impl& d = *impl_;
   if (!d.running) return ApiStatus::NotRunning;
-  auto in = d.inbound.find(spec.in);
   auto out = d.outbound.find(spec.out);
-  if (in == d.inbound.end() || out == d.outbound.end()) return ApiStatus::NotFound;
-  InboundStream* is = in->second.get();
+  if (out == d.outbound.end()) return ApiStatus::NotFound;
   OutboundStream* os = out->second.get();
-  if (is->transport->worker != os->transport->worker) return ApiStatus::WrongWorker;
-  std::size_t fanout = 0;
-  for (const auto& [rid, r] : d.routes) {
-    if (r->in == is && r->out == os) return ApiStatus::Exists;
-    fanout += r->in == is;
-  }
-  if (fanout >= kMaxRoutesPerStream || d.routes.size() >= d.cfg.max_routes) return ApiStatus::TableFull;
+  std::array<InboundStream*, kMaxLayers> layers{};
+  std::uint8_t count = 0;
+  ApiStatus st =
+      d.resolveLayers(spec.layers.empty() ? std::vector<StreamId>{spec.in} : spec.layers, os, nullptr, layers, count);
+  if (st != ApiStatus::Ok) return st;
+  InboundStream* is = layers[0];
+  for (const auto& [rid, r] : d.routes)
+    if (r->touchesCtl(is) && r->out == os) return ApiStatus::Exists;
+  if (d.routes.size() >= d.cfg.max_routes) return ApiStatus::TableFull;
   for (const auto& [a, b] : spec.pt_map)
     if (a > 127 || b > 127) return ApiStatus::InvalidArgument;
+  if (spec.target.substream >= kMaxLayers && !spec.layers.empty()) return ApiStatus::InvalidArgument;
   if (!d.room(is->transport->worker, 1)) return ApiStatus::RingFull;
   auto r = std::make_unique<Route>();
   r->id = d.next_id;
   r->in = is;
   r->out = os;
+  r->layers = r->ctl_layers = layers;
+  r->layer_count = r->ctl_layer_count = count;
+  r->simulcast = !spec.layers.empty();
+  r->paused = spec.paused;
+  r->selector.configure(count, spec.target);
   for (const auto& [a, b] : spec.pt_map)
     r->rewrite.pt_map[a] = b;
   Command c;
@@ -546,7 +593,7 @@ ApiStatus Dataplane::moveRoute(RouteId id, StreamId new_in) {
   if (is->transport->worker != route.out->transport->worker) return ApiStatus::WrongWorker;
   std::size_t fanout = 0;
   for (const auto& [rid, other] : d.routes)
-    fanout += other->in == is;
+    fanout += other.get() != &route && other->touchesCtl(is);
   if (fanout >= kMaxRoutesPerStream) return ApiStatus::TableFull;
   if (!d.room(is->transport->worker, 1)) return ApiStatus::RingFull;
   Command c;
@@ -554,7 +601,114 @@ ApiStatus Dataplane::moveRoute(RouteId id, StreamId new_in) {
   c.a = &route;
   c.b = is;
   d.send(is->transport->worker, c);
+  route.ctl_layers = {is, nullptr, nullptr};
+  route.ctl_layer_count = 1;
   return ApiStatus::Ok;
+}
+
+ApiStatus Dataplane::moveRouteLayers(RouteId id, const std::vector<StreamId>& layers) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  auto r = d.routes.find(id);
+  if (r == d.routes.end()) return ApiStatus::NotFound;
+  Route& route = *r->second;
+  if (layers.empty()) return ApiStatus::InvalidArgument;
+  std::array<InboundStream*, kMaxLayers> ls{};
+  std::uint8_t count = 0;
+  const ApiStatus st = d.resolveLayers(layers, route.out, &route, ls, count);
+  if (st != ApiStatus::Ok) return st;
+  const unsigned w = route.out->transport->worker;
+  if (!d.room(w, 1)) return ApiStatus::RingFull;
+  Command c;
+  c.type = CommandType::MoveRouteLayers;
+  c.a = &route;
+  c.b = ls[0];
+  c.c = ls[1];
+  c.d = ls[2];
+  c.flag = count;
+  d.send(w, c);
+  route.ctl_layers = ls;
+  route.ctl_layer_count = count;
+  return ApiStatus::Ok;
+}
+
+namespace {
+
+/** Sends a one-object command to the worker owning it. */
+ApiStatus routeCommand(Dataplane::Impl& d, RouteId id, Command c) {
+  if (!d.running) return ApiStatus::NotRunning;
+  auto r = d.routes.find(id);
+  if (r == d.routes.end()) return ApiStatus::NotFound;
+  const unsigned w = r->second->out->transport->worker;
+  if (!d.room(w, 1)) return ApiStatus::RingFull;
+  c.a = r->second.get();
+  d.send(w, c);
+  return ApiStatus::Ok;
+}
+
+ApiStatus inboundCommand(Dataplane::Impl& d, StreamId id, Command c) {
+  if (!d.running) return ApiStatus::NotRunning;
+  auto in = d.inbound.find(id);
+  if (in == d.inbound.end()) return ApiStatus::NotFound;
+  const unsigned w = in->second->transport->worker;
+  if (!d.room(w, 1)) return ApiStatus::RingFull;
+  c.b = in->second.get();
+  d.send(w, c);
+  return ApiStatus::Ok;
+}
+
+}  // namespace
+
+ApiStatus Dataplane::setRoutePaused(RouteId id, bool paused) {
+  std::lock_guard lock(impl_->mu);
+  Command c;
+  c.type = CommandType::SetRoutePaused;
+  c.flag = paused ? 1 : 0;
+  return routeCommand(*impl_, id, c);
+}
+
+ApiStatus Dataplane::setLayerTarget(RouteId id, const LayerTarget& target) {
+  std::lock_guard lock(impl_->mu);
+  if (target.substream >= kMaxLayers) return ApiStatus::InvalidArgument;
+  Command c;
+  c.type = CommandType::SetLayerTarget;
+  c.flag = target.substream;
+  c.value = target.temporal;
+  c.value2 = target.fallback_ms;
+  return routeCommand(*impl_, id, c);
+}
+
+ApiStatus Dataplane::requestKeyframe(StreamId inbound) {
+  std::lock_guard lock(impl_->mu);
+  Command c;
+  c.type = CommandType::RequestKeyframe;
+  return inboundCommand(*impl_, inbound, c);
+}
+
+ApiStatus Dataplane::setFirFreq(StreamId inbound, std::uint32_t seconds) {
+  std::lock_guard lock(impl_->mu);
+  if (seconds > 3600) return ApiStatus::InvalidArgument;
+  Command c;
+  c.type = CommandType::SetFirFreq;
+  c.value = seconds * 1000;
+  return inboundCommand(*impl_, inbound, c);
+}
+
+ApiStatus Dataplane::setBitrateCap(std::uint32_t id, std::uint32_t bps) {
+  std::lock_guard lock(impl_->mu);
+  Impl& d = *impl_;
+  if (!d.running) return ApiStatus::NotRunning;
+  Command c;
+  c.type = CommandType::SetBitrateCap;
+  c.value = bps;
+  if (auto t = d.transports.find(id); t != d.transports.end()) {
+    if (!d.room(t->second.t->worker, 1)) return ApiStatus::RingFull;
+    c.a = t->second.t.get();
+    d.send(t->second.t->worker, c);
+    return ApiStatus::Ok;
+  }
+  return inboundCommand(d, id, c);
 }
 
 namespace {
@@ -577,7 +731,7 @@ void retireRoute(Dataplane::Impl& d, RouteId id) {
 std::vector<RouteId> routesTouching(const Dataplane::Impl& d, const void* in, const void* out) {
   std::vector<RouteId> ids;
   for (const auto& [rid, r] : d.routes)
-    if (r->in == in || r->out == out) ids.push_back(rid);
+    if ((in && r->touchesCtl(in)) || r->out == out) ids.push_back(rid);
   return ids;
 }
 
@@ -598,8 +752,6 @@ ApiStatus Dataplane::removeRoute(RouteId id) {
 namespace {
 
 void retireStream(Dataplane::Impl& d, StreamId id) {
-  for (RouteId r : routesTouching(d, nullptr, nullptr))
-    (void)r;
   if (auto in = d.inbound.find(id); in != d.inbound.end()) {
     for (RouteId r : routesTouching(d, in->second.get(), nullptr))
       retireRoute(d, r);
@@ -743,6 +895,14 @@ StatsSnapshot Dataplane::stats() const {
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
     ws.events_lost = relaxedLoad(c.events_lost);
+    ws.nack_in = relaxedLoad(c.nack_in);
+    ws.nack_out = relaxedLoad(c.nack_out);
+    ws.rtx_sent = relaxedLoad(c.rtx_sent);
+    ws.rtx_cache_miss = relaxedLoad(c.rtx_cache_miss);
+    ws.rtx_in = relaxedLoad(c.rtx_in);
+    ws.sr_out = relaxedLoad(c.sr_out);
+    ws.remb_out = relaxedLoad(c.remb_out);
+    ws.layer_switches = relaxedLoad(c.layer_switches);
     for (std::size_t i = 0; i < kPuntReasons; ++i)
       if (const auto v = relaxedLoad(c.punts[i])) ws.punts[std::string(puntName(static_cast<PuntReason>(i)))] = v;
     addDrops(ws.drops, c.drops);

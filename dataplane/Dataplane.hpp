@@ -42,6 +42,24 @@ class Dataplane {
   ApiStatus moveRoute(RouteId id, StreamId new_in);
   ApiStatus removeRoute(RouteId id);
 
+  // ---- VideoRoom route control (see dataplane/README.md "RTCP" and "Simulcast") ------------------------------
+  /** Pauses (nothing forwarded) or resumes a route. On resume the output continues after the last packet sent
+   * (next sequence number, timestamp advanced by the wall-clock gap) and, for video, a PLI goes to the source. */
+  ApiStatus setRoutePaused(RouteId id, bool paused);
+  /** Points a simulcast route at another publisher's layers (Janus `switch`); continuity as moveRoute. */
+  ApiStatus moveRouteLayers(RouteId id, const std::vector<StreamId>& layers);
+  /** New simulcast target (Janus `configure` substream / temporal / fallback); switches happen in the dataplane
+   * at the next keyframe of the wanted layer (a PLI asks for it) and are reported as events. */
+  ApiStatus setLayerTarget(RouteId id, const LayerTarget& target);
+  /** A PLI toward the publisher of an inbound stream now (new subscription, Janus `keyframe`), within the
+   * pli_interval_ms rate limit of that stream. */
+  ApiStatus requestKeyframe(StreamId inbound);
+  /** Periodic PLI every `seconds` toward the publisher of an inbound stream (Janus room `fir_freq`); 0 = off. */
+  ApiStatus setFirFreq(StreamId inbound, std::uint32_t seconds);
+  /** REMB (draft-alvestrand-rmcat-remb) toward the publisher: `id` is a transport (cap for all its inbound video
+   * streams) or an inbound stream (cap for that SSRC alone); sent at once and then every second; 0 = no cap. */
+  ApiStatus setBitrateCap(std::uint32_t id, std::uint32_t bps);
+
   /** Drains the worker events (non-blocking); returns how many were appended. Also frees retired objects. */
   std::size_t pollEvents(std::vector<Event>& out);
   StatsSnapshot stats() const;

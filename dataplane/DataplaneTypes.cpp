@@ -38,6 +38,10 @@ std::string_view eventName(EventType t) noexcept {
       return "unknown_rtcp_ssrc";
     case EventType::Trace:
       return "trace";
+    case EventType::SubstreamChanged:
+      return "substream_changed";
+    case EventType::TemporalChanged:
+      return "temporal_changed";
   }
   return "invalid";
 }

@@ -56,6 +56,18 @@ class RouteRewrite {
     return r;
   }
 
+  /** A packet of the current source is not forwarded (temporal layer filtering): when it would have been the newest
+   * output, later packets move down by one so the outbound sequence stays gap-free. */
+  void skip(std::uint32_t in_ssrc, std::uint16_t in_seq) noexcept {
+    if (!started_ || rebase_ || in_ssrc != source_ssrc_) return;
+    const auto out = static_cast<std::uint16_t>(in_seq + seq_offset_);
+    if (!have_last_ || static_cast<std::int16_t>(out - last_seq_) > 0) --seq_offset_;
+  }
+
+  /** Output timestamp minus input timestamp of the current source (SR translation). */
+  std::uint32_t timestampOffset() const noexcept { return ts_offset_; }
+  bool started() const noexcept { return started_; }
+
   std::uint16_t lastSequence() const noexcept { return last_seq_; }
   std::uint32_t lastTimestamp() const noexcept { return last_ts_; }
 

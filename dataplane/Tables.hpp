@@ -11,6 +11,10 @@
 #include "dataplane/DataplaneTypes.hpp"
 #include "dataplane/FlowKey.hpp"
 #include "dataplane/RouteRewrite.hpp"
+#include "dataplane/SimulcastSelector.hpp"
+#include "dataplane/codec/Vp8Descriptor.hpp"
+#include "dataplane/rtcp/NackCache.hpp"
+#include "dataplane/rtcp/NackGenerator.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
 
 namespace portunus::dp {
@@ -64,6 +68,21 @@ struct InboundStream {
   std::uint64_t last_rx_ms = 0;
   std::uint64_t last_pli_ms = 0;
   std::uint8_t fir_seq = 0;
+  VideoCodec codec = VideoCodec::Other;
+  bool video = true;
+  std::unique_ptr<SrtpStreamContext> rtx_srtp;  // RTP from rtx_ssrc (the publisher's retransmissions), inbound
+  std::array<std::uint8_t, 128> rtx_apt{};      // RTX PT -> media PT (0xff: not an RTX PT)
+  std::uint32_t fir_freq_ms = 0;                // periodic PLI (0: off)
+  std::uint64_t last_fir_ms = 0;
+  std::uint32_t remb_bps = 0;  // own bitrate cap (0: the transport's)
+  bool remb_due = false;
+  // The publisher's last SR: its NTP / RTP timestamp pair and when it arrived (SR translation toward subscribers).
+  bool have_sr = false;
+  std::uint64_t sr_ntp = 0;
+  std::uint32_t sr_rtp = 0;
+  NackCache cache;  // retransmission cache (empty when spec.nack_cache_packets == 0)
+  bool generate_nack = false;
+  NackGenerator nack;  // gaps asked for toward the publisher
   ReceptionStats reception;
   FlowCounters counters;
   InboundStreamSpec spec;  // control-side copy (strings live here, never read by the worker)
@@ -73,17 +92,39 @@ struct OutboundStream {
   StreamId id = kInvalidId;
   Transport* transport = nullptr;
   std::uint32_t ssrc = 0;
-  std::unique_ptr<SrtpStreamContext> srtp;  // RTP, outbound
+  std::unique_ptr<SrtpStreamContext> srtp;  // RTP (and our SRs), outbound
   Route* last_route = nullptr;              // the route that fed it last (PLI goes to its source)
+  std::uint32_t rtx_ssrc = 0;
+  std::unique_ptr<SrtpStreamContext> rtx_srtp;  // RTX toward the subscriber (RFC 4588), outbound
+  std::array<std::uint8_t, 128> rtx_pt{};       // media PT -> RTX PT (0xff: plain retransmission)
+  std::uint16_t rtx_seq = 0;
+  SentHistory history;                              // out seq -> source packet (NACK mapping)
+  std::uint32_t sent_packets = 0, sent_octets = 0;  // SR sender info (RFC 3550 §6.4.1: payload octets)
   FlowCounters counters;
   OutboundStreamSpec spec;
 };
 
 struct Route {
   RouteId id = kInvalidId;
-  InboundStream* in = nullptr;
+  InboundStream* in = nullptr;  // the source being forwarded (the current simulcast layer); worker-owned once added
   OutboundStream* out = nullptr;
   RouteRewrite rewrite;
+  Vp8Continuity vp8;
+  // Worker's view: the inbound streams this route is linked into (one for a plain route, the layers for simulcast).
+  std::array<InboundStream*, kMaxLayers> layers{};
+  std::uint8_t layer_count = 1;
+  bool simulcast = false;
+  bool paused = false;
+  SimulcastSelector selector;
+  // Control side's view (never read by the worker): which streams the route touches, for removals and limits.
+  std::array<InboundStream*, kMaxLayers> ctl_layers{};
+  std::uint8_t ctl_layer_count = 1;
+
+  bool touchesCtl(const void* s) const noexcept {
+    for (std::uint8_t i = 0; i < ctl_layer_count; ++i)
+      if (ctl_layers[i] == s) return true;
+    return false;
+  }
 };
 
 struct RtcpContext {
@@ -108,6 +149,10 @@ struct Transport {
   std::array<RtcpContext*, kMaxRtcpContexts> rtcp_in{};  // extra remote RTCP sender SSRCs
   std::uint64_t last_rr_ms = 0;
   std::uint64_t last_unknown_rtcp_event_ms = 0;
+  std::uint32_t remb_bps = 0;  // bitrate cap of the publisher (REMB), 0: none
+  std::uint64_t last_remb_ms = 0;
+  bool remb_due = false;
+  std::uint64_t last_sr_ms = 0;
   FlowCounters counters;
 
   InboundStream* inbound(std::uint32_t ssrc) const noexcept {
@@ -118,6 +163,11 @@ struct Transport {
   OutboundStream* outbound(std::uint32_t ssrc) const noexcept {
     for (OutboundStream* s : out)
       if (s && s->ssrc == ssrc) return s;
+    return nullptr;
+  }
+  InboundStream* inboundRtx(std::uint32_t ssrc) const noexcept {
+    for (InboundStream* s : in)
+      if (s && s->rtx_ssrc == ssrc && s->rtx_srtp) return s;
     return nullptr;
   }
   SrtpStreamContext* rtcpInbound(std::uint32_t ssrc) const noexcept {

@@ -12,6 +12,8 @@
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
 #include "dataplane/Classifier.hpp"
+#include "dataplane/codec/H264Keyframe.hpp"
+#include "dataplane/codec/Vp8Descriptor.hpp"
 
 namespace portunus::dp {
 namespace {
@@ -20,11 +22,14 @@ constexpr std::uint16_t kTxBatch = 64;   // protect ops per engine call
 constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
+constexpr std::size_t kMaxNackPerBlock = 256;  // NACKed sequence numbers answered per feedback block
+constexpr std::uint64_t kRembIntervalMs = 1000;
 
 struct RxMeta {
   rte_mbuf* m;
   Transport* t;
   InboundStream* in;  // null for RTCP
+  bool rtx;           // a retransmission on the stream's RTX SSRC
 };
 
 struct TxMeta {
@@ -154,7 +159,7 @@ class Loop {
         break;
       case CommandType::AddRoute: {
         auto* r = static_cast<Route*>(c.a);
-        if (r->in->route_count < kMaxRoutesPerStream) r->in->routes[r->in->route_count++] = r;
+        linkRoute(r);
         break;
       }
       case CommandType::RemoveRoute: {
@@ -167,10 +172,70 @@ class Loop {
         auto* r = static_cast<Route*>(c.a);
         unlinkRoute(r);
         r->in = static_cast<InboundStream*>(c.b);
-        if (r->in->route_count < kMaxRoutesPerStream) r->in->routes[r->in->route_count++] = r;
+        r->layers = {r->in, nullptr, nullptr};
+        r->layer_count = 1;
+        r->simulcast = false;
+        linkRoute(r);
         r->rewrite.rebase();
+        r->vp8.rebase();
         break;
       }
+      case CommandType::MoveRouteLayers: {
+        auto* r = static_cast<Route*>(c.a);
+        unlinkRoute(r);
+        r->layers = {static_cast<InboundStream*>(c.b), static_cast<InboundStream*>(c.c),
+                     static_cast<InboundStream*>(c.d)};
+        r->layer_count = c.flag;
+        r->in = r->layers[0];
+        r->simulcast = true;
+        r->selector.configure(c.flag, r->selector.target());
+        r->selector.reset();
+        linkRoute(r);
+        r->rewrite.rebase();
+        r->vp8.rebase();
+        break;
+      }
+      case CommandType::SetRoutePaused: {
+        auto* r = static_cast<Route*>(c.a);
+        const bool was = r->paused;
+        r->paused = c.flag != 0;
+        if (was && !r->paused) {
+          // Resume: continue after the last packet sent; a decoder needs a keyframe to restart.
+          r->rewrite.rebase();
+          r->vp8.rebase();
+          if (r->in->video) pli(r->in, false);
+        }
+        break;
+      }
+      case CommandType::SetLayerTarget: {
+        auto* r = static_cast<Route*>(c.a);
+        LayerTarget lt;
+        lt.substream = c.flag;
+        lt.temporal = static_cast<std::uint8_t>(c.value);
+        lt.fallback_ms = c.value2;
+        r->selector.setTarget(lt);
+        break;
+      }
+      case CommandType::RequestKeyframe:
+        pli(static_cast<InboundStream*>(c.b), false);
+        break;
+      case CommandType::SetFirFreq: {
+        auto* in = static_cast<InboundStream*>(c.b);
+        in->fir_freq_ms = c.value;
+        in->last_fir_ms = now_ms_;
+        break;
+      }
+      case CommandType::SetBitrateCap:
+        if (t) {
+          t->remb_bps = c.value;
+          t->remb_due = true;
+        } else {
+          auto* in = static_cast<InboundStream*>(c.b);
+          in->remb_bps = c.value;
+          in->remb_due = true;
+          in->transport->remb_due = true;
+        }
+        break;
       case CommandType::AddRtcpContext:
         for (auto& s : t->rtcp_in)
           if (!s) {
@@ -181,14 +246,24 @@ class Loop {
     }
   }
 
+  static void linkRoute(Route* r) noexcept {
+    for (std::uint8_t l = 0; l < r->layer_count; ++l) {
+      InboundStream* in = r->layers[l];
+      if (in && in->route_count < kMaxRoutesPerStream) in->routes[in->route_count++] = r;
+    }
+  }
+
   static void unlinkRoute(Route* r) noexcept {
-    InboundStream* in = r->in;
-    for (std::uint16_t i = 0; i < in->route_count; ++i)
-      if (in->routes[i] == r) {
-        in->routes[i] = in->routes[--in->route_count];
-        in->routes[in->route_count] = nullptr;
-        break;
-      }
+    for (std::uint8_t l = 0; l < r->layer_count; ++l) {
+      InboundStream* in = r->layers[l];
+      if (!in) continue;
+      for (std::uint16_t i = 0; i < in->route_count; ++i)
+        if (in->routes[i] == r) {
+          in->routes[i] = in->routes[--in->route_count];
+          in->routes[in->route_count] = nullptr;
+          break;
+        }
+    }
   }
 
   // ---- io worker: media rx, classification, punts, exception rx --------------------------------------------
@@ -332,15 +407,17 @@ class Loop {
         }
         const std::uint32_t ssrc = proto::load32(payload + 8);
         InboundStream* in = t->inbound(ssrc);
+        bool rtx = false;
         if (!in) {
-          bool rtx = false;
-          for (InboundStream* s : t->in)
-            rtx = rtx || (s && s->rtx_ssrc && s->rtx_ssrc == ssrc);
-          dropOn(t, m, rtx ? DropReason::Rtx : DropReason::UnknownSsrc);
-          continue;
+          in = t->inboundRtx(ssrc);
+          if (!in) {
+            dropOn(t, m, DropReason::UnknownSsrc);
+            continue;
+          }
+          rtx = true;
         }
-        op.ctx = in->srtp.get();
-        rx_meta_[ops] = RxMeta{m, t, in};
+        op.ctx = rtx ? in->rtx_srtp.get() : in->srtp.get();
+        rx_meta_[ops] = RxMeta{m, t, in, rtx};
       } else {
         ++w_.counters.rtcp_in;
         if (plen < 8) {
@@ -358,7 +435,7 @@ class Loop {
           dropOn(t, m, DropReason::UnknownRtcpSsrc);
           continue;
         }
-        rx_meta_[ops] = RxMeta{m, t, nullptr};
+        rx_meta_[ops] = RxMeta{m, t, nullptr, false};
       }
       ++ops;
     }
@@ -386,49 +463,138 @@ class Loop {
 
   void onRtp(const RxMeta& meta, const SrtpOp& op) noexcept {
     InboundStream* in = meta.in;
+    std::uint8_t* data = op.data;
+    std::uint32_t len = op.len;
     proto::RtpPacket rtp;
-    if (rtp.parse(op.data, op.len) != proto::RtpParseStatus::Ok) return dropOn(meta.t, meta.m, DropReason::BadRtp);
+    if (rtp.parse(data, len) != proto::RtpParseStatus::Ok) return dropOn(meta.t, meta.m, DropReason::BadRtp);
+    if (meta.rtx) {
+      // RFC 4588 §4: the payload starts with the original sequence number; the PT maps back through apt. Only
+      // packets we asked for go on (a duplicate of one that arrived after all is dropped).
+      const std::uint8_t apt = in->rtx_apt[rtp.payload_type & 0x7f];
+      const bool asked = rtp.payload_length >= 2 && apt != 0xff && in->generate_nack &&
+                         in->nack.onPacket(proto::load16(data + rtp.payload_offset));
+      if (!asked) {
+        ++in->counters.drops[static_cast<std::size_t>(DropReason::Rtx)];
+        return dropOn(meta.t, meta.m, DropReason::Rtx);
+      }
+      const std::uint16_t osn = proto::load16(data + rtp.payload_offset);
+      std::memmove(data + 2, data, rtp.payload_offset);
+      data += 2;
+      len -= 2;
+      proto::setSsrc(data, in->ssrc);
+      proto::setSequence(data, osn);
+      proto::setPayloadType(data, apt);
+      if (rtp.parse(data, len) != proto::RtpParseStatus::Ok) return dropOn(meta.t, meta.m, DropReason::BadRtp);
+      ++w_.counters.rtx_in;
+    } else {
+      in->reception.onPacket(rtp.sequence);
+      if (in->generate_nack) in->nack.onPacket(rtp.sequence);
+    }
     ++in->counters.packets_in;
-    in->counters.bytes_in += op.len;
+    in->counters.bytes_in += len;
     if (!in->seen || in->stopped) {
       in->seen = true;
       in->stopped = false;
       emit(EventType::FirstPacket, in->id, in->ssrc);
     }
     in->last_rx_ms = now_ms_;
-    in->reception.onPacket(rtp.sequence);
+    in->cache.store(rtp.sequence, data, len);
     if (in->route_count == 0) {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::NoRoute)];
       return drop(meta.m, DropReason::NoRoute);
     }
+    // Codec view, parsed once for every route: keyframe (layer switches) and the VP8 fields a route rewrites.
+    Vp8Descriptor vp8;
+    bool has_vp8 = false;
+    bool keyframe = true;  // other codecs: no parsing, a switch happens at once
+    const std::uint8_t* payload = data + rtp.payload_offset;
+    if (in->codec == VideoCodec::Vp8) {
+      has_vp8 = parseVp8(payload, rtp.payload_length, vp8) == Vp8ParseStatus::Ok;
+      keyframe = has_vp8 && vp8.keyframe;
+    } else if (in->codec == VideoCodec::H264) {
+      keyframe = isH264Keyframe(payload, rtp.payload_length);
+    }
+    unsigned sent = 0;
     for (std::uint16_t i = 0; i < in->route_count; ++i) {
       Route* r = in->routes[i];
-      OutboundStream* out = r->out;
-      Transport* to = out->transport;
-      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-      if (!c) {
-        ++out->counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
-        ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
-        continue;
-      }
-      const std::uint32_t room = rte_pktmbuf_tailroom(c);
-      if (room < kHeaders + op.len + srtpOverhead(to->tx_profile, false)) {
-        rte_pktmbuf_free(c);
-        ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
-        continue;
-      }
-      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-      std::memcpy(p, op.data, op.len);
-      const RewriteResult rw =
-          r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
-      proto::setSsrc(p, out->ssrc);
-      proto::setSequence(p, rw.sequence);
-      proto::setTimestamp(p, rw.timestamp);
-      proto::setPayloadType(p, rw.payload_type);
-      out->last_route = r;
-      queueProtect(c, to, out, p, op.len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false);
+      if (r->paused) continue;
+      if (r->simulcast && !selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
+      sent += forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr);
+    }
+    if (!sent) {
+      ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
+      return drop(meta.m, DropReason::Filtered);
     }
     rte_pktmbuf_free(meta.m);
+  }
+
+  /** Simulcast: whether this packet of `in` goes out on route `r` (layer choice, switch at keyframes, VP8 temporal
+   * filtering), with the rewrite rebased and events emitted on a change. */
+  bool selectLayer(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const Vp8Descriptor* vp8,
+                   bool keyframe) noexcept {
+    std::uint8_t layer = 0;
+    while (layer < r->layer_count && r->layers[layer] != in)
+      ++layer;
+    const SimulcastSelector::Decision d = r->selector.onPacket(layer, keyframe, now_ms_);
+    if (d.want_keyframe) pli(in, false);
+    if (!d.forward) return false;
+    if (d.switched) {
+      r->in = in;
+      r->rewrite.rebase();
+      r->vp8.rebase();
+      ++w_.counters.layer_switches;
+      emit(EventType::SubstreamChanged, r->id, layer);
+    }
+    if (!vp8) return true;
+    bool changed = false;
+    const bool pass =
+        r->selector.temporalPass(vp8->has_tid, vp8->tid, vp8->frameStart(), vp8->keyframe, vp8->layer_sync, changed);
+    if (changed) emit(EventType::TemporalChanged, r->id, r->selector.temporal());
+    if (!pass) r->rewrite.skip(rtp.ssrc, rtp.sequence);
+    return pass;
+  }
+
+  /** One copy of the packet out on route `r`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. */
+  unsigned forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const std::uint8_t* data,
+                   std::uint32_t len, const Vp8Descriptor* vp8) noexcept {
+    OutboundStream* out = r->out;
+    Transport* to = out->transport;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) {
+      ++out->counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+      ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+      return 0;
+    }
+    const std::uint32_t room = rte_pktmbuf_tailroom(c);
+    if (room < kHeaders + len + srtpOverhead(to->tx_profile, false)) {
+      rte_pktmbuf_free(c);
+      ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+      return 0;
+    }
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    std::memcpy(p, data, len);
+    const RewriteResult rw =
+        r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
+    proto::setSsrc(p, out->ssrc);
+    proto::setSequence(p, rw.sequence);
+    proto::setTimestamp(p, rw.timestamp);
+    proto::setPayloadType(p, rw.payload_type);
+    SentPacket sp;
+    sp.out_seq = rw.sequence;
+    sp.in_seq = rtp.sequence;
+    sp.in_stream = in->id;
+    sp.out_ts = rw.timestamp;
+    sp.payload_type = rw.payload_type;
+    if (vp8) {
+      r->vp8.apply(*vp8, sp.picture_id, sp.tl0);
+      writeVp8Ids(p + rtp.payload_offset, *vp8, sp.picture_id, sp.tl0);
+    }
+    out->history.record(sp);
+    out->last_route = r;
+    ++out->sent_packets;
+    out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
+    queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false);
+    return 1;
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
@@ -442,6 +608,9 @@ class Loop {
         if (InboundStream* in = t->inbound(b.sender_ssrc)) {
           in->reception.last_sr_ntp_mid = proto::load32(b.data + 10);
           in->reception.last_sr_ms = now_ms_;
+          in->sr_ntp = (std::uint64_t{proto::load32(b.data + 8)} << 32) | proto::load32(b.data + 12);
+          in->sr_rtp = proto::load32(b.data + 16);
+          in->have_sr = true;
         }
       } else if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
         keyframeFor(t, b.media_ssrc());
@@ -450,19 +619,82 @@ class Loop {
         const std::size_t n = proto::firTargets(b, targets, 8);
         for (std::size_t i = 0; i < n && i < 8; ++i)
           keyframeFor(t, targets[i]);
+      } else if (b.type == proto::rtcp::kRtpfb && b.count == proto::rtcp::kFmtNack) {
+        std::uint16_t seqs[kMaxNackPerBlock];
+        const std::size_t n = proto::nackSequences(b, seqs, kMaxNackPerBlock);
+        w_.counters.nack_in += n;
+        OutboundStream* out = t->outbound(b.media_ssrc());
+        for (std::size_t i = 0; i < n; ++i)
+          if (i >= kMaxNackPerBlock || !out || !resend(out, seqs[i])) ++w_.counters.rtx_cache_miss;
       }
     }
     rte_pktmbuf_free(meta.m);
+  }
+
+  /** Answers a NACK for outbound sequence `seq`: the source packet from its inbound stream's cache, rebuilt as it
+   * went out, on the RTX SSRC (RFC 4588, OSN first in the payload) when negotiated, else as a plain resend. */
+  bool resend(OutboundStream* out, std::uint16_t seq) noexcept {
+    const SentPacket* sp = out->history.find(seq);
+    Route* r = out->last_route;
+    if (!sp || !r) return false;
+    InboundStream* in = nullptr;
+    for (std::uint8_t l = 0; l < r->layer_count; ++l)
+      if (r->layers[l] && r->layers[l]->id == sp->in_stream) in = r->layers[l];
+    std::size_t len = 0;
+    const std::uint8_t* src = in ? in->cache.find(sp->in_seq, len) : nullptr;
+    proto::RtpPacket rtp;
+    if (!src || rtp.parse(src, len) != proto::RtpParseStatus::Ok) return false;
+    const std::uint8_t rtx_pt = out->rtx_srtp ? out->rtx_pt[sp->payload_type & 0x7f] : 0xff;
+    const bool as_rtx = rtx_pt != 0xff;
+    Transport* to = out->transport;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) {
+      ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+      return false;
+    }
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    const std::uint32_t out_len = static_cast<std::uint32_t>(len) + (as_rtx ? 2 : 0);
+    if (room < out_len + srtpOverhead(to->tx_profile, false)) {
+      rte_pktmbuf_free(c);
+      ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
+      return false;
+    }
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::size_t po = rtp.payload_offset;
+    std::uint8_t* payload = p + po + (as_rtx ? 2 : 0);
+    std::memcpy(p, src, po);
+    std::memcpy(payload, src + po, len - po);
+    proto::setTimestamp(p, sp->out_ts);
+    if (as_rtx) {
+      proto::store16(p + po, seq);
+      proto::setSsrc(p, out->rtx_ssrc);
+      proto::setSequence(p, out->rtx_seq++);
+      proto::setPayloadType(p, rtx_pt);
+    } else {
+      proto::setSsrc(p, out->ssrc);
+      proto::setSequence(p, seq);
+      proto::setPayloadType(p, sp->payload_type);
+    }
+    Vp8Descriptor vp8;
+    if (in->codec == VideoCodec::Vp8 && parseVp8(src + po, rtp.payload_length, vp8) == Vp8ParseStatus::Ok)
+      writeVp8Ids(payload, vp8, sp->picture_id, sp->tl0);
+    ++w_.counters.rtx_sent;
+    queueProtect(c, to, out, p, out_len, room, as_rtx ? out->rtx_srtp.get() : out->srtp.get(), false);
+    return true;
   }
 
   /** A receiver on `t` asked for a keyframe of its outbound stream `ssrc`: ask the source publisher (RFC 4585). */
   void keyframeFor(Transport* t, std::uint32_t ssrc) noexcept {
     OutboundStream* out = t->outbound(ssrc);
     if (!out || !out->last_route) return;
-    InboundStream* in = out->last_route->in;
+    pli(out->last_route->in, true);
+  }
+
+  /** A PLI toward the publisher of `in`, at most one per pli_interval_ms per stream. */
+  void pli(InboundStream* in, bool event) noexcept {
     if (in->last_pli_ms && now_ms_ - in->last_pli_ms < s_.pli_interval_ms) return;  // rate limit
-    in->last_pli_ms = now_ms_;
-    emit(EventType::KeyframeWanted, in->id, in->ssrc);
+    in->last_pli_ms = now_ms_ ? now_ms_ : 1;
+    if (event) emit(EventType::KeyframeWanted, in->id, in->ssrc);
     Transport* src = in->transport;
     if (!src->rtcp_out) return;
     rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
@@ -471,8 +703,18 @@ class Loop {
     const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
     const std::size_t len = proto::buildPli(p, room, src->rtcp_ssrc, in->ssrc);
     ++w_.counters.keyframe_requests;
+    sendRtcp(c, src, p, len, room, src->rtcp_out.get());
+  }
+
+  /** Queues one RTCP packet we built at `p` in mbuf `c` (freed when the builder wrote nothing). */
+  void sendRtcp(rte_mbuf* c, Transport* t, std::uint8_t* p, std::size_t len, std::uint32_t room,
+                SrtpStreamContext* ctx) noexcept {
+    if (!len) {
+      rte_pktmbuf_free(c);
+      return;
+    }
     ++w_.counters.rtcp_out;
-    queueProtect(c, src, nullptr, p, static_cast<std::uint32_t>(len), room, src->rtcp_out.get(), true);
+    queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, ctx, true);
   }
 
   void queueProtect(rte_mbuf* m, Transport* t, OutboundStream* out, std::uint8_t* data, std::uint32_t len,
@@ -545,7 +787,7 @@ class Loop {
     m->pkt_len = m->data_len;
   }
 
-  // ---- timers: media stopped, receiver reports -------------------------------------------------------------
+  // ---- timers: media stopped, periodic PLI, NACK generation, RR, SR, REMB ---------------------------------
   void timers() noexcept {
     for (Transport* t : w_.owned) {
       proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
@@ -556,9 +798,21 @@ class Loop {
           in->stopped = true;
           emit(EventType::MediaStopped, in->id, static_cast<std::uint32_t>(now_ms_ - in->last_rx_ms));
         }
+        if (in->fir_freq_ms && now_ms_ - in->last_fir_ms >= in->fir_freq_ms) {
+          in->last_fir_ms = now_ms_;
+          pli(in, false);
+        }
+        if (in->generate_nack && in->nack.pending()) nackPublisher(t, in);
         if (in->reception.started) blocks[nb++] = reportBlock(*in);
       }
-      if (!nb || !s_.rr_interval_ms || now_ms_ - t->last_rr_ms < s_.rr_interval_ms || !t->rtcp_out) continue;
+      remb(t);
+      if (!s_.rr_interval_ms || !t->rtcp_out) continue;
+      if (now_ms_ - t->last_sr_ms >= s_.rr_interval_ms) {
+        t->last_sr_ms = now_ms_;
+        for (OutboundStream* out : t->out)
+          if (out) senderReport(out);
+      }
+      if (!nb || now_ms_ - t->last_rr_ms < s_.rr_interval_ms) continue;
       t->last_rr_ms = now_ms_;
       for (std::size_t i = 0; i < nb; ++i)
         commitReport(*t->inbound(blocks[i].ssrc));
@@ -566,10 +820,78 @@ class Loop {
       if (!c) continue;
       std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
       const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-      const std::size_t len = proto::buildRr(p, room, t->rtcp_ssrc, blocks, nb);
-      ++w_.counters.rtcp_out;
-      queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, t->rtcp_out.get(), true);
+      sendRtcp(c, t, p, proto::buildRr(p, room, t->rtcp_ssrc, blocks, nb), room, t->rtcp_out.get());
     }
+  }
+
+  /** Generic NACK toward the publisher for the gaps of `in` that are due (first ask or retry). */
+  void nackPublisher(Transport* t, InboundStream* in) noexcept {
+    std::uint16_t seqs[NackGenerator::kMaxPending];
+    const std::size_t n = in->nack.due(now_ms_, seqs);
+    if (!n || !t->rtcp_out) return;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    w_.counters.nack_out += n;
+    sendRtcp(c, t, p, proto::buildNack(p, room, t->rtcp_ssrc, in->ssrc, seqs, n), room, t->rtcp_out.get());
+  }
+
+  /** SR for an outbound stream (RFC 3550 §6.4.1): the NTP / RTP pair of the source's last SR, moved to now and
+   * through the route's timestamp offset, with this stream's own packet / octet counts. Nothing before the source
+   * has sent an SR (no mapping to translate). */
+  void senderReport(OutboundStream* out) noexcept {
+    Route* r = out->last_route;
+    if (!r || !out->sent_packets || !r->rewrite.started()) return;
+    const InboundStream* in = r->in;
+    if (!in->have_sr) return;
+    const std::uint64_t elapsed = now_ms_ - in->reception.last_sr_ms;
+    const std::uint64_t ntp = in->sr_ntp + (elapsed << 32) / 1000;
+    const auto rtp_ts =
+        static_cast<std::uint32_t>(in->sr_rtp + elapsed * in->clock_rate / 1000 + r->rewrite.timestampOffset());
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    ++w_.counters.sr_out;
+    sendRtcp(c, out->transport, p, proto::buildSr(p, room, out->ssrc, ntp, rtp_ts, out->sent_packets, out->sent_octets),
+             room, out->srtp.get());
+  }
+
+  /** REMB toward a publisher: at once after a cap change, then every second while a cap is set. A stream's own cap
+   * goes in its own REMB (bounded by the transport's); the others share one with the transport's cap. */
+  void remb(Transport* t) noexcept {
+    bool due = t->remb_due || (now_ms_ - t->last_remb_ms >= kRembIntervalMs);
+    if (!due || !t->rtcp_out) return;
+    std::uint32_t shared[kMaxStreamsPerTransport];
+    std::size_t n = 0;
+    bool any = false;
+    for (InboundStream* in : t->in) {
+      if (!in || !in->video) continue;
+      in->remb_due = false;
+      if (in->remb_bps) {
+        const std::uint32_t cap = t->remb_bps && t->remb_bps < in->remb_bps ? t->remb_bps : in->remb_bps;
+        sendRemb(t, cap, &in->ssrc, 1);
+        any = true;
+      } else if (t->remb_bps) {
+        shared[n++] = in->ssrc;
+      }
+    }
+    if (n) {
+      sendRemb(t, t->remb_bps, shared, n);
+      any = true;
+    }
+    t->remb_due = false;
+    if (any) t->last_remb_ms = now_ms_;
+  }
+
+  void sendRemb(Transport* t, std::uint32_t bps, const std::uint32_t* ssrcs, std::size_t n) noexcept {
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    ++w_.counters.remb_out;
+    sendRtcp(c, t, p, proto::buildRemb(p, room, t->rtcp_ssrc, bps, ssrcs, n), room, t->rtcp_out.get());
   }
 
   /** RFC 3550 §6.4.1 / A.3 report block for one inbound stream. */

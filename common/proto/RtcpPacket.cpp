@@ -109,4 +109,96 @@ std::size_t buildRr(std::uint8_t* out, std::size_t cap, std::uint32_t sender, co
   return len;
 }
 
+std::size_t nackSequences(const RtcpBlock& nack, std::uint16_t* seqs, std::size_t max) noexcept {
+  if (nack.type != rtcp::kRtpfb || nack.count != rtcp::kFmtNack || nack.length < 12) return 0;
+  std::size_t n = 0;
+  for (std::size_t off = 12; off + 4 <= nack.length; off += 4) {
+    const std::uint16_t pid = load16(nack.data + off);
+    const std::uint16_t blp = load16(nack.data + off + 2);
+    if (n < max) seqs[n] = pid;
+    ++n;
+    for (unsigned bit = 0; bit < 16; ++bit)
+      if (blp & (1u << bit)) {
+        if (n < max) seqs[n] = static_cast<std::uint16_t>(pid + bit + 1);
+        ++n;
+      }
+  }
+  return n;
+}
+
+std::size_t buildNack(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint32_t media,
+                      const std::uint16_t* seqs, std::size_t count) noexcept {
+  if (count == 0 || cap < 12) return 0;
+  std::size_t len = 12;
+  std::size_t last_entry = 0;
+  bool have_entry = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    // Fold into the previous entry when within its 16-packet bitmap, else open a new (PID, BLP) entry.
+    if (have_entry) {
+      const std::uint16_t pid = load16(out + last_entry);
+      const std::uint16_t d = static_cast<std::uint16_t>(seqs[i] - pid);
+      if (d == 0) continue;
+      if (d >= 1 && d <= 16) {
+        store16(out + last_entry + 2, static_cast<std::uint16_t>(load16(out + last_entry + 2) | (1u << (d - 1))));
+        continue;
+      }
+    }
+    if (len + 4 > cap || len + 4 > 4 * 0x10000) return 0;
+    last_entry = len;
+    have_entry = true;
+    store16(out + len, seqs[i]);
+    store16(out + len + 2, 0);
+    len += 4;
+  }
+  header(out, rtcp::kFmtNack, rtcp::kRtpfb, len);
+  store32(out + 4, sender);
+  store32(out + 8, media);
+  return len;
+}
+
+std::size_t buildRemb(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint64_t bps,
+                      const std::uint32_t* ssrcs, std::size_t count) noexcept {
+  if (count > 255) return 0;
+  const std::size_t len = 20 + 4 * count;
+  if (cap < len) return 0;
+  std::uint8_t exp = 0;
+  while ((bps >> exp) > 0x3ffff && exp < 63)
+    ++exp;
+  const auto mantissa = static_cast<std::uint32_t>(bps >> exp);
+  header(out, rtcp::kFmtRemb, rtcp::kPsfb, len);
+  store32(out + 4, sender);
+  store32(out + 8, 0);  // media source: unused, the SSRCs follow
+  out[12] = 'R';
+  out[13] = 'E';
+  out[14] = 'M';
+  out[15] = 'B';
+  out[16] = static_cast<std::uint8_t>(count);
+  out[17] = static_cast<std::uint8_t>((exp << 2) | ((mantissa >> 16) & 0x03));
+  store16(out + 18, static_cast<std::uint16_t>(mantissa & 0xffff));
+  for (std::size_t i = 0; i < count; ++i)
+    store32(out + 20 + 4 * i, ssrcs[i]);
+  return len;
+}
+
+std::uint64_t rembBitrate(const RtcpBlock& b) noexcept {
+  if (b.type != rtcp::kPsfb || b.count != rtcp::kFmtRemb || b.length < 20) return 0;
+  if (b.data[12] != 'R' || b.data[13] != 'E' || b.data[14] != 'M' || b.data[15] != 'B') return 0;
+  const std::uint8_t exp = b.data[17] >> 2;
+  const std::uint32_t mantissa = (std::uint32_t{b.data[17] & 0x03u} << 16) | load16(b.data + 18);
+  return std::uint64_t{mantissa} << exp;
+}
+
+std::size_t buildSr(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint64_t ntp, std::uint32_t rtp_ts,
+                    std::uint32_t packets, std::uint32_t octets) noexcept {
+  if (cap < 28) return 0;
+  header(out, 0, rtcp::kSr, 28);
+  store32(out + 4, sender);
+  store32(out + 8, static_cast<std::uint32_t>(ntp >> 32));
+  store32(out + 12, static_cast<std::uint32_t>(ntp));
+  store32(out + 16, rtp_ts);
+  store32(out + 20, packets);
+  store32(out + 24, octets);
+  return 28;
+}
+
 }  // namespace portunus::proto

@@ -62,4 +62,19 @@ std::size_t buildFir(std::uint8_t* out, std::size_t cap, std::uint32_t sender, s
 std::size_t buildRr(std::uint8_t* out, std::size_t cap, std::uint32_t sender, const RtcpReportBlock* blocks,
                     std::size_t count) noexcept;
 
+/** Generic NACK (RFC 4585 §6.2.1): the lost sequence numbers of a NACK block, expanded from its (PID, BLP) FCI
+ * entries in order; returns how many there are, the first `max` copied into `seqs`. */
+std::size_t nackSequences(const RtcpBlock& nack, std::uint16_t* seqs, std::size_t max) noexcept;
+/** Generic NACK for `count` sequence numbers (any order; packed into PID/BLP entries). */
+std::size_t buildNack(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint32_t media,
+                      const std::uint16_t* seqs, std::size_t count) noexcept;
+/** REMB (draft-alvestrand-rmcat-remb-03 §2.2): `bps` as 6-bit exponent / 18-bit mantissa, for `count` SSRCs. */
+std::size_t buildRemb(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint64_t bps,
+                      const std::uint32_t* ssrcs, std::size_t count) noexcept;
+/** The bitrate a REMB block carries (0 if the block is no REMB). */
+std::uint64_t rembBitrate(const RtcpBlock& remb) noexcept;
+/** Sender report without report blocks (RFC 3550 §6.4.1). */
+std::size_t buildSr(std::uint8_t* out, std::size_t cap, std::uint32_t sender, std::uint64_t ntp, std::uint32_t rtp_ts,
+                    std::uint32_t packets, std::uint32_t octets) noexcept;
+
 }  // namespace portunus::proto

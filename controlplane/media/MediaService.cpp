@@ -1,5 +1,6 @@
 #include "controlplane/media/MediaService.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <vector>
@@ -74,12 +75,276 @@ void MediaService::forget(PeerConnection* pc) {
   if (it != pcs_.end() && it->second == pc) pcs_.erase(it);
 }
 
-nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json&, const AnswerPolicy& policy) {
-  // The PeerConnection took the offer when the core checked it; the map lock keeps it alive meanwhile.
+nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json& offer, const AnswerPolicy& policy) {
+  // The PeerConnection took the first offer when the core checked it; a renegotiation brings a new one. The map
+  // lock keeps the PeerConnection alive meanwhile.
+  std::string sdp;
+  if (offer.is_object() && offer.contains("sdp") && offer["sdp"].is_string()) sdp = offer["sdp"].get<std::string>();
   std::lock_guard lock(pcsMutex_);
   auto it = pcs_.find(handle);
   if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
-  return it->second->answer(policy);
+  return it->second->answer(policy, sdp);
+}
+
+nlohmann::json MediaService::createOffer(HandleId handle, const OfferSpec& spec) {
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) {
+    // The handle will own the new PeerConnection; it lives on the API loop, where the hand-over is posted (never
+    // waited for: the plugin may hold its own lock, which the loop may need). The loop runs that hand-over before
+    // the plugin's event with our offer, hence before any answer.
+    if (!router_) throw MediaNegotiationError("No API router");
+    std::unique_ptr<PeerConnection> created;
+    try {
+      created = std::make_unique<PeerConnection>(*this, 0, handle);
+    } catch (const std::exception& e) {
+      throw MediaNegotiationError(e.what());
+    }
+    it = pcs_.emplace(handle, created.get()).first;
+    auto holder = std::make_shared<std::unique_ptr<PeerConnection>>(std::move(created));
+    post([this, handle, holder] {
+      auto h = router_->registry().indexed(handle);
+      if (!h || h->media()) {
+        holder->reset();  // the handle went (or got another PeerConnection) meanwhile
+        return;
+      }
+      h->setMedia(std::move(*holder));
+      h->flags().alert = false;  // a new PeerConnection re-arms hangup_media
+      h->flushCandidates();
+    });
+  }
+  return it->second->offer(spec);
+}
+
+void MediaService::acceptAnswer(HandleId handle, const nlohmann::json& answer) {
+  if (!answer.is_object() || !answer.contains("sdp") || !answer["sdp"].is_string())
+    throw MediaNegotiationError("The answer has no SDP");
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) throw MediaNegotiationError("No PeerConnection for this handle");
+  it->second->acceptAnswer(answer["sdp"].get<std::string>());
+}
+
+std::vector<StreamDescription> MediaService::describe(HandleId handle) {
+  std::lock_guard lock(pcsMutex_);
+  auto it = pcs_.find(handle);
+  if (it == pcs_.end()) return {};
+  return it->second->describe();
+}
+
+void MediaService::setPlacement(HandleId handle, std::uint64_t group) {
+  std::lock_guard lock(routingMutex_);
+  placement_[handle] = group;
+}
+
+std::uint16_t MediaService::workerFor(HandleId handle) {
+  const auto n = cfg_.dataplane.workers.empty() ? 1u : static_cast<unsigned>(cfg_.dataplane.workers.size());
+  {
+    std::lock_guard lock(routingMutex_);
+    if (auto it = placement_.find(handle); it != placement_.end()) return static_cast<std::uint16_t>(it->second % n);
+  }
+  return static_cast<std::uint16_t>(nextWorker_.fetch_add(1) % n);
+}
+
+void MediaService::publishStreams(HandleId handle, HandleStreams streams) {
+  std::lock_guard lock(routingMutex_);
+  published_[handle] = std::move(streams);
+  for (auto& [id, c] : connections_)
+    if (c.spec.source == handle || c.spec.sink == handle) applyLocked(id, c);
+}
+
+void MediaService::withdrawStreams(HandleId handle) {
+  std::lock_guard lock(routingMutex_);
+  if (published_.erase(handle) == 0) return;
+  for (auto& [id, c] : connections_)
+    if (c.spec.source == handle || c.spec.sink == handle) dropRouteLocked(c);
+}
+
+void MediaService::dropRouteLocked(Connection& c) {
+  if (c.route != dp::kInvalidId && dataplane_) {
+    const auto status = dataplane_->removeRoute(c.route);
+    if (status != dp::ApiStatus::Ok) {
+      PLOG(Warn, "media") << "dataplane removeRoute " << c.route << ": " << dp::apiStatusName(status);
+    }
+  }
+  c.route = dp::kInvalidId;
+  c.in.clear();
+  c.out = dp::kInvalidId;
+}
+
+namespace {
+
+dp::LayerTarget layerTarget(const ConnectionSpec& spec) {
+  dp::LayerTarget t;
+  t.substream = spec.substream < 0 ? 3 : static_cast<std::uint8_t>(std::min(spec.substream, 3));
+  t.temporal = spec.temporal < 0 ? 0xff : static_cast<std::uint8_t>(std::min(spec.temporal, 0xfe));
+  t.fallback_ms = spec.fallbackUs / 1000;
+  if (t.fallback_ms == 0) t.fallback_ms = 250;
+  return t;
+}
+
+}  // namespace
+
+void MediaService::applyLocked(ConnectionId id, Connection& c) {
+  // The streams the connection joins now: every layer of the source (the dataplane picks one), its sink.
+  std::vector<dp::StreamId> in;
+  dp::StreamId out = dp::kInvalidId;
+  const HandleStream* source = nullptr;
+  const HandleStream* sink = nullptr;
+  if (auto p = published_.find(c.spec.source); p != published_.end()) {
+    for (const auto& s : p->second.streams)
+      if (s.mid == c.spec.sourceMid && !s.inbound.empty()) source = &s;
+  }
+  if (auto p = published_.find(c.spec.sink); p != published_.end()) {
+    for (const auto& s : p->second.streams)
+      if (s.mid == c.spec.sinkMid && s.outbound != dp::kInvalidId) sink = &s;
+  }
+  if (source && sink) {
+    in = source->inbound;
+    out = sink->outbound;
+  }
+  if (!dataplane_ || !dataplane_->running()) return;
+  if (in.empty()) {
+    dropRouteLocked(c);
+    return;
+  }
+  const bool layered = in.size() > 1;
+  if (c.route != dp::kInvalidId && c.out == out && (c.in.size() > 1) == layered) {
+    // Same subscriber stream: re-point (continuity of SSRC, sequence and timestamps), re-target, pause/resume.
+    dp::ApiStatus status = dp::ApiStatus::Ok;
+    if (c.in != in) status = layered ? dataplane_->moveRouteLayers(c.route, in) : dataplane_->moveRoute(c.route, in[0]);
+    if (status == dp::ApiStatus::Ok && layered &&
+        (c.substream != c.spec.substream || c.temporal != c.spec.temporal || c.fallbackUs != c.spec.fallbackUs))
+      status = dataplane_->setLayerTarget(c.route, layerTarget(c.spec));
+    if (status == dp::ApiStatus::Ok && c.paused != c.spec.paused)
+      status = dataplane_->setRoutePaused(c.route, c.spec.paused);
+    if (status == dp::ApiStatus::Ok) {
+      c.in = in;
+      c.paused = c.spec.paused;
+      c.substream = c.spec.substream;
+      c.temporal = c.spec.temporal;
+      c.fallbackUs = c.spec.fallbackUs;
+      return;
+    }
+    PLOG(Warn, "media") << "connection " << id << ": dataplane route update: " << dp::apiStatusName(status);
+  }
+  dropRouteLocked(c);
+  dp::RouteSpec spec;
+  if (layered) {
+    spec.layers = in;
+    spec.target = layerTarget(c.spec);
+  } else {
+    spec.in = in[0];
+  }
+  spec.out = out;
+  spec.paused = c.spec.paused;
+  if (source->payloadType != sink->payloadType) spec.pt_map.emplace_back(source->payloadType, sink->payloadType);
+  if (source->rtxPayloadType && sink->rtxPayloadType && source->rtxPayloadType != sink->rtxPayloadType)
+    spec.pt_map.emplace_back(source->rtxPayloadType, sink->rtxPayloadType);
+  const auto status = dataplane_->addRoute(spec, c.route);
+  if (status != dp::ApiStatus::Ok) {
+    PLOG(Warn, "media") << "connection " << id << " (handle " << c.spec.source << " mid " << c.spec.sourceMid
+                        << " -> handle " << c.spec.sink << " mid " << c.spec.sinkMid
+                        << "): dataplane addRoute: " << dp::apiStatusName(status);
+    c.route = dp::kInvalidId;
+    return;
+  }
+  c.in = in;
+  c.out = out;
+  c.paused = c.spec.paused;
+  c.substream = c.spec.substream;
+  c.temporal = c.spec.temporal;
+  c.fallbackUs = c.spec.fallbackUs;
+  // A new subscription starts with a keyframe (the publisher is asked; the dataplane rate-limits it).
+  if (source->video && !c.spec.paused) {
+    for (auto layer : in)
+      dataplane_->requestKeyframe(layer);
+  }
+}
+
+ConnectionId MediaService::connect(const ConnectionSpec& spec) {
+  std::lock_guard lock(routingMutex_);
+  const ConnectionId id = nextConnection_++;
+  auto& c = connections_[id];
+  c.spec = spec;
+  applyLocked(id, c);
+  return id;
+}
+
+void MediaService::disconnect(ConnectionId id) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  dropRouteLocked(it->second);
+  connections_.erase(it);
+}
+
+void MediaService::disconnectHandle(HandleId handle) {
+  std::lock_guard lock(routingMutex_);
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if (it->second.spec.source != handle && it->second.spec.sink != handle) {
+      ++it;
+      continue;
+    }
+    dropRouteLocked(it->second);
+    it = connections_.erase(it);
+  }
+  placement_.erase(handle);
+}
+
+void MediaService::setPaused(ConnectionId id, bool paused) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.paused = paused;
+  applyLocked(id, it->second);
+}
+
+void MediaService::repoint(ConnectionId id, HandleId source, const std::string& sourceMid) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.source = source;
+  it->second.spec.sourceMid = sourceMid;
+  applyLocked(id, it->second);
+}
+
+void MediaService::setLayers(ConnectionId id, int substream, int temporal, std::uint32_t fallbackUs) {
+  std::lock_guard lock(routingMutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.spec.substream = substream;
+  it->second.spec.temporal = temporal;
+  it->second.spec.fallbackUs = fallbackUs;
+  applyLocked(id, it->second);
+}
+
+void MediaService::requestKeyframe(HandleId handle, const std::string& mid) {
+  std::lock_guard lock(routingMutex_);
+  if (!dataplane_ || !dataplane_->running()) return;
+  auto p = published_.find(handle);
+  if (p == published_.end()) return;
+  for (const auto& s : p->second.streams) {
+    if (!s.video || (!mid.empty() && s.mid != mid)) continue;
+    for (auto id : s.inbound)
+      dataplane_->requestKeyframe(id);
+  }
+}
+
+void MediaService::setBitrateCap(HandleId handle, std::uint64_t bps) {
+  std::lock_guard lock(pcsMutex_);
+  if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setBitrateCap(bps);
+}
+
+void MediaService::setFirFreq(HandleId handle, std::uint32_t seconds) {
+  std::lock_guard lock(pcsMutex_);
+  if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setFirFreq(seconds);
+}
+
+std::size_t MediaService::connectedRoutes() const {
+  std::lock_guard lock(routingMutex_);
+  return static_cast<std::size_t>(std::count_if(connections_.begin(), connections_.end(),
+                                                [](const auto& e) { return e.second.route != dp::kInvalidId; }));
 }
 
 void MediaService::setLoopback(HandleId handle, const LoopbackPolicy& policy) {
@@ -87,13 +352,13 @@ void MediaService::setLoopback(HandleId handle, const LoopbackPolicy& policy) {
   if (auto it = pcs_.find(handle); it != pcs_.end()) it->second->setLoopback(policy);
 }
 
-std::uint16_t MediaService::nextWorker() {
-  const auto n = cfg_.dataplane.workers.empty() ? 1u : static_cast<unsigned>(cfg_.dataplane.workers.size());
-  return static_cast<std::uint16_t>(nextWorker_.fetch_add(1) % n);
-}
-
 void MediaService::sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event) {
   if (!router_) return;
+  if (sessionId == 0) {  // a PeerConnection created for an offer knows its handle only
+    auto h = router_->registry().indexed(handle);
+    if (!h) return;
+    sessionId = h->sessionId();
+  }
   auto session = router_->registry().find(sessionId);
   if (!session) return;
   event["session_id"] = sessionId;

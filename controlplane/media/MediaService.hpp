@@ -43,6 +43,19 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   // MediaControl (plugin workers).
   nlohmann::json answerOffer(HandleId handle, const nlohmann::json& offer, const AnswerPolicy& policy) override;
   void setLoopback(HandleId handle, const LoopbackPolicy& policy) override;
+  nlohmann::json createOffer(HandleId handle, const OfferSpec& spec) override;
+  void acceptAnswer(HandleId handle, const nlohmann::json& answer) override;
+  std::vector<StreamDescription> describe(HandleId handle) override;
+  void setPlacement(HandleId handle, std::uint64_t group) override;
+  ConnectionId connect(const ConnectionSpec& spec) override;
+  void disconnect(ConnectionId id) override;
+  void disconnectHandle(HandleId handle) override;
+  void setPaused(ConnectionId id, bool paused) override;
+  void repoint(ConnectionId id, HandleId source, const std::string& sourceMid) override;
+  void setLayers(ConnectionId id, int substream, int temporal, std::uint32_t fallbackUs) override;
+  void requestKeyframe(HandleId handle, const std::string& mid) override;
+  void setBitrateCap(HandleId handle, std::uint64_t bps) override;
+  void setFirFreq(HandleId handle, std::uint32_t seconds) override;
 
   /** Stops the dataplane event thread (before the dataplane stops). Idempotent. */
   void stop();
@@ -58,9 +71,31 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   const DtlsIdentity& identity() const noexcept { return identity_; }
   const WebRtcTransportOptions& transportOptions() const noexcept { return transportOptions_; }
   bool fullTrickle() const noexcept { return cfg_.nat.full_trickle; }
-  std::uint16_t nextWorker();
+  /** The worker of the handle's placement group (setPlacement), else the next one round-robin. */
+  std::uint16_t workerFor(HandleId handle);
+
+  /** One m-line's dataplane streams on an up PeerConnection. */
+  struct HandleStream {
+    std::string mid;
+    bool video = false;
+    std::vector<dp::StreamId> inbound;  // per layer, lowest first
+    dp::StreamId outbound = dp::kInvalidId;
+    std::uint8_t payloadType = 0;
+    std::uint8_t rtxPayloadType = 0;  // 0: no RTX
+  };
+  struct HandleStreams {
+    std::uint16_t worker = 0;
+    std::vector<HandleStream> streams;
+  };
+  /** A PeerConnection's dataplane streams exist (or changed): connections touching the handle are (re)applied;
+   *  routes into streams no longer listed are removed. Called with the PeerConnection's lock held. */
+  void publishStreams(HandleId handle, HandleStreams streams);
+  /** The PeerConnection's streams go: every route touching them is removed first. */
+  void withdrawStreams(HandleId handle);
+  /** Routes in the dataplane for connections (tests, admin). */
+  std::size_t connectedRoutes() const;
   void post(std::function<void()> fn) { post_(std::move(fn)); }
-  /** Sends a core event (`janus` verb + fields) to the handle's session; on the API loop. */
+  /** Sends a core event (`janus` verb + fields) to the handle's session (0: looked up by handle); API loop. */
   void sendEvent(std::uint64_t sessionId, HandleId handle, nlohmann::json event);
   /** Hangs the handle up through the core (hangup event, plugin hangup_media); posted to the API loop. */
   void hangupHandle(HandleId handle, const std::string& reason);
@@ -81,6 +116,19 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
 
   void pollLoop();
 
+  struct Connection {
+    ConnectionSpec spec;
+    dp::RouteId route = dp::kInvalidId;
+    std::vector<dp::StreamId> in;  // the source layers the route reads (one without simulcast)
+    dp::StreamId out = dp::kInvalidId;
+    bool paused = false;
+    int substream = -1, temporal = -1;
+    std::uint32_t fallbackUs = 0;
+  };
+  /** Makes the connection's route match the published streams and its spec (routingMutex_ held). */
+  void applyLocked(ConnectionId id, Connection& c);
+  void dropRouteLocked(Connection& c);
+
   config::Config cfg_;
   Router* router_ = nullptr;
   Post post_;
@@ -94,6 +142,12 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   std::map<HandleId, PeerConnection*> pcs_;
   mutable std::mutex streamsMutex_;
   std::map<dp::StreamId, StreamOwner> streams_;
+
+  mutable std::mutex routingMutex_;  // after a PeerConnection's mutex, never before
+  std::map<HandleId, HandleStreams> published_;
+  std::map<ConnectionId, Connection> connections_;
+  ConnectionId nextConnection_ = 1;
+  std::map<HandleId, std::uint64_t> placement_;
 
   std::atomic<bool> stopping_{false};
   std::thread poller_;

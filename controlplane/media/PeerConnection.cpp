@@ -7,6 +7,7 @@
 #include "common/sdp/IceCandidate.hpp"
 #include "common/sdp/SdpError.hpp"
 #include "common/sdp/SdpParser.hpp"
+#include "common/sdp/SdpText.hpp"
 #include "controlplane/core/JanusError.hpp"
 #include "controlplane/media/MediaService.hpp"
 #include "controlplane/webrtc/DtlsSrtpKeys.hpp"
@@ -53,6 +54,19 @@ std::string srtpName(dp::SrtpProfile profile) {
   return std::string(srtpProfileInfo(profile).openssl_name);
 }
 
+/** Retransmission cache per received video stream: ~1 s of 1200-byte packets at 5 Mbps. */
+constexpr std::uint16_t kNackCachePackets = 512;
+
+dp::VideoCodec videoCodec(const NegotiatedMedia& m) {
+  if (!m.codec || m.kind != "video") return dp::VideoCodec::Other;
+  const auto is = [&](std::string_view name) { return sdp::text::iequals(m.codec->name, name); };
+  if (is("VP8")) return dp::VideoCodec::Vp8;
+  if (is("VP9")) return dp::VideoCodec::Vp9;
+  if (is("H264")) return dp::VideoCodec::H264;
+  if (is("AV1")) return dp::VideoCodec::Av1;
+  return dp::VideoCodec::Other;
+}
+
 std::uint8_t extId(const NegotiatedMedia& m, std::string_view uri) {
   auto id = m.extensionId(uri);
   return id && *id < 256 ? static_cast<std::uint8_t>(*id) : 0;
@@ -85,17 +99,7 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
   // RFC 5763 §5: the offerer says actpass (or passive); we answer active and are the DTLS client, like Janus.
   remote.local_role = t.setup == sdp::SetupRole::Active ? DtlsRole::Server : DtlsRole::Client;
 
-  WebRtcTransportCallbacks callbacks;
-  callbacks.on_local_candidate = [this](const IceCandidate& c) { onLocalCandidate(c); };
-  callbacks.on_gathering_done = [this] { onGatheringDone(); };
-  callbacks.on_ice_state = [this](IceState s) {
-    std::lock_guard lock(mutex_);
-    iceState_ = std::string(iceStateName(s));
-  };
-  callbacks.on_ready = [this](const IceSelectedPair& pair, const DtlsSrtpKeys& keys) { onReady(pair, keys); };
-  callbacks.on_pair_changed = [this](const IceSelectedPair& pair) { onPairChanged(pair); };
-  callbacks.on_hangup = [this](const std::string& reason) { onTransportHangup(reason); };
-
+  WebRtcTransportCallbacks callbacks = makeCallbacks();
   try {
     transport_ = std::make_unique<WebRtcTransport>(service_.nextLoop(), service_.identity(),
                                                    service_.transportOptions(), std::move(callbacks));
@@ -118,6 +122,39 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
   }
   remoteApplied_ = true;
   PLOG(Debug, "media") << "handle " << handle_ << ": PeerConnection created, remote offer applied";
+}
+
+WebRtcTransportCallbacks PeerConnection::makeCallbacks() {
+  WebRtcTransportCallbacks callbacks;
+  callbacks.on_local_candidate = [this](const IceCandidate& c) { onLocalCandidate(c); };
+  callbacks.on_gathering_done = [this] { onGatheringDone(); };
+  callbacks.on_ice_state = [this](IceState s) {
+    std::lock_guard lock(mutex_);
+    iceState_ = std::string(iceStateName(s));
+  };
+  callbacks.on_ready = [this](const IceSelectedPair& pair, const DtlsSrtpKeys& keys) { onReady(pair, keys); };
+  callbacks.on_pair_changed = [this](const IceSelectedPair& pair) { onPairChanged(pair); };
+  callbacks.on_hangup = [this](const std::string& reason) { onTransportHangup(reason); };
+
+  return callbacks;
+}
+
+PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, HandleId handle)
+    : service_(service), session_(sessionId), handle_(handle), offerer_(true) {
+  WebRtcTransportOptions options = service_.transportOptions();
+  // RFC 8445 §6.1.1: the full agent that offers takes the controlling role (an ICE-lite server stays controlled).
+  options.ice.controlling = !options.ice.ice_lite;
+  try {
+    transport_ = std::make_unique<WebRtcTransport>(service_.nextLoop(), service_.identity(), std::move(options),
+                                                   makeCallbacks());
+    transport_->gather();
+  } catch (const WebRtcError& e) {
+    transport_.reset();
+    throw JanusError(ErrorCode::JsepInvalidSdp, std::string("Error creating the PeerConnection: ") + e.what());
+  }
+  // Trickles may arrive before the answer: the agent keeps candidates that precede the remote credentials.
+  remoteApplied_ = true;
+  PLOG(Debug, "media") << "handle " << handle_ << ": PeerConnection created to offer";
 }
 
 PeerConnection::~PeerConnection() {
@@ -216,13 +253,14 @@ nlohmann::json PeerConnection::info() const {
           {"webrtc", std::move(webrtc)}};
 }
 
-nlohmann::json PeerConnection::answer(const AnswerPolicy& policy) {
-  std::unique_lock lock(mutex_);
+void PeerConnection::waitForGatheringLocked(std::unique_lock<std::mutex>& lock) {
   if (closed_ || !transport_) throw MediaNegotiationError("PeerConnection closed");
   if (!gathered_.wait_for(lock, kGatheringTimeout, [this] { return gatheringDone_ || closed_; }))
     throw MediaNegotiationError("ICE gathering did not finish");
   if (closed_) throw MediaNegotiationError("PeerConnection closed");
+}
 
+JsepLocalTransport PeerConnection::localTransportLocked() {
   JsepLocalTransport local;
   local.iceUfrag = transport_->localUfrag();
   local.icePwd = transport_->localPassword();
@@ -239,19 +277,165 @@ nlohmann::json PeerConnection::answer(const AnswerPolicy& policy) {
     }
   }
   local.sessionId = std::to_string(handle_);
+  local.sessionVersion = std::to_string(++sessionVersion_);
+  return local;
+}
+
+nlohmann::json PeerConnection::answer(const AnswerPolicy& policy, const std::string& offerSdp) {
+  std::unique_lock lock(mutex_);
+  waitForGatheringLocked(lock);
+  if (!offerSdp.empty()) remoteSdp_ = offerSdp;
+  if (remoteSdp_.empty()) throw MediaNegotiationError("No remote offer to answer");
+  pendingOffer_.reset();  // glare: the client's offer wins over one of ours it never answered
+
+  JsepLocalTransport local = localTransportLocked();
   JsepAnswerOptions options;
   options.audio = direction(policy.sendAudio, policy.recvAudio);
   options.video = direction(policy.sendVideo, policy.recvVideo);
+  options.preferredAudioCodecs = policy.audioCodecs;
+  options.preferredVideoCodecs = policy.videoCodecs;
+  options.videoProfile = policy.videoProfile;
+  options.restrictToPreferred = policy.restrictCodecs;
   if (negotiated_) options.previous = &*negotiated_;
   try {
     JsepAnswer result = negotiator_.answer(remoteSdp_, local, options);
+    if (result.session.remoteIceRestart) {
+      // Restarting the libnice stream (new local credentials too) is not implemented: the transport keeps its pair.
+      PLOG(Warn, "media") << "handle " << handle_ << ": ICE restart offered and not supported: transport kept";
+    }
+    const bool renegotiation = negotiated_.has_value();
     negotiated_ = std::move(result.session);
+    if (renegotiation && up_ && !syncStreamsLocked()) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane refused the renegotiated streams";
+    }
     return {{"type", "answer"}, {"sdp", std::move(result.sdp)}};
   } catch (const JsepError& e) {
     throw MediaNegotiationError(e.what());
   } catch (const sdp::SdpError& e) {
     throw MediaNegotiationError(std::string("Invalid SDP: ") + e.what());
   }
+}
+
+nlohmann::json PeerConnection::offer(const OfferSpec& spec) {
+  std::unique_lock lock(mutex_);
+  waitForGatheringLocked(lock);
+  std::vector<JsepOfferStream> streams;
+  for (const auto& o : spec.streams) {
+    JsepOfferStream s;
+    const auto kind = parseMediaKind(o.kind);
+    if (!kind) throw MediaNegotiationError("cannot offer an m-line of kind '" + o.kind + "'");
+    s.kind = *kind;
+    s.codec = o.codec;
+    s.payloadType = o.payloadType;
+    s.fmtp = o.fmtp;
+    s.rtx = o.rtx;
+    s.mid = o.mid;
+    s.active = o.active;
+    if (!o.msidStream.empty()) s.msid = sdp::Msid{o.msidStream, o.msidTrack};
+    streams.push_back(std::move(s));
+  }
+  JsepLocalTransport local = localTransportLocked();
+  try {
+    pendingOffer_ = negotiator_.offer(streams, local, negotiated_ ? &*negotiated_ : nullptr);
+  } catch (const JsepError& e) {
+    throw MediaNegotiationError(e.what());
+  }
+  return {{"type", "offer"}, {"sdp", pendingOffer_->sdp}};
+}
+
+void PeerConnection::acceptAnswer(const std::string& answerSdp) {
+  std::lock_guard lock(mutex_);
+  if (closed_ || !transport_) throw MediaNegotiationError("PeerConnection closed");
+  if (!pendingOffer_) throw MediaNegotiationError("No offer of ours is waiting for an answer");
+  NegotiatedSession session;
+  try {
+    session = negotiator_.processAnswer(*pendingOffer_, answerSdp);
+  } catch (const JsepError& e) {
+    throw MediaNegotiationError(e.what());
+  } catch (const sdp::SdpError& e) {
+    throw MediaNegotiationError(std::string("Invalid SDP: ") + e.what());
+  }
+  pendingOffer_.reset();
+  remoteSdp_ = answerSdp;
+  const bool first = !negotiated_.has_value();
+  if (!first) {
+    // Renegotiation: the transport stays (its DTLS role was fixed by the first answer); only new ICE credentials
+    // (an ICE restart from the client) reach the agent.
+    session.localSetup = negotiated_->localSetup;
+    session.remoteIceRestart =
+        negotiated_->remoteIceUfrag != session.remoteIceUfrag || negotiated_->remoteIcePwd != session.remoteIcePwd;
+    if (session.remoteIceRestart) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": answer restarts ICE, not supported: transport kept";
+    }
+    negotiated_ = std::move(session);
+    if (up_ && !syncStreamsLocked()) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane refused the renegotiated streams";
+    }
+    return;
+  }
+  negotiated_ = std::move(session);
+  WebRtcRemoteParameters remote;
+  remote.ice_ufrag = negotiated_->remoteIceUfrag;
+  remote.ice_pwd = negotiated_->remoteIcePwd;
+  remote.fingerprint_hash = negotiated_->remoteFingerprint.algorithm;
+  remote.fingerprint = negotiated_->remoteFingerprint.hex();
+  // RFC 5763 §5: we offered actpass; the answer's `active` makes us the DTLS server (and we then pick the SRTP
+  // profile: GCM first), `passive` the client.
+  remote.local_role = negotiated_->localSetup == sdp::SetupRole::Passive ? DtlsRole::Server : DtlsRole::Client;
+  try {
+    transport_->setRemote(remote);
+    for (const auto& c : negotiated_->remoteCandidates) {
+      try {
+        transport_->addRemoteCandidate(IceCandidate::parse("candidate:" + sdp::formatIceCandidate(c)));
+      } catch (const WebRtcError& e) {
+        PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
+      }
+    }
+    if (negotiated_->remoteEndOfCandidates) transport_->setRemoteEndOfCandidates();
+  } catch (const WebRtcError& e) {
+    throw MediaNegotiationError(std::string("Error setting remote description: ") + e.what());
+  }
+  PLOG(Debug, "media") << "handle " << handle_ << ": answer applied, DTLS "
+                       << (remote.local_role == DtlsRole::Server ? "server" : "client");
+}
+
+std::vector<StreamDescription> PeerConnection::describe() const {
+  std::lock_guard lock(mutex_);
+  std::vector<StreamDescription> out;
+  if (!negotiated_) return out;
+  for (const auto& m : negotiated_->media) {
+    StreamDescription d;
+    d.mid = m.mid;
+    d.kind = m.kind;
+    d.active = m.accepted;
+    d.receiving = m.accepted && sdp::receives(m.direction);
+    d.sending = m.accepted && sdp::sends(m.direction);
+    if (m.codec) {
+      d.codec = m.codec->name;
+      d.payloadType = m.codec->payloadType;
+      d.clockRate = m.codec->clockRate;
+      d.channels = m.codec->channels;
+      d.fmtp = m.codec->fmtp;
+      d.rtxPayloadType = m.codec->rtxPayloadType;
+    }
+    if (d.receiving) {
+      for (const auto& rs : m.remoteStreams) {
+        d.ssrcs.push_back(rs.ssrc);
+        d.rtxSsrcs.push_back(rs.rtxSsrc.value_or(0));
+      }
+      d.rids = m.remoteRids;
+      d.simulcast = m.remoteSimulcast;
+    }
+    for (const auto& f : m.rtcpFeedback)
+      d.rtcpFeedback.push_back(f.parameter.empty() ? f.type : f.type + " " + f.parameter);
+    for (const auto& in : inbound_)
+      if (in.mid == m.mid) d.inboundIds.push_back(in.id);
+    for (const auto& o : outbound_)
+      if (o.mid == m.mid) d.outboundId = o.id;
+    if (d.sending && m.localSsrc) d.localSsrc = *m.localSsrc;
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 void PeerConnection::setLoopback(const LoopbackPolicy& policy) {
@@ -338,7 +522,7 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
   spec.remote = {dp::parseIpv4(pair.remote_address), pair.remote_port};
   spec.rx_keys = keys.remote;
   spec.tx_keys = keys.local;
-  spec.worker = service_.nextWorker();
+  spec.worker = service_.workerFor(handle_);
   if (spec.local.ip == 0 || spec.remote.ip == 0) {
     PLOG(Warn, "media") << "handle " << handle_ << ": selected pair is not IPv4, media stays off the fast path";
     return false;
@@ -350,59 +534,192 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
     return false;
   }
   worker_ = spec.worker;
+  if (bitrateCap_ != 0) dp->setBitrateCap(transportId_, bitrateCap_);
+  return syncStreamsLocked();
+}
+
+void PeerConnection::setBitrateCap(std::uint64_t bps) {
+  std::lock_guard lock(mutex_);
+  bitrateCap_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(bps, 0xffffffffu));
+  auto* dp = service_.dataplane();
+  if (!dp || transportId_ == dp::kInvalidId) return;
+  const auto status = dp->setBitrateCap(transportId_, bitrateCap_);
+  if (status != dp::ApiStatus::Ok) {
+    PLOG(Warn, "media") << "handle " << handle_ << ": dataplane setBitrateCap: " << dp::apiStatusName(status);
+  }
+}
+
+void PeerConnection::setFirFreq(std::uint32_t seconds) {
+  std::lock_guard lock(mutex_);
+  firFreq_ = seconds;
+  auto* dp = service_.dataplane();
+  if (!dp || transportId_ == dp::kInvalidId) return;
+  for (const auto& in : inbound_)
+    if (in.kind == dp::MediaKind::Video) dp->setFirFreq(in.id, seconds);
+}
+
+bool PeerConnection::syncStreamsLocked() {
+  auto* dp = service_.dataplane();
+  if (!dp || transportId_ == dp::kInvalidId) return true;
+  // What the negotiation asks for.
+  struct Wanted {
+    const NegotiatedMedia* media;
+    dp::MediaKind kind;
+    std::uint32_t ssrc;
+    std::uint32_t rtx;
+    std::uint8_t layer;
+  };
+  std::vector<Wanted> wantIn, wantOut;
   for (const auto& m : negotiated_->media) {
     if (!m.accepted || !m.codec || (m.kind != "audio" && m.kind != "video")) continue;
     const dp::MediaKind kind = m.kind == "audio" ? dp::MediaKind::Audio : dp::MediaKind::Video;
+    if (sdp::receives(m.direction)) {
+      for (std::size_t i = 0; i < m.remoteStreams.size(); ++i) {
+        const auto& rs = m.remoteStreams[i];
+        wantIn.push_back({&m, kind, rs.ssrc, rs.rtxSsrc.value_or(0), static_cast<std::uint8_t>(i)});
+      }
+    }
+    if (sdp::sends(m.direction) && m.localSsrc)
+      wantOut.push_back({&m, kind, *m.localSsrc, m.localRtxSsrc.value_or(0), 0});
+  }
+  const auto wanted = [](const std::vector<Wanted>& list, const std::string& mid, std::uint32_t ssrc,
+                         std::uint32_t rtx) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const Wanted& w) { return w.media->mid == mid && w.ssrc == ssrc && w.rtx == rtx; });
+  };
+
+  // Add what is new.
+  bool ok = true;
+  for (const auto& w : wantIn) {
+    const NegotiatedMedia& m = *w.media;
+    if (std::any_of(inbound_.begin(), inbound_.end(),
+                    [&](const Inbound& in) { return in.mid == m.mid && in.ssrc == w.ssrc && in.rtxSsrc == w.rtx; }))
+      continue;
     std::vector<std::uint8_t> pts{m.codec->payloadType};
     if (m.codec->rtxPayloadType) pts.push_back(*m.codec->rtxPayloadType);
-    if (sdp::receives(m.direction)) {
-      for (const auto& rs : m.remoteStreams) {
-        dp::InboundStreamSpec in;
-        in.transport = transportId_;
-        in.ssrc = rs.ssrc;
-        in.rtx_ssrc = rs.rtxSsrc.value_or(0);
-        in.kind = kind;
-        in.mid = m.mid;
-        in.payload_types = pts;
-        in.clock_rate = m.codec->clockRate;
-        in.mid_ext_id = extId(m, ext::kMid);
-        in.rid_ext_id = extId(m, ext::kRid);
-        in.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
-        in.twcc_ext_id = extId(m, ext::kTransportCc);
-        dp::StreamId id = dp::kInvalidId;
-        status = dp->addInboundStream(in, id);
-        if (status != dp::ApiStatus::Ok) {
-          PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addInboundStream(mid " << m.mid
-                              << "): " << dp::apiStatusName(status);
-          return false;
-        }
-        inbound_.push_back({m.mid, kind, rs.ssrc, id});
-        service_.registerStream(id, session_, handle_, m.mid, kind);
+    dp::InboundStreamSpec in;
+    in.transport = transportId_;
+    in.ssrc = w.ssrc;
+    in.rtx_ssrc = w.rtx;
+    in.kind = w.kind;
+    in.mid = m.mid;
+    in.payload_types = pts;
+    in.clock_rate = m.codec->clockRate;
+    in.mid_ext_id = extId(m, ext::kMid);
+    in.rid_ext_id = extId(m, ext::kRid);
+    in.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
+    in.twcc_ext_id = extId(m, ext::kTransportCc);
+    in.layer = w.layer;
+    in.codec = videoCodec(m);
+    if (m.codec->rtxPayloadType) in.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
+    if (w.kind == dp::MediaKind::Video) {
+      in.fir_freq_s = firFreq_;
+      // Retransmissions for subscribers' NACKs, and NACKs of our own toward the publisher when it accepts them.
+      if (m.hasFeedback("nack")) {
+        in.nack_cache_packets = kNackCachePackets;
+        in.generate_nack = true;
       }
     }
-    if (sdp::sends(m.direction) && m.localSsrc) {
-      dp::OutboundStreamSpec out;
-      out.transport = transportId_;
-      out.ssrc = *m.localSsrc;
-      out.rtx_ssrc = m.localRtxSsrc.value_or(0);
-      out.kind = kind;
-      out.mid = m.mid;
-      out.payload_types = pts;
-      out.clock_rate = m.codec->clockRate;
-      out.mid_ext_id = extId(m, ext::kMid);
-      out.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
-      out.twcc_ext_id = extId(m, ext::kTransportCc);
-      dp::StreamId id = dp::kInvalidId;
-      status = dp->addOutboundStream(out, id);
-      if (status != dp::ApiStatus::Ok) {
-        PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addOutboundStream(mid " << m.mid
-                            << "): " << dp::apiStatusName(status);
-        return false;
-      }
-      outbound_.push_back({m.mid, kind, *m.localSsrc, id});
+    dp::StreamId id = dp::kInvalidId;
+    const auto status = dp->addInboundStream(in, id);
+    if (status != dp::ApiStatus::Ok) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addInboundStream(mid " << m.mid
+                          << "): " << dp::apiStatusName(status);
+      ok = false;
+      continue;
+    }
+    inbound_.push_back({m.mid, w.kind, w.ssrc, id, w.rtx});
+    service_.registerStream(id, session_, handle_, m.mid, w.kind);
+  }
+  for (const auto& w : wantOut) {
+    const NegotiatedMedia& m = *w.media;
+    if (std::any_of(outbound_.begin(), outbound_.end(),
+                    [&](const Outbound& o) { return o.mid == m.mid && o.ssrc == w.ssrc; }))
+      continue;
+    std::vector<std::uint8_t> pts{m.codec->payloadType};
+    if (m.codec->rtxPayloadType) pts.push_back(*m.codec->rtxPayloadType);
+    dp::OutboundStreamSpec out;
+    out.transport = transportId_;
+    out.ssrc = w.ssrc;
+    out.rtx_ssrc = w.rtx;
+    out.kind = w.kind;
+    out.mid = m.mid;
+    out.payload_types = pts;
+    out.clock_rate = m.codec->clockRate;
+    out.mid_ext_id = extId(m, ext::kMid);
+    out.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
+    out.twcc_ext_id = extId(m, ext::kTransportCc);
+    if (m.codec->rtxPayloadType) out.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
+    dp::StreamId id = dp::kInvalidId;
+    const auto status = dp->addOutboundStream(out, id);
+    if (status != dp::ApiStatus::Ok) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addOutboundStream(mid " << m.mid
+                          << "): " << dp::apiStatusName(status);
+      ok = false;
+      continue;
+    }
+    outbound_.push_back({m.mid, w.kind, w.ssrc, id});
+  }
+
+  // What the negotiation dropped: routes first (ours and the MediaService's), then the streams.
+  std::vector<dp::StreamId> gone;
+  for (auto it = inbound_.begin(); it != inbound_.end();) {
+    if (wanted(wantIn, it->mid, it->ssrc, it->rtxSsrc)) {
+      ++it;
+      continue;
+    }
+    gone.push_back(it->id);
+    service_.unregisterStream(it->id);
+    it = inbound_.erase(it);
+  }
+  for (auto it = outbound_.begin(); it != outbound_.end();) {
+    if (std::any_of(wantOut.begin(), wantOut.end(),
+                    [&](const Wanted& w) { return w.media->mid == it->mid && w.ssrc == it->ssrc; })) {
+      ++it;
+      continue;
+    }
+    gone.push_back(it->id);
+    it = outbound_.erase(it);
+  }
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    const bool touches = std::find(gone.begin(), gone.end(), it->in) != gone.end() ||
+                         std::find(gone.begin(), gone.end(), it->out) != gone.end();
+    if (!touches) {
+      ++it;
+      continue;
+    }
+    dp->removeRoute(it->id);
+    it = routes_.erase(it);
+  }
+  publishStreamsLocked();
+  for (auto id : gone) {
+    const auto status = dp->removeStream(id);
+    if (status != dp::ApiStatus::Ok) {
+      PLOG(Warn, "media") << "handle " << handle_ << ": dataplane removeStream: " << dp::apiStatusName(status);
     }
   }
-  return true;
+  if (up_) applyRoutesLocked();
+  return ok;
+}
+
+void PeerConnection::publishStreamsLocked() {
+  MediaService::HandleStreams streams;
+  streams.worker = worker_;
+  for (const auto& m : negotiated_->media) {
+    if (!m.accepted || !m.codec) continue;
+    MediaService::HandleStream s;
+    s.mid = m.mid;
+    s.video = m.kind == "video";
+    s.payloadType = m.codec->payloadType;
+    s.rtxPayloadType = m.codec->rtxPayloadType.value_or(0);
+    for (const auto& in : inbound_)
+      if (in.mid == m.mid) s.inbound.push_back(in.id);
+    for (const auto& o : outbound_)
+      if (o.mid == m.mid) s.outbound = o.id;
+    if (s.inbound.empty() && s.outbound == dp::kInvalidId) continue;
+    streams.streams.push_back(std::move(s));
+  }
+  service_.publishStreams(handle_, std::move(streams));
 }
 
 void PeerConnection::applyRoutesLocked() {
@@ -435,6 +752,7 @@ void PeerConnection::applyRoutesLocked() {
 
 void PeerConnection::releaseDataplaneLocked() {
   auto* dp = service_.dataplane();
+  service_.withdrawStreams(handle_);  // removes the routes other handles have into or out of ours
   for (const auto& s : inbound_)
     service_.unregisterStream(s.id);
   if (dp && transportId_ != dp::kInvalidId) {

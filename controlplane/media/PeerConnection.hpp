@@ -32,6 +32,9 @@ class PeerConnection final : public MediaHandler {
  public:
   /** Parses the remote offer, applies its ICE/DTLS parameters and starts gathering. Throws JanusError 465. */
   PeerConnection(MediaService& service, std::uint64_t sessionId, HandleId handle, const std::string& remoteSdp);
+  /** Portunus will offer (a subscriber): starts gathering as the ICE-controlling side; the remote parameters come
+   *  with the answer (acceptAnswer). Throws JanusError 465 when the transport cannot be created. */
+  PeerConnection(MediaService& service, std::uint64_t sessionId, HandleId handle);
   ~PeerConnection() override;
   PeerConnection(const PeerConnection&) = delete;
   PeerConnection& operator=(const PeerConnection&) = delete;
@@ -43,9 +46,19 @@ class PeerConnection final : public MediaHandler {
   void hangup(std::string_view reason) override;
   nlohmann::json info() const override;
 
-  /** Our answer JSEP (`type`, `sdp`) within the plugin's policy. Throws MediaNegotiationError. */
-  nlohmann::json answer(const AnswerPolicy& policy);
+  /** Our answer JSEP (`type`, `sdp`) to `offerSdp` (empty: the offer the PeerConnection was created with) within
+   *  the plugin's policy; a renegotiation when an exchange already happened. Throws MediaNegotiationError. */
+  nlohmann::json answer(const AnswerPolicy& policy, const std::string& offerSdp = {});
   void setLoopback(const LoopbackPolicy& policy);
+  /** Our offer JSEP (first or renegotiation). Throws MediaNegotiationError. */
+  nlohmann::json offer(const OfferSpec& spec);
+  /** The answer to our pending offer. Throws MediaNegotiationError. */
+  void acceptAnswer(const std::string& answerSdp);
+  std::vector<StreamDescription> describe() const;
+  /** REMB cap toward the client (0 = none), applied now or when the transport is programmed. */
+  void setBitrateCap(std::uint64_t bps);
+  /** Periodic PLI on the received video streams (0 = off). */
+  void setFirFreq(std::uint32_t seconds);
 
  private:
   struct Inbound {
@@ -53,6 +66,7 @@ class PeerConnection final : public MediaHandler {
     dp::MediaKind kind;
     std::uint32_t ssrc;
     dp::StreamId id;
+    std::uint32_t rtxSsrc = 0;
   };
   struct Outbound {
     std::string mid;
@@ -66,6 +80,7 @@ class PeerConnection final : public MediaHandler {
     dp::RouteId id;
   };
 
+  WebRtcTransportCallbacks makeCallbacks();
   void onLocalCandidate(const IceCandidate& candidate);
   void onGatheringDone();
   void onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& keys);
@@ -73,6 +88,14 @@ class PeerConnection final : public MediaHandler {
   void onTransportHangup(const std::string& reason);
   /** Programs transport and streams (lock held). Returns false (and logs) on a dataplane refusal. */
   bool programDataplaneLocked(const IceSelectedPair& pair, const DtlsSrtpKeys& keys);
+  /** Makes the dataplane streams match the negotiation (first programming and every renegotiation), tells the
+   *  MediaService which streams exist, then removes the ones the negotiation dropped (lock held). */
+  bool syncStreamsLocked();
+  /** Tells the MediaService our current dataplane streams (its cross-handle routes follow them). */
+  void publishStreamsLocked();
+  /** Our ICE/DTLS parameters and candidates for an SDP (lock held, gathering done). */
+  JsepLocalTransport localTransportLocked();
+  void waitForGatheringLocked(std::unique_lock<std::mutex>& lock);
   /** Adds/removes loopback routes to match the policy (lock held). */
   void applyRoutesLocked();
   /** Removes every dataplane object (lock held). */
@@ -88,6 +111,11 @@ class PeerConnection final : public MediaHandler {
   JsepNegotiator negotiator_;
   std::string remoteSdp_;
   std::optional<NegotiatedSession> negotiated_;
+  std::optional<JsepOffer> pendingOffer_;  // our offer awaiting its answer
+  bool offerer_ = false;                   // created to offer: remote parameters come with the first answer
+  unsigned sessionVersion_ = 0;            // o= version of our SDPs
+  std::uint32_t bitrateCap_ = 0;           // REMB toward the client, bps (0 = none)
+  std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)
   std::vector<IceCandidate> localCandidates_;
   bool gatheringDone_ = false;
   bool remoteApplied_ = false;

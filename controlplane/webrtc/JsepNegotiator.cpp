@@ -497,7 +497,8 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
   return result;
 }
 
-JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, const JsepLocalTransport& local) {
+JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, const JsepLocalTransport& local,
+                                const NegotiatedSession* previous) {
   if (streams.empty()) throw JsepError(JsepErrorKind::NoSupportedCodec, "nothing to offer: no stream");
   JsepOffer result;
   SessionDescription& offer = result.description;
@@ -505,6 +506,20 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
   offer = baseDescription(local);
   session.localSetup = SetupRole::ActPass;
   std::set<std::uint32_t> taken;
+  // SSRCs that keep their mid are reserved first, so that no new stream can draw one of them.
+  std::set<std::uint32_t> kept;
+  if (previous != nullptr) {
+    for (const auto& m : previous->media) {
+      for (auto ssrc : {m.localSsrc, m.localRtxSsrc}) {
+        if (ssrc) kept.insert(*ssrc);
+      }
+    }
+    taken = kept;
+  }
+  const auto keepOrNew = [&](const std::optional<std::uint32_t>& before) {
+    if (before && kept.erase(*before) == 1) return *before;  // each kept SSRC serves one stream only
+    return newSsrc(taken);
+  };
   sdp::Group group{"BUNDLE", {}};
 
   for (std::size_t i = 0; i < streams.size(); ++i) {
@@ -573,8 +588,9 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
       m.msids = {s.msid.value_or(sdp::Msid{local.msidStream, local.msidStream + nm.mid})};
       nm.localRids = s.sendRids;
     } else if (sdp::sends(s.direction)) {
-      nm.localSsrc = newSsrc(taken);
-      if (codec.rtxPayloadType) nm.localRtxSsrc = newSsrc(taken);
+      const NegotiatedMedia* before = previous != nullptr ? previous->findMid(nm.mid) : nullptr;
+      nm.localSsrc = keepOrNew(before != nullptr ? before->localSsrc : std::nullopt);
+      if (codec.rtxPayloadType) nm.localRtxSsrc = keepOrNew(before != nullptr ? before->localRtxSsrc : std::nullopt);
       addLocalSender(m, nm, local, s.msid);
     }
     addLocalTransport(m, local, SetupRole::ActPass);

@@ -90,7 +90,10 @@ class JsepNegotiator {
 
   JsepAnswer answer(std::string_view offerSdp, const JsepLocalTransport& local, const JsepAnswerOptions& options = {});
 
-  JsepOffer offer(const std::vector<JsepOfferStream>& streams, const JsepLocalTransport& local);
+  /** Our offer. With `previous` (the PeerConnection's current negotiation) it is a renegotiation: every mid that
+   *  already sends keeps its SSRCs (so the dataplane's outbound streams and the receiver's decoders stay valid). */
+  JsepOffer offer(const std::vector<JsepOfferStream>& streams, const JsepLocalTransport& local,
+                  const NegotiatedSession* previous = nullptr);
   NegotiatedSession processAnswer(const JsepOffer& offer, std::string_view answerSdp);
 
   const JsepCapabilities& capabilities() const noexcept { return capabilities_; }

@@ -7,9 +7,11 @@
 // negotiate: the SDP error 437 for an offer, and nothing published or subscribed.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "plugins/videoroom/VideoRoomContext.hpp"
 
@@ -57,8 +59,52 @@ class MediaFlows {
   void describe(const Session& session, nlohmann::json& info) const;
 
  private:
+  /** One m-line of a subscription: which publisher stream feeds it and how. */
+  struct SubStream {
+    std::string mid;  // ours, stable for the subscription's life
+    std::string type;
+    bool active = true;  // false: removed (port 0 in our offers)
+    std::string feedId;
+    cp::HandleId feedHandle = 0;
+    std::string feedMid;
+    std::optional<std::string> crossrefid;
+    cp::OfferStream offer;  // codec, payload type, fmtp, RTX as the publisher negotiated them
+    bool simulcast = false;
+    bool send = true;  // `configure` send:false stops this one stream
+    int substream = -1, temporal = -1;
+    std::uint32_t fallbackUs = 250000;
+    cp::ConnectionId connection = 0;
+  };
+  struct Subscription {
+    std::string room;
+    std::vector<SubStream> streams;
+    int nextMid = 0;
+    bool started = false;  // the client answered (`start` with a JSEP)
+    bool paused = false;   // `pause`
+  };
+
   bool mediaUp() const;
+  /** Adds m-lines for `requested` (`[{feed, mid?, crossrefid?}]`), reusing removed m-lines of the same type; for
+   *  the legacy form `legacy` holds the body's audio/video/offer_* switches. Returns how many were added. */
+  std::size_t addStreams(Room& room, cp::HandleId handle, Subscription& sub, const nlohmann::json& requested,
+                         const nlohmann::json* legacy);
+  /** Removes the m-lines matching `{feed?, mid?, sub_mid?}` entries. Returns how many went. */
+  std::size_t removeStreams(cp::HandleId handle, Subscription& sub, const nlohmann::json& entries);
+  void dropStream(SubStream& s);
+  /** Our (re)offer for every m-line of the subscription. Throws VideoRoomError. */
+  nlohmann::json offer(cp::HandleId handle, Subscription& sub);
+  /** Pause state of one m-line's route from everything that can stop it. */
+  bool routePaused(const Subscription& sub, const SubStream& s) const;
+  void applyPause(const Subscription& sub, const SubStream& s);
+  nlohmann::json streamsJson(const Subscription& sub) const;
+  /** The publisher's streams went (unpublish, PC death, leave): its subscriptions lose their m-lines and get a new
+   *  offer (`updated`), as Janus does. */
+  void feedGone(Room& room, Publisher& publisher);
+  void publisherDescribed(Room& room, Publisher& publisher, const nlohmann::json& body);
+
   VideoRoomContext& ctx_;
+  std::map<cp::HandleId, Subscription> subs_;
+  std::map<cp::HandleId, std::vector<cp::StreamDescription>> published_;  // publisher handle -> its m-lines
 };
 
 }  // namespace portunus::plugins::videoroom

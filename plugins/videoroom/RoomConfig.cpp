@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/config/ConfigReader.hpp"
+#include "plugins/videoroom/VideoRoomErrors.hpp"
 
 namespace portunus::plugins::videoroom {
 namespace {
@@ -53,10 +54,11 @@ RoomOptions decodeRoom(const YAML::Node& node, const std::string& path, bool str
     std::string list;
     r.get(key, list);
     auto& target = audio ? o.audiocodec : o.videocodec;
-    const auto parsed = parseCodecList(list, audio, {});
-    if (parsed.empty())
-      r.fail(key, audio ? "no supported codec (opus, g722, pcmu, pcma)" : "no supported codec (vp8, vp9, h264, av1)");
-    target = parsed;
+    try {
+      target = parseCodecList(list, audio, target);
+    } catch (const VideoRoomError& e) {
+      r.fail(key, e.what());
+    }
   }
   optText("vp9_profile", o.vp9Profile);
   optText("h264_profile", o.h264Profile);

@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::array kAudioCodecs = {"opus", "g722", "pcmu", "pcma"};
 constexpr std::array kVideoCodecs = {"vp8", "vp9", "h264", "av1"};
+// Names Janus 1.1.2 accepts; those we do not forward are refused with their own reason.
+constexpr std::array kJanusAudioCodecs = {"opus", "multiopus", "isac32", "isac16", "pcmu", "pcma", "g722", "l16-48", "l16"};
+constexpr std::array kJanusVideoCodecs = {"vp8", "vp9", "h264", "av1", "h265"};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -45,12 +48,23 @@ bool isVideoCodec(const std::string& name) {
 }
 
 std::vector<std::string> parseCodecList(const std::string& list, bool audio, std::vector<std::string> fallback) {
+  const char* key = audio ? "audiocodec" : "videocodec";
   std::vector<std::string> out;
+  // As Janus: up to 5 comma-separated names, each one known (case-insensitive, no blanks), duplicates kept;
+  // anything after the fifth is ignored; an empty list keeps the default.
   std::size_t start = 0;
-  while (start <= list.size() && out.size() < kMaxRoomCodecs) {
+  while (!list.empty() && start <= list.size() && out.size() < kMaxRoomCodecs) {
     const std::size_t comma = std::min(list.find(',', start), list.size());
     const std::string name = lower(list.substr(start, comma - start));
-    if (!name.empty() && (audio ? isAudioCodec(name) : isVideoCodec(name)) && !contains(out, name)) out.push_back(name);
+    if (!(audio ? contains(kJanusAudioCodecs, name) : contains(kJanusVideoCodecs, name)))
+      throw VideoRoomError(ErrorCode::InvalidElement,
+                           std::string("Invalid element (") + key +
+                               (audio ? " can only be or contain opus, isac32, isac16, pcmu, pcma or g722)"
+                                      : " can only be or contain vp8, vp9, av1, h264 or h265)"));
+    if (!(audio ? isAudioCodec(name) : isVideoCodec(name)))
+      throw VideoRoomError(ErrorCode::InvalidElement,
+                           std::string("Invalid element (") + key + " " + name + " is not supported by Portunus)");
+    out.push_back(name);
     start = comma + 1;
   }
   return out.empty() ? fallback : out;

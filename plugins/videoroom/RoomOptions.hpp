@@ -15,7 +15,8 @@ namespace portunus::plugins::videoroom {
 inline constexpr std::size_t kMaxRoomCodecs = 5;
 bool isAudioCodec(const std::string& name);  // opus, g722, pcmu, pcma
 bool isVideoCodec(const std::string& name);  // vp8, vp9, h264, av1
-/** Splits a comma list ("vp9,vp8"); names we do not support are dropped, an empty result keeps `fallback`. */
+/** Splits a comma list ("vp9,vp8") as Janus does (at most 5 names, duplicates kept, case-insensitive); an unknown or
+ *  unsupported name throws VideoRoomError 430; an empty list gives `fallback`. */
 std::vector<std::string> parseCodecList(const std::string& list, bool audio, std::vector<std::string> fallback);
 std::string joinCodecs(const std::vector<std::string>& codecs);
 

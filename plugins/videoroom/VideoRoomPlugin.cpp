@@ -424,11 +424,7 @@ cp::PluginResult VideoRoomPlugin::join(Session& session, const std::string& requ
   auto room = accessRoom(body, false, true);
   const std::string ptype = lower(body["ptype"].get<std::string>());
   if (ptype == "publisher") return joinPublisher(session, *room, request, message);
-  if (ptype == "subscriber" || ptype == "listener") {
-    if (request == "joinandconfigure")
-      throw VideoRoomError(ErrorCode::InvalidElement, "Invalid element (ptype)");  // joinandconfigure: publishers only
-    return joinSubscriber(session, *room, message);
-  }
+  if (ptype == "subscriber" || ptype == "listener") return joinSubscriber(session, *room, message);
   throw VideoRoomError(ErrorCode::InvalidElement, "Invalid element (ptype)");
 }
 
@@ -506,7 +502,7 @@ cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, c
     streams.push_back({{"feed", body["feed"]}});
   } else {
     for (const auto& s : *given) {
-      if (!s.is_object()) throw VideoRoomError::badType("streams", "an array of objects");
+      if (!s.is_object()) throw VideoRoomError::missing("feed");  // as Janus: a non-object has no feed
       validateParams(
           s, {idParam("feed", ctx_.stringIds(), true), {"mid", JsonType::String}, {"crossrefid", JsonType::String}});
       const std::string feed = idText(s["feed"]);
@@ -535,11 +531,13 @@ cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, c
 
 cp::PluginResult VideoRoomPlugin::publisherRequest(Session& session, const std::string& request,
                                                    const cp::PluginMessage& message) {
+  // After leave, kick or destroy the handle stays a publisher without a room: it cannot join again (Janus).
   Publisher& p = *session.publisher;
   auto room = p.room.empty() ? nullptr : ctx_.findRoom(p.room);
-  if (!room) throw VideoRoomError(ErrorCode::NoSuchRoom, "No such room");
   if (request == "join" || request == "joinandconfigure")
-    throw VideoRoomError(ErrorCode::AlreadyJoined, "Already in as a publisher on this handle");
+    throw VideoRoomError(ErrorCode::AlreadyJoined,
+                         room ? "Already in as a publisher on this handle" : "Not in a room (create a new handle)");
+  if (!room) throw VideoRoomError(ErrorCode::NoSuchRoom, "No such room");
   if (request == "configure" || request == "publish") {
     std::optional<json> jsep;
     json event = configure(*room, p, request, message.body, message.jsep, jsep);
@@ -554,8 +552,6 @@ cp::PluginResult VideoRoomPlugin::publisherRequest(Session& session, const std::
     json event = {{"videoroom", "event"}, {"room", room->roomJson()}, {"leaving", "ok"}};
     removeParticipant(*room, p, false);
     if (ctx_.gateway) ctx_.gateway->closePeerConnection(session.handle);
-    session.role = Session::Role::None;
-    session.publisher.reset();
     return {std::move(event), std::nullopt};
   }
   throw VideoRoomError(ErrorCode::InvalidRequest, "Unknown request '" + request + "'");
@@ -578,7 +574,7 @@ json VideoRoomPlugin::configure(Room& room, Publisher& p, const std::string& req
   if (offer && !p.published &&
       room.activePublishers() >= static_cast<std::size_t>(std::max<std::int64_t>(room.options().publishers, 0)))
     throw VideoRoomError(ErrorCode::PublishersFull,
-                         "Maximum number of publishers (" + std::to_string(room.options().publishers) + ") reached");
+                         "Maximum number of publishers (" + std::to_string(room.options().publishers) + ") already reached");
   if (const std::string* display = stringField(body, "display")) {
     p.display = *display;
     ctx_.notifyParticipants(room, {{"videoroom", "event"}, {"id", room.idJson(p.id)}, {"display", *display}}, p.id);

@@ -219,21 +219,13 @@ def test_message_plugin_echotest_echoes_the_request(adm):
     assert r == {"janus": "success", "transaction": r["transaction"], "response": req}
 
 
-def skip_without_videoroom(backend):
-    # portunusd has no VideoRoom plugin yet: these cases only run against Janus until it lands.
-    if backend != "janus":
-        pytest.skip("VideoRoom plugin not implemented yet")
-
-
-def test_message_plugin_videoroom_list(adm, backend):
-    skip_without_videoroom(backend)
+def test_message_plugin_videoroom_list(adm):
     r = adm.send({"janus": "message_plugin", "plugin": VIDEOROOM, "request": {"request": "list"}})
     assert set(r) == {"janus", "transaction", "response"} and r["janus"] == "success"
     assert r["response"]["videoroom"] == "success" and isinstance(r["response"]["list"], list)
 
 
-def test_message_plugin_videoroom_error_inside_response(adm, backend):
-    skip_without_videoroom(backend)
+def test_message_plugin_videoroom_error_inside_response(adm):
     r = adm.send({"janus": "message_plugin", "plugin": VIDEOROOM})
     assert r["janus"] == "success"
     assert r["response"] == {"videoroom": "event", "error_code": 429, "error": "Missing mandatory element (request)"}

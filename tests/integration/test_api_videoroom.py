@@ -12,6 +12,13 @@ from conftest import admin_for, running_server
 from lib.api import TRANSPORTS
 
 VIDEOROOM = "janus.plugin.videoroom"
+# A well-formed one-m-line offer: enough for the core to pass it on to the plugin.
+OFFER = {"type": "offer", "sdp": (
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendonly\r\na=rtcp-mux\r\n"
+    "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+    "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+    "\r\na=setup:actpass\r\na=rtpmap:111 opus/48000/2\r\na=ssrc:1 cname:x\r\n")}
 
 
 def new_room_id() -> int:
@@ -100,6 +107,14 @@ def room(handle):
     ({"request": "create", "allowed": [1]}, err(430, "Invalid element in the allowed array (not a string)")),
     ({"request": "create", "room": "x"}, err(430, "Invalid element type (room should be a positive integer)")),
     ({"request": "create", "room": 1234}, err(427, "Room 1234 already exists")),
+    ({"request": "create", "audiocodec": "foo"},
+     err(430, "Invalid element (audiocodec can only be or contain opus, isac32, isac16, pcmu, pcma or g722)")),
+    ({"request": "create", "audiocodec": "pcmu, opus"},
+     err(430, "Invalid element (audiocodec can only be or contain opus, isac32, isac16, pcmu, pcma or g722)")),
+    ({"request": "create", "audiocodec": "pcmu,,opus"},
+     err(430, "Invalid element (audiocodec can only be or contain opus, isac32, isac16, pcmu, pcma or g722)")),
+    ({"request": "create", "videocodec": "xx"},
+     err(430, "Invalid element (videocodec can only be or contain vp8, vp9, av1, h264 or h265)")),
     ({"request": "destroy", "room": 999999999999}, err(426, "No such room (999999999999)")),
     ({"request": "destroy", "room": 1234}, err(429, "Missing mandatory element (secret)")),
     ({"request": "destroy", "room": 1234, "secret": 1}, err(430, "Invalid element type (secret should be a string)")),
@@ -118,6 +133,8 @@ def room(handle):
      err(429, "Missing mandatory element (mid)")),
     ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42, "mid": "0"},
      err(429, "Missing mandatory element (mute)")),
+    ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42, "mid": "0", "mute": "x"},
+     err(430, "Invalid element type (mute should be a boolean)")),
     ({"request": "moderate", "room": 1234, "secret": "adminpwd", "id": 42, "mid": "0", "mute": True},
      err(428, "No such user 42 in room 1234")),
 ])
@@ -140,6 +157,13 @@ def test_async_request_before_join_is_424(handle):
     ({"request": "join", "room": 1234, "ptype": "subscriber", "feed": 77}, err(428, "No such feed (77)")),
     ({"request": "join", "room": 1234, "ptype": "subscriber", "streams": [{"feed": 77}]},
      err(428, "No such feed (77)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber", "streams": [5]},
+     err(429, "Missing mandatory element (feed)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber", "streams": [{"mid": "0"}]},
+     err(429, "Missing mandatory element (feed)")),
+    ({"request": "join", "room": 1234, "ptype": "subscriber", "feed": 77, "private_id": "x"},
+     err(430, "Invalid element type (private_id should be a positive integer)")),
+    ({"request": "joinandconfigure", "room": 1234, "ptype": "subscriber", "feed": 1}, err(428, "No such feed (1)")),
 ])
 def test_join_errors(handle, body, expected):
     assert handle().request(**body) == expected
@@ -184,6 +208,16 @@ def test_create_with_options(handle):
     assert e["fir_freq"] == 5 and e["require_pvtid"] is True and e["notify_joining"] is True
     assert e["audiocodec"] == "pcmu,opus" and e["videocodec"] == "h264,vp9"
     assert e["lock_record"] is True and "opus_fec" not in e
+    h.sync(request="destroy", room=rid)
+
+
+def test_codec_lists_as_janus_keeps_them(handle):
+    h = handle()
+    rid = new_room_id()
+    assert h.sync(request="CREATE", room=rid, audiocodec="PCMU,opus", videocodec="vp9,vp8,h264,av1,vp8,vp9")[
+        "videoroom"] == "created"  # request names are case-insensitive
+    [e] = [r for r in h.sync(request="list")["list"] if r["room"] == rid]
+    assert e["audiocodec"] == "pcmu,opus" and e["videocodec"] == "vp9,vp8,h264,av1,vp8"  # five at most
     h.sync(request="destroy", room=rid)
 
 
@@ -267,6 +301,37 @@ def test_join_leave_and_events_to_others(handle, room):
     assert [p["id"] for p in alice.sync(request="listparticipants", room=room)["participants"]] == [a["id"]]
 
 
+def test_publisher_requests_without_media(handle, room):
+    alice = handle()
+    j = alice.request(request="joinandconfigure", ptype="publisher", room=room, display="A")
+    assert j["videoroom"] == "joined" and j["publishers"] == [] and "configured" not in j
+    assert alice.request(request="publish") == {"videoroom": "event", "room": room, "configured": "ok"}
+    assert alice.request(request="configure", bitrate=100000) == {"videoroom": "event", "room": room,
+                                                                  "configured": "ok"}
+    assert alice.request(request="configure", bitrate="x") == err(
+        430, "Invalid element type (bitrate should be a positive integer)")
+    assert alice.request(request="configure", display=5) == err(430, "Invalid element type (display should be a string)")
+    assert alice.request(request="start") == err(423, "Unknown request 'start'")
+    assert alice.request(request="leave")["leaving"] == "ok"
+    # the handle stays a publisher without a room
+    assert alice.request(request="configure") == err(426, "No such room")
+    assert alice.request(request="join", ptype="publisher", room=room) == err(
+        425, "Not in a room (create a new handle)")
+
+
+def test_publishers_limit_is_checked_before_the_offer(api, handle):
+    mod, alice = handle(), handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, publishers=0)
+    alice.join(rid)
+    r = api.call("message", alice.sid, alice.hid, body={"request": "publish"}, jsep=OFFER)
+    assert r["janus"] == "ack", r
+    ev = api.event(alice.sid, lambda m: m.get("transaction") == r["transaction"] and m.get("janus") == "event")
+    assert ev["plugindata"]["data"] == err(432, "Maximum number of publishers (0) already reached")
+    assert "jsep" not in ev
+    mod.sync(request="destroy", room=rid)
+
+
 def test_id_exists(handle, room):
     handle().join(room, id=7)
     assert handle().request(request="join", ptype="publisher", room=room, id=7) == err(
@@ -307,6 +372,10 @@ def test_kick(handle, room):
                                                    "reason": "kicked"}
     assert alice.event(lambda d: "kicked" in d) == {"videoroom": "event", "room": room, "kicked": 5150}
     assert [p["id"] for p in mod.sync(request="listparticipants", room=room)["participants"]] == [alice.id]
+    assert mod.sync(request="kick", room=room, secret="s3cret", id=5150) == err(
+        428, f"No such user 5150 in room {room}")
+    assert bob.request(request="configure") == err(426, "No such room")
+    assert bob.request(request="join", ptype="publisher", room=room) == err(425, "Not in a room (create a new handle)")
 
 
 def test_moderate_without_published_streams(handle, room):
@@ -323,6 +392,7 @@ def test_destroy_tells_participants(handle):
     assert mod.sync(request="destroy", room=rid, secret="x") == {"videoroom": "destroyed", "room": rid,
                                                                  "permanent": False}
     assert alice.event(lambda d: d.get("videoroom") == "destroyed") == {"videoroom": "destroyed", "room": rid}
+    assert alice.request(request="leave") == err(426, "No such room")
 
 
 def test_require_pvtid_subscriber(handle):

@@ -719,3 +719,52 @@ BOOST_AUTO_TEST_CASE(hostile_mappings_are_narrowed) {
   BOOST_TEST(video.remoteRids == (std::vector<std::string>{"h", "l"}), boost::test_tools::per_element());
   BOOST_TEST(a.sdp.find("a=simulcast:recv h;l\r\n") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(server_renegotiation_keeps_mids_and_ssrcs) {
+  // A subscriber's second offer: audio removed (port 0, mid kept), video kept, a new video m-line added.
+  JsepNegotiator server(JsepCapabilities::portunusDefaults(), 17);
+  JsepNegotiator browser;
+  JsepLocalTransport browserTransport = localTransport();
+  browserTransport.iceUfrag = "brws";
+  std::vector<JsepOfferStream> streams = subscriberStreams();
+  const JsepOffer first = server.offer(streams, localTransport());
+  const JsepAnswer firstAnswer = browser.answer(first.sdp, browserTransport);
+  const NegotiatedSession before = server.processAnswer(first, firstAnswer.sdp);
+
+  streams[0].active = false;
+  JsepOfferStream extra;
+  extra.kind = MediaKind::Video;
+  extra.codec = "VP8";
+  extra.payloadType = 100;
+  extra.mid = "2";
+  streams.push_back(extra);
+  JsepLocalTransport again = localTransport();
+  again.sessionVersion = "2";
+  const JsepOffer second = server.offer(streams, again, &before);
+  const sdp::SessionDescription parsed = sdp::parseSdp(second.sdp);
+  BOOST_REQUIRE_EQUAL(parsed.media.size(), 3u);
+  BOOST_TEST(parsed.origin.sessionVersion == "2");
+  BOOST_TEST(parsed.media[0].port == 0);
+  BOOST_TEST(*parsed.media[0].mid == "0");
+  BOOST_TEST(*parsed.media[1].mid == "1");
+  BOOST_TEST(*parsed.media[2].mid == "2");
+  BOOST_TEST(parsed.bundleGroup()->mids == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
+  BOOST_TEST((second.pending.media[1].localSsrc == before.media[1].localSsrc));
+  BOOST_TEST((second.pending.media[1].localRtxSsrc == before.media[1].localRtxSsrc));
+  BOOST_TEST(second.pending.media[2].localSsrc.has_value());
+  for (auto ssrc : {before.media[0].localSsrc, before.media[1].localSsrc, before.media[1].localRtxSsrc}) {
+    BOOST_TEST((second.pending.media[2].localSsrc != ssrc));  // a new stream never takes an SSRC already used
+  }
+  // The publisher's payload type is offered as is, its RTX one next to it.
+  BOOST_TEST(parsed.media[2].formats == (std::vector<std::string>{"100", "101"}), boost::test_tools::per_element());
+
+  JsepAnswerOptions reanswer;
+  reanswer.previous = &firstAnswer.session;
+  const JsepAnswer secondAnswer = browser.answer(second.sdp, browserTransport, reanswer);
+  BOOST_TEST(!secondAnswer.session.media[0].accepted);
+  const NegotiatedSession after = server.processAnswer(second, secondAnswer.sdp);
+  BOOST_TEST(!after.media[0].accepted);
+  BOOST_TEST(after.media[2].accepted);
+  BOOST_TEST((after.media[2].direction == Direction::SendOnly));
+  BOOST_TEST(after.bundleMids == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
+}
