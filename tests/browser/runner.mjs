@@ -364,8 +364,10 @@ async function videoroom(sc, transport) {
         const f = await feedsOf(p);
         return f.length === group.length - 1 ? f : false;
       }, 30_000);
+      sc.step(`${p.label}: ${feeds.length} remote feeds attached`);
       for (const f of feeds) {
         await mediaFlows(p, f);
+        sc.step(`${p.label}/${f}: decoding`);
         const pc = (await p.stats())[f];
         sc.kept[`${p.label}-${f}-pc`] = pc;
         serverOfferedInterop(pc, `${p.label}/${f}`);
