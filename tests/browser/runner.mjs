@@ -373,8 +373,11 @@ async function videoroom(sc, transport) {
         serverOfferedInterop(pc, `${p.label}/${f}`);
       }
       await videosPlay(p, group.length - 1);
-      const pub = summarize((await p.stats()).publisher);
+      const pubPc = (await p.stats()).publisher;
+      sc.kept[`${p.label}-publisher-pc`] = pubPc;
+      const pub = summarize(pubPc);
       check(pub.videoOut > 0 && pub.audioOut > 0, `${p.label}: the publisher sends nothing`);
+      browserOfferedInterop(pubPc, `${p.label}/publisher`);
     }
   };
   await everyoneSeesOthers(pages);
@@ -421,6 +424,7 @@ async function mvideoroom(sc, transport) {
     const pc = (await p.stats()).subscriber;
     sc.kept[`${p.label}-subscriber-pc`] = pc;
     serverOfferedInterop(pc, `${p.label}/subscriber`);
+    browserOfferedInterop((await p.stats()).publisher, `${p.label}/publisher`);
     await videosPlay(p, 1);
   }
   sc.step('both pages decode the other feed');
