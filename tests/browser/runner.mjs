@@ -28,8 +28,12 @@ const PORTUNUS = BACKEND === 'portunusd';
 // candidates (the appliance could not resolve them), autoplay without a gesture.
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns', '--autoplay-policy=no-user-gesture-required',
+  // Several pages of one browser all play media: none may be throttled as a background page, and the fake camera
+  // runs at 15 fps so that 3 pages encoding and decoding VP8 fit on a busy 2-core machine.
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+  '--use-fake-device-for-media-stream=fps=15',
 ];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -126,7 +130,7 @@ async function pageStats(page) {
       };
     }
     return out;
-  }), 15_000, 'getStats()');
+  }), 30_000, 'getStats()');
 }
 
 /** The figures the checks use, from one pc's getStats(). */
@@ -234,7 +238,7 @@ async function mediaFlows(p, which, { audio = true, videoStreams = 1 } = {}) {
     const s = summarize((await p.stats())[which]);
     return (!audio || s.audioIn > first.audioIn) && s.videoIn > first.videoIn && s.framesDecoded > first.framesDecoded
       ? s : false;
-  }, 10_000);
+  }, 30_000);
   return first;
 }
 
