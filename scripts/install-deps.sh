@@ -16,6 +16,8 @@ fi
 
 missing=()
 for p in "${packages[@]}"; do
+  # A nodejs that bundles npm (NodeSource's, in this machine image) conflicts with Debian's npm package.
+  [[ "$p" == npm ]] && command -v npm >/dev/null && continue
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done

@@ -24,9 +24,11 @@ app=pdp-app-$tag cli=pdp-cli-$tag
 veth_app=pdpv${tag}a veth_cli=pdpv${tag}b
 appliance=198.18.0.1 client=198.18.0.2
 pid=""
+demo_pid=""
 
 cleanup() {
   trap - EXIT INT TERM
+  if [[ -n "$demo_pid" ]]; then kill -TERM "$demo_pid" 2>/dev/null || true; fi
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -60,6 +62,18 @@ done
 ip netns exec "$app" "$daemon" "${daemon_args[@]}" --set "dataplane.port.device=$veth_app" &
 pid=$!
 
+# The Janus demo pages (Debian janus-demos), served in the client namespace with a settings.js pointing at the
+# appliance: port 8000 = REST long-poll, 8001 = WebSocket. Optional: without node or the demos the lab runs as before.
+demos_info="  Janus demos:       not served (install them: PORTUNUS_BROWSER_DEPS=1 bash scripts/install-deps.sh)"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if [[ -f /usr/share/janus/demos/echotest.html ]] && command -v node >/dev/null; then
+  ip netns exec "$cli" node "$repo/tests/browser/demo-server.mjs" --appliance "$appliance" --bind 0.0.0.0 \
+    --port 8000 >/dev/null &
+  demo_pid=$!
+  demos_info="  Janus demos:       http://127.0.0.1:8000/echotest.html (REST)  http://127.0.0.1:8001/echotest.html (WS)
+                     (served in the client namespace; open them from there, see README \"Try it in a browser\")"
+fi
+
 cat <<INFO
 
 Portunus lab is up (Ctrl-C stops it and removes the namespaces).
@@ -70,6 +84,7 @@ Portunus lab is up (Ctrl-C stops it and removes the namespaces).
     e.g.             ip netns exec $cli curl -s http://$appliance:8088/janus/info
                      ip netns exec $cli $build/lab/portunus-lab --server http://$appliance:8088/janus
   Appliance netns:   $app (veth $veth_app owned by DPDK, exception tap with $appliance)
+$demos_info
 
 INFO
 wait "$pid"
