@@ -41,6 +41,7 @@ class PeerConnection final : public MediaHandler {
   bool readyForCandidates() const override;
   void addRemoteCandidate(const nlohmann::json& candidate) override;
   void hangup(std::string_view reason) override;
+  bool closing() const override;
   nlohmann::json info() const override;
 
   /** Our answer JSEP (`type`, `sdp`) within the plugin's policy. Throws MediaNegotiationError. */
@@ -97,6 +98,8 @@ class PeerConnection final : public MediaHandler {
   std::string srtpProfile_;
   bool up_ = false;
   bool closed_ = false;
+  bool failed_ = false;    // the transport failed or the dataplane refused it: a hangup is on its way
+  bool tableFull_ = false;  // the last dataplane refusal was ApiStatus::TableFull
   std::optional<LoopbackPolicy> loopback_;
 
   dp::TransportId transportId_ = dp::kInvalidId;

@@ -49,6 +49,11 @@ std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter wa
   return ticket;
 }
 
+std::size_t LongPollHub::parkedPolls(std::uint64_t sessionId) const {
+  const auto it = queues_.find(sessionId);
+  return it == queues_.end() ? 0 : it->second.parked.size();
+}
+
 bool LongPollHub::cancel(std::uint64_t ticket) {
   auto t = ticketSession_.find(ticket);
   if (t == ticketSession_.end()) return false;
