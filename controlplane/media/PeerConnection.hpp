@@ -98,7 +98,7 @@ class PeerConnection final : public MediaHandler {
   std::string srtpProfile_;
   bool up_ = false;
   bool closed_ = false;
-  bool failed_ = false;    // the transport failed or the dataplane refused it: a hangup is on its way
+  bool failed_ = false;     // the transport failed or the dataplane refused it: a hangup is on its way
   bool tableFull_ = false;  // the last dataplane refusal was ApiStatus::TableFull
   std::optional<LoopbackPolicy> loopback_;
 

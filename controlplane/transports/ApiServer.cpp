@@ -1,5 +1,7 @@
 #include "controlplane/transports/ApiServer.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <cerrno>
 #include <deque>
 #include <optional>
 #include <random>
@@ -40,6 +43,18 @@ class Closable {
   virtual void shutdown() = 0;
 };
 
+/** A REST long poll parked on the server. Nothing is read from its socket meanwhile, so a client that gave up (closed
+ *  its connection) is only noticed by looking: limits.max_long_polls_per_session must not count such polls. */
+class ParkedPoll {
+ public:
+  virtual ~ParkedPoll() = default;
+  virtual bool parked() const = 0;
+  /** The client closed its end (peeks at the socket, never blocks). */
+  virtual bool clientGone() = 0;
+  /** Withdraws the poll and closes its connection. */
+  virtual void abandon() = 0;
+};
+
 struct Shared {
   Shared(asio::io_context& l, Router& r, AdminRouter& a, const config::TransportsConfig& c,
          std::shared_ptr<LongPollHub> h)
@@ -57,7 +72,25 @@ struct Shared {
   std::shared_ptr<LongPollHub> hub;
   SteadyClock clock;
   RateLimiter limiter;
-  std::unique_ptr<asio::ssl::context> tls;  // set when an HTTPS/WSS endpoint is enabled  // limits.request_rate per source address, Janus API only (the admin API is not limited)
+  std::unique_ptr<asio::ssl::context> tls;  // set when an HTTPS/WSS endpoint is enabled
+  std::map<std::uint64_t, std::vector<std::weak_ptr<ParkedPoll>>> parkedPolls;  // by session
+
+  /** Forgets the session's polls that are answered, and withdraws those whose clients are gone. */
+  void pruneParkedPolls(std::uint64_t sid) {
+    auto it = parkedPolls.find(sid);
+    if (it == parkedPolls.end()) return;
+    std::vector<std::shared_ptr<ParkedPoll>> gone;
+    std::erase_if(it->second, [&gone](const std::weak_ptr<ParkedPoll>& w) {
+      auto poll = w.lock();
+      if (!poll || !poll->parked()) return true;
+      if (!poll->clientGone()) return false;
+      gone.push_back(std::move(poll));
+      return true;
+    });
+    if (it->second.empty()) parkedPolls.erase(it);
+    for (auto& poll : gone)
+      poll->abandon();
+  }  // limits.request_rate per source address, Janus API only (the admin API is not limited)
   std::chrono::milliseconds pollTimeout{30000};
   std::function<std::string()> metrics;  // Prometheus text for `GET /metrics` on the admin HTTP endpoint
   std::vector<std::weak_ptr<Closable>> connections;
@@ -103,7 +136,9 @@ std::string randomTransaction() {
 // ------------------------------------------------------------------------------------------------------------
 // REST: Janus API (`/janus`) and Admin API (`/admin`).
 template <class Stream>
-class HttpConnection final : public Closable, public std::enable_shared_from_this<HttpConnection<Stream>> {
+class HttpConnection final : public Closable,
+                             public ParkedPoll,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
   using std::enable_shared_from_this<HttpConnection<Stream>>::shared_from_this;
 
  public:
@@ -130,6 +165,20 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
   void shutdown() override {
     closing_ = true;
     if (!busy_) close();
+  }
+
+  bool parked() const override { return pollTicket_ != 0; }
+  bool clientGone() override {
+    char byte = 0;
+    const ssize_t n = ::recv(lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return true;  // the client closed its end
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    // Bytes while parked: on TLS the client's close_notify; a plain client may be pipelining its next request.
+    return kTls<Stream>;
+  }
+  void abandon() override {
+    busy_ = false;
+    close();
   }
 
  private:
@@ -249,10 +298,12 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     if (!shared_.router.sessionOwnedBy(sid, &hub)) return send(http::status::not_found, "");
     shared_.router.touch(sid);  // each poll counts as a keepalive
     if (hub.hasQueued(sid)) return respondEvents(hub.take(sid, maxev), asArray);
-    if (const auto max = shared_.router.config().limits.max_long_polls_per_session;
-        max > 0 && hub.parkedPolls(sid) >= max) {
-      const JanusError error(ErrorCode::TransportSpecific, "Too many concurrent long polls for this session (limit " +
-                                                               std::to_string(max) + ")");
+    const auto max = shared_.router.config().limits.max_long_polls_per_session;
+    // Polls whose clients left go first: they must not count against the limit, nor be handed events.
+    if (hub.parkedPolls(sid) > 0) shared_.pruneParkedPolls(sid);
+    if (max > 0 && hub.parkedPolls(sid) >= max) {
+      const JanusError error(ErrorCode::TransportSpecific,
+                             "Too many concurrent long polls for this session (limit " + std::to_string(max) + ")");
       return send(http::status::too_many_requests, errorReply(sid, std::nullopt, error).dump(3));
     }
     busy_ = true;
@@ -262,6 +313,7 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
       self->busy_ = false;
       self->respondEvents(std::move(events), asArray);
     });
+    shared_.parkedPolls[sid].push_back(shared_from_this());
     pollTimer_.expires_after(shared_.pollTimeout);
     pollTimer_.async_wait([self = shared_from_this(), asArray](beast::error_code ec) {
       if (ec || self->pollTicket_ == 0) return;
@@ -613,9 +665,11 @@ std::unique_ptr<asio::ssl::context> makeTlsContext(const config::TransportTlsCon
     ctx->set_password_callback([pwd = tls.cert_pwd](std::size_t, asio::ssl::context::password_purpose) { return pwd; });
   beast::error_code ec;
   ctx->use_certificate_chain_file(tls.cert_pem, ec);
-  if (ec) throw std::runtime_error("transports.certificates.cert_pem: cannot load '" + tls.cert_pem + "': " + ec.message());
+  if (ec)
+    throw std::runtime_error("transports.certificates.cert_pem: cannot load '" + tls.cert_pem + "': " + ec.message());
   ctx->use_private_key_file(tls.cert_key, asio::ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("transports.certificates.cert_key: cannot load '" + tls.cert_key + "': " + ec.message());
+  if (ec)
+    throw std::runtime_error("transports.certificates.cert_key: cannot load '" + tls.cert_key + "': " + ec.message());
   return ctx;
 }
 

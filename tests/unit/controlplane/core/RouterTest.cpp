@@ -801,6 +801,8 @@ struct Negotiated {
     sid = f.createSession();
     hid = f.attach(sid);
     offer();
+    // The fixture's EchoTest has no MediaControl to write an answer with: stand in for the answer it would send.
+    f.registry.indexed(hid)->localSdp = kOfferSdp;
   }
   json offer() {
     f.sink->events.clear();
