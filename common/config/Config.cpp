@@ -17,6 +17,10 @@ Config decodeConfig(const YAML::Node& root) {
     decode(s, cfg.transports);
   }
   {
+    MapReader s = top.child("limits");
+    decode(s, cfg.limits);
+  }
+  {
     MapReader s = top.child("nat");
     decode(s, cfg.nat);
   }

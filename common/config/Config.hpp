@@ -11,6 +11,7 @@
 #include "common/config/ConfigReader.hpp"
 #include "common/config/DataplaneConfig.hpp"
 #include "common/config/GeneralConfig.hpp"
+#include "common/config/LimitsConfig.hpp"
 #include "common/config/MediaConfig.hpp"
 #include "common/config/NatConfig.hpp"
 #include "common/config/TransportsConfig.hpp"
@@ -20,6 +21,7 @@ namespace portunus::config {
 struct Config {
   GeneralConfig general;
   TransportsConfig transports;
+  LimitsConfig limits;
   NatConfig nat;
   MediaConfig media;
   CertificatesConfig certificates;

@@ -34,7 +34,14 @@ void AdminRouter::handleText(std::string_view text, ParseStyle style, const Requ
   json request;
   try {
     request = parseRequest(text, style);
+    // Janus's admin WS transport hands the core nothing it can read unless the text is an object: malformed JSON,
+    // a scalar or an array all get 456 (missing transaction) there, where REST says 454 / 455.
+    if (style == ParseStyle::WebSocket && !request.is_object()) throw JanusError::missing("transaction");
   } catch (const JanusError& e) {
+    if (style == ParseStyle::WebSocket) {
+      reply(errorReply(0, std::nullopt, JanusError::missing("transaction")));
+      return;
+    }
     reply(errorReply(0, std::nullopt, e));
     return;
   }
@@ -107,7 +114,8 @@ void AdminRouter::handle(const json& request, const RequestContext& ctx, const R
       return reply(basicReply("success", sid, tx));
     }
     if (verb == "detach_handle") {
-      router_.detachHandle(*session, hid);
+      if (const auto failure = router_.detachHandle(*session, hid))
+        throw JanusError(ErrorCode::PluginDetach, "Couldn't detach from plugin: error '" + *failure + "'");
       return reply(basicReply("success", sid, tx));
     }
     throw JanusError::wrongPath(verb);

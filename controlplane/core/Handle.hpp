@@ -35,6 +35,8 @@ class Handle {
   /** Hands the queue to the PeerConnection once it is ready. */
   void flushCandidates();
   std::size_t pendingCandidates() const noexcept { return pending_.size(); }
+  /** True when a trickle would go to the PeerConnection at once rather than into the queue. */
+  bool takesCandidatesNow() const { return media_ && media_->readyForCandidates(); }
 
   MediaHandler* media() const noexcept { return media_.get(); }
   void setMedia(std::unique_ptr<MediaHandler> media) { media_ = std::move(media); }

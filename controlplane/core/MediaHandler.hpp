@@ -19,6 +19,9 @@ class MediaHandler {
   virtual void addRemoteCandidate(const nlohmann::json& candidate) = 0;
   /** Tears the PeerConnection down; the handler reports the `hangup` event through its own path. */
   virtual void hangup(std::string_view reason) = 0;
+  /** True while the PeerConnection is going away on its own (transport failed, hangup posted): Janus's
+   *  "cleaning" state, in which trickles and new offers get 471. */
+  virtual bool closing() const { return false; }
   /** Media keys of Admin `handle_info` (agent-created, ice-mode, webrtc{...}, ...). */
   virtual nlohmann::json info() const = 0;
 };

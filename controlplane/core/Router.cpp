@@ -7,6 +7,28 @@
 namespace portunus::cp {
 namespace {
 
+/** Janus's janus_ice_trickle_parse checks of one trickled candidate (a non-object or `completed` ends the
+ *  candidates and is fine). 466 (no such stream) cannot happen here: the PeerConnection exists. */
+void checkTrickleCandidate(const json& c) {
+  if (!c.is_object() || c.contains("completed")) return;
+  const auto mid = c.find("sdpMid");
+  if (mid != c.end() && !mid->is_string())
+    throw JanusError(ErrorCode::InvalidElementType, "Trickle error: invalid element type (sdpMid should be a string)");
+  const auto mline = c.find("sdpMLineIndex");
+  if (mline != c.end() && (!mline->is_number_integer() || (mline->is_number_integer() && mline->get<long long>() < 0)))
+    throw JanusError(ErrorCode::InvalidElementType,
+                     "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)");
+  if (mid == c.end() && mline == c.end())
+    throw JanusError(ErrorCode::MissingMandatoryElement,
+                     "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)");
+  const auto candidate = c.find("candidate");
+  if (candidate == c.end())
+    throw JanusError(ErrorCode::MissingMandatoryElement, "Trickle error: missing mandatory element (candidate)");
+  if (!candidate->is_string())
+    throw JanusError(ErrorCode::InvalidElementType,
+                     "Trickle error: invalid element type (candidate should be a string)");
+}
+
 constexpr const char* kPortunusVersion = "0.1.0";
 
 bool isSessionVerb(std::string_view v) {
@@ -148,6 +170,10 @@ void Router::handleRoot(const std::string& verb, const std::string& sent, const 
   if (!authorized(request)) throw JanusError::unauthorized();
   if (!cfg_.general.accept_new_sessions)
     throw JanusError(ErrorCode::NotAcceptingSessions, "Currently not accepting new sessions");
+  // limits.max_sessions: the appliance refuses new sessions as a draining Janus does (472), saying why.
+  if (const auto max = cfg_.limits.max_sessions; max > 0 && registry_.size() >= max)
+    throw JanusError(ErrorCode::NotAcceptingSessions,
+                     "Currently not accepting new sessions (limit of " + std::to_string(max) + " sessions reached)");
   std::uint64_t requested = 0;
   if (request.contains("id") && !request["id"].is_null()) {
     const auto& id = request["id"];
@@ -188,6 +214,10 @@ void Router::handleSession(Session& session, const std::string& verb, const std:
           (token == request.end() || !token->is_string() || !tokens_.allows(token->get<std::string>(), package)))
         throw JanusError(ErrorCode::UnauthorizedPlugin, "Provided token can't access plugin '" + package + "'");
     }
+    // limits.max_handles_per_session: the attach fails (461, the code of a failed attach).
+    if (const auto max = cfg_.limits.max_handles_per_session; max > 0 && session.handles().size() >= max)
+      throw JanusError(ErrorCode::PluginAttach, "Couldn't attach to plugin: limit of " + std::to_string(max) +
+                                                    " handles in this session reached");
     auto handle = registry_.attach(session, *plugin, opaque, clock_.micros());
     try {
       plugin->createSession(handle->id());
@@ -226,8 +256,10 @@ void Router::handleHandle(Session& session, Handle& handle, const std::string& v
     reply(basicReply("success", sid, tx));
     hangupHandle(handle, "Janus API");
   } else if (verb == "detach") {
+    // As Janus: the handle goes either way; a plugin that fails to let it go turns the reply into 463.
+    if (const auto failure = detachHandle(session, handle.id()))
+      throw JanusError(ErrorCode::PluginDetach, "Couldn't detach from plugin: error '" + *failure + "'");
     reply(basicReply("success", sid, tx));
-    detachHandle(session, handle.id());
   } else if (isSessionVerb(verb)) {
     throw JanusError::wrongPath(sent);
   } else {
@@ -261,10 +293,15 @@ std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
   if (text.find("\no=") == std::string::npos || text.find("\ns=") == std::string::npos ||
       text.find("\nm=") == std::string::npos)
     throw JanusError(ErrorCode::JsepInvalidSdp, "Missing mandatory lines (o=, s= or m=)");
+  // Janus waits up to 3 s for a previous PeerConnection to be cleaned, then answers 471; ours is released by a
+  // task already posted to this loop, so the client's retry succeeds.
+  if (handle.media() && handle.media()->closing())
+    throw JanusError(ErrorCode::WebrtcState, "Still cleaning a previous session");
   // An answer is only expected after we offered (subscriber flows), i.e. when a PeerConnection exists.
   if (!offer && !handle.media()) throw JanusError(ErrorCode::UnexpectedAnswer, "Unexpected ANSWER (did we offer?)");
 
   auto& f = handle.flags();
+  const Handle::Flags before = f;  // restored if the media layer refuses the PeerConnection
   if (offer) {
     f.gotOffer = true;
     f.alert = false;  // a new negotiation re-arms hangup_media
@@ -283,7 +320,15 @@ std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
 
   // Media hook: the WebRTC layer creates the handle's one PeerConnection and applies the remote description;
   // queued trickles then flow into it. Without it the plugin sees mediaAvailable() == false.
-  if (media_ && !handle.media()) handle.setMedia(media_->create(handle));
+  if (media_ && !handle.media()) {
+    try {
+      handle.setMedia(media_->create(handle));
+    } catch (const JanusError&) {
+      f = before;
+      handle.remoteSdp.clear();
+      throw;
+    }
+  }
   handle.flushCandidates();
   return jsep;
 }
@@ -342,6 +387,21 @@ void Router::trickle(Session& session, Handle& handle, const std::string& tx, co
   const bool hasMany = request.contains("candidates");
   if (hasOne && hasMany) throw JanusError(ErrorCode::InvalidJson, "Can't have both candidate and candidates");
   if (!hasOne && !hasMany) throw JanusError::missing("candidate|candidates");
+  // Janus's "cleaning" state: the PeerConnection is going away (its transport failed, the hangup is on its way).
+  if (handle.media() && handle.media()->closing())
+    throw JanusError(ErrorCode::WebrtcState, "Still cleaning a previous session");
+  // Once the offer/answer round is complete Janus parses a trickle at once and reports what is wrong with it;
+  // before that it queues whatever came and acks.
+  if (handle.media() && !handle.localSdp.empty() && !handle.remoteSdp.empty()) {
+    if (hasOne)
+      checkTrickleCandidate(request["candidate"]);
+    else if (!request["candidates"].is_array())
+      throw JanusError(ErrorCode::InvalidElementType, "candidates is not an array");
+  } else if (const auto max = cfg_.limits.max_pending_trickles;
+             max > 0 && !handle.takesCandidatesNow() && handle.pendingCandidates() >= max) {
+    throw JanusError(ErrorCode::Unknown, "Too many pending trickle candidates (limit of " + std::to_string(max) +
+                                             " per handle before its PeerConnection exists)");
+  }
   const auto now = clock_.now();
   // Each request is one trickle entry (a `candidates` array stays one). Janus acks malformed candidates too and
   // only logs them.
@@ -394,7 +454,7 @@ void Router::hangupHandle(Handle& handle, std::string_view reason) {
   handle.plugin().hangupMedia(handle.id());
 }
 
-void Router::teardownHandle(Handle& handle, bool notifyPlugin) {
+std::optional<std::string> Router::teardownHandle(Handle& handle, bool notifyPlugin) {
   if (notifyPlugin) {
     hangupHandle(handle, "Detaching");
   } else if (auto media = handle.releaseMedia()) {
@@ -404,19 +464,22 @@ void Router::teardownHandle(Handle& handle, bool notifyPlugin) {
     handle.plugin().destroySession(handle.id());
   } catch (const std::exception& e) {
     PLOG(Warn, "core") << "handle " << handle.id() << ": plugin destroy failed: " << e.what();
+    return std::string(e.what());
   }
+  return std::nullopt;
 }
 
-void Router::detachHandle(Session& session, std::uint64_t handleId) {
+std::optional<std::string> Router::detachHandle(Session& session, std::uint64_t handleId) {
   auto handle = registry_.detach(session, handleId);
-  if (!handle) return;
-  teardownHandle(*handle, true);
+  if (!handle) return std::nullopt;
+  auto failure = teardownHandle(*handle, true);
   // Posted so that events the plugin pushed while hanging up (EchoTest's "done") reach the client first.
   const std::uint64_t sid = session.id();
   plugins_.toLoop([this, sid, handleId] {
     if (auto s = registry_.find(sid)) s->send({{"janus", "detached"}, {"session_id", sid}, {"sender", handleId}});
     registry_.release(handleId);
   });
+  return failure;
 }
 
 void Router::destroySession(std::uint64_t sessionId) {

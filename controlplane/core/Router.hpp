@@ -65,7 +65,9 @@ class Router {
   // Operations the Admin API shares.
   json serverInfo(const std::string& transaction) const;
   void destroySession(std::uint64_t sessionId);
-  void detachHandle(Session& session, std::uint64_t handleId);
+  /** Detaches and tears down a handle; returns the plugin's failure to let it go, if any (the handle is gone
+   *  either way, as in Janus). */
+  std::optional<std::string> detachHandle(Session& session, std::uint64_t handleId);
   void hangupHandle(Handle& handle, std::string_view reason);
   json handleInfo(const Session& session, const Handle& handle, bool pluginOnly) const;
 
@@ -99,7 +101,7 @@ class Router {
 
   void pluginEvent(HandleId handle, std::optional<std::string> transaction, json data, std::optional<json> jsep);
   /** Takes a handle down: media hangup, plugin hangup_media (once) and destroy_session. */
-  void teardownHandle(Handle& handle, bool notifyPlugin);
+  std::optional<std::string> teardownHandle(Handle& handle, bool notifyPlugin);
   void expireSession(Session& session);
 
   config::Config cfg_;

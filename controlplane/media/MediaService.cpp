@@ -7,6 +7,7 @@
 
 #include "common/log/Log.hpp"
 #include "controlplane/core/Handle.hpp"
+#include "controlplane/core/JanusError.hpp"
 #include "controlplane/core/Router.hpp"
 #include "controlplane/media/MediaEvents.hpp"
 #include "controlplane/media/PeerConnection.hpp"
@@ -68,6 +69,19 @@ void MediaService::stop() {
 }
 
 std::unique_ptr<MediaHandler> MediaService::create(Handle& handle) {
+  // limits.max_peerconnections, and the dataplane's transport table (one transport per PeerConnection): refused
+  // as Janus refuses an offer it cannot set ICE up for (490 "Error setting ICE locally"), with the reason.
+  {
+    std::lock_guard lock(pcsMutex_);
+    const std::uint32_t max = cfg_.limits.max_peerconnections;
+    if (max > 0 && pcs_.size() >= max)
+      throw JanusError(ErrorCode::Unknown,
+                       "Error setting ICE locally (limit of " + std::to_string(max) + " PeerConnections reached)");
+    const std::uint32_t table = cfg_.dataplane.max_transports;
+    if (dataplane_ && dataplane_->running() && pcs_.size() >= table)
+      throw JanusError(ErrorCode::Unknown,
+                       "Error setting ICE locally (dataplane transport table full: " + std::to_string(table) + ")");
+  }
   auto pc = std::make_unique<PeerConnection>(*this, handle.sessionId(), handle.id(), handle.remoteSdp);
   std::lock_guard lock(pcsMutex_);
   pcs_[handle.id()] = pc.get();

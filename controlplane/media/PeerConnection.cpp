@@ -202,6 +202,11 @@ void PeerConnection::addRemoteCandidate(const nlohmann::json& candidate) {
   }
 }
 
+bool PeerConnection::closing() const {
+  std::lock_guard lock(mutex_);
+  return failed_ && !closed_;
+}
+
 void PeerConnection::hangup(std::string_view reason) {
   std::lock_guard lock(mutex_);
   if (closed_) return;
@@ -488,6 +493,7 @@ void PeerConnection::onGatheringDone() {
 }
 
 void PeerConnection::onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& keys) {
+  bool refused = false;
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
@@ -500,10 +506,21 @@ void PeerConnection::onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& ke
     }
     if (!programDataplaneLocked(pair, keys)) {
       releaseDataplaneLocked();
+      // A full dataplane table is no silent drop: the client gets `hangup` with this reason (the plugin
+      // hangup_media), as for any PeerConnection that cannot carry media.
+      if (tableFull_) {
+        failed_ = true;
+        refused = true;
+      }
     } else {
       up_ = true;
       applyRoutesLocked();
     }
+  }
+  if (refused) {
+    PLOG(Warn, "media") << "handle " << handle_ << ": dataplane table full, hanging up";
+    service_.hangupHandle(handle_, "Dataplane table full");
+    return;
   }
   PLOG(Info, "media") << "handle " << handle_ << ": PeerConnection up (" << pair.local_address << ":" << pair.local_port
                       << " <-> " << pair.remote_address << ":" << pair.remote_port << ", " << srtpProfile_ << ")";
@@ -526,6 +543,7 @@ void PeerConnection::onTransportHangup(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
+    failed_ = true;
     if (reason.rfind("DTLS", 0) == 0) dtlsState_ = "failed";
   }
   gathered_.notify_all();
@@ -552,6 +570,7 @@ bool PeerConnection::programDataplaneLocked(const IceSelectedPair& pair, const D
     return false;
   }
   auto status = dp->addTransport(spec, transportId_);
+  tableFull_ = status == dp::ApiStatus::TableFull;
   if (status != dp::ApiStatus::Ok) {
     PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addTransport: " << dp::apiStatusName(status);
     transportId_ = dp::kInvalidId;
@@ -646,6 +665,7 @@ bool PeerConnection::syncStreamsLocked() {
     }
     dp::StreamId id = dp::kInvalidId;
     const auto status = dp->addInboundStream(in, id);
+    tableFull_ = status == dp::ApiStatus::TableFull;
     if (status != dp::ApiStatus::Ok) {
       PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addInboundStream(mid " << m.mid
                           << "): " << dp::apiStatusName(status);
@@ -676,6 +696,7 @@ bool PeerConnection::syncStreamsLocked() {
     if (m.codec->rtxPayloadType) out.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
     dp::StreamId id = dp::kInvalidId;
     const auto status = dp->addOutboundStream(out, id);
+    tableFull_ = status == dp::ApiStatus::TableFull;
     if (status != dp::ApiStatus::Ok) {
       PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addOutboundStream(mid " << m.mid
                           << "): " << dp::apiStatusName(status);

@@ -44,6 +44,7 @@ class PeerConnection final : public MediaHandler {
   bool readyForCandidates() const override;
   void addRemoteCandidate(const nlohmann::json& candidate) override;
   void hangup(std::string_view reason) override;
+  bool closing() const override;
   nlohmann::json info() const override;
 
   /** Our answer JSEP (`type`, `sdp`) to `offerSdp` (empty: the offer the PeerConnection was created with) within
@@ -125,6 +126,8 @@ class PeerConnection final : public MediaHandler {
   std::string srtpProfile_;
   bool up_ = false;
   bool closed_ = false;
+  bool failed_ = false;     // the transport failed or the dataplane refused it: a hangup is on its way
+  bool tableFull_ = false;  // the last dataplane refusal was ApiStatus::TableFull
   std::optional<LoopbackPolicy> loopback_;
   std::uint64_t bitrateCap_ = 0;  // the plugin's bitrate the dataplane's REMB applies (0: none asked)
   std::uint64_t keyframesRequested_ = 0;

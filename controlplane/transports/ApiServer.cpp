@@ -1,17 +1,24 @@
 #include "controlplane/transports/ApiServer.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <cerrno>
 #include <deque>
 #include <optional>
 #include <random>
 
 #include "common/log/Log.hpp"
+#include "controlplane/transports/RateLimiter.hpp"
 #include "controlplane/transports/RestTarget.hpp"
 
 namespace portunus::cp {
@@ -22,6 +29,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;  // HTTPS / WSS (OpenSSL through Asio)
+template <class Stream>
+constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
 enum class Kind { JanusHttp, JanusWs, AdminHttp, AdminWs };
 
@@ -32,12 +43,54 @@ class Closable {
   virtual void shutdown() = 0;
 };
 
+/** A REST long poll parked on the server. Nothing is read from its socket meanwhile, so a client that gave up (closed
+ *  its connection) is only noticed by looking: limits.max_long_polls_per_session must not count such polls. */
+class ParkedPoll {
+ public:
+  virtual ~ParkedPoll() = default;
+  virtual bool parked() const = 0;
+  /** The client closed its end (peeks at the socket, never blocks). */
+  virtual bool clientGone() = 0;
+  /** Withdraws the poll and closes its connection. */
+  virtual void abandon() = 0;
+};
+
 struct Shared {
+  Shared(asio::io_context& l, Router& r, AdminRouter& a, const config::TransportsConfig& c,
+         std::shared_ptr<LongPollHub> h)
+      : loop(l),
+        router(r),
+        admin(a),
+        cfg(c),
+        hub(std::move(h)),
+        limiter(clock, r.config().limits.request_rate, r.config().limits.request_burst) {}
+
   asio::io_context& loop;
   Router& router;
   AdminRouter& admin;
   config::TransportsConfig cfg;
   std::shared_ptr<LongPollHub> hub;
+  SteadyClock clock;
+  RateLimiter limiter;
+  std::unique_ptr<asio::ssl::context> tls;  // set when an HTTPS/WSS endpoint is enabled
+  std::map<std::uint64_t, std::vector<std::weak_ptr<ParkedPoll>>> parkedPolls;  // by session
+
+  /** Forgets the session's polls that are answered, and withdraws those whose clients are gone. */
+  void pruneParkedPolls(std::uint64_t sid) {
+    auto it = parkedPolls.find(sid);
+    if (it == parkedPolls.end()) return;
+    std::vector<std::shared_ptr<ParkedPoll>> gone;
+    std::erase_if(it->second, [&gone](const std::weak_ptr<ParkedPoll>& w) {
+      auto poll = w.lock();
+      if (!poll || !poll->parked()) return true;
+      if (!poll->clientGone()) return false;
+      gone.push_back(std::move(poll));
+      return true;
+    });
+    if (it->second.empty()) parkedPolls.erase(it);
+    for (auto& poll : gone)
+      poll->abandon();
+  }  // limits.request_rate per source address, Janus API only (the admin API is not limited)
   std::chrono::milliseconds pollTimeout{30000};
   std::function<std::string()> metrics;  // Prometheus text for `GET /metrics` on the admin HTTP endpoint
   std::vector<std::weak_ptr<Closable>> connections;
@@ -48,6 +101,28 @@ struct Shared {
     connections.push_back(c);
   }
 };
+
+std::string sourceOf(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+/** The Janus error of a request over limits.request_rate (450: the transport refuses it, the core never sees it). */
+JanusError rateLimited(const Shared& shared) {
+  const auto& l = shared.router.config().limits;
+  return {ErrorCode::TransportSpecific, "Too many requests from this address (limit " + std::to_string(l.request_rate) +
+                                            " per second, burst " + std::to_string(l.request_burst) + ")"};
+}
+
+/** A connection's stream over an accepted socket (TLS ones still need their handshake). */
+template <class Stream>
+Stream makeStream(tcp::socket socket, Shared& shared) {
+  if constexpr (kTls<Stream>)
+    return Stream(std::move(socket), *shared.tls);
+  else
+    return Stream(std::move(socket));
+}
 
 std::string randomTransaction() {
   static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -60,28 +135,63 @@ std::string randomTransaction() {
 
 // ------------------------------------------------------------------------------------------------------------
 // REST: Janus API (`/janus`) and Admin API (`/admin`).
-class HttpConnection final : public Closable, public std::enable_shared_from_this<HttpConnection> {
+template <class Stream>
+class HttpConnection final : public Closable,
+                             public ParkedPoll,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
+  using std::enable_shared_from_this<HttpConnection<Stream>>::shared_from_this;
+
  public:
   HttpConnection(tcp::socket socket, Shared& shared, Kind kind, std::string base)
-      : stream_(std::move(socket)), shared_(shared), kind_(kind), base_(std::move(base)), pollTimer_(shared.loop) {}
+      : source_(sourceOf(socket)),
+        stream_(makeStream<Stream>(std::move(socket), shared)),
+        shared_(shared),
+        kind_(kind),
+        base_(std::move(base)),
+        pollTimer_(shared.loop) {}
 
-  void start() { readHeader(); }
+  void start() {
+    if constexpr (kTls<Stream>) {
+      lowest().expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();
+        self->readHeader();
+      });
+    } else {
+      readHeader();
+    }
+  }
 
   void shutdown() override {
     closing_ = true;
     if (!busy_) close();
   }
 
+  bool parked() const override { return pollTicket_ != 0; }
+  bool clientGone() override {
+    char byte = 0;
+    const ssize_t n = ::recv(lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return true;  // the client closed its end
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    // Bytes while parked: on TLS the client's close_notify; a plain client may be pipelining its next request.
+    return kTls<Stream>;
+  }
+  void abandon() override {
+    busy_ = false;
+    close();
+  }
+
  private:
   using Request = http::request<http::string_body>;
 
   std::size_t limit() const { return shared_.cfg.max_body_bytes; }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   void readHeader() {
     parser_.emplace();
     parser_->body_limit(limit());
     parser_->header_limit(64 * 1024);
-    stream_.expires_after(std::chrono::minutes(5));  // idle keep-alive connections go eventually
+    lowest().expires_after(std::chrono::minutes(5));  // idle keep-alive connections go eventually
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
   }
@@ -103,7 +213,7 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
   }
 
   void readBody() {
-    stream_.expires_after(std::chrono::minutes(1));
+    lowest().expires_after(std::chrono::minutes(1));
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRequest(ec); });
   }
@@ -111,7 +221,7 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
   void onRequest(beast::error_code ec) {
     if (ec == http::error::body_limit) return tooLarge();
     if (ec) return close();
-    stream_.expires_never();
+    lowest().expires_never();
     Request req = parser_->release();
     keepAlive_ = req.keep_alive();
     version_ = req.version();
@@ -134,6 +244,12 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
         cors.emplace_back("Access-Control-Allow-Headers", std::string(headers));
       send(http::status::ok, "", std::move(cors));
       return;
+    }
+    // limits.request_rate: HTTP 429 with Retry-After (janus.js treats any non-200 as a failed request and retries
+    // its long poll), the Janus error in the body; CORS preflights above are not counted.
+    if (!admin && !shared_.limiter.allow(source_)) {
+      return send(http::status::too_many_requests, errorReply(0, std::nullopt, rateLimited(shared_)).dump(3),
+                  {{"Retry-After", std::to_string(shared_.limiter.retryAfterSeconds(source_))}});
     }
     if (admin && shared_.metrics && req.method() == http::verb::get && req.target() == "/metrics")
       return send(http::status::ok, shared_.metrics(), {{"Content-Type", "text/plain; version=0.0.4"}});
@@ -182,6 +298,14 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     if (!shared_.router.sessionOwnedBy(sid, &hub)) return send(http::status::not_found, "");
     shared_.router.touch(sid);  // each poll counts as a keepalive
     if (hub.hasQueued(sid)) return respondEvents(hub.take(sid, maxev), asArray);
+    const auto max = shared_.router.config().limits.max_long_polls_per_session;
+    // Polls whose clients left go first: they must not count against the limit, nor be handed events.
+    if (hub.parkedPolls(sid) > 0) shared_.pruneParkedPolls(sid);
+    if (max > 0 && hub.parkedPolls(sid) >= max) {
+      const JanusError error(ErrorCode::TransportSpecific,
+                             "Too many concurrent long polls for this session (limit " + std::to_string(max) + ")");
+      return send(http::status::too_many_requests, errorReply(sid, std::nullopt, error).dump(3));
+    }
     busy_ = true;
     pollTicket_ = hub.wait(sid, maxev, [self = shared_from_this(), asArray](std::vector<json> events) {
       self->pollTicket_ = 0;
@@ -189,6 +313,7 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
       self->busy_ = false;
       self->respondEvents(std::move(events), asArray);
     });
+    shared_.parkedPolls[sid].push_back(shared_from_this());
     pollTimer_.expires_after(shared_.pollTimeout);
     pollTimer_.async_wait([self = shared_from_this(), asArray](beast::error_code ec) {
       if (ec || self->pollTicket_ == 0) return;
@@ -229,7 +354,7 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     res->body() = std::move(body);
     res->keep_alive(keepAlive_);
     res->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(30));
+    lowest().expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       // end_of_stream only says "this response ends the connection" (keep-alive off): the write itself succeeded.
       if (ec && ec != http::error::end_of_stream) return self->close();
@@ -243,8 +368,8 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
    *  reset the connection before the client reads the refusal. */
   void drain() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(5));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(std::chrono::seconds(5));
     scratch_.resize(64 * 1024);
     stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
@@ -259,11 +384,12 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
     }
     pollTimer_.cancel();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  std::string source_;
+  Stream stream_;
   Shared& shared_;
   Kind kind_;
   std::string base_;
@@ -282,13 +408,33 @@ class HttpConnection final : public Closable, public std::enable_shared_from_thi
 // ------------------------------------------------------------------------------------------------------------
 // WebSocket: Janus API (`janus-protocol`) and Admin API (`janus-admin-protocol`). The socket is the event sink of
 // every session it creates or claims.
-class WsConnection final : public Closable, public EventSink, public std::enable_shared_from_this<WsConnection> {
+template <class Stream>
+class WsConnection final : public Closable,
+                           public EventSink,
+                           public std::enable_shared_from_this<WsConnection<Stream>> {
+  using std::enable_shared_from_this<WsConnection<Stream>>::shared_from_this;
+
  public:
   WsConnection(tcp::socket socket, Shared& shared, Kind kind)
-      : ws_(std::move(socket)), shared_(shared), admin_(kind == Kind::AdminWs) {}
+      : source_(sourceOf(socket)),
+        ws_(makeStream<Stream>(std::move(socket), shared)),
+        shared_(shared),
+        admin_(kind == Kind::AdminWs) {}
 
   void start() {
     beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
+    if constexpr (kTls<Stream>) {
+      ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                       [self = shared_from_this()](beast::error_code ec) {
+                                         if (ec) return self->closeSocket();
+                                         self->readUpgrade();
+                                       });
+    } else {
+      readUpgrade();
+    }
+  }
+
+  void readUpgrade() {
     upgradeParser_.emplace();
     upgradeParser_->body_limit(64 * 1024);
     http::async_read(ws_.next_layer(), buffer_, *upgradeParser_,
@@ -299,9 +445,13 @@ class WsConnection final : public Closable, public EventSink, public std::enable
     closeWhenDrained_ = true;
     if (accepted_ && !writing_ && !closed_) doClose();
     if (!accepted_) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws_).socket().close(ignored);
+      closeSocket();
     }
+  }
+
+  void closeSocket() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
   void deliver(std::uint64_t, const json& message) override {
@@ -379,6 +529,16 @@ class WsConnection final : public Closable, public EventSink, public std::enable
     Reply reply = [self = shared_from_this()](json message) {
       self->send(message.dump(3, ' ', false, json::error_handler_t::replace));
     };
+    if (!admin_ && !shared_.limiter.allow(source_)) {
+      // Over limits.request_rate: answered by the transport with 450, echoing the transaction so that the
+      // client's callback fires; the socket stays open.
+      const json request = json::parse(text, nullptr, false);
+      std::optional<std::string> tx;
+      if (request.is_object())
+        if (auto it = request.find("transaction"); it != request.end() && it->is_string()) tx = it->get<std::string>();
+      reply(errorReply(0, tx, rateLimited(shared_)));
+      return read();
+    }
     try {
       if (admin_)
         shared_.admin.handleText(text, ParseStyle::WebSocket, ctx, reply);
@@ -426,7 +586,8 @@ class WsConnection final : public Closable, public EventSink, public std::enable
     if (!admin_) shared_.router.transportGone(this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  std::string source_;
+  websocket::stream<Stream> ws_;
   Shared& shared_;
   bool admin_;
   beast::flat_buffer buffer_;
@@ -442,8 +603,8 @@ class WsConnection final : public Closable, public EventSink, public std::enable
 // ------------------------------------------------------------------------------------------------------------
 class Listener final : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(Shared& shared, Kind kind, const config::EndpointConfig& ep)
-      : shared_(shared), kind_(kind), base_(ep.path), acceptor_(shared.loop) {
+  Listener(Shared& shared, Kind kind, bool tls, const config::EndpointConfig& ep)
+      : shared_(shared), kind_(kind), tls_(tls), base_(ep.path), acceptor_(shared.loop) {
     const tcp::endpoint endpoint(asio::ip::make_address(ep.address), ep.port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -457,15 +618,10 @@ class Listener final : public std::enable_shared_from_this<Listener> {
       if (!ec) {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        if (self->kind_ == Kind::JanusWs || self->kind_ == Kind::AdminWs) {
-          auto c = std::make_shared<WsConnection>(std::move(socket), self->shared_, self->kind_);
-          self->shared_.track(c);
-          c->start();
-        } else {
-          auto c = std::make_shared<HttpConnection>(std::move(socket), self->shared_, self->kind_, self->base_);
-          self->shared_.track(c);
-          c->start();
-        }
+        if (self->tls_)
+          self->open<TlsStream>(std::move(socket));
+        else
+          self->open<PlainStream>(std::move(socket));
       } else {
         PLOG(Warn, "transports") << "accept failed: " << ec.message();
       }
@@ -479,18 +635,50 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   }
 
  private:
+  template <class Stream>
+  void open(tcp::socket socket) {
+    if (kind_ == Kind::JanusWs || kind_ == Kind::AdminWs) {
+      auto c = std::make_shared<WsConnection<Stream>>(std::move(socket), shared_, kind_);
+      shared_.track(c);
+      c->start();
+    } else {
+      auto c = std::make_shared<HttpConnection<Stream>>(std::move(socket), shared_, kind_, base_);
+      shared_.track(c);
+      c->start();
+    }
+  }
+
   Shared& shared_;
   Kind kind_;
+  bool tls_;
   std::string base_;
   tcp::acceptor acceptor_;
 };
+
+/** The HTTPS/WSS identity: TLS 1.2 or later, the configured chain and key (errors name the file). */
+std::unique_ptr<asio::ssl::context> makeTlsContext(const config::TransportTlsConfig& tls) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                   asio::ssl::context::single_dh_use);
+  if (!tls.cert_pwd.empty())
+    ctx->set_password_callback([pwd = tls.cert_pwd](std::size_t, asio::ssl::context::password_purpose) { return pwd; });
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(tls.cert_pem, ec);
+  if (ec)
+    throw std::runtime_error("transports.certificates.cert_pem: cannot load '" + tls.cert_pem + "': " + ec.message());
+  ctx->use_private_key_file(tls.cert_key, asio::ssl::context::pem, ec);
+  if (ec)
+    throw std::runtime_error("transports.certificates.cert_key: cannot load '" + tls.cert_key + "': " + ec.message());
+  return ctx;
+}
 
 }  // namespace
 
 struct ApiServer::Impl {
   Impl(asio::io_context& loop, Router& router, AdminRouter& admin, const config::TransportsConfig& cfg,
        std::shared_ptr<LongPollHub> hub)
-      : shared{loop, router, admin, cfg, std::move(hub)} {}
+      : shared(loop, router, admin, cfg, std::move(hub)) {}
   Shared shared;
   std::vector<std::shared_ptr<Listener>> listeners;
 };
@@ -524,18 +712,25 @@ std::vector<std::string> ApiServer::start() {
     const char* key;
     const char* label;
     Kind kind;
+    bool tls;
     const config::EndpointConfig* ep;
   };
-  const Spec specs[] = {{"http", "janus http", Kind::JanusHttp, &cfg.http},
-                        {"ws", "janus ws", Kind::JanusWs, &cfg.ws},
-                        {"admin_http", "admin http", Kind::AdminHttp, &cfg.admin_http},
-                        {"admin_ws", "admin ws", Kind::AdminWs, &cfg.admin_ws}};
+  const Spec specs[] = {{"http", "janus http", Kind::JanusHttp, false, &cfg.http},
+                        {"ws", "janus ws", Kind::JanusWs, false, &cfg.ws},
+                        {"admin_http", "admin http", Kind::AdminHttp, false, &cfg.admin_http},
+                        {"admin_ws", "admin ws", Kind::AdminWs, false, &cfg.admin_ws},
+                        {"https", "janus https", Kind::JanusHttp, true, &cfg.https},
+                        {"wss", "janus wss", Kind::JanusWs, true, &cfg.wss},
+                        {"admin_https", "admin https", Kind::AdminHttp, true, &cfg.admin_https},
+                        {"admin_wss", "admin wss", Kind::AdminWs, true, &cfg.admin_wss}};
+  if (cfg.https.enabled || cfg.wss.enabled || cfg.admin_https.enabled || cfg.admin_wss.enabled)
+    impl_->shared.tls = makeTlsContext(cfg.certificates);
   std::vector<std::shared_ptr<Listener>> bound;
   std::vector<std::string> lines;
   for (const auto& s : specs) {
     if (!s.ep->enabled) continue;
     try {
-      bound.push_back(std::make_shared<Listener>(impl_->shared, s.kind, *s.ep));
+      bound.push_back(std::make_shared<Listener>(impl_->shared, s.kind, s.tls, *s.ep));
     } catch (const std::exception& e) {
       for (auto& l : bound)
         l->close();
@@ -543,7 +738,8 @@ std::vector<std::string> ApiServer::start() {
                                std::to_string(s.ep->port) + ": " + e.what());
     }
     const bool ws = s.kind == Kind::JanusWs || s.kind == Kind::AdminWs;
-    lines.push_back(std::string(s.label) + " listening on " + (ws ? "ws://" : "http://") + s.ep->address + ":" +
+    const char* scheme = ws ? (s.tls ? "wss://" : "ws://") : (s.tls ? "https://" : "http://");
+    lines.push_back(std::string(s.label) + " listening on " + scheme + s.ep->address + ":" +
                     std::to_string(s.ep->port) + (ws ? "" : s.ep->path));
   }
   for (auto& l : bound)

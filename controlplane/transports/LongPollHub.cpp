@@ -49,6 +49,11 @@ std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter wa
   return ticket;
 }
 
+std::size_t LongPollHub::parkedPolls(std::uint64_t sessionId) const {
+  const auto it = queues_.find(sessionId);
+  return it == queues_.end() ? 0 : it->second.parked.size();
+}
+
 bool LongPollHub::cancel(std::uint64_t ticket) {
   auto t = ticketSession_.find(ticket);
   if (t == ticketSession_.end()) return false;
@@ -73,20 +78,23 @@ void LongPollHub::sweepClosed(unsigned ticks) {
 }
 
 void LongPollHub::serve(std::uint64_t sessionId) {
-  auto it = queues_.find(sessionId);
-  if (it == queues_.end()) return;
-  Queue& q = it->second;
-  if (q.events.empty() || q.parked.empty()) return;
-  Parked p = std::move(q.parked.front());
-  q.parked.pop_front();
-  ticketSession_.erase(p.ticket);
-  std::vector<nlohmann::json> batch;
-  while (!q.events.empty() && batch.size() < p.max) {
-    batch.push_back(std::move(q.events.front()));
-    q.events.pop_front();
+  // Every parked poll gets events while there are some (several polls of one session may be parked).
+  for (;;) {
+    auto it = queues_.find(sessionId);
+    if (it == queues_.end()) return;
+    Queue& q = it->second;
+    if (q.events.empty() || q.parked.empty()) return;
+    Parked p = std::move(q.parked.front());
+    q.parked.pop_front();
+    ticketSession_.erase(p.ticket);
+    std::vector<nlohmann::json> batch;
+    while (!q.events.empty() && batch.size() < p.max) {
+      batch.push_back(std::move(q.events.front()));
+      q.events.pop_front();
+    }
+    pruneIfDone(sessionId);
+    p.waiter(std::move(batch));  // the waiter may re-enter the hub: look the queue up again
   }
-  pruneIfDone(sessionId);
-  p.waiter(std::move(batch));  // last: the waiter may re-enter the hub
 }
 
 void LongPollHub::pruneIfDone(std::uint64_t sessionId) {

@@ -34,6 +34,8 @@ class LongPollHub final : public EventSink {
   std::vector<nlohmann::json> take(std::uint64_t sessionId, unsigned max);
   /** Parks a poll until events arrive; returns a ticket for cancel(). */
   std::uint64_t wait(std::uint64_t sessionId, unsigned max, Waiter waiter);
+  /** Polls of the session parked right now (limits.max_long_polls_per_session). */
+  std::size_t parkedPolls(std::uint64_t sessionId) const;
   /** Withdraws a parked poll (its keepalive fired or its socket closed); false if it was already answered. */
   bool cancel(std::uint64_t ticket);
 

@@ -240,6 +240,27 @@ def test_admin_envelope_errors(server):
     assert r.status == 200 and r.json()["error"]["code"] == 454
 
 
+@pytest.mark.parametrize("text", ["[]", "[1]", '[{"janus":"ping","transaction":"t"}]', "5", '"x"', "null", "{bad",
+                                  ""])
+def test_admin_ws_non_objects_456(server, text):
+    """Janus's admin WebSocket answers whatever is not a JSON object (arrays, scalars, even malformed text) with 456,
+    where the admin REST endpoint says 454 (syntax) or 455 (not an object)."""
+    client = AdminWs(server.admin_ws_url(), server.config.admin_secret)
+    try:
+        client.ws.send_text(text)
+        assert client.ws.recv() == {"janus": "error",
+                                    "error": {"code": 456, "reason": "Missing mandatory element (transaction)"}}
+        assert client.send({"janus": "ping"})["janus"] == "pong"  # the socket still serves
+    finally:
+        client.close()
+    if not text:
+        return  # an empty admin POST: Janus drops the connection ("No payload"), checked in test_api_badinput
+    rest = admin_for(server).request("POST", "/admin", text)
+    assert rest.status == 200 and rest.json()["error"]["code"] in (454, 455)
+    if text.startswith("["):
+        assert rest.json()["error"] == {"code": 455, "reason": "JSON error: not an object"}
+
+
 def test_admin_and_janus_apis_are_separate(server, ws, admin):
     r = ws.request({"janus": "list_sessions", "admin_secret": server.config.admin_secret})
     expect_error(r, 457, "Unhandled request 'list_sessions' at this path")

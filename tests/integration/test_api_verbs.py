@@ -242,6 +242,54 @@ def test_trickle_errors(api, fields, code, reason):
     expect_error(api.call("trickle", sid, hid, **fields), code, reason)
 
 
+# An offer the media layer of either server answers on loopback (host candidates only; no media flows here).
+LOOPBACK_OFFER = (
+    "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+    "a=msid-semantic: WMS\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 " + ":".join(["AB"] * 32) + "\r\na=setup:actpass\r\na=mid:0\r\na=sendrecv\r\n"
+    "a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=ssrc:1111 cname:pit\r\n")
+
+
+@pytest.fixture
+def negotiated(api):
+    """A handle whose offer the EchoTest answered: trickles now go straight to its PeerConnection."""
+    sid, hid = session_and_handle(api)
+    r = api.call("message", sid, hid, body={"audio": True}, jsep={"type": "offer", "sdp": LOOPBACK_OFFER})
+    assert r["janus"] == "ack", r
+    ev = api.event(sid, lambda m: m.get("janus") == "event" and "jsep" in m)
+    assert ev["jsep"]["type"] == "answer"
+    return sid, hid
+
+
+@pytest.mark.parametrize("fields, code, reason", [
+    ({"candidate": {"sdpMid": 5, "candidate": "x"}}, 467,
+     "Trickle error: invalid element type (sdpMid should be a string)"),
+    ({"candidate": {"sdpMLineIndex": -1, "candidate": "x"}}, 467,
+     "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)"),
+    ({"candidate": {"candidate": CANDIDATE["candidate"]}}, 456,
+     "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)"),
+    ({"candidate": {"sdpMid": "0"}}, 456, "Trickle error: missing mandatory element (candidate)"),
+    ({"candidate": {"sdpMid": "0", "candidate": 5}}, 467,
+     "Trickle error: invalid element type (candidate should be a string)"),
+    ({"candidates": {"sdpMid": "0"}}, 467, "candidates is not an array"),
+    ({"candidate": CANDIDATE}, 0, ""),
+    ({"candidate": {"completed": True}}, 0, ""),
+    ({"candidate": "not an object"}, 0, ""),  # ends the candidates, as `completed` does
+    ({"candidates": [{"sdpMid": 5}]}, 0, ""),  # entries of an array are not checked one by one
+], ids=["mid-type", "mline-negative", "no-mid-mline", "no-candidate", "candidate-type", "candidates-object", "good",
+        "completed", "scalar", "array-bad-entry"])
+def test_trickle_after_negotiation_is_checked(api, negotiated, fields, code, reason):
+    """Once the offer/answer round is complete a trickle is parsed at once (before, it is queued and acked)."""
+    sid, hid = negotiated
+    r = api.call("trickle", sid, hid, **fields)
+    if code:
+        err = expect_error(r, code, reason)
+        assert r["session_id"] == sid and "transaction" in r, err
+    else:
+        assert r["janus"] == "ack", r
+
+
 def test_detach_success_then_detached_event(api):
     sid, hid = session_and_handle(api)
     r = api.call("detach", sid, hid)

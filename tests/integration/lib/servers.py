@@ -48,6 +48,13 @@ class ServerConfig:
 
     def videoroom_customised(self) -> bool:
         return self.videoroom_admin_key is not None or self.videoroom_string_ids
+    # portunusd only: the `limits:` section (Janus has none). The per-address request rate is off unless a test
+    # sets it, because every test talks to the server from 127.0.0.1.
+    limits: dict = dataclasses.field(default_factory=dict)
+    max_body_bytes: int = 0  # portunusd only: transports.max_body_bytes (0: the default)
+    # HTTPS/WSS (API and admin) with this certificate and key (PEM paths); both backends.
+    tls_cert: str = ""
+    tls_key: str = ""
 
 
 @dataclasses.dataclass
@@ -58,6 +65,10 @@ class Endpoints:
     admin_ws_port: int
     http_path: str = "/janus"
     admin_path: str = "/admin"
+    https_port: int = 0
+    wss_port: int = 0
+    admin_https_port: int = 0
+    admin_wss_port: int = 0
 
 
 def free_ports(count: int) -> list[int]:
@@ -90,8 +101,12 @@ class Server:
     def __init__(self, config: ServerConfig):
         self.config = config
         self.workdir = Path(tempfile.mkdtemp(prefix=f"pit-{self.backend}-"))
-        ports = free_ports(4)
-        self.endpoints = Endpoints(*ports)
+        tls = bool(config.tls_cert)
+        ports = free_ports(8 if tls else 4)
+        self.endpoints = Endpoints(*ports[:4])
+        if tls:
+            (self.endpoints.https_port, self.endpoints.wss_port, self.endpoints.admin_https_port,
+             self.endpoints.admin_wss_port) = ports[4:]
         self.log_path = self.workdir / "server.log"
         self.proc: subprocess.Popen | None = None
 
@@ -114,6 +129,9 @@ class Server:
         wanted = [self.endpoints.http_port, self.endpoints.ws_port, self.endpoints.admin_http_port]
         if self.config.admin_ws:
             wanted.append(self.endpoints.admin_ws_port)
+        if self.config.tls_cert:
+            wanted += [self.endpoints.https_port, self.endpoints.wss_port, self.endpoints.admin_https_port,
+                       self.endpoints.admin_wss_port]
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -229,21 +247,32 @@ class JanusServer(Server):
                 "general: {\n\t" + "\n\t".join(general) + "\n}\n"
                 'room-1234: {\n\tdescription = "Demo Room"\n\tsecret = "adminpwd"\n\tpublishers = 6\n'
                 "\tbitrate = 128000\n\tfir_freq = 10\n\trecord = false\n}\n")
+        if c.tls_cert:
+            https = f"\thttps = true\n\tsecure_port = {e.https_port}\n\tsecure_ip = {q(LOOPBACK)}\n"
+            admin_https = (f"\tadmin_https = true\n\tadmin_secure_port = {e.admin_https_port}\n"
+                           f"\tadmin_secure_ip = {q(LOOPBACK)}\n")
+            wss = f"\twss = true\n\twss_port = {e.wss_port}\n\twss_ip = {q(LOOPBACK)}\n"
+            admin_wss = f"\tadmin_wss = true\n\tadmin_wss_port = {e.admin_wss_port}\n\tadmin_wss_ip = {q(LOOPBACK)}\n"
+            certificates = f"certificates: {{\n\tcert_pem = {q(c.tls_cert)}\n\tcert_key = {q(c.tls_key)}\n}}\n"
+        else:
+            https, admin_https = "\thttps = false\n", "\tadmin_https = false\n"
+            wss, admin_wss = "\twss = false\n", "\tadmin_wss = false\n"
+            certificates = ""
         (self.conf_dir / "janus.transport.http.jcfg").write_text(
             "general: {\n"
             f'\tjson = "indented"\n\tbase_path = {q(e.http_path)}\n\tthreads = "unlimited"\n'
-            f"\thttp = true\n\tport = {e.http_port}\n\tip = {q(LOOPBACK)}\n\thttps = false\n}}\n"
+            f"\thttp = true\n\tport = {e.http_port}\n\tip = {q(LOOPBACK)}\n{https}}}\n"
             "admin: {\n"
             f'\tadmin_base_path = {q(e.admin_path)}\n\tadmin_threads = "unlimited"\n'
             f"\tadmin_http = true\n\tadmin_port = {e.admin_http_port}\n\tadmin_ip = {q(LOOPBACK)}\n"
-            "\tadmin_https = false\n}\n"
-            "cors: {\n}\n")
+            f"{admin_https}}}\n"
+            f"cors: {{\n}}\n{certificates}")
         (self.conf_dir / "janus.transport.websockets.jcfg").write_text(
             "general: {\n"
-            f'\tjson = "indented"\n\tws = true\n\tws_port = {e.ws_port}\n\tws_ip = {q(LOOPBACK)}\n\twss = false\n}}\n'
+            f'\tjson = "indented"\n\tws = true\n\tws_port = {e.ws_port}\n\tws_ip = {q(LOOPBACK)}\n{wss}}}\n'
             "admin: {\n"
             f"\tadmin_ws = {'true' if c.admin_ws else 'false'}\n\tadmin_ws_port = {e.admin_ws_port}\n"
-            f"\tadmin_ws_ip = {q(LOOPBACK)}\n\tadmin_wss = false\n}}\n")
+            f"\tadmin_ws_ip = {q(LOOPBACK)}\n{admin_wss}}}\n{certificates}")
 
     def command(self) -> list[str]:
         return [JANUS_BIN, "-F", str(self.conf_dir), "-L", str(self.janus_log), "--disable-colors"]
@@ -285,6 +314,14 @@ class PortunusServer(Server):
             f"  admin_http: {{enabled: true, address: {LOOPBACK}, port: {e.admin_http_port}, path: {e.admin_path}}}\n"
             f"  admin_ws: {{enabled: {'true' if c.admin_ws else 'false'}, address: {LOOPBACK}, "
             f"port: {e.admin_ws_port}}}\n"
+            + (f"  max_body_bytes: {c.max_body_bytes}\n" if c.max_body_bytes else "")
+            + (f"  https: {{enabled: true, address: {LOOPBACK}, port: {e.https_port}, path: {e.http_path}}}\n"
+               f"  wss: {{enabled: true, address: {LOOPBACK}, port: {e.wss_port}}}\n"
+               f"  admin_https: {{enabled: true, address: {LOOPBACK}, port: {e.admin_https_port}, "
+               f"path: {e.admin_path}}}\n"
+               f"  admin_wss: {{enabled: true, address: {LOOPBACK}, port: {e.admin_wss_port}}}\n"
+               f"  certificates: {{cert_pem: {s(c.tls_cert)}, cert_key: {s(c.tls_key)}}}\n" if c.tls_cert else "")
+            + "limits:\n" + "".join(f"  {k}: {v}\n" for k, v in {"request_rate": 0, **c.limits}.items())
             + self._videoroom_yaml())
 
     def _videoroom_yaml(self) -> str:

@@ -198,3 +198,37 @@ BOOST_AUTO_TEST_CASE(token_lifecycle) {
   BOOST_TEST(errorCode(f.request(
                  {{"janus", "keepalive"}, {"transaction", "k"}, {"session_id", sid}, {"token", "t2"}})) == 403);
 }
+
+// Janus's admin WebSocket answers anything that is not a JSON object (malformed text, scalars, arrays) with 456,
+// where admin REST says 454 / 455.
+struct AdminTextCase {
+  const char* name;
+  const char* text;
+  int rest;
+  int ws;
+};
+std::ostream& operator<<(std::ostream& os, const AdminTextCase& c) {
+  return os << c.name;
+}
+const AdminTextCase kAdminTexts[] = {
+    {"array", "[1]", 455, 456},
+    {"empty array", "[]", 455, 456},
+    {"array of a request", R"([{"janus":"ping","transaction":"t"}])", 455, 456},
+    {"number", "5", 454, 456},
+    {"null", "null", 454, 456},
+    {"malformed", "{bad", 454, 456},
+    {"empty", "", 454, 456},
+};
+
+BOOST_DATA_TEST_CASE(admin_non_objects_rest_and_websocket, boost::unit_test::data::make(kAdminTexts), c) {
+  RouterFixture f;
+  for (const auto style : {ParseStyle::Rest, ParseStyle::WebSocket}) {
+    std::optional<json> reply;
+    f.admin.handleText(c.text, style, RequestContext{}, [&](json r) { reply = std::move(r); });
+    BOOST_REQUIRE(reply.has_value());
+    const int want = style == ParseStyle::Rest ? c.rest : c.ws;
+    BOOST_TEST(errorCode(*reply) == want);
+    BOOST_TEST(!reply->contains("transaction"));
+    if (style == ParseStyle::WebSocket) BOOST_TEST(errorReason(*reply) == "Missing mandatory element (transaction)");
+  }
+}

@@ -670,6 +670,8 @@ struct MediaLog {
   std::vector<json> candidates;
   std::string hungUp;
   int created = 0;
+  bool closing = false;  // the transport failed and the hangup is on its way (Janus's "cleaning")
+  std::string refuse;    // non-empty: create() refuses with 490 and this reason
 };
 class FakePeerConnection final : public MediaHandler {
  public:
@@ -677,6 +679,7 @@ class FakePeerConnection final : public MediaHandler {
   bool readyForCandidates() const override { return true; }
   void addRemoteCandidate(const json& c) override { log_.candidates.push_back(c); }
   void hangup(std::string_view reason) override { log_.hungUp = std::string(reason); }
+  bool closing() const override { return log_.closing; }
   json info() const override { return {{"agent-created", 1}, {"ice-mode", "full"}}; }
 
  private:
@@ -685,6 +688,7 @@ class FakePeerConnection final : public MediaHandler {
 class FakeFactory final : public MediaHandlerFactory {
  public:
   std::unique_ptr<MediaHandler> create(Handle&) override {
+    if (!log.refuse.empty()) throw JanusError(ErrorCode::Unknown, log.refuse);
     ++log.created;
     return std::make_unique<FakePeerConnection>(log);
   }
@@ -782,4 +786,215 @@ BOOST_AUTO_TEST_CASE(json_syntax_errors_are_worded_like_janus) {
   BOOST_TEST(reason.find("json.exception") == std::string::npos, reason);
   const std::string two = errorReason(f.text("{\n\"a\": }"));
   BOOST_TEST(two.rfind("JSON error: on line 2: ", 0) == 0, two);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trickles once the offer/answer round is complete (Janus parses them at once, 456/467), and Janus's "cleaning"
+// state (471). The PeerConnection stand-in plays the media layer.
+namespace {
+const std::string kOfferSdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+
+/** A session with an EchoTest handle whose offer was answered (the plugin's answer event seen). */
+struct Negotiated {
+  explicit Negotiated(const std::string& yaml = "") : f(yaml) {
+    f.router.setMediaFactory(&factory);
+    sid = f.createSession();
+    hid = f.attach(sid);
+    offer();
+    // The fixture's EchoTest has no MediaControl to write an answer with: stand in for the answer it would send.
+    f.registry.indexed(hid)->localSdp = kOfferSdp;
+  }
+  json offer() {
+    f.sink->events.clear();
+    json r = f.request({{"janus", "message"},
+                        {"transaction", "o"},
+                        {"session_id", sid},
+                        {"handle_id", hid},
+                        {"body", json::object()},
+                        {"jsep", {{"type", "offer"}, {"sdp", kOfferSdp}}}});
+    if (r["janus"] == "ack") f.waitEvents(1);
+    return r;
+  }
+  json trickle(const char* key, const json& value) {
+    return f.request(
+        {{"janus", "trickle"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", hid}, {key, value}});
+  }
+  RouterFixture f;
+  FakeFactory factory;
+  std::uint64_t sid = 0;
+  std::uint64_t hid = 0;
+};
+
+struct TrickleCase {
+  const char* name;
+  const char* key;
+  json value;
+  int code;  // 0: ack
+  const char* reason;
+};
+std::ostream& operator<<(std::ostream& os, const TrickleCase& c) {
+  return os << c.name;
+}
+const TrickleCase kNegotiatedTrickles[] = {
+    {"good candidate", "candidate", {{"sdpMid", "0"}, {"candidate", "candidate:1 1 udp 1 198.18.0.2 9 typ host"}}, 0, ""},
+    {"completed", "candidate", {{"completed", true}}, 0, ""},
+    {"not an object (ends the candidates)", "candidate", "str", 0, ""},
+    {"sdpMid not a string", "candidate", {{"sdpMid", 5}, {"candidate", "x"}}, 467,
+     "Trickle error: invalid element type (sdpMid should be a string)"},
+    {"negative sdpMLineIndex", "candidate", {{"sdpMLineIndex", -1}, {"candidate", "x"}}, 467,
+     "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)"},
+    {"neither sdpMid nor sdpMLineIndex", "candidate", {{"candidate", "x"}}, 456,
+     "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)"},
+    {"no candidate", "candidate", {{"sdpMid", "0"}}, 456, "Trickle error: missing mandatory element (candidate)"},
+    {"candidate not a string", "candidate", {{"sdpMid", "0"}, {"candidate", 5}}, 467,
+     "Trickle error: invalid element type (candidate should be a string)"},
+    {"candidates not an array", "candidates", {{"a", 1}}, 467, "candidates is not an array"},
+    {"candidates with a bad entry (Janus ignores it)", "candidates", json::array({json{{"sdpMid", 5}}}), 0, ""},
+};
+}  // namespace
+
+BOOST_DATA_TEST_CASE(trickles_after_negotiation_are_checked_like_janus, bdata::make(kNegotiatedTrickles), c) {
+  Negotiated n;
+  const json r = n.trickle(c.key, c.value);
+  if (c.code == 0) {
+    BOOST_TEST(r["janus"] == "ack", r.dump());
+  } else {
+    BOOST_TEST(errorCode(r) == c.code, r.dump());
+    BOOST_TEST(errorReason(r) == c.reason);
+    BOOST_TEST(r["transaction"] == "t");
+    BOOST_TEST(r["session_id"] == n.sid);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_closing_peerconnection_answers_471) {
+  Negotiated n;
+  n.factory.log.closing = true;
+  json r = n.trickle("candidate", {{"completed", true}});
+  BOOST_TEST(errorCode(r) == 471);
+  BOOST_TEST(errorReason(r) == "Still cleaning a previous session");
+  r = n.offer();
+  BOOST_TEST(errorCode(r) == 471);
+  // Once the posted hangup has run, a new offer gets a new PeerConnection.
+  n.f.router.hangupHandle(*n.f.registry.indexed(n.hid), "ICE failed");
+  n.factory.log.closing = false;
+  BOOST_TEST(n.offer()["janus"] == "ack");
+  BOOST_TEST(n.factory.log.created == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_peerconnection_leaves_the_handle_as_it_was) {
+  RouterFixture f;
+  FakeFactory factory;
+  factory.log.refuse = "Error setting ICE locally (limit of 1 PeerConnections reached)";
+  f.router.setMediaFactory(&factory);
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json r = f.request({{"janus", "message"},
+                            {"transaction", "o"},
+                            {"session_id", sid},
+                            {"handle_id", hid},
+                            {"body", json::object()},
+                            {"jsep", {{"type", "offer"}, {"sdp", kOfferSdp}}}});
+  BOOST_TEST(errorCode(r) == 490);
+  BOOST_TEST(errorReason(r) == factory.log.refuse);
+  auto handle = f.registry.indexed(hid);
+  BOOST_TEST(!handle->flags().gotOffer);
+  BOOST_TEST(handle->remoteSdp.empty());
+  BOOST_TEST(!handle->media());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// limits: each refusal with its code and reason, and the API still serving afterwards.
+BOOST_AUTO_TEST_CASE(max_sessions_refuses_create_with_472) {
+  RouterFixture f("limits: {max_sessions: 2}");
+  const std::uint64_t first = f.createSession();
+  f.createSession();
+  json r = f.request({{"janus", "create"}, {"transaction", "c"}});
+  BOOST_TEST(errorCode(r) == 472);
+  BOOST_TEST(errorReason(r) == "Currently not accepting new sessions (limit of 2 sessions reached)");
+  BOOST_TEST(r["transaction"] == "c");
+  f.request({{"janus", "destroy"}, {"transaction", "d"}, {"session_id", first}});
+  BOOST_TEST(f.request({{"janus", "create"}, {"transaction", "c"}})["janus"] == "success");
+}
+
+BOOST_AUTO_TEST_CASE(max_handles_per_session_refuses_attach_with_461) {
+  RouterFixture f("limits: {max_handles_per_session: 2}");
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t first = f.attach(sid);
+  f.attach(sid);
+  json r = f.request({{"janus", "attach"}, {"transaction", "a"}, {"session_id", sid}, {"plugin", "janus.plugin.echotest"}});
+  BOOST_TEST(errorCode(r) == 461);
+  BOOST_TEST(errorReason(r) == "Couldn't attach to plugin: limit of 2 handles in this session reached");
+  BOOST_TEST(f.attach(f.createSession()) > 0u);  // another session is not affected
+  f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", first}});
+  BOOST_TEST(f.attach(sid) > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(max_pending_trickles_refuses_with_490_until_a_peerconnection) {
+  RouterFixture f("limits: {max_pending_trickles: 3}");
+  FakeFactory factory;
+  f.router.setMediaFactory(&factory);
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json base = {{"janus", "trickle"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", hid}};
+  auto trickle = [&](const json& c) {
+    json req = base;
+    req["candidate"] = c;
+    return f.request(req);
+  };
+  const json cand = {{"sdpMid", "0"}, {"candidate", "candidate:1 1 udp 1 198.18.0.2 9 typ host"}};
+  for (int i = 0; i < 3; ++i)
+    BOOST_TEST(trickle(cand)["janus"] == "ack");
+  const json r = trickle(cand);
+  BOOST_TEST(errorCode(r) == 490);
+  BOOST_TEST(errorReason(r) == "Too many pending trickle candidates (limit of 3 per handle before its "
+                               "PeerConnection exists)");
+  BOOST_TEST(f.registry.indexed(hid)->pendingCandidates() == 3u);
+  // The offer creates the PeerConnection: the queue drains into it and trickles flow again.
+  f.request({{"janus", "message"},
+             {"transaction", "o"},
+             {"session_id", sid},
+             {"handle_id", hid},
+             {"body", json::object()},
+             {"jsep", {{"type", "offer"}, {"sdp", kOfferSdp}}}});
+  BOOST_TEST(factory.log.candidates.size() == 3u);
+  BOOST_TEST(trickle(cand)["janus"] == "ack");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 463: a plugin that fails to let a handle go. The handle is gone either way, as in Janus
+// (janus_session_handles_remove removes it, then the error is reported).
+namespace {
+class StickyPlugin final : public Plugin {
+ public:
+  const PluginInfo& info() const override { return info_; }
+  void init(PluginGateway&) override {}
+  void createSession(HandleId) override {}
+  void destroySession(HandleId) override { throw std::runtime_error("-2"); }
+  std::optional<std::string> asyncHint(const PluginMessage&) const override { return std::nullopt; }
+  PluginResult handleMessage(const PluginMessage&) override { return {json::object(), std::nullopt}; }
+  json handleAdminMessage(const json& r) override { return r; }
+  json queryHandle(HandleId) override { return json::object(); }
+  void setupMedia(HandleId) override {}
+  void hangupMedia(HandleId) override {}
+
+ private:
+  PluginInfo info_{"test.plugin.sticky", "sticky", "tests", "fails to destroy its handles", "1", 1};
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(detach_answers_463_when_the_plugin_fails_to_destroy) {
+  RouterFixture f;
+  f.plugins.add(std::make_shared<StickyPlugin>());
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid, "test.plugin.sticky");
+  json r = f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(errorCode(r) == 463);
+  BOOST_TEST(errorReason(r) == "Couldn't detach from plugin: error '-2'");
+  BOOST_TEST(r["transaction"] == "d");
+  r = f.request({{"janus", "detach"}, {"transaction", "d"}, {"session_id", sid}, {"handle_id", hid}});
+  BOOST_TEST(errorCode(r) == 459);
+  // The admin API's detach_handle says the same.
+  const std::uint64_t other = f.attach(sid, "test.plugin.sticky");
+  r = f.adminRequest({{"janus", "detach_handle"}, {"transaction", "x"}, {"admin_secret", "janusoverlord"}}, sid, other);
+  BOOST_TEST(errorCode(r) == 463);
 }
