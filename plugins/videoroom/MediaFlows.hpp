@@ -5,6 +5,10 @@
 // This file pair belongs to the media work (branch vr-media); the room half only calls the functions below. Without a
 // media layer (ctx.media null or gateway->mediaAvailable() false) each answers what Janus answers when it cannot
 // negotiate: the SDP error 437 for an offer, and nothing published or subscribed.
+//
+// The lock is held across these calls, and destroySession()/setupMedia()/hangupMedia() take it on the control loop:
+// a call that blocks (MediaControl::answerOffer waits for ICE gathering) should drop ctx.mutex while it waits and
+// look its records up again afterwards, or the control loop stalls behind it.
 #pragma once
 
 #include <map>

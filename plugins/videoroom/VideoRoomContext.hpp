@@ -50,6 +50,19 @@ struct VideoRoomContext {
     for (const auto& [id, p] : room.participants())
       if (id != except && !p->kicked) push(p->handle, event);
   }
+
+  // Room events the media half triggers (it decides when; their shape is the room's).
+  /** A participant started publishing or changed its streams: `{"videoroom":"event","room","publishers":[it]}` to
+   *  the others. */
+  void announcePublisher(const Room& room, const Publisher& p) const {
+    notifyParticipants(
+        room, {{"videoroom", "event"}, {"room", room.roomJson()}, {"publishers", {room.publisherJson(p)}}}, p.id);
+  }
+  /** A participant stopped publishing (unpublish, PeerConnection gone): `{..., "unpublished": id}` to the others. */
+  void announceUnpublished(const Room& room, const Publisher& p) const {
+    notifyParticipants(room, {{"videoroom", "event"}, {"room", room.roomJson()}, {"unpublished", room.idJson(p.id)}},
+                       p.id);
+  }
 };
 
 /** Reads an id element (`room`, `id`, `feed`...) that validateParams already checked: as text. */

@@ -91,6 +91,12 @@ def room(handle):
     mod.sync(request="destroy", room=rid, secret="s3cret")
 
 
+def test_info_lists_the_plugin(api):
+    vr = api.call("info")["plugins"][VIDEOROOM]
+    assert set(vr) == {"name", "author", "description", "version_string", "version"}
+    assert vr["name"] == "JANUS VideoRoom plugin" and vr["version"] == 9 and vr["version_string"] == "0.0.9"
+
+
 # ---- synchronous requests: dispatch, validation, errors ----
 
 @pytest.mark.parametrize("body,expected", [
@@ -219,6 +225,21 @@ def test_codec_lists_as_janus_keeps_them(handle):
     [e] = [r for r in h.sync(request="list")["list"] if r["room"] == rid]
     assert e["audiocodec"] == "pcmu,opus" and e["videocodec"] == "vp9,vp8,h264,av1,vp8"  # five at most
     h.sync(request="destroy", room=rid)
+
+
+def test_permanent_rooms(handle, backend):
+    # Janus saves the room into its jcfg; portunusd never rewrites its YAML and refuses as Janus does without a file.
+    h = handle()
+    rid = new_room_id()
+    r = h.sync(request="create", room=rid, permanent=True)
+    if backend == "janus":
+        assert r == {"videoroom": "created", "room": rid, "permanent": True}
+        assert h.sync(request="destroy", room=rid, permanent=True)["permanent"] is True
+    else:
+        assert r == err(499, "No configuration file, can't create permanent room")
+        assert h.sync(request="exists", room=rid)["exists"] is False
+        assert h.sync(request="edit", room=1234, secret="adminpwd", permanent=True) == err(
+            499, "No configuration file, can't edit room permanently")
 
 
 def test_create_picks_a_room_id(handle):
