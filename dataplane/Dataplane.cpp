@@ -278,6 +278,12 @@ int telemetryWorkers(const char*, const char*, rte_tel_data* d) {
     sum.tx_packets += relaxedLoad(c.tx_packets);
     sum.exception_in += relaxedLoad(c.exception_in);
     sum.exception_out += relaxedLoad(c.exception_out);
+    sum.nack_in += relaxedLoad(c.nack_in);
+    sum.nack_out += relaxedLoad(c.nack_out);
+    sum.rtx_sent += relaxedLoad(c.rtx_sent);
+    sum.rtx_cache_miss += relaxedLoad(c.rtx_cache_miss);
+    sum.keyframe_requests += relaxedLoad(c.keyframe_requests);
+    sum.layer_switches += relaxedLoad(c.layer_switches);
     for (std::size_t i = 0; i < kPuntReasons; ++i)
       sum.punts[i] += relaxedLoad(c.punts[i]);
     for (std::size_t i = 0; i < kDropReasons; ++i)
@@ -288,6 +294,12 @@ int telemetryWorkers(const char*, const char*, rte_tel_data* d) {
   rte_tel_data_add_dict_u64(d, "tx_packets", sum.tx_packets);
   rte_tel_data_add_dict_u64(d, "exception_in", sum.exception_in);
   rte_tel_data_add_dict_u64(d, "exception_out", sum.exception_out);
+  rte_tel_data_add_dict_u64(d, "nack_in", sum.nack_in);
+  rte_tel_data_add_dict_u64(d, "nack_out", sum.nack_out);
+  rte_tel_data_add_dict_u64(d, "rtx_sent", sum.rtx_sent);
+  rte_tel_data_add_dict_u64(d, "rtx_cache_miss", sum.rtx_cache_miss);
+  rte_tel_data_add_dict_u64(d, "keyframe_requests", sum.keyframe_requests);
+  rte_tel_data_add_dict_u64(d, "layer_switches", sum.layer_switches);
   for (std::size_t i = 0; i < kPuntReasons; ++i)
     rte_tel_data_add_dict_u64(d, ("punt_" + std::string(puntName(static_cast<PuntReason>(i)))).c_str(), sum.punts[i]);
   for (std::size_t i = 0; i < kDropReasons; ++i)
@@ -483,7 +495,10 @@ ApiStatus Dataplane::addInboundStream(const InboundStreamSpec& spec, StreamId& i
   try {
     s->srtp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
     s->srtcp = d.engine->createStream(rec.spec.rx_keys, spec.ssrc, SrtpDirection::Inbound);
-    if (spec.rtx_ssrc) s->rtx_srtp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+    if (spec.rtx_ssrc) {
+      s->rtx_srtp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+      s->rtx_srtcp = d.engine->createStream(rec.spec.rx_keys, spec.rtx_ssrc, SrtpDirection::Inbound);
+    }
     s->cache = NackCache(spec.nack_cache_packets);
   } catch (const std::exception&) {
     return ApiStatus::InvalidArgument;

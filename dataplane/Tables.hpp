@@ -70,9 +70,10 @@ struct InboundStream {
   std::uint8_t fir_seq = 0;
   VideoCodec codec = VideoCodec::Other;
   bool video = true;
-  std::unique_ptr<SrtpStreamContext> rtx_srtp;  // RTP from rtx_ssrc (the publisher's retransmissions), inbound
-  std::array<std::uint8_t, 128> rtx_apt{};      // RTX PT -> media PT (0xff: not an RTX PT)
-  std::uint32_t fir_freq_ms = 0;                // periodic PLI (0: off)
+  std::unique_ptr<SrtpStreamContext> rtx_srtp;   // RTP from rtx_ssrc (the publisher's retransmissions), inbound
+  std::unique_ptr<SrtpStreamContext> rtx_srtcp;  // RTCP from rtx_ssrc (its SRs), inbound
+  std::array<std::uint8_t, 128> rtx_apt{};       // RTX PT -> media PT (0xff: not an RTX PT)
+  std::uint32_t fir_freq_ms = 0;                 // periodic PLI (0: off)
   std::uint64_t last_fir_ms = 0;
   std::uint32_t remb_bps = 0;  // own bitrate cap (0: the transport's)
   bool remb_due = false;
@@ -171,8 +172,10 @@ struct Transport {
     return nullptr;
   }
   SrtpStreamContext* rtcpInbound(std::uint32_t ssrc) const noexcept {
-    for (InboundStream* s : in)
+    for (InboundStream* s : in) {
       if (s && s->ssrc == ssrc) return s->srtcp.get();
+      if (s && s->rtx_srtcp && s->rtx_ssrc == ssrc) return s->rtx_srtcp.get();
+    }
     for (RtcpContext* c : rtcp_in)
       if (c && c->ssrc == ssrc) return c->ctx.get();
     return nullptr;

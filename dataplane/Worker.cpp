@@ -514,14 +514,15 @@ class Loop {
     } else if (in->codec == VideoCodec::H264) {
       keyframe = isH264Keyframe(payload, rtp.payload_length);
     }
-    unsigned sent = 0;
+    unsigned taken = 0;  // routes that took the packet (a failed copy is counted by forward() itself)
     for (std::uint16_t i = 0; i < in->route_count; ++i) {
       Route* r = in->routes[i];
       if (r->paused) continue;
       if (r->simulcast && !selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
-      sent += forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr);
+      ++taken;
+      forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr);
     }
-    if (!sent) {
+    if (!taken) {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
     }
@@ -555,21 +556,21 @@ class Loop {
   }
 
   /** One copy of the packet out on route `r`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. */
-  unsigned forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const std::uint8_t* data,
-                   std::uint32_t len, const Vp8Descriptor* vp8) noexcept {
+  void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const std::uint8_t* data, std::uint32_t len,
+               const Vp8Descriptor* vp8) noexcept {
     OutboundStream* out = r->out;
     Transport* to = out->transport;
     rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
     if (!c) {
       ++out->counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
-      return 0;
+      return;
     }
     const std::uint32_t room = rte_pktmbuf_tailroom(c);
     if (room < kHeaders + len + srtpOverhead(to->tx_profile, false)) {
       rte_pktmbuf_free(c);
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
-      return 0;
+      return;
     }
     std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
     std::memcpy(p, data, len);
@@ -594,7 +595,6 @@ class Loop {
     ++out->sent_packets;
     out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
     queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false);
-    return 1;
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {

@@ -51,8 +51,9 @@ class Vp8Continuity {
 
   /** The output PictureID / TL0PICIDX for an input packet (15-bit / 8-bit arithmetic). */
   void apply(const Vp8Descriptor& d, std::uint16_t& picture_id, std::uint8_t& tl0) noexcept {
-    if (rebase_ && d.frameStart()) {
-      // Continue after the last picture sent: the next picture id, the next TL0 index.
+    if (rebase_) {
+      // Continue after the last picture sent: the next picture id, the next TL0 index (the packets that follow
+      // in the same picture get the same ids).
       rebase_ = false;
       if (started_) {
         if (d.has_picture_id) pic_offset_ = static_cast<std::uint16_t>((last_pic_ + 1 - d.picture_id) & 0x7fff);

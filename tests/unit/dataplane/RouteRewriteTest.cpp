@@ -65,3 +65,22 @@ BOOST_AUTO_TEST_CASE(payload_type_map) {
   BOOST_TEST(rw.apply(1, 1, 1, 96, 0, 90000).payload_type == 100);
   BOOST_TEST(rw.apply(1, 2, 2, 111, 0, 90000).payload_type == 111);  // unmapped: kept
 }
+
+BOOST_AUTO_TEST_CASE(skipped_packets_leave_no_gap) {
+  // Temporal filtering drops packets of the current source: the output numbering closes the hole.
+  RouteRewrite rw;
+  std::vector<std::uint16_t> out;
+  const std::vector<std::pair<std::uint16_t, bool>> in{{10, true}, {11, false}, {12, false}, {13, true},
+                                                       {14, true}, {15, false}, {16, true}};
+  for (const auto& [seq, keep] : in) {
+    if (keep) {
+      out.push_back(rw.apply(1, seq, seq * 100u, 96, seq, 90000).sequence);
+    } else {
+      rw.skip(1, seq);
+    }
+  }
+  BOOST_TEST(out == (std::vector<std::uint16_t>{10, 11, 12, 13}), boost::test_tools::per_element());
+  rw.skip(2, 17);  // another source's packet: nothing changes
+  BOOST_TEST(rw.apply(1, 17, 1700, 96, 17, 90000).sequence == 14u);
+  BOOST_TEST(rw.timestampOffset() == 0u);
+}

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <vector>
@@ -97,4 +98,75 @@ BOOST_AUTO_TEST_CASE(builders_round_trip) {
   BOOST_TEST((load32(buf + 12) & 0xffffff) == 0x123456u);
   BOOST_TEST(load32(buf + 16) == 70000u);
   BOOST_TEST(buildRr(buf, sizeof buf, 1, rb, 32) == 0u);  // RC is 5 bits
+}
+
+namespace {
+struct NackCase {
+  const char* name;
+  std::vector<std::uint16_t> lost;
+  Bytes fci;  // expected (PID, BLP) entries
+};
+std::ostream& operator<<(std::ostream& os, const NackCase& c) {
+  return os << c.name;
+}
+const NackCase kNackCases[] = {
+    {"one", {100}, {0x00, 0x64, 0x00, 0x00}},
+    {"bitmap", {100, 101, 116}, {0x00, 0x64, 0x80, 0x01}},
+    {"two entries", {100, 117}, {0x00, 0x64, 0x00, 0x00, 0x00, 0x75, 0x00, 0x00}},
+    {"across the wrap", {65535, 0, 1}, {0xff, 0xff, 0x00, 0x03}},
+    {"duplicates fold", {7, 7, 8}, {0x00, 0x07, 0x00, 0x01}},
+};
+}  // namespace
+
+BOOST_DATA_TEST_CASE(nack_build_and_expand, boost::unit_test::data::make(kNackCases), c) {
+  Bytes out(64);
+  const std::size_t n = buildNack(out.data(), out.size(), 0x11, 0x22, c.lost.data(), c.lost.size());
+  BOOST_REQUIRE_EQUAL(n, 12 + c.fci.size());
+  out.resize(n);
+  BOOST_TEST(Bytes(out.begin() + 12, out.end()) == c.fci, boost::test_tools::per_element());
+  RtcpCompound comp(out.data(), out.size());
+  RtcpBlock b;
+  BOOST_REQUIRE(comp.next(b) == RtcpParseStatus::Ok);
+  BOOST_TEST(b.type == rtcp::kRtpfb);
+  BOOST_TEST(b.count == rtcp::kFmtNack);
+  BOOST_TEST(b.media_ssrc() == 0x22u);
+  std::uint16_t seqs[64];
+  const std::size_t k = nackSequences(b, seqs, 64);
+  std::vector<std::uint16_t> want = c.lost;
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  BOOST_TEST(std::vector<std::uint16_t>(seqs, seqs + k) == want, boost::test_tools::per_element());
+  BOOST_TEST(nackSequences(b, seqs, 1) == k);  // the count even when the output is short
+  BOOST_TEST(buildNack(out.data(), 15, 0x11, 0x22, c.lost.data(), c.lost.size()) == 0u);  // no room
+}
+
+BOOST_AUTO_TEST_CASE(remb_encodes_exponent_and_mantissa) {
+  const std::uint32_t ssrcs[] = {0xAAAA, 0xBBBB};
+  for (std::uint64_t bps : {0ull, 1ull, 262143ull, 262144ull, 256000ull, 1500000ull, 2500000000ull}) {
+    Bytes out(64);
+    const std::size_t n = buildRemb(out.data(), out.size(), 0x11, bps, ssrcs, 2);
+    BOOST_REQUIRE_EQUAL(n, 28u);
+    RtcpCompound comp(out.data(), n);
+    RtcpBlock b;
+    BOOST_REQUIRE(comp.next(b) == RtcpParseStatus::Ok);
+    const std::uint64_t got = rembBitrate(b);
+    BOOST_TEST(got <= bps);
+    BOOST_TEST(got >= bps - (bps >> 17));  // 18-bit mantissa: at most 2^-17 rounded down
+    BOOST_TEST(load32(out.data() + 24) == 0xBBBBu);
+  }
+  Bytes small(20);
+  BOOST_TEST(buildRemb(small.data(), small.size(), 1, 1, ssrcs, 2) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(sr_layout) {
+  Bytes out(28);
+  BOOST_REQUIRE_EQUAL(buildSr(out.data(), out.size(), 0x5555, 0x0102030405060708ull, 0x0a0b0c0d, 7, 1100), 28u);
+  BOOST_TEST(validateCompound(out.data(), out.size()) == RtcpParseStatus::Ok);
+  BOOST_TEST(out[1] == rtcp::kSr);
+  BOOST_TEST(load32(out.data() + 4) == 0x5555u);
+  BOOST_TEST(load32(out.data() + 8) == 0x01020304u);
+  BOOST_TEST(load32(out.data() + 12) == 0x05060708u);
+  BOOST_TEST(load32(out.data() + 16) == 0x0a0b0c0du);
+  BOOST_TEST(load32(out.data() + 20) == 7u);
+  BOOST_TEST(load32(out.data() + 24) == 1100u);
+  BOOST_TEST(buildSr(out.data(), 27, 1, 0, 0, 0, 0) == 0u);
 }
