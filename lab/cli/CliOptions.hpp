@@ -54,7 +54,6 @@ struct EchoTestOptions {
   bool bad_fingerprint = false;    // put a wrong a=fingerprint in our SDP (the server's DTLS check must fail)
   bool dtls_close = false;         // after the media, close DTLS (close_notify) and wait for the server's hangup
   Teardown teardown = Teardown::Hangup;
-  std::uint64_t room = 1234;  // videoroom only
   // videoroom room scenario: P publishers, S subscribers each subscribed to every feed, then K subscribers joining
   // and leaving one after the other; --switch: subscriber 0 starts on feed 0 only and switches to feed 1 for a
   // second media round; --publisher-leaves: the last publisher leaves while subscribed (subscribers get `updated`).
