@@ -385,6 +385,14 @@ void PeerConnection::acceptAnswer(const std::string& answerSdp) {
     // Renegotiation: the transport stays (its DTLS role was fixed by the first answer); only new ICE credentials
     // (an ICE restart from the client) reach the agent.
     session.localSetup = negotiated_->localSetup;
+    if (session.bundleMids.empty()) {
+      // Every m-line removed (JsepNegotiator::processAnswer): the answer names no transport; ours stays.
+      session.remoteIceUfrag = negotiated_->remoteIceUfrag;
+      session.remoteIcePwd = negotiated_->remoteIcePwd;
+      session.remoteIceLite = negotiated_->remoteIceLite;
+      session.remoteFingerprint = negotiated_->remoteFingerprint;
+      session.remoteSetup = negotiated_->remoteSetup;
+    }
     session.remoteIceRestart =
         negotiated_->remoteIceUfrag != session.remoteIceUfrag || negotiated_->remoteIcePwd != session.remoteIcePwd;
     if (session.remoteIceRestart) {

@@ -705,7 +705,16 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
     }
     if (!transportIndex) transportIndex = i;
   }
-  if (!transportIndex) throw JsepError(JsepErrorKind::NoSupportedCodec, "the answer rejects every m-line");
+  if (!transportIndex) {
+    // A renegotiation that took every m-line away (a VideoRoom subscriber whose last feed left) is answered with
+    // every m-line rejected: valid, nothing flows and the transport stays as it was (the caller keeps its remote
+    // parameters). Anything else with no m-line left is a failed negotiation.
+    const bool nothingOffered =
+        std::all_of(offered.begin(), offered.end(), [](const MediaDescription& m) { return m.port == 0; });
+    if (!nothingOffered) throw JsepError(JsepErrorKind::NoSupportedCodec, "the answer rejects every m-line");
+    session.bundleMids.clear();
+    return session;
+  }
 
   const sdp::Group* bundle = answer.bundleGroup();
   std::vector<std::string> accepted;

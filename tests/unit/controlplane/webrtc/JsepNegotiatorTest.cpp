@@ -768,3 +768,32 @@ BOOST_AUTO_TEST_CASE(server_renegotiation_keeps_mids_and_ssrcs) {
   BOOST_TEST((after.media[2].direction == Direction::SendOnly));
   BOOST_TEST(after.bundleMids == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(server_renegotiation_removing_every_mline_is_a_valid_round) {
+  // A subscriber whose last feed left: every m-line offered with port 0, every one rejected in the answer.
+  JsepNegotiator server(JsepCapabilities::portunusDefaults(), 17);
+  JsepNegotiator browser;
+  std::vector<JsepOfferStream> streams = subscriberStreams();
+  const JsepOffer first = server.offer(streams, localTransport());
+  const JsepAnswer firstAnswer = browser.answer(first.sdp, localTransport());
+  const NegotiatedSession before = server.processAnswer(first, firstAnswer.sdp);
+
+  for (auto& s : streams)
+    s.active = false;
+  JsepLocalTransport again = localTransport();
+  again.sessionVersion = "2";
+  const JsepOffer second = server.offer(streams, again, &before);
+  for (const auto& m : sdp::parseSdp(second.sdp).media)
+    BOOST_TEST(m.port == 0);
+  JsepAnswerOptions reanswer;
+  reanswer.previous = &firstAnswer.session;
+  const JsepAnswer secondAnswer = browser.answer(second.sdp, localTransport(), reanswer);
+  const NegotiatedSession after = server.processAnswer(second, secondAnswer.sdp);
+  for (const auto& m : after.media)
+    BOOST_TEST(!m.accepted);
+  BOOST_TEST(after.bundleMids.empty());
+
+  // With an m-line still offered, an answer rejecting all of them stays an error.
+  const JsepOffer third = server.offer(subscriberStreams(), again, &before);
+  BOOST_CHECK_THROW(server.processAnswer(third, secondAnswer.sdp), JsepError);
+}
