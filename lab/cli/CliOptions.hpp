@@ -54,7 +54,6 @@ struct EchoTestOptions {
   bool bad_fingerprint = false;    // put a wrong a=fingerprint in our SDP (the server's DTLS check must fail)
   bool dtls_close = false;         // after the media, close DTLS (close_notify) and wait for the server's hangup
   Teardown teardown = Teardown::Hangup;
-  std::uint64_t room = 1234;  // videoroom only
   // videoroom room scenario: P publishers, S subscribers each subscribed to every feed, then K subscribers joining
   // and leaving one after the other; --switch: subscriber 0 starts on feed 0 only and switches to feed 1 for a
   // second media round; --publisher-leaves: the last publisher leaves while subscribed (subscribers get `updated`).
@@ -63,10 +62,16 @@ struct EchoTestOptions {
   unsigned churn = 0;
   bool switch_feed = false;
   bool publisher_leaves = false;
+  // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
+  // by `loops` IceLoop threads; each sends for `duration` seconds once up.
+  unsigned peers = 10;
+  double ramp_per_s = 5.0;
+  unsigned loops = 2;
+  bool progress = true;
 };
 
 struct CliCommand {
-  std::string name;  // "echotest", "videoroom" or "help"
+  std::string name;  // "echotest", "videoroom", "load" or "help"
   EchoTestOptions echotest;
 };
 
