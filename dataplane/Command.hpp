@@ -32,7 +32,6 @@ enum class CommandType : std::uint8_t {
 
 struct Command {
   std::uint64_t seq = 0;
-  std::uint64_t value = 0;
   void* a = nullptr;
   void* b = nullptr;
   void* c = nullptr;

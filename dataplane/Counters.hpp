@@ -70,7 +70,6 @@ struct alignas(64) WorkerCounters {
   std::uint64_t rtcp_in = 0;
   std::uint64_t rtcp_out = 0;
   std::uint64_t keyframe_requests = 0;
-  std::uint64_t remb_out = 0;
   std::uint64_t busy_loops = 0;
   std::uint64_t idle_loops = 0;
   std::uint64_t events_lost = 0;

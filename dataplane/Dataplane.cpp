@@ -1024,7 +1024,6 @@ StatsSnapshot Dataplane::stats() const {
     ws.rtcp_in = relaxedLoad(c.rtcp_in);
     ws.rtcp_out = relaxedLoad(c.rtcp_out);
     ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
-    ws.remb_out = relaxedLoad(c.remb_out);
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
     ws.events_lost = relaxedLoad(c.events_lost);

@@ -768,311 +768,312 @@ class Loop {
     ++w_.counters.rtx_sent;
     queueProtect(c, to, out, p, out_len, room, as_rtx ? out->rtx_srtp.get() : out->srtp.get(), false);
     return true;
-    /** SR/RR report blocks about our outbound streams: keep the cumulative loss the remote sees (slowlink, stats). */
-    static void remoteReports(Transport * t, const proto::RtcpBlock& b) noexcept {
-      const std::size_t first = b.type == proto::rtcp::kSr ? 28 : 8;
-      for (std::size_t i = 0; i < b.count && first + 24 * (i + 1) <= b.length; ++i) {
-        const std::uint8_t* rb = b.data + first + 24 * i;
-        if (OutboundStream* out = t->outbound(proto::load32(rb)))
-          out->counters.remote_lost = proto::load32(rb + 4) & 0xffffff;
+  }
+
+  /** SR/RR report blocks about our outbound streams: keep the cumulative loss the remote sees (slowlink, stats). */
+  static void remoteReports(Transport* t, const proto::RtcpBlock& b) noexcept {
+    const std::size_t first = b.type == proto::rtcp::kSr ? 28 : 8;
+    for (std::size_t i = 0; i < b.count && first + 24 * (i + 1) <= b.length; ++i) {
+      const std::uint8_t* rb = b.data + first + 24 * i;
+      if (OutboundStream* out = t->outbound(proto::load32(rb)))
+        out->counters.remote_lost = proto::load32(rb + 4) & 0xffffff;
+    }
+  }
+
+  /** A receiver on `t` asked for a keyframe of its outbound stream `ssrc`: ask the source publisher (RFC 4585). */
+  void keyframeFor(Transport* t, std::uint32_t ssrc) noexcept {
+    OutboundStream* out = t->outbound(ssrc);
+    if (!out || !out->last_route) return;
+    pli(out->last_route->in, true);
+  }
+
+  /** A PLI toward the publisher of `in`, at most one per pli_interval_ms per stream. */
+  void pli(InboundStream* in, bool event) noexcept {
+    if (in->last_pli_ms && now_ms_ - in->last_pli_ms < s_.pli_interval_ms) return;  // rate limit
+    in->last_pli_ms = now_ms_ ? now_ms_ : 1;
+    if (event) emit(EventType::KeyframeWanted, in->id, in->ssrc);
+    Transport* src = in->transport;
+    if (!src->rtcp_out) return;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    const std::size_t len = proto::buildPli(p, room, src->rtcp_ssrc, in->ssrc);
+    ++w_.counters.keyframe_requests;
+    sendRtcp(c, src, p, len, room, src->rtcp_out.get());
+  }
+
+  /** Queues one RTCP packet we built at `p` in mbuf `c` (freed when the builder wrote nothing). */
+  void sendRtcp(rte_mbuf* c, Transport* t, std::uint8_t* p, std::size_t len, std::uint32_t room,
+                SrtpStreamContext* ctx) noexcept {
+    if (!len) {
+      rte_pktmbuf_free(c);
+      return;
+    }
+    ++w_.counters.rtcp_out;
+    queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, ctx, true);
+  }
+
+  void queueProtect(rte_mbuf* m, Transport* t, OutboundStream* out, std::uint8_t* data, std::uint32_t len,
+                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp) noexcept {
+    if (n_tx_ops_ == kTxBatch) flushProtect();
+    SrtpOp& op = tx_ops_[n_tx_ops_];
+    op = SrtpOp{};
+    op.data = data;
+    op.len = len;
+    op.capacity = capacity;
+    op.ctx = ctx;
+    op.rtcp = rtcp;
+    tx_meta_[n_tx_ops_++] = TxMeta{m, t, out};
+  }
+
+  void flushProtect() noexcept {
+    if (!n_tx_ops_) return;
+    w_.engine->protect(tx_ops_, n_tx_ops_);
+    for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
+      const SrtpOp& op = tx_ops_[i];
+      const TxMeta& meta = tx_meta_[i];
+      if (op.status != SrtpStatus::Ok) {
+        if (meta.out) ++meta.out->counters.drops[static_cast<std::size_t>(DropReason::SrtpOther)];
+        dropOn(meta.t, meta.m, DropReason::SrtpOther);
+        continue;
       }
-    }
-
-    /** A receiver on `t` asked for a keyframe of its outbound stream `ssrc`: ask the source publisher (RFC 4585). */
-    void keyframeFor(Transport * t, std::uint32_t ssrc) noexcept {
-      OutboundStream* out = t->outbound(ssrc);
-      if (!out || !out->last_route) return;
-      pli(out->last_route->in, true);
-    }
-
-    /** A PLI toward the publisher of `in`, at most one per pli_interval_ms per stream. */
-    void pli(InboundStream * in, bool event) noexcept {
-      if (in->last_pli_ms && now_ms_ - in->last_pli_ms < s_.pli_interval_ms) return;  // rate limit
-      in->last_pli_ms = now_ms_ ? now_ms_ : 1;
-      if (event) emit(EventType::KeyframeWanted, in->id, in->ssrc);
-      Transport* src = in->transport;
-      if (!src->rtcp_out) return;
-      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-      if (!c) return;
-      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-      const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-      const std::size_t len = proto::buildPli(p, room, src->rtcp_ssrc, in->ssrc);
-      ++w_.counters.keyframe_requests;
-      sendRtcp(c, src, p, len, room, src->rtcp_out.get());
-    }
-
-    /** Queues one RTCP packet we built at `p` in mbuf `c` (freed when the builder wrote nothing). */
-    void sendRtcp(rte_mbuf * c, Transport * t, std::uint8_t * p, std::size_t len, std::uint32_t room,
-                  SrtpStreamContext * ctx) noexcept {
-      if (!len) {
-        rte_pktmbuf_free(c);
-        return;
+      Transport* t = meta.t;
+      if (!t->mac_known) t->mac_known = s_.neighbors.lookup(t->key.remote_ip, t->remote_mac);
+      if (!t->mac_known) {
+        dropOn(t, meta.m, DropReason::NoL2);
+        continue;
       }
-      ++w_.counters.rtcp_out;
-      queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, ctx, true);
-    }
-
-    void queueProtect(rte_mbuf * m, Transport * t, OutboundStream * out, std::uint8_t * data, std::uint32_t len,
-                      std::uint32_t capacity, SrtpStreamContext * ctx, bool rtcp) noexcept {
-      if (n_tx_ops_ == kTxBatch) flushProtect();
-      SrtpOp& op = tx_ops_[n_tx_ops_];
-      op = SrtpOp{};
-      op.data = data;
-      op.len = len;
-      op.capacity = capacity;
-      op.ctx = ctx;
-      op.rtcp = rtcp;
-      tx_meta_[n_tx_ops_++] = TxMeta{m, t, out};
-    }
-
-    void flushProtect() noexcept {
-      if (!n_tx_ops_) return;
-      w_.engine->protect(tx_ops_, n_tx_ops_);
-      for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
-        const SrtpOp& op = tx_ops_[i];
-        const TxMeta& meta = tx_meta_[i];
-        if (op.status != SrtpStatus::Ok) {
-          if (meta.out) ++meta.out->counters.drops[static_cast<std::size_t>(DropReason::SrtpOther)];
-          dropOn(meta.t, meta.m, DropReason::SrtpOther);
-          continue;
-        }
-        Transport* t = meta.t;
-        if (!t->mac_known) t->mac_known = s_.neighbors.lookup(t->key.remote_ip, t->remote_mac);
-        if (!t->mac_known) {
-          dropOn(t, meta.m, DropReason::NoL2);
-          continue;
-        }
-        buildHeaders(meta.m, t, op.len);
-        ++t->counters.packets_out;
-        t->counters.bytes_out += op.len;
-        if (meta.out) {
-          ++meta.out->counters.packets_out;
-          meta.out->counters.bytes_out += op.len;
-        }
-        queueTx(meta.m);
+      buildHeaders(meta.m, t, op.len);
+      ++t->counters.packets_out;
+      t->counters.bytes_out += op.len;
+      if (meta.out) {
+        ++meta.out->counters.packets_out;
+        meta.out->counters.bytes_out += op.len;
       }
-      n_tx_ops_ = 0;
+      queueTx(meta.m);
     }
+    n_tx_ops_ = 0;
+  }
 
-    void buildHeaders(rte_mbuf * m, const Transport* t, std::uint32_t payload_len) noexcept {
-      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-      std::memcpy(f, t->remote_mac.data(), 6);
-      std::memcpy(f + 6, s_.media_mac.data(), 6);
-      f[12] = 0x08;
-      f[13] = 0x00;
-      std::uint8_t* ip = f + 14;
-      ip[0] = 0x45;
-      ip[1] = 0;
-      proto::store16(ip + 2, static_cast<std::uint16_t>(20 + 8 + payload_len));
-      proto::store16(ip + 4, 0);
-      proto::store16(ip + 6, 0x4000);  // DF
-      ip[8] = 64;
-      ip[9] = 17;
-      proto::store16(ip + 10, 0);
-      std::memcpy(ip + 12, &t->key.local_ip, 4);
-      std::memcpy(ip + 16, &t->key.remote_ip, 4);
-      const std::uint16_t sum = rte_ipv4_cksum(reinterpret_cast<const rte_ipv4_hdr*>(ip));
-      std::memcpy(ip + 10, &sum, 2);
-      std::uint8_t* udp = ip + 20;
-      std::memcpy(udp, &t->key.local_port, 2);
-      std::memcpy(udp + 2, &t->key.remote_port, 2);
-      proto::store16(udp + 4, static_cast<std::uint16_t>(8 + payload_len));
-      proto::store16(udp + 6, 0);  // RFC 768: no checksum (IPv4); SRTP authenticates the payload
-      m->data_len = static_cast<std::uint16_t>(kHeaders + payload_len);
-      m->pkt_len = m->data_len;
-      if (s_.vlan) vlanTag(m, s_.vlan);  // fresh mbuf: its headroom always has the 4 bytes
-    }
+  void buildHeaders(rte_mbuf* m, const Transport* t, std::uint32_t payload_len) noexcept {
+    std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+    std::memcpy(f, t->remote_mac.data(), 6);
+    std::memcpy(f + 6, s_.media_mac.data(), 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    std::uint8_t* ip = f + 14;
+    ip[0] = 0x45;
+    ip[1] = 0;
+    proto::store16(ip + 2, static_cast<std::uint16_t>(20 + 8 + payload_len));
+    proto::store16(ip + 4, 0);
+    proto::store16(ip + 6, 0x4000);  // DF
+    ip[8] = 64;
+    ip[9] = 17;
+    proto::store16(ip + 10, 0);
+    std::memcpy(ip + 12, &t->key.local_ip, 4);
+    std::memcpy(ip + 16, &t->key.remote_ip, 4);
+    const std::uint16_t sum = rte_ipv4_cksum(reinterpret_cast<const rte_ipv4_hdr*>(ip));
+    std::memcpy(ip + 10, &sum, 2);
+    std::uint8_t* udp = ip + 20;
+    std::memcpy(udp, &t->key.local_port, 2);
+    std::memcpy(udp + 2, &t->key.remote_port, 2);
+    proto::store16(udp + 4, static_cast<std::uint16_t>(8 + payload_len));
+    proto::store16(udp + 6, 0);  // RFC 768: no checksum (IPv4); SRTP authenticates the payload
+    m->data_len = static_cast<std::uint16_t>(kHeaders + payload_len);
+    m->pkt_len = m->data_len;
+    if (s_.vlan) vlanTag(m, s_.vlan);  // fresh mbuf: its headroom always has the 4 bytes
+  }
 
-    // ---- timers: media stopped, periodic PLI, NACK generation, RR, SR, REMB ---------------------------------
-    void timers() noexcept {
-      for (Transport* t : w_.owned) {
-        t->learn_tokens = kSsrcLearnAttemptsPerTick;
-        proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
-        std::size_t nb = 0;
-        for (InboundStream* in : t->in) {
-          if (!in || !in->seen) continue;
-          if (!in->stopped && now_ms_ - in->last_rx_ms >= s_.media_timeout_ms) {
-            in->stopped = true;
-            emit(EventType::MediaStopped, in->id, static_cast<std::uint32_t>(now_ms_ - in->last_rx_ms));
-          }
-          if (in->fir_freq_ms && now_ms_ - in->last_fir_ms >= in->fir_freq_ms) {
-            in->last_fir_ms = now_ms_;
-            pli(in, false);
-          }
-          if (in->generate_nack && in->nack.pending()) nackPublisher(t, in);
-          if (in->reception.started) blocks[nb++] = reportBlock(*in);
-        }
-        remb(t);
-        if (!s_.rr_interval_ms || !t->rtcp_out) continue;
-        if (now_ms_ - t->last_sr_ms >= s_.rr_interval_ms) {
-          t->last_sr_ms = now_ms_;
-          for (OutboundStream* out : t->out)
-            if (out) senderReport(out);
-        }
-        if (!nb || now_ms_ - t->last_rr_ms < s_.rr_interval_ms) continue;
-        t->last_rr_ms = now_ms_;
-        for (std::size_t i = 0; i < nb; ++i)
-          commitReport(*t->inbound(blocks[i].ssrc));
-        rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-        if (!c) continue;
-        std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-        const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-        sendRtcp(c, t, p, proto::buildRr(p, room, t->rtcp_ssrc, blocks, nb), room, t->rtcp_out.get());
-      }
-    }
-
-    /** Generic NACK toward the publisher for the gaps of `in` that are due (first ask or retry). */
-    void nackPublisher(Transport * t, InboundStream * in) noexcept {
-      std::uint16_t seqs[NackGenerator::kMaxPending];
-      const std::size_t n = in->nack.due(now_ms_, seqs);
-      if (!n || !t->rtcp_out) return;
-      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-      if (!c) return;
-      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-      const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-      w_.counters.nack_out += n;
-      sendRtcp(c, t, p, proto::buildNack(p, room, t->rtcp_ssrc, in->ssrc, seqs, n), room, t->rtcp_out.get());
-    }
-
-    /** SR for an outbound stream (RFC 3550 §6.4.1): the NTP / RTP pair of the source's last SR, moved to now and
-     * through the route's timestamp offset, with this stream's own packet / octet counts. Nothing before the source
-     * has sent an SR (no mapping to translate). */
-    void senderReport(OutboundStream * out) noexcept {
-      Route* r = out->last_route;
-      if (!r || !out->sent_packets || !r->rewrite.started()) return;
-      const InboundStream* in = r->in;
-      if (!in->have_sr) return;
-      const std::uint64_t elapsed = now_ms_ - in->reception.last_sr_ms;
-      const std::uint64_t ntp = in->sr_ntp + (elapsed << 32) / 1000;
-      const auto rtp_ts =
-          static_cast<std::uint32_t>(in->sr_rtp + elapsed * in->clock_rate / 1000 + r->rewrite.timestampOffset());
-      rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-      if (!c) return;
-      std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-      const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-      ++w_.counters.sr_out;
-      sendRtcp(c, out->transport, p,
-               proto::buildSr(p, room, out->ssrc, ntp, rtp_ts, out->sent_packets, out->sent_octets), room,
-               out->srtp.get());
-    }
-
-    /** REMB toward a publisher: at once after a cap change, then every second while a cap is set. A stream's own cap
-     * goes in its own REMB (bounded by the transport's); the others share one with the transport's cap. */
-    void remb(Transport * t) noexcept {
-      bool due = t->remb_due || (now_ms_ - t->last_remb_ms >= kRembIntervalMs);
-      if (!due || !t->rtcp_out) return;
-      std::uint32_t shared[kMaxStreamsPerTransport];
-      std::size_t n = 0;
-      bool any = false;
+  // ---- timers: media stopped, periodic PLI, NACK generation, RR, SR, REMB ---------------------------------
+  void timers() noexcept {
+    for (Transport* t : w_.owned) {
+      t->learn_tokens = kSsrcLearnAttemptsPerTick;
+      proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
+      std::size_t nb = 0;
       for (InboundStream* in : t->in) {
-        if (!in || !in->video) continue;
-        in->remb_due = false;
-        if (in->remb_bps) {
-          const std::uint32_t cap = t->remb_bps && t->remb_bps < in->remb_bps ? t->remb_bps : in->remb_bps;
-          sendRemb(t, cap, &in->ssrc, 1);
-          any = true;
-        } else if (t->remb_bps) {
-          shared[n++] = in->ssrc;
+        if (!in || !in->seen) continue;
+        if (!in->stopped && now_ms_ - in->last_rx_ms >= s_.media_timeout_ms) {
+          in->stopped = true;
+          emit(EventType::MediaStopped, in->id, static_cast<std::uint32_t>(now_ms_ - in->last_rx_ms));
         }
+        if (in->fir_freq_ms && now_ms_ - in->last_fir_ms >= in->fir_freq_ms) {
+          in->last_fir_ms = now_ms_;
+          pli(in, false);
+        }
+        if (in->generate_nack && in->nack.pending()) nackPublisher(t, in);
+        if (in->reception.started) blocks[nb++] = reportBlock(*in);
       }
-      if (n) {
-        sendRemb(t, t->remb_bps, shared, n);
-        any = true;
+      remb(t);
+      if (!s_.rr_interval_ms || !t->rtcp_out) continue;
+      if (now_ms_ - t->last_sr_ms >= s_.rr_interval_ms) {
+        t->last_sr_ms = now_ms_;
+        for (OutboundStream* out : t->out)
+          if (out) senderReport(out);
       }
-      t->remb_due = false;
-      if (any) t->last_remb_ms = now_ms_;
-    }
-
-    void sendRemb(Transport * t, std::uint32_t bps, const std::uint32_t* ssrcs, std::size_t n) noexcept {
+      if (!nb || now_ms_ - t->last_rr_ms < s_.rr_interval_ms) continue;
+      t->last_rr_ms = now_ms_;
+      for (std::size_t i = 0; i < nb; ++i)
+        commitReport(*t->inbound(blocks[i].ssrc));
       rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
-      if (!c) return;
+      if (!c) continue;
       std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
       const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
-      ++w_.counters.remb_out;
-      sendRtcp(c, t, p, proto::buildRemb(p, room, t->rtcp_ssrc, bps, ssrcs, n), room, t->rtcp_out.get());
+      sendRtcp(c, t, p, proto::buildRr(p, room, t->rtcp_ssrc, blocks, nb), room, t->rtcp_out.get());
     }
+  }
 
-    /** RFC 3550 §6.4.1 / A.3 report block for one inbound stream. */
-    proto::RtcpReportBlock reportBlock(const InboundStream& in) const noexcept {
-      const ReceptionStats& r = in.reception;
-      proto::RtcpReportBlock b;
-      b.ssrc = in.ssrc;
-      const std::uint32_t ext_max = r.extendedMax();
-      const std::uint32_t expected = ext_max - r.base_seq + 1;
-      const std::int64_t lost = static_cast<std::int64_t>(expected) - r.received;
-      b.cumulative_lost = lost < 0 ? 0 : static_cast<std::uint32_t>(lost > 0x7fffff ? 0x7fffff : lost);
-      const std::uint32_t expected_interval = expected - r.expected_prior;
-      const std::uint32_t received_interval = r.received - r.received_prior;
-      const std::int64_t lost_interval = static_cast<std::int64_t>(expected_interval) - received_interval;
-      b.fraction_lost = (expected_interval == 0 || lost_interval <= 0)
-                            ? 0
-                            : static_cast<std::uint8_t>((lost_interval << 8) / expected_interval);
-      b.highest_seq = ext_max;
-      b.lsr = r.last_sr_ntp_mid;
-      b.dlsr = r.last_sr_ms ? static_cast<std::uint32_t>((now_ms_ - r.last_sr_ms) * 65536 / 1000) : 0;
-      return b;
-    }
+  /** Generic NACK toward the publisher for the gaps of `in` that are due (first ask or retry). */
+  void nackPublisher(Transport* t, InboundStream* in) noexcept {
+    std::uint16_t seqs[NackGenerator::kMaxPending];
+    const std::size_t n = in->nack.due(now_ms_, seqs);
+    if (!n || !t->rtcp_out) return;
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    w_.counters.nack_out += n;
+    sendRtcp(c, t, p, proto::buildNack(p, room, t->rtcp_ssrc, in->ssrc, seqs, n), room, t->rtcp_out.get());
+  }
 
-    static void commitReport(InboundStream & in) noexcept {
-      in.reception.expected_prior = in.reception.extendedMax() - in.reception.base_seq + 1;
-      in.reception.received_prior = in.reception.received;
-    }
+  /** SR for an outbound stream (RFC 3550 §6.4.1): the NTP / RTP pair of the source's last SR, moved to now and
+   * through the route's timestamp offset, with this stream's own packet / octet counts. Nothing before the source
+   * has sent an SR (no mapping to translate). */
+  void senderReport(OutboundStream* out) noexcept {
+    Route* r = out->last_route;
+    if (!r || !out->sent_packets || !r->rewrite.started()) return;
+    const InboundStream* in = r->in;
+    if (!in->have_sr) return;
+    const std::uint64_t elapsed = now_ms_ - in->reception.last_sr_ms;
+    const std::uint64_t ntp = in->sr_ntp + (elapsed << 32) / 1000;
+    const auto rtp_ts =
+        static_cast<std::uint32_t>(in->sr_rtp + elapsed * in->clock_rate / 1000 + r->rewrite.timestampOffset());
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    ++w_.counters.sr_out;
+    sendRtcp(c, out->transport, p, proto::buildSr(p, room, out->ssrc, ntp, rtp_ts, out->sent_packets, out->sent_octets),
+             room, out->srtp.get());
+  }
 
-    // ---- transmit ---------------------------------------------------------------------------------------------
-    void queueTx(rte_mbuf * m) noexcept {
-      ++w_.counters.tx_packets;
-      w_.counters.tx_bytes += m->pkt_len;
-      media_tx_[n_media_tx_++] = m;
-      if (n_media_tx_ == kTxQueue) flushTx();
-    }
-
-    void flushTx() noexcept {
-      if (n_media_tx_) {
-        unsigned sent = 0;
-        if (w_.media_txq >= 0) {
-          for (int tries = 0; tries < 4 && sent < n_media_tx_; ++tries)
-            sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
-                                     static_cast<std::uint16_t>(n_media_tx_ - sent));
-        } else {
-          sent = rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_,
-                                           nullptr);
-        }
-        for (unsigned i = sent; i < n_media_tx_; ++i) {
-          --w_.counters.tx_packets;
-          w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
-          drop(media_tx_[i], DropReason::TxFull);
-        }
-        n_media_tx_ = 0;
-      }
-      if (n_exc_tx_) {
-        unsigned sent = 0;
-        for (int tries = 0; tries < 4 && sent < n_exc_tx_; ++tries)
-          sent += rte_eth_tx_burst(s_.exception_port, 0, exc_tx_ + sent, static_cast<std::uint16_t>(n_exc_tx_ - sent));
-        for (unsigned i = sent; i < n_exc_tx_; ++i)
-          drop(exc_tx_[i], DropReason::TxFull);
-        n_exc_tx_ = 0;
+  /** REMB toward a publisher: at once after a cap change, then every second while a cap is set. A stream's own cap
+   * goes in its own REMB (bounded by the transport's); the others share one with the transport's cap. */
+  void remb(Transport* t) noexcept {
+    bool due = t->remb_due || (now_ms_ - t->last_remb_ms >= kRembIntervalMs);
+    if (!due || !t->rtcp_out) return;
+    std::uint32_t shared[kMaxStreamsPerTransport];
+    std::size_t n = 0;
+    bool any = false;
+    for (InboundStream* in : t->in) {
+      if (!in || !in->video) continue;
+      in->remb_due = false;
+      if (in->remb_bps) {
+        const std::uint32_t cap = t->remb_bps && t->remb_bps < in->remb_bps ? t->remb_bps : in->remb_bps;
+        sendRemb(t, cap, &in->ssrc, 1);
+        any = true;
+      } else if (t->remb_bps) {
+        shared[n++] = in->ssrc;
       }
     }
+    if (n) {
+      sendRemb(t, t->remb_bps, shared, n);
+      any = true;
+    }
+    t->remb_due = false;
+    if (any) t->last_remb_ms = now_ms_;
+  }
 
-    struct HandoffQueue {
-      rte_mbuf* pkts[kBurst];
-      std::uint16_t n = 0;
-    };
+  void sendRemb(Transport* t, std::uint32_t bps, const std::uint32_t* ssrcs, std::size_t n) noexcept {
+    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
+    if (!c) return;
+    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+    const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
+    ++w_.counters.remb_out;
+    sendRtcp(c, t, p, proto::buildRemb(p, room, t->rtcp_ssrc, bps, ssrcs, n), room, t->rtcp_out.get());
+  }
 
-    Worker& w_;
-    Shared& s_;
-    std::uint64_t now_ms_ = 0;
-    HandoffQueue handoff_[kMaxWorkers];
-    SrtpOp rx_ops_[kBurst];
-    RxMeta rx_meta_[kBurst];
-    SrtpOp tx_ops_[kTxBatch];
-    TxMeta tx_meta_[kTxBatch];
-    std::uint16_t n_tx_ops_ = 0;
-    rte_mbuf* media_tx_[kTxQueue];
-    std::uint16_t n_media_tx_ = 0;
-    rte_mbuf* exc_tx_[kTxQueue];
-    std::uint16_t n_exc_tx_ = 0;
+  /** RFC 3550 §6.4.1 / A.3 report block for one inbound stream. */
+  proto::RtcpReportBlock reportBlock(const InboundStream& in) const noexcept {
+    const ReceptionStats& r = in.reception;
+    proto::RtcpReportBlock b;
+    b.ssrc = in.ssrc;
+    const std::uint32_t ext_max = r.extendedMax();
+    const std::uint32_t expected = ext_max - r.base_seq + 1;
+    const std::int64_t lost = static_cast<std::int64_t>(expected) - r.received;
+    b.cumulative_lost = lost < 0 ? 0 : static_cast<std::uint32_t>(lost > 0x7fffff ? 0x7fffff : lost);
+    const std::uint32_t expected_interval = expected - r.expected_prior;
+    const std::uint32_t received_interval = r.received - r.received_prior;
+    const std::int64_t lost_interval = static_cast<std::int64_t>(expected_interval) - received_interval;
+    b.fraction_lost = (expected_interval == 0 || lost_interval <= 0)
+                          ? 0
+                          : static_cast<std::uint8_t>((lost_interval << 8) / expected_interval);
+    b.highest_seq = ext_max;
+    b.lsr = r.last_sr_ntp_mid;
+    b.dlsr = r.last_sr_ms ? static_cast<std::uint32_t>((now_ms_ - r.last_sr_ms) * 65536 / 1000) : 0;
+    return b;
+  }
+
+  static void commitReport(InboundStream& in) noexcept {
+    in.reception.expected_prior = in.reception.extendedMax() - in.reception.base_seq + 1;
+    in.reception.received_prior = in.reception.received;
+  }
+
+  // ---- transmit ---------------------------------------------------------------------------------------------
+  void queueTx(rte_mbuf* m) noexcept {
+    ++w_.counters.tx_packets;
+    w_.counters.tx_bytes += m->pkt_len;
+    media_tx_[n_media_tx_++] = m;
+    if (n_media_tx_ == kTxQueue) flushTx();
+  }
+
+  void flushTx() noexcept {
+    if (n_media_tx_) {
+      unsigned sent = 0;
+      if (w_.media_txq >= 0) {
+        for (int tries = 0; tries < 4 && sent < n_media_tx_; ++tries)
+          sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
+                                   static_cast<std::uint16_t>(n_media_tx_ - sent));
+      } else {
+        sent =
+            rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_, nullptr);
+      }
+      for (unsigned i = sent; i < n_media_tx_; ++i) {
+        --w_.counters.tx_packets;
+        w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
+        drop(media_tx_[i], DropReason::TxFull);
+      }
+      n_media_tx_ = 0;
+    }
+    if (n_exc_tx_) {
+      unsigned sent = 0;
+      for (int tries = 0; tries < 4 && sent < n_exc_tx_; ++tries)
+        sent += rte_eth_tx_burst(s_.exception_port, 0, exc_tx_ + sent, static_cast<std::uint16_t>(n_exc_tx_ - sent));
+      for (unsigned i = sent; i < n_exc_tx_; ++i)
+        drop(exc_tx_[i], DropReason::TxFull);
+      n_exc_tx_ = 0;
+    }
+  }
+
+  struct HandoffQueue {
+    rte_mbuf* pkts[kBurst];
+    std::uint16_t n = 0;
   };
+
+  Worker& w_;
+  Shared& s_;
+  std::uint64_t now_ms_ = 0;
+  HandoffQueue handoff_[kMaxWorkers];
+  SrtpOp rx_ops_[kBurst];
+  RxMeta rx_meta_[kBurst];
+  SrtpOp tx_ops_[kTxBatch];
+  TxMeta tx_meta_[kTxBatch];
+  std::uint16_t n_tx_ops_ = 0;
+  rte_mbuf* media_tx_[kTxQueue];
+  std::uint16_t n_media_tx_ = 0;
+  rte_mbuf* exc_tx_[kTxQueue];
+  std::uint16_t n_exc_tx_ = 0;
+};
 
 }  // namespace
 
