@@ -1,5 +1,6 @@
 #include "lab/cli/LoadCommand.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
