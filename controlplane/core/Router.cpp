@@ -344,7 +344,8 @@ void Router::message(Session& session, Handle& handle, const std::string& tx, co
     json ack = basicReply("ack", sid, tx);
     if (!hint->empty()) ack["hint"] = *hint;
     reply(std::move(ack));  // the ack leaves before the plugin's event can be produced
-    plugins_.run([&plugin, msg = std::move(msg), this]() mutable {
+    const HandleId hid = msg.handle;
+    plugins_.runOrdered(hid, [&plugin, msg = std::move(msg), this]() mutable {
       PluginResult result = plugin.handleMessage(msg);
       plugins_.pushEvent(msg.handle, msg.transaction, std::move(result.data), std::move(result.jsep));
     });
@@ -358,7 +359,8 @@ void Router::message(Session& session, Handle& handle, const std::string& tx, co
   auto outcome = std::make_shared<Outcome>();
   const std::string package = plugin.info().package;
   const HandleId hid = handle.id();
-  plugins_.run(
+  plugins_.runOrdered(
+      hid,
       [&plugin, msg = std::move(msg), outcome] {
         try {
           outcome->result = plugin.handleMessage(msg);

@@ -61,6 +61,16 @@ MediaService::MediaService(const config::Config& cfg, Post post, dp::Dataplane* 
 
 MediaService::~MediaService() {
   stop();
+  // PeerConnections created for offers whose hand-over to their handle never ran (the API loop stopped first) go
+  // now, while the service they use still exists.
+  std::vector<std::unique_ptr<PeerConnection>> orphans;
+  {
+    std::lock_guard lock(pcsMutex_);
+    for (auto& weak : handovers_)
+      if (auto holder = weak.lock(); holder && *holder) orphans.push_back(std::move(*holder));
+    handovers_.clear();
+  }
+  orphans.clear();
 }
 
 void MediaService::stop() {
@@ -121,7 +131,10 @@ nlohmann::json MediaService::createOffer(HandleId handle, const OfferSpec& spec)
     }
     it = pcs_.emplace(handle, created.get()).first;
     auto holder = std::make_shared<std::unique_ptr<PeerConnection>>(std::move(created));
+    std::erase_if(handovers_, [](const auto& weak) { return weak.expired(); });
+    handovers_.push_back(holder);
     post([this, handle, holder] {
+      if (!*holder) return;  // the service went first and took it
       auto h = router_->registry().indexed(handle);
       if (!h || h->media()) {
         holder->reset();  // the handle went (or got another PeerConnection) meanwhile

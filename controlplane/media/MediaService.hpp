@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/config/Config.hpp"
 #include "controlplane/core/MediaHandler.hpp"
@@ -146,6 +147,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
 
   std::mutex pcsMutex_;
   std::map<HandleId, PeerConnection*> pcs_;
+  std::vector<std::weak_ptr<std::unique_ptr<PeerConnection>>> handovers_;  // offer PCs on their way to a handle
   mutable std::mutex streamsMutex_;
   std::map<dp::StreamId, StreamOwner> streams_;
   SlowLinkDetector slowLinks_;  // guarded by streamsMutex_

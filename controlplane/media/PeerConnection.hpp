@@ -115,7 +115,6 @@ class PeerConnection final : public MediaHandler {
   std::optional<JsepOffer> pendingOffer_;  // our offer awaiting its answer
   bool offerer_ = false;                   // created to offer: remote parameters come with the first answer
   unsigned sessionVersion_ = 0;            // o= version of our SDPs
-  std::uint32_t bitrateCap_ = 0;           // REMB toward the client, bps (0 = none)
   std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)
   std::vector<IceCandidate> localCandidates_;
   bool gatheringDone_ = false;
@@ -129,7 +128,7 @@ class PeerConnection final : public MediaHandler {
   bool failed_ = false;     // the transport failed or the dataplane refused it: a hangup is on its way
   bool tableFull_ = false;  // the last dataplane refusal was ApiStatus::TableFull
   std::optional<LoopbackPolicy> loopback_;
-  std::uint64_t bitrateCap_ = 0;  // the plugin's bitrate the dataplane's REMB applies (0: none asked)
+  std::uint64_t bitrateCap_ = 0;  // REMB cap toward the client the plugin asked for, bps (0: none)
   std::uint64_t keyframesRequested_ = 0;
   std::size_t remoteCandidates_ = 0;
   DtlsRole dtlsRole_ = DtlsRole::Client;

@@ -32,15 +32,44 @@ Plugin* PluginHost::find(const std::string& package) const {
   return it == byPackage_.end() ? nullptr : it->second;
 }
 
+void PluginHost::execute(Job& job) {
+  try {
+    job.work();
+  } catch (const std::exception& e) {
+    PLOG(Error, "plugins") << "plugin work failed: " << e.what();
+  }
+  if (job.done) boost::asio::post(loop_, std::move(job.done));
+}
+
 void PluginHost::run(std::function<void()> work, std::function<void()> done) {
-  boost::asio::post(pool_->pool, [this, work = std::move(work), done = std::move(done)]() mutable {
-    try {
-      work();
-    } catch (const std::exception& e) {
-      PLOG(Error, "plugins") << "plugin work failed: " << e.what();
+  boost::asio::post(pool_->pool, [this, job = Job{std::move(work), std::move(done)}]() mutable { execute(job); });
+}
+
+void PluginHost::runOrdered(HandleId handle, std::function<void()> work, std::function<void()> done) {
+  {
+    std::lock_guard lock(orderedMutex_);
+    auto [it, first] = ordered_.try_emplace(handle);
+    it->second.push_back(Job{std::move(work), std::move(done)});
+    if (!first) return;  // the handle's drainer picks it up
+  }
+  boost::asio::post(pool_->pool, [this, handle] { drain(handle); });
+}
+
+void PluginHost::drain(HandleId handle) {
+  for (;;) {
+    Job job;
+    {
+      std::lock_guard lock(orderedMutex_);
+      auto it = ordered_.find(handle);
+      if (it->second.empty()) {
+        ordered_.erase(it);
+        return;
+      }
+      job = std::move(it->second.front());
+      it->second.pop_front();
     }
-    if (done) boost::asio::post(loop_, std::move(done));
-  });
+    execute(job);
+  }
 }
 
 void PluginHost::toLoop(std::function<void()> fn) {

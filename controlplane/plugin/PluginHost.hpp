@@ -2,9 +2,11 @@
 // control loop so that plugin work never blocks the transports.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,9 @@ class PluginHost final : public PluginGateway {
 
   /** Runs `work` on the pool, then `done` on the control loop. */
   void run(std::function<void()> work, std::function<void()> done = {});
+  /** Like run(), but the jobs of one handle run one after the other in the order they were queued (Janus handles a
+   *  handle's messages in order); jobs of different handles still run in parallel. */
+  void runOrdered(HandleId handle, std::function<void()> work, std::function<void()> done = {});
   /** Posts `fn` to the control loop. */
   void toLoop(std::function<void()> fn);
 
@@ -53,6 +58,13 @@ class PluginHost final : public PluginGateway {
 
  private:
   struct Pool;
+  struct Job {
+    std::function<void()> work;
+    std::function<void()> done;
+  };
+  void execute(Job& job);
+  void drain(HandleId handle);
+
   boost::asio::io_context& loop_;
   std::unique_ptr<Pool> pool_;
   std::vector<std::shared_ptr<Plugin>> plugins_;
@@ -60,6 +72,8 @@ class PluginHost final : public PluginGateway {
   EventTarget target_;
   PcCloser closer_;
   bool mediaAvailable_ = false;
+  std::mutex orderedMutex_;
+  std::map<HandleId, std::deque<Job>> ordered_;  // a handle is present while a drainer runs its queue
 };
 
 }  // namespace portunus::cp

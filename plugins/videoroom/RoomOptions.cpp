@@ -13,7 +13,8 @@ namespace {
 constexpr std::array kAudioCodecs = {"opus", "g722", "pcmu", "pcma"};
 constexpr std::array kVideoCodecs = {"vp8", "vp9", "h264", "av1"};
 // Names Janus 1.1.2 accepts; those we do not forward are refused with their own reason.
-constexpr std::array kJanusAudioCodecs = {"opus", "multiopus", "isac32", "isac16", "pcmu", "pcma", "g722", "l16-48", "l16"};
+constexpr std::array kJanusAudioCodecs = {"opus", "multiopus", "isac32", "isac16", "pcmu",
+                                          "pcma", "g722",      "l16-48", "l16"};
 constexpr std::array kJanusVideoCodecs = {"vp8", "vp9", "h264", "av1", "h265"};
 
 std::string lower(std::string s) {

@@ -359,9 +359,9 @@ json VideoRoomPlugin::kick(const json& body) {
 }
 
 json VideoRoomPlugin::moderate(const json& body) {
-  validateParams(body, {{"secret", JsonType::String}, {"mid", JsonType::String, true}, {"mute", JsonType::Bool, true}});
   validateParams(body, {idParam("room", ctx_.stringIds(), true)});
   validateParams(body, {idParam("id", ctx_.stringIds(), true)});
+  validateParams(body, {{"secret", JsonType::String}, {"mid", JsonType::String, true}, {"mute", JsonType::Bool, true}});
   auto room = accessRoom(body, true, false);
   const std::string id = idText(body["id"]);
   auto p = room->participant(id);
@@ -370,14 +370,17 @@ json VideoRoomPlugin::moderate(const json& body) {
   PublishedStream* stream = p->streamByMid(mid);
   if (!stream) throw VideoRoomError(ErrorCode::NoSuchFeed, "No such stream " + mid);
   const bool mute = body["mute"].get<bool>();
-  if (stream->moderated != mute) {
-    stream->moderated = mute;
-    media_.streamModerated(*room, *p, *stream);
-    // Everyone (the publisher too) sees the stream's new `moderated` state in a `publishers` event.
-    const json event = {
-        {"videoroom", "event"}, {"room", room->roomJson()}, {"publishers", json::array({room->publisherJson(*p)})}};
-    ctx_.notifyParticipants(*room, event);
-  }
+  const bool changed = stream->moderated != mute;
+  stream->moderated = mute;
+  if (changed) media_.streamModerated(*room, *p, *stream);
+  // Everyone in the room hears it, the moderated participant too (Janus notifies the source as well).
+  const json event = {{"videoroom", "event"},
+                      {"room", room->roomJson()},
+                      {"id", room->idJson(id)},
+                      {"mid", mid},
+                      {"moderation", mute ? "muted" : "unmuted"}};
+  for (const auto& [pid, participant] : room->participants())
+    if (!participant->kicked) ctx_.push(participant->handle, event);
   return {{"videoroom", "success"}};
 }
 
@@ -573,8 +576,9 @@ json VideoRoomPlugin::configure(Room& room, Publisher& p, const std::string& req
     throw VideoRoomError(ErrorCode::AlreadyPublished, "Can't publish, already published");
   if (offer && !p.published &&
       room.activePublishers() >= static_cast<std::size_t>(std::max<std::int64_t>(room.options().publishers, 0)))
-    throw VideoRoomError(ErrorCode::PublishersFull,
-                         "Maximum number of publishers (" + std::to_string(room.options().publishers) + ") already reached");
+    throw VideoRoomError(
+        ErrorCode::PublishersFull,
+        "Maximum number of publishers (" + std::to_string(room.options().publishers) + ") already reached");
   if (const std::string* display = stringField(body, "display")) {
     p.display = *display;
     ctx_.notifyParticipants(room, {{"videoroom", "event"}, {"id", room.idJson(p.id)}, {"display", *display}}, p.id);

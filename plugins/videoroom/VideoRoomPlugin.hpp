@@ -36,6 +36,9 @@ class VideoRoomPlugin final : public cp::Plugin {
   void setupMedia(cp::HandleId handle) override;
   void hangupMedia(cp::HandleId handle) override;
 
+  /** The plugin's state, for the media half's wiring and for tests (lock `mutex` to touch it). */
+  VideoRoomContext& context() noexcept { return ctx_; }
+
  private:
   // Synchronous requests (session null for the admin API). Return the reply data; throw VideoRoomError.
   nlohmann::json syncRequest(const std::string& request, const nlohmann::json& body);

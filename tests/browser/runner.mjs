@@ -341,6 +341,17 @@ async function requirePlugin(name) {
   }
 }
 
+/** The page's own Stop button; an alert the demo shows instead (covering the button) fails with its text. */
+async function stopPage(p) {
+  await p.noAlert();
+  try {
+    await p.page.click('#start', { timeout: 15_000 });
+  } catch (e) {
+    await p.noAlert();
+    throw e;
+  }
+}
+
 async function joinRoom(p, name) {
   await p.page.click('#start');
   await p.page.waitForSelector('#username', { state: 'visible', timeout: 15_000 });
@@ -407,7 +418,7 @@ async function videoroom(sc, transport) {
   sc.step('every page decodes the two others again');
   await waitFor('9 dataplane transports after the rejoin', async () => (await transportsCount()) === 9, 10_000);
 
-  for (const p of pages) await p.page.click('#start');
+  for (const p of pages) await stopPage(p);
   await waitFor('dataplane transports back to 0', async () => (await transportsCount()) === 0, 20_000);
 }
 
@@ -433,7 +444,7 @@ async function mvideoroom(sc, transport) {
   }
   sc.step('both pages decode the other feed');
   await waitFor('4 dataplane transports', async () => (await transportsCount()) === 4, 10_000);
-  for (const p of pages) await p.page.click('#start');
+  for (const p of pages) await stopPage(p);
   await waitFor('dataplane transports back to 0', async () => (await transportsCount()) === 0, 20_000);
 }
 

@@ -310,3 +310,35 @@ BOOST_AUTO_TEST_CASE(room_events_for_the_media_half) {
   BOOST_TEST(g.eventsFor(12) == (std::vector<json>{{{"videoroom", "event"}, {"room", 5}, {"publishers", published}},
                                                    {{"videoroom", "event"}, {"room", 5}, {"unpublished", 1}}}));
 }
+
+BOOST_AUTO_TEST_CASE(moderate_a_published_stream) {
+  PluginFixture f;
+  const cp::HandleId a = f.attach(), b = f.attach(), mod = f.attach();
+  f.send(a, {{"request", "join"}, {"room", 1234}, {"ptype", "publisher"}, {"id", 1}});
+  f.send(b, {{"request", "join"}, {"room", 1234}, {"ptype", "publisher"}, {"id", 2}});
+  {
+    // What the media half records once a's offer is answered.
+    std::lock_guard lock(f.plugin.context().mutex);
+    Publisher& p = *f.plugin.context().sessions.at(a).publisher;
+    p.published = true;
+    PublishedStream audio;
+    audio.type = "audio";
+    audio.mid = "0";
+    audio.codec = "opus";
+    p.streams = {audio};
+  }
+  auto moderate = [&](const json& extra) {
+    json body = {{"request", "moderate"}, {"room", 1234}, {"secret", "adminpwd"}, {"id", 1}, {"mid", "0"}};
+    body.update(extra);
+    return f.send(mod, body);
+  };
+  BOOST_TEST(moderate({{"mid", "1"}, {"mute", true}}) == error(428, "No such stream 1"));
+  BOOST_TEST(moderate({{"mute", true}}) == json({{"videoroom", "success"}}));
+  const json muted = {{"videoroom", "event"}, {"room", 1234}, {"id", 1}, {"mid", "0"}, {"moderation", "muted"}};
+  BOOST_TEST(f.gateway.eventsFor(a) == std::vector<json>{muted});  // the moderated participant hears it too
+  BOOST_TEST(f.gateway.eventsFor(b) == std::vector<json>{muted});
+  const json joined = f.send(mod, {{"request", "join"}, {"room", 1234}, {"ptype", "publisher"}});
+  BOOST_TEST(joined["publishers"][0]["streams"][0]["moderated"] == true);
+  BOOST_TEST(moderate({{"mute", false}}) == json({{"videoroom", "success"}}));
+  BOOST_TEST(f.gateway.eventsFor(b).back()["moderation"] == "unmuted");
+}
