@@ -128,7 +128,8 @@ class JanusServer:
 
     def down(self):
         self.stop()
-        subprocess.run(["ip", "netns", "del", self.netns], check=False)
+        if Path(f"/run/netns/{self.netns}").exists():
+            subprocess.run(["ip", "netns", "del", self.netns], check=False)
 
 
 class PortunusServer:
@@ -149,8 +150,11 @@ class PortunusServer:
         self.lab.start()
 
     def down(self):
+        if self.lab.proc is None and not Path(f"/run/netns/{self.lab.app}").exists():
+            return
         self.lab.stop()
         self.lab.down()
+        self.lab.proc = None
 
 
 class Sampler(threading.Thread):
@@ -209,7 +213,7 @@ def webinar_summary(report):
 
 def final_line(name, steps):
     """The one comparison line of a scenario, from its largest step."""
-    p, j = steps["portunus"][-1], steps["janus"][-1]
+    p, j = steps["portunus"][-1], steps["janus"][-1]  # noqa: E501
     pp = p["received"] / p["server_cpu_s"] if p["server_cpu_s"] > 0 else float("inf")
     jp = j["received"] / j["server_cpu_s"] if j["server_cpu_s"] > 0 else float("inf")
     ratio = pp / jp if jp > 0 else float("inf")
@@ -275,6 +279,7 @@ def main():
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--ramp", type=float, default=4)
     ap.add_argument("--scenarios", default="echotest,webinar")
+    ap.add_argument("--servers", default="portunus,janus", help="which servers to run (the line needs both)")
     args = ap.parse_args()
     build = Path(args.build).resolve()
     lab_bin = build / "lab" / "portunus-lab"
@@ -289,6 +294,7 @@ def main():
                                                          open("/proc/cpuinfo") if l.startswith("model name")), ""),
                "duration_s": args.duration, "scenarios": {s: {"portunus": [], "janus": []} for s in scenarios}}
     servers = {"portunus": PortunusServer(tmp / "portunus", build), "janus": JanusServer(tmp / "janus")}
+    servers = {k: v for k, v in servers.items() if k in args.servers.split(",")}
     (tmp / "portunus").mkdir()
     (tmp / "janus").mkdir()
     try:
@@ -331,7 +337,8 @@ def main():
     lines = []
     for scen, steps in results["scenarios"].items():
         print(table(scen, steps))
-        lines.append(final_line(scen, steps))
+        if steps["portunus"] and steps["janus"]:
+            lines.append(final_line(scen, steps))
     results["lines"] = lines
     path = out_dir / f"{stem}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
