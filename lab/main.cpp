@@ -5,6 +5,7 @@
 #include "common/log/Log.hpp"
 #include "lab/cli/CliOptions.hpp"
 #include "lab/cli/EchoTestCommand.hpp"
+#include "lab/cli/LoadCommand.hpp"
 #include "lab/cli/VideoRoomCommand.hpp"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,16 @@ int main(int argc, char** argv) {
     const auto level = portunus::log::parseLevel(o.log_level);
     if (!level) throw UsageError("--log: unknown level '" + o.log_level + "'");
     portunus::log::setThreshold(*level);
+    if (command.name == "load") {
+      const LoadReport load = runLoad(o);
+      std::cout << load.text() << std::flush;
+      if (!o.json_path.empty()) {
+        std::ofstream out(o.json_path);
+        out << load.json().dump(2) << "\n";
+        if (!out) throw std::runtime_error("cannot write " + o.json_path);
+      }
+      return load.passed() ? 0 : 1;
+    }
     const EchoTestReport report = command.name == "videoroom" ? runVideoRoom(o) : runEchoTest(o);
     std::cout << report.text() << std::flush;
     if (!o.json_path.empty()) {

@@ -8,7 +8,7 @@ packages=(
   libdpdk-dev dpdk libnice-dev libglib2.0-dev libssl-dev libsrtp2-dev libyaml-cpp-dev nlohmann-json3-dev
   libboost-dev libboost-test-dev libboost-program-options-dev libipsec-mb-dev libpcap-dev libbpf-dev libxdp-dev
   iproute2 ethtool nftables procps psmisc
-  python3 python3-pytest python3-websocket
+  python3 python3-pytest python3-websocket gnuplot-nox
 )
 if [[ "${PORTUNUS_BROWSER_DEPS:-0}" == 1 ]]; then
   packages+=(chromium janus-demos libjs-janus-gateway nodejs npm)

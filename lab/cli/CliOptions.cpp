@@ -36,6 +36,9 @@ std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
          "                              [--switch] [--publisher-leaves] [options]\n"
+         "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
+         "                              N EchoTest PCs in one process (one session, one connection), a live\n"
+         "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -66,7 +69,8 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     command.name = "help";
     return command;
   }
-  if (args[0] != "echotest" && args[0] != "videoroom") throw UsageError("unknown command '" + args[0] + "'");
+  if (args[0] != "echotest" && args[0] != "videoroom" && args[0] != "load")
+    throw UsageError("unknown command '" + args[0] + "'");
   command.name = args[0];
   EchoTestOptions& o = command.echotest;
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -140,6 +144,14 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.switch_feed = true;
     } else if (flag == "--publisher-leaves" && command.name == "videoroom") {
       o.publisher_leaves = true;
+    } else if (flag == "--peers" && command.name == "load") {
+      o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
+    } else if (flag == "--ramp" && command.name == "load") {
+      o.ramp_per_s = toDouble(flag, value(), 0.1, 1000);
+    } else if (flag == "--loops" && command.name == "load") {
+      o.loops = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--no-progress" && command.name == "load") {
+      o.progress = false;
     } else if (flag == "--log") {
       o.log_level = value();
     } else if (flag == "--echo-bitrate") {

@@ -62,10 +62,16 @@ struct EchoTestOptions {
   unsigned churn = 0;
   bool switch_feed = false;
   bool publisher_leaves = false;
+  // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
+  // by `loops` IceLoop threads; each sends for `duration` seconds once up.
+  unsigned peers = 10;
+  double ramp_per_s = 5.0;
+  unsigned loops = 2;
+  bool progress = true;
 };
 
 struct CliCommand {
-  std::string name;  // "echotest", "videoroom" or "help"
+  std::string name;  // "echotest", "videoroom", "load" or "help"
   EchoTestOptions echotest;
 };
 

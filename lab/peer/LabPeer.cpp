@@ -468,6 +468,13 @@ std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
   return out;
 }
 
+std::uint64_t LabPeer::bytesSent() const {
+  std::uint64_t total = 0;
+  for (const auto& s : senders_)
+    total += s->bytesSent();
+  return total;
+}
+
 PeerCounters LabPeer::counters() const {
   std::lock_guard lock(mutex_);
   return counters_;

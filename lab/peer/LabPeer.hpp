@@ -101,6 +101,8 @@ class LabPeer {
   /** What this peer received of what `source` sent (a subscriber verifying a publisher in the same process). */
   std::vector<StreamResult> resultsFrom(const LabPeer& source) const;
   PeerCounters counters() const;
+  /** RTP bytes (header and payload, before SRTP) the senders of the last media round produced. */
+  std::uint64_t bytesSent() const;
   std::string failure() const;
   std::optional<dp::SrtpProfile> srtpProfile() const;
   cp::DtlsRole dtlsRole() const noexcept { return dtls_role_; }

@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""`make bench`: Portunus and Janus 1.1.2 side by side under the same portunus-lab load, in one run.
+
+Portunus runs in an appliance network namespace with its DPDK port (af_xdp) on a veth and one worker lcore in
+idle-backoff (the worker sleeps when it finds nothing to do, so its CPU is measured, not charged as a full core).
+Janus (Debian 1.1.2, echotest + videoroom, HTTP/WS on 127.0.0.1, ICE on the namespace's veth address) runs in a
+namespace of its own from a generated config. portunus-lab runs in the client namespace of each server.
+
+Per scenario step and server: server CPU seconds (utime+stime of the whole process from /proc/<pid>/stat), peak
+RSS growth per PeerConnection, the lab's setup times, loss and RTT (payload send time → echo arrival), pps. Writes
+bench/results/<date>-<host>.json, PNG plots (gnuplot) and prints one line per scenario:
+  bench <scenario>: pkts/cpu-s portunus <x> janus <y> ratio <r>; p99 added latency ms portunus <a> janus <b>; ...
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from lib.netns import ApplianceLab  # noqa: E402
+
+JANUS = "/usr/bin/janus"
+JANUS_LIB = Path("/usr/lib/x86_64-linux-gnu/janus")
+PREFIX = "bch"
+JANUS_NS = f"{PREFIX}-janus"
+JANUS_IF = f"{PREFIX}-jv0"
+JANUS_ADDRESS = "198.18.48.1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def cpu_seconds(pid):
+    """utime + stime of the whole process (all threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_bytes(pid):
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+
+
+def set_option(text, key, value):
+    """`key = value` in a jcfg text: replaces the first (possibly commented) assignment of that key."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        stripped = line.strip().lstrip("#").strip()
+        if stripped.startswith(key + " ") or stripped.startswith(key + "="):
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[i] = f"{indent}{key} = {value}"
+            return "\n".join(lines) + "\n"
+    raise RuntimeError(f"{key} not found")
+
+
+class JanusServer:
+    """Debian's Janus 1.1.2 from a generated config (echotest + videoroom, HTTP + WS) in namespace JANUS_NS."""
+
+    def __init__(self, root: Path):
+        self.root, self.proc = root, None
+        self.netns, self.ice_address = JANUS_NS, JANUS_ADDRESS
+        self.ws = "ws://127.0.0.1:18188"
+
+    def up(self):
+        sh("ip", "netns", "add", self.netns)
+        sh("ip", "-n", self.netns, "link", "set", "lo", "up")
+        sh("ip", "-n", self.netns, "link", "add", JANUS_IF, "type", "veth", "peer", "name", f"{PREFIX}-jv1")
+        sh("ip", "-n", self.netns, "addr", "add", f"{JANUS_ADDRESS}/24", "dev", JANUS_IF)
+        sh("ip", "-n", self.netns, "link", "set", JANUS_IF, "up")
+        sh("ip", "-n", self.netns, "link", "set", f"{PREFIX}-jv1", "up")
+
+    def start(self):
+        root = self.root
+        for folder in ("plugins", "transports", "events", "loggers"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        for kind, name in (("plugins", "echotest"), ("plugins", "videoroom"), ("transports", "http"),
+                           ("transports", "websockets")):
+            lib = f"libjanus_{name}.so"
+            os.symlink(JANUS_LIB / kind / lib, root / kind / lib)
+        for name in ("janus.jcfg", "janus.plugin.echotest.jcfg", "janus.plugin.videoroom.jcfg",
+                     "janus.transport.http.jcfg", "janus.transport.websockets.jcfg"):
+            shutil.copy(Path("/etc/janus") / name, root / name)
+        cfg = set_option((root / "janus.jcfg").read_text(), "configs_folder", f'"{root}"')
+        for folder in ("plugins", "transports", "events", "loggers"):
+            cfg = set_option(cfg, f"{folder}_folder", f'"{root / folder}"')
+        (root / "janus.jcfg").write_text(cfg)
+        http = (root / "janus.transport.http.jcfg").read_text()
+        (root / "janus.transport.http.jcfg").write_text(set_option(set_option(http, "port", "18088"), "ip",
+                                                                    '"127.0.0.1"'))
+        ws = (root / "janus.transport.websockets.jcfg").read_text()
+        (root / "janus.transport.websockets.jcfg").write_text(set_option(set_option(ws, "ws_port", "18188"),
+                                                                          "ws_ip", '"127.0.0.1"'))
+        log = root / "janus.log"
+        # `ip netns exec` execs Janus in place: proc.pid is Janus's own pid.
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.netns, JANUS, "-C", str(root / "janus.jcfg"),
+                                      "-F", str(root), f"--ice-enforce-list={JANUS_IF}", "--disable-colors"],
+                                     stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=root)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            text = log.read_text()
+            if self.proc.poll() is not None:
+                raise RuntimeError("Janus exited:\n" + text[-3000:])
+            if "Websockets server started" in text and "HTTP webserver started" in text:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("Janus did not open its ports:\n" + log.read_text()[-3000:])
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def down(self):
+        self.stop()
+        if Path(f"/run/netns/{self.netns}").exists():
+            subprocess.run(["ip", "netns", "del", self.netns], check=False)
+
+
+class PortunusServer:
+    def __init__(self, tmp: Path, build: Path):
+        self.lab = ApplianceLab(tmp, build, driver="af_xdp", prefix=PREFIX, subnet="198.18.47", tag="0",
+                                srtp_engine="auto")
+        self.netns, self.ice_address = self.lab.cli, self.lab.client
+        self.ws = f"ws://{self.lab.appliance}:8188"
+
+    @property
+    def proc(self):
+        return self.lab.proc
+
+    def up(self):
+        self.lab.up()
+
+    def start(self):
+        self.lab.start()
+
+    def down(self):
+        if self.lab.proc is None and not Path(f"/run/netns/{self.lab.app}").exists():
+            return
+        self.lab.stop()
+        self.lab.down()
+        self.lab.proc = None
+
+
+class Sampler(threading.Thread):
+    """Peak RSS of `pid` while a run lasts."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop_flag = pid, rss_bytes(pid), threading.Event()
+
+    def run(self):
+        while not self.stop_flag.wait(0.2):
+            try:
+                self.peak = max(self.peak, rss_bytes(self.pid))
+            except OSError:
+                return
+
+
+def run_step(server, lab_bin: Path, out: Path, command: list, peers: int):
+    """One lab run against `server`; returns the lab's JSON plus the server's CPU and memory figures."""
+    pid = server.proc.pid
+    rss0, cpu0, t0 = rss_bytes(pid), cpu_seconds(pid), time.time()
+    sampler = Sampler(pid)
+    sampler.start()
+    cmd = ["ip", "netns", "exec", server.netns, str(lab_bin), *command, "--server", server.ws, "--transport", "ws",
+           "--ice-address", server.ice_address, "--json", str(out), "--log", "warn"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    sampler.stop_flag.set()
+    sampler.join()
+    cpu, wall = cpu_seconds(pid) - cpu0, time.time() - t0
+    sys.stdout.write(result.stdout)
+    if not out.exists():
+        raise RuntimeError(f"lab wrote no report ({' '.join(cmd)}):\n{result.stderr[-3000:]}")
+    report = json.loads(out.read_text())
+    report["server_cpu_s"] = cpu
+    report["server_wall_s"] = wall
+    report["server_cpu_percent"] = 100.0 * cpu / wall
+    report["server_rss_per_pc_kib"] = max(0, sampler.peak - rss0) / 1024 / max(1, peers)
+    report["server_rss_peak_mib"] = sampler.peak / 2**20
+    report["lab_exit"] = result.returncode
+    return report
+
+
+def webinar_summary(report):
+    """A videoroom report in the load report's terms: forwarded packets, loss, one-way latency."""
+    streams = report.get("streams", [])
+    sent = sum(s.get("measured_sent", 0) for s in streams)
+    received = sum(s.get("measured_received", 0) for s in streams)
+    p99 = sorted(s["latency_ms"]["p99"] for s in streams)
+    p50 = sorted(s["latency_ms"]["p50"] for s in streams)
+    return {"received": sum(s.get("received", 0) for s in streams),
+            "loss_percent": 100.0 * (sent - received) / sent if sent else 100.0,
+            "rtt_ms": {"p50": p50[len(p50) // 2] if p50 else 0, "p99": p99[len(p99) // 2] if p99 else 0,
+                       "max": max((s["latency_ms"]["max"] for s in streams), default=0)},
+            "media_s": report.get("duration_s", 0)}
+
+
+def final_line(name, steps):
+    """The one comparison line of a scenario, from its largest step."""
+    p, j = steps["portunus"][-1], steps["janus"][-1]  # noqa: E501
+    pp = p["received"] / p["server_cpu_s"] if p["server_cpu_s"] > 0 else float("inf")
+    jp = j["received"] / j["server_cpu_s"] if j["server_cpu_s"] > 0 else float("inf")
+    ratio = pp / jp if jp > 0 else float("inf")
+    return (f"bench {name}: pkts/cpu-s portunus {pp:.0f} janus {jp:.0f} ratio {ratio:.2f}; "
+            f"p99 added latency ms portunus {p['rtt_ms']['p99']:.3f} janus {j['rtt_ms']['p99']:.3f}; "
+            f"loss % portunus {p['loss_percent']:.3f} janus {j['loss_percent']:.3f}")
+
+
+def table(name, steps):
+    rows = [f"{'scenario':<9} {'server':<9} {'peers':>5} {'up':>4} {'fwd pkts':>9} {'cpu s':>7} {'cpu %':>6} "
+            f"{'pkts/cpu-s':>10} {'RSS/PC KiB':>10} {'setup p50':>9} {'p50 ms':>8} {'p99 ms':>8} {'loss %':>7}"]
+    for server in ("portunus", "janus"):
+        for s in steps[server]:
+            pkcpu = s["received"] / s["server_cpu_s"] if s["server_cpu_s"] > 0 else float("inf")
+            setup = s.get("setup_ms", {}).get("p50", float("nan"))
+            rows.append(f"{name:<9} {server:<9} {s['n']:>5} {s.get('peers_up', s['n']):>4} {s['received']:>9} "
+                        f"{s['server_cpu_s']:>7.2f} {s['server_cpu_percent']:>6.1f} {pkcpu:>10.0f} "
+                        f"{s['server_rss_per_pc_kib']:>10.0f} {setup:>9.1f} {s['rtt_ms']['p50']:>8.3f} "
+                        f"{s['rtt_ms']['p99']:>8.3f} {s['loss_percent']:>7.3f}")
+    return "\n".join(rows)
+
+
+def plots(results, out_dir: Path, stem: str):
+    """latency vs peers, pps vs peers, CPU vs load, with gnuplot (pngcairo or png)."""
+    if not shutil.which("gnuplot"):
+        print("gnuplot not installed: no plots (scripts/install-deps.sh installs gnuplot-nox)")
+        return []
+    made = []
+    data = out_dir / f"{stem}.dat"
+    with open(data, "w") as f:
+        for scen, steps in results["scenarios"].items():
+            for server in ("portunus", "janus"):
+                f.write(f"# {scen} {server}\n")
+                for s in steps[server]:
+                    f.write(f"{s['n']} {s['received'] / max(s.get('media_s') or s['duration_s'], 0.1):.1f} "
+                            f"{s['server_cpu_percent']:.2f} {s['rtt_ms']['p50']:.4f} {s['rtt_ms']['p99']:.4f}\n")
+                f.write("\n\n")
+    # Index in the data file: scenario i, server k -> 2*i + k.
+    scenarios = list(results["scenarios"])
+    for what, col, ylabel in (("pps", 2, "echoed/forwarded packets per second"),
+                              ("cpu", 3, "server CPU % (of one core)"), ("latency-p99", 5, "lab RTT p99 (ms)")):
+        png = out_dir / f"{stem}-{what}.png"
+        series = []
+        for i, scen in enumerate(scenarios):
+            for k, server in enumerate(("portunus", "janus")):
+                series.append(f"'{data}' index {2 * i + k} using 1:{col} with linespoints title '{scen} {server}'")
+        script = (f"set terminal png size 900,540\nset output '{png}'\nset xlabel 'peers (echotest) / "
+                  f"subscribers (webinar)'\nset ylabel '{ylabel}'\nset key left top\nset grid\n"
+                  f"plot {', '.join(series)}\n")
+        r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+        if r.returncode == 0 and png.exists():
+            made.append(str(png))
+        else:
+            print(f"gnuplot failed for {what}: {r.stderr[-500:]}")
+    return made
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build", nargs="?", default=str(ROOT / "build"))
+    ap.add_argument("--echotest-peers", default="2,6,12")
+    ap.add_argument("--webinar-subscribers", default="2,6,12")
+    ap.add_argument("--duration", type=float, default=10)
+    ap.add_argument("--ramp", type=float, default=4)
+    ap.add_argument("--scenarios", default="echotest,webinar")
+    ap.add_argument("--servers", default="portunus,janus", help="which servers to run (the line needs both)")
+    args = ap.parse_args()
+    build = Path(args.build).resolve()
+    lab_bin = build / "lab" / "portunus-lab"
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (network namespaces, DPDK)")
+    if not os.path.exists(JANUS):
+        sys.exit("bench: Janus is not installed (bench/run.sh installs it)")
+    tmp = Path(tempfile.mkdtemp(prefix="portunus-bench-"))
+    scenarios = args.scenarios.split(",")
+    results = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": socket.gethostname(),
+               "cpus": os.cpu_count(), "cpu_model": next((l.split(":", 1)[1].strip() for l in
+                                                         open("/proc/cpuinfo") if l.startswith("model name")), ""),
+               "duration_s": args.duration, "scenarios": {s: {"portunus": [], "janus": []} for s in scenarios}}
+    servers = {"portunus": PortunusServer(tmp / "portunus", build), "janus": JanusServer(tmp / "janus")}
+    servers = {k: v for k, v in servers.items() if k in args.servers.split(",")}
+    (tmp / "portunus").mkdir()
+    (tmp / "janus").mkdir()
+    try:
+        for name, server in servers.items():
+            server.up()
+            server.start()
+            print(f"== {name} up (pid {server.proc.pid})", flush=True)
+            for scen in scenarios:
+                sizes = [int(x) for x in (args.echotest_peers if scen == "echotest"
+                                          else args.webinar_subscribers).split(",")]
+                for n in sizes:
+                    out = tmp / f"{name}-{scen}-{n}.json"
+                    if scen == "echotest":
+                        cmd = ["load", "--peers", str(n), "--ramp", str(args.ramp), "--duration",
+                               str(args.duration), "--warmup", "1", "--no-progress"]
+                    else:
+                        cmd = ["videoroom", "--publishers", "1", "--subscribers", str(n), "--duration",
+                               str(args.duration), "--warmup", "1"]
+                    r = run_step(server, lab_bin, out, cmd, n if scen == "echotest" else n + 1)
+                    if scen == "webinar":
+                        r.update(webinar_summary(r))
+                    r["n"] = n
+                    r.setdefault("duration_s", args.duration)
+                    results["scenarios"][scen][name].append(r)
+                    print(f"   {name} {scen} {n}: fwd {r['received']} pkts, cpu {r['server_cpu_s']:.2f} s, "
+                          f"p99 {r['rtt_ms']['p99']:.3f} ms, loss {r['loss_percent']:.3f} %", flush=True)
+            server.down()
+    finally:
+        for server in servers.values():
+            try:
+                server.down()
+            except Exception as e:  # noqa: BLE001 - cleanup must go on
+                print(f"cleanup: {e}")
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{datetime.date.today().isoformat()}-{socket.gethostname()}"
+    for r in (s for scen in results["scenarios"].values() for srv in scen.values() for s in srv):
+        r.pop("per_peer", None)  # keep the results file readable
+    results["plots"] = plots(results, out_dir, stem)
+    lines = []
+    for scen, steps in results["scenarios"].items():
+        print(table(scen, steps))
+        if steps["portunus"] and steps["janus"]:
+            lines.append(final_line(scen, steps))
+    results["lines"] = lines
+    path = out_dir / f"{stem}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"results: {path}")
+    for line in lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+// The result of one `portunus-lab load` run: how many PeerConnections came up and how fast (attach → webrtcup
+// percentiles), and the echoed media of all of them together: packets, loss, latency (payload send time → echo
+// arrival: the round trip through the server), jitter, packet and bit rates. Printed as a table and as JSON.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace portunus::lab {
+
+/** One peer's outcome. */
+struct LoadPeerResult {
+  bool up = false;      // webrtcup and DTLS connected
+  double setup_ms = 0;  // attach → media path up
+  std::string failure;  // empty when media ran
+  std::uint64_t sent = 0, received = 0, measured_sent = 0, measured_received = 0, bytes_sent = 0;
+  std::uint64_t bad_payloads = 0, srtp_in_failed = 0;
+  double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0, jitter_ms = 0;
+  double media_s = 0;  // seconds this peer sent
+};
+
+struct LoadReport {
+  std::string server;
+  std::string transport;
+  unsigned peers = 0;
+  double ramp_per_s = 0;
+  double duration_s = 0;
+  double wall_s = 0;  // the whole run, ramp and drain included
+  unsigned loops = 0;
+  double min_ratio = 0.95;
+  std::vector<LoadPeerResult> results;
+
+  unsigned up() const;
+  /** Percent of the packets sent after the warm-up that did not come back. */
+  double lossPercent() const;
+  /** The reasons the run fails (empty = pass): a peer that did not come up, loss over 1 - min_ratio, bad payloads. */
+  std::vector<std::string> problems() const;
+  bool passed() const { return problems().empty(); }
+  std::string text() const;
+  nlohmann::json json() const;
+};
+
+}  // namespace portunus::lab

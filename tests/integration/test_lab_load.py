@@ -1,0 +1,48 @@
+"""portunus-lab's load mode against portunusd (the bench's driver, bench/bench.py): 5 EchoTest PeerConnections in one
+lab process over one WebSocket session, ramped up at 10/s, 3 s of audio and video each through the DPDK
+dataplane of an appliance namespace. Every peer comes up, every stream is echoed, the report adds up."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lib.netns import ApplianceLab
+
+BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
+DAEMON = BUILD / "controlplane" / "portunusd"
+LAB = BUILD / "lab" / "portunus-lab"
+
+pytestmark = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
+    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
+]
+
+
+def test_load_five_peers_all_echoed(tmp_path):
+    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", subnet="198.18.46")
+    try:
+        lab.up()
+        lab.start()
+        report_path = tmp_path / "load.json"
+        cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "load", "--server", f"ws://{lab.appliance}:8188",
+               "--transport", "ws", "--ice-address", lab.client, "--peers", "5", "--ramp", "10", "--duration", "3",
+               "--warmup", "0.5", "--json", str(report_path)]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        print(result.stdout)
+        print(result.stderr[-3000:])
+        assert report_path.exists(), result.stderr[-2000:]
+        report = json.loads(report_path.read_text())
+        assert result.returncode == 0, report["problems"]
+        assert report["peers_up"] == 5
+        assert report["loss_percent"] < 1.0
+        for peer in report["per_peer"]:
+            assert peer["up"] and peer["failure"] == ""
+            assert peer["sent"] > 100 and peer["received"] >= 0.99 * peer["sent"], peer
+            assert 0 < peer["latency_p50_ms"] <= peer["latency_p99_ms"] <= peer["latency_max_ms"]
+        assert report["received"] == sum(p["received"] for p in report["per_peer"])
+        assert report["pps_in"] > 0 and report["setup_ms"]["max"] > 0
+    finally:
+        lab.stop()
+        lab.down()
