@@ -112,5 +112,9 @@ BOOST_AUTO_TEST_CASE(rss_port_gets_a_queue_per_worker) {
   // net_null fills every queue it is polled on: both workers received on their own queue.
   BOOST_TEST(st.workers.at(0).rx_packets > 1000u);
   BOOST_TEST(st.workers.at(1).rx_packets > 1000u);
-  BOOST_TEST(st.punt("non_ipv4") == st.drop("no_exception"));
+  // Every non-IPv4 frame is punted and, with no exception interface, dropped: the two counters move together. The
+  // snapshot is taken while the workers run, so they may be apart by what is in flight (a burst per worker).
+  const std::uint64_t punted = st.punt("non_ipv4"), dropped = st.drop("no_exception");
+  BOOST_TEST(punted > 1000u);
+  BOOST_TEST((punted > dropped ? punted - dropped : dropped - punted) <= 2u * 64u);
 }
