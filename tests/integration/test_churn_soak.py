@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from lib.netns import ApplianceLab
+from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
@@ -42,15 +43,6 @@ class SoakLab(ApplianceLab):
     def config_text(self, extra: str = "") -> str:
         return super().config_text(extra).replace("session_timeout: 60", f"session_timeout: {SESSION_TIMEOUT}")
 
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    return predicate()
 
 
 def process_figures(pid: int) -> dict:

@@ -7,12 +7,12 @@ hangup."""
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from lib.netns import ApplianceLab
+from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
@@ -54,15 +54,6 @@ def run_lab(lab, tmp_path, transport, *extra, timeout=40):
     assert report.exists(), result.stderr[-2000:]
     return result, json.loads(report.read_text())
 
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.mark.parametrize("transport", ["http", "ws"])

@@ -12,12 +12,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from lib.netns import ApplianceLab
+from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
@@ -31,15 +31,6 @@ pytestmark = [
     pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
 ]
 
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def selected_pair(lab):

@@ -6,12 +6,12 @@ the other, Portunus as DTLS server toward subscribers with GCM negotiated; and a
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from lib.netns import ApplianceLab
+from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
@@ -35,15 +35,6 @@ def lab(tmp_path):
         lab.down()
         print((tmp_path / "portunusd.log").read_text()[-3000:] if (tmp_path / "portunusd.log").exists() else "")
 
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_room_three_publishers_six_subscribers(lab, tmp_path):
