@@ -49,14 +49,7 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
     std::mt19937 rng{std::random_device{}()};
     handle = client.attach(session, "janus.plugin.echotest", "echotest-portunus-lab-" + std::to_string(rng() % 100000));
     PLOG(Info, "lab") << "session " << session << " handle " << handle << " over " << client.transportName();
-    LabPeerOptions po;
-    po.audio = o.audio;
-    po.video = o.video;
-    po.video_bitrate_bps = o.video_bitrate_bps;
-    po.video_fps = o.video_fps;
-    po.srtp_profile = o.srtp_profile;
-    po.trickle = o.trickle;
-    po.ice_address = o.ice_address;
+    LabPeerOptions po = peerOptions(o);
     po.drop_every = o.drop_every;
     po.bad_fingerprint = o.bad_fingerprint;
     peer = std::make_unique<LabPeer>(client, session, handle, loop, identity, po);

@@ -111,14 +111,7 @@ LoadReport runLoad(const EchoTestOptions& o) {
       const auto t0 = Clock::now();
       try {
         handle = client.attach(session, "janus.plugin.echotest", "load-" + std::to_string(i));
-        LabPeerOptions po;
-        po.audio = o.audio;
-        po.video = o.video;
-        po.video_bitrate_bps = o.video_bitrate_bps;
-        po.video_fps = o.video_fps;
-        po.srtp_profile = o.srtp_profile;
-        po.trickle = o.trickle;
-        po.ice_address = o.ice_address;
+        LabPeerOptions po = peerOptions(o);
         peer = std::make_unique<LabPeer>(client, session, handle, *loops[i % loops.size()], identity, po);
         table.add(handle, peer.get());
         peer->offer(Json{{"audio", o.audio}, {"video", o.video}});

@@ -109,14 +109,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   PeerSet set;
   std::uint64_t session = 0;
   std::vector<RoomPeer> publishers, subscribers;
-  LabPeerOptions po;
-  po.audio = o.audio;
-  po.video = o.video;
-  po.video_bitrate_bps = o.video_bitrate_bps;
-  po.video_fps = o.video_fps;
-  po.srtp_profile = o.srtp_profile;
-  po.trickle = o.trickle;
-  po.ice_address = o.ice_address;
+  LabPeerOptions po = peerOptions(o);
   try {
     client.connect();
     session = client.createSession();
@@ -261,14 +254,7 @@ EchoTestReport runVideoRoom(const EchoTestOptions& o) {
   JanusClient client(url);
   std::uint64_t session = 0, pubHandle = 0, subHandle = 0;
   std::unique_ptr<LabPeer> publisher, subscriber;
-  LabPeerOptions po;
-  po.audio = o.audio;
-  po.video = o.video;
-  po.video_bitrate_bps = o.video_bitrate_bps;
-  po.video_fps = o.video_fps;
-  po.srtp_profile = o.srtp_profile;
-  po.trickle = o.trickle;
-  po.ice_address = o.ice_address;
+  LabPeerOptions po = peerOptions(o);
   try {
     client.connect();
     session = client.createSession();

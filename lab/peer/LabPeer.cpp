@@ -17,6 +17,18 @@
 
 namespace portunus::lab {
 
+LabPeerOptions peerOptions(const EchoTestOptions& o) {
+  LabPeerOptions po;
+  po.audio = o.audio;
+  po.video = o.video;
+  po.video_bitrate_bps = o.video_bitrate_bps;
+  po.video_fps = o.video_fps;
+  po.srtp_profile = o.srtp_profile;
+  po.trickle = o.trickle;
+  po.ice_address = o.ice_address;
+  return po;
+}
+
 namespace {
 
 constexpr std::uint32_t kAudioStreamId = 1;

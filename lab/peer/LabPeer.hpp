@@ -46,6 +46,10 @@ struct LabPeerOptions {
   std::uint32_t stream_id_base = 0;
 };
 
+/** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
+ *  address); the test-only knobs (drop_every, bad_fingerprint, stream_id_base) stay at their defaults. */
+LabPeerOptions peerOptions(const EchoTestOptions& o);
+
 /** One stream's result: what the sender did and what came back. */
 struct StreamResult {
   MediaKind kind = MediaKind::Audio;
