@@ -451,6 +451,14 @@ void MediaService::checkSlowLinks() {
     nlohmann::json event = slowLinkEvent(owner.mid, owner.kind, owner.inbound, lost);
     post([this, owner, event = std::move(event)]() mutable {
       sendEvent(owner.session, owner.handle, std::move(event));
+      if (!router_) return;
+      auto h = router_->registry().indexed(owner.handle);
+      if (!h) return;
+      try {
+        h->plugin().slowLink(owner.handle, owner.mid, owner.kind == dp::MediaKind::Video, owner.inbound);
+      } catch (const std::exception& e) {
+        PLOG(Warn, "media") << "handle " << owner.handle << ": plugin slow_link failed: " << e.what();
+      }
     });
   }
 }

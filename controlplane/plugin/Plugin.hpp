@@ -78,6 +78,10 @@ class Plugin {
   /** Media lifecycle (from the WebRTC layer): the PeerConnection is up / went away. */
   virtual void setupMedia(HandleId handle) = 0;
   virtual void hangupMedia(HandleId handle) = 0;
+  /** The core saw too many lost packets on one of the handle's streams within a second (Janus slow_link):
+   *  `uplink` = on what the peer sends us, else on what we send the peer. The core has already sent the
+   *  `slowlink` event; a plugin may add its own. */
+  virtual void slowLink(HandleId /*handle*/, const std::string& /*mid*/, bool /*video*/, bool /*uplink*/) {}
 };
 
 }  // namespace portunus::cp

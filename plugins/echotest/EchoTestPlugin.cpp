@@ -140,4 +140,19 @@ void EchoTestPlugin::hangupMedia(cp::HandleId handle) {
   if (gateway_) gateway_->pushEvent(handle, std::nullopt, {{"echotest", "event"}, {"result", "done"}});
 }
 
+void EchoTestPlugin::slowLink(cp::HandleId handle, const std::string& /*mid*/, bool video, bool uplink) {
+  nlohmann::json event;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = states_.find(handle);
+    if (it == states_.end()) return;
+    State& s = it->second;
+    ++s.slowlinkCount;
+    if (uplink || (video ? !s.videoActive : !s.audioActive)) return;
+    event = {{"echotest", "event"}, {"event", "slow_link"}, {"media", video ? "video" : "audio"}};
+    if (video) event["current-bitrate"] = s.bitrate;
+  }
+  if (gateway_) gateway_->pushEvent(handle, std::nullopt, std::move(event));
+}
+
 }  // namespace portunus::plugins

@@ -26,6 +26,9 @@ class EchoTestPlugin final : public cp::Plugin {
   nlohmann::json queryHandle(cp::HandleId handle) override;
   void setupMedia(cp::HandleId handle) override;
   void hangupMedia(cp::HandleId handle) override;
+  /** Janus's EchoTest: counts it; on the downlink (what we echo toward the peer) tells the application with a
+   *  `slow_link` event carrying the current bitrate cap, unless that medium is switched off (losses expected). */
+  void slowLink(cp::HandleId handle, const std::string& mid, bool video, bool uplink) override;
 
  private:
   struct State {

@@ -133,3 +133,45 @@ BOOST_AUTO_TEST_CASE(plugin_state_events_and_info) {
   BOOST_TEST(plugin.queryHandle(7).is_null());
   BOOST_CHECK_THROW(plugin.destroySession(7), std::exception);
 }
+
+struct SlowLinkCase {
+  const char* name;
+  const char* controls;  // a request applied first
+  bool video;
+  bool uplink;
+  const char* event;  // expected plugin event, nullptr: none
+};
+std::ostream& operator<<(std::ostream& os, const SlowLinkCase& c) {
+  return os << c.name;
+}
+
+const SlowLinkCase kSlowLinkCases[] = {
+    {"downlink video carries the cap", R"({"bitrate":256000})", true, false,
+     R"({"echotest":"event","event":"slow_link","media":"video","current-bitrate":256000})"},
+    {"downlink video uncapped", R"({"audio":true})", true, false,
+     R"({"echotest":"event","event":"slow_link","media":"video","current-bitrate":0})"},
+    {"downlink audio has no bitrate", R"({"audio":true})", false, false,
+     R"({"echotest":"event","event":"slow_link","media":"audio"})"},
+    {"uplink is only counted", R"({"audio":true})", true, true, nullptr},
+    {"video off: losses expected", R"({"video":false})", true, false, nullptr},
+    {"audio off: losses expected", R"({"audio":false})", false, false, nullptr},
+};
+
+BOOST_DATA_TEST_CASE(slow_link_events, bdata::make(kSlowLinkCases), c) {
+  EchoTestPlugin plugin;
+  RecordingGateway gw;
+  plugin.init(gw);
+  plugin.createSession(9);
+  BOOST_TEST(plugin.handleMessage({9, "t", json::parse(c.controls), std::nullopt}).data["result"] == "ok");
+  plugin.slowLink(9, "1", c.video, c.uplink);
+  plugin.slowLink(10, "1", c.video, c.uplink);  // a handle the plugin does not know: ignored
+  if (c.event) {
+    BOOST_REQUIRE(gw.events.size() == 1u);
+    BOOST_TEST(gw.events[0].handle == 9u);
+    BOOST_TEST(!gw.events[0].tx.has_value());
+    BOOST_TEST(gw.events[0].data == json::parse(c.event));
+  } else {
+    BOOST_TEST(gw.events.empty());
+  }
+  BOOST_TEST(plugin.queryHandle(9)["slowlink_count"] == 1);
+}
