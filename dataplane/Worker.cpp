@@ -1,5 +1,6 @@
 #include "dataplane/Worker.hpp"
 
+#include <pthread.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -65,7 +66,8 @@ class Loop {
     std::uint32_t idle = 0;
     std::uint64_t next_timer = 0;
     while (s_.running.load(std::memory_order_relaxed)) {
-      now_ms_ = rte_get_tsc_cycles() / s_.tsc_per_ms;
+      const std::uint64_t loop_start = rte_rdtsc();
+      now_ms_ = loop_start / s_.tsc_per_ms;
       unsigned work = applyCommands();
       if (w_.io) {
         work += pollIo();
@@ -84,6 +86,7 @@ class Loop {
       rte_rcu_qsbr_quiescent(s_.qsbr, w_.index);
       if (work) {
         ++w_.counters.busy_loops;
+        w_.counters.busy_cycles += rte_rdtsc() - loop_start;
         idle = 0;
         continue;
       }
@@ -1079,6 +1082,11 @@ class Loop {
 
 int workerMain(void* arg) {
   auto* w = static_cast<Worker*>(arg);
+  clockid_t clock{};
+  if (pthread_getcpuclockid(pthread_self(), &clock) == 0) {
+    w->cpu_clock = clock;
+    w->has_cpu_clock.store(true, std::memory_order_release);
+  }
   // The loop state (burst arrays, ~40 KiB) lives on this lcore's stack for the lcore's lifetime.
   Loop loop(*w);
   loop.run();
