@@ -103,16 +103,6 @@ std::string_view statusName(SrtpStatus status) noexcept {
   return "unknown";
 }
 
-std::uint32_t rtpHeaderLength(const std::uint8_t* data, std::uint32_t len) noexcept {
-  if (len < 12) return 0;
-  std::uint32_t header = 12 + 4U * (data[0] & 0x0fU);
-  if ((data[0] & 0x10U) != 0) {
-    if (header + 4 > len) return 0;
-    header += 4 + 4U * (static_cast<std::uint32_t>(data[header + 2]) << 8 | data[header + 3]);
-  }
-  return header <= len ? header : 0;
-}
-
 void SrtpEngine::protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
   for (std::uint16_t i = 0; i < count; ++i) {
     if (sources[i] == nullptr || ops[i].rtcp) continue;

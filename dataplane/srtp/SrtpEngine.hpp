@@ -106,6 +106,14 @@ class SrtpEngine {
 };
 
 /** RTP header length (fixed part, CSRCs, extension) if it fits in `len`, else 0 (RFC 3550 §5.1, §5.3.1). */
-std::uint32_t rtpHeaderLength(const std::uint8_t* data, std::uint32_t len) noexcept;
+inline std::uint32_t rtpHeaderLength(const std::uint8_t* data, std::uint32_t len) noexcept {
+  if (len < 12) return 0;
+  std::uint32_t header = 12 + 4U * (data[0] & 0x0fU);
+  if ((data[0] & 0x10U) != 0) {
+    if (header + 4 > len) return 0;
+    header += 4 + 4U * (static_cast<std::uint32_t>(data[header + 2]) << 8 | data[header + 3]);
+  }
+  return header <= len ? header : 0;
+}
 
 }  // namespace portunus::dp
