@@ -1,11 +1,14 @@
-// bench-dataplane: encrypted-egress packets/s of one worker for a 1 -> N fan-out, fed through net_memif by a
-// generator process, next to the same run's crypto floor (the same SRTP engine's protect of the same size in a tight
-// burst loop).
+// bench-dataplane: encrypted-egress packets per worker-CPU-second for a 1 -> N fan-out, fed through net_memif by a
+// generator process, next to the same run's crypto floor of that fan-out: the egress rate one core reaches doing
+// nothing but the forwarding's SRTP work (one unprotect per input packet, one protect per output packet) with the same
+// engine, the same size, bursts of 32, in a tight loop (ops per CPU-second of the measuring thread).
+// The worker is charged for the CPU time of its loop iterations that had work: its thread CPU clock over the run
+// times the share of its loop's TSC cycles spent in non-empty iterations (empty polls are not charged; preemption
+// by other processes on the shared CPUs is not charged either, the thread CPU clock does not run while preempted).
 //   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S]  (the appliance; spawns the feed)
 //   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the feed; until SIGTERM)
 // E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
 //   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
-#include <dirent.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -17,10 +20,8 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,60 +66,70 @@ double threadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-/** CPU seconds (user + system) consumed so far by the threads of this process named like `name` (the EAL names
- *  worker lcore threads "rte-worker-<id>" / "lcore-worker-<id>"). The VM's CPUs are shared with other work, so
- *  packets per CPU-second of the worker is what "per worker" can mean here. */
-double namedThreadsCpuSeconds(const std::string& name) {
-  double total = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (!dir) return 0;
-  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] == '.') continue;
-    const std::string base = std::string("/proc/self/task/") + e->d_name;
-    std::string comm;
-    std::getline(std::ifstream(base + "/comm"), comm);
-    if (comm.find(name) == std::string::npos) continue;
-    std::string stat;
-    std::getline(std::ifstream(base + "/stat"), stat);
-    std::istringstream in(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && in >> field; ++i) {
-      if (i == 14) utime = std::stod(field);
-      if (i == 15) stime = std::stod(field);
-    }
-    total += (utime + stime) / hz;
-  }
-  closedir(dir);
-  return total;
-}
+/** The crypto floor: ops per CPU-second of protect, and of unprotect, of `size`-byte RTP packets in bursts of 32 on
+ *  this thread, ~0.6 s of its CPU each. */
+struct Floor {
+  double protect = 0;    // ops per CPU-second
+  double unprotect = 0;  // ops per CPU-second
+  /** Egress packets per CPU-second of a 1 -> N fan-out if the core did only its SRTP work: one unprotect per input,
+   *  N protects. */
+  double fanout(unsigned n) const { return n / (1.0 / unprotect + n / protect); }
+};
 
-/** The crypto floor: protect `size`-byte RTP packets in bursts of 32, one core, for ~1 s of this thread's CPU. */
-double cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile, std::size_t size) {
+Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile, std::size_t size) {
   const std::unique_ptr<dp::SrtpEngine> owned = factory();
   dp::SrtpEngine& engine = *owned;
-  auto ctx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Outbound);
+  auto tx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Outbound);
+  auto rx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Inbound);
   std::vector<std::uint8_t> buf(32 * 2048);
   dp::SrtpOp ops[32];
   std::uint16_t seq = 0;
-  std::uint64_t done = 0;
-  const double start = threadCpuSeconds();
-  double elapsed = 0;
-  while (elapsed < 1.0) {
+  auto protect = [&] {
     for (int i = 0; i < 32; ++i) {
       std::uint8_t* p = buf.data() + 2048 * i;
       p[0] = 0x80;
       p[1] = 96;
       proto::store16(p + 2, seq++);
       proto::store32(p + 8, kSsrc);
-      ops[i] = dp::SrtpOp{p, static_cast<std::uint32_t>(rtpLength(size)), 2048, ctx.get(), false, dp::SrtpStatus::Ok};
+      ops[i] = dp::SrtpOp{p, static_cast<std::uint32_t>(rtpLength(size)), 2048, tx.get(), false, dp::SrtpStatus::Ok};
     }
     engine.protect(ops, 32);
+  };
+  Floor f;
+  std::uint64_t done = 0;
+  double start = threadCpuSeconds(), elapsed = 0;
+  while (elapsed < 0.6) {
+    protect();
     done += 32;
     elapsed = threadCpuSeconds() - start;
   }
-  return static_cast<double>(done) / elapsed;
+  f.protect = static_cast<double>(done) / elapsed;
+  // Protect + unprotect of the same packets; the unprotect's share is the rest after the protect floor's.
+  // A fresh sender context: the receiver's ROC starts at 0 like the sender's.
+  tx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Outbound);
+  seq = 0;
+  std::uint64_t failed = 0;
+  bool reported = false;
+  done = 0;
+  start = threadCpuSeconds();
+  elapsed = 0;
+  while (elapsed < 0.6) {
+    protect();
+    for (int i = 0; i < 32; ++i)
+      ops[i].ctx = rx.get();
+    engine.unprotect(ops, 32);
+    for (int i = 0; i < 32; ++i)
+      failed += ops[i].status != dp::SrtpStatus::Ok;
+    if (failed && !reported) {
+      reported = true;
+      std::fprintf(stderr, "  floor: unprotect failed: %s\n", std::string(dp::statusName(ops[0].status)).c_str());
+    }
+    done += 32;
+    elapsed = threadCpuSeconds() - start;
+  }
+  const double unprotect_seconds = elapsed / static_cast<double>(done) - 1.0 / f.protect;
+  f.unprotect = unprotect_seconds > 0 ? 1.0 / unprotect_seconds : f.protect;
+  return f;
 }
 
 /** The profile field of the result line: engine and profile, e.g. ipsec-mb/aes-gcm-128, libsrtp2/aes-cm-sha1-80. */
@@ -130,8 +141,11 @@ std::string profileField(const std::string& engine, dp::SrtpProfile profile) {
   return engine + "/" + p;
 }
 
-int generator(const std::string& socket, const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile,
-              std::size_t size) {
+/** The feed: protected packets in bursts of kFeedBurst, Ethernet/IPv4/UDP headers from a template, encrypted with
+ *  the fastest engine here (intel-ipsec-mb where supported: the feed should not be what limits the worker), and the
+ *  worker's egress drained. */
+int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t size, const std::string& engine_name) {
+  constexpr int kFeedBurst = 128;
   std::string vdev = "--vdev=net_memif0,role=client,socket=" + socket;
   std::string prefix = "--file-prefix=pdpgen" + std::to_string(getpid());
   std::vector<std::string> args{"gen",         "--no-pci",     "--no-huge",           "-m",   "256",
@@ -148,56 +162,64 @@ int generator(const std::string& socket, const dp::SrtpEngineFactory& factory, d
   rte_eth_rx_queue_setup(port, 0, 1024, 0, nullptr, pool);
   rte_eth_tx_queue_setup(port, 0, 1024, 0, nullptr);
   rte_eth_dev_start(port);
-  const std::unique_ptr<dp::SrtpEngine> owned = factory();  // the feed encrypts with the same engine as the worker
+  std::string feed_engine = engine_name;
+  try {
+    feed_engine = dp::resolveSrtpEngine("ipsec-mb");
+  } catch (const std::exception&) {
+  }
+  const std::unique_ptr<dp::SrtpEngine> owned = dp::makeSrtpEngineFactory(feed_engine)();
   dp::SrtpEngine& engine = *owned;
   auto ctx = engine.createStream(keys(profile, 1), kSsrc, dp::SrtpDirection::Outbound);
+  // Ethernet / IPv4 / UDP / RTP header template; only the lengths, seq and ts change per packet.
+  std::uint8_t tmpl[54] = {};
+  std::memcpy(tmpl + 6, kPeerMac.data(), 6);  // the appliance does not check the destination MAC
+  tmpl[12] = 0x08;
+  std::uint8_t* ip = tmpl + 14;
+  ip[0] = 0x45;
+  ip[8] = 64;
+  ip[9] = 17;
+  proto::store32(ip + 12, kPeer);
+  proto::store32(ip + 16, kAppliance);
+  proto::store16(ip + 20, 5000);
+  proto::store16(ip + 22, 40000);
+  tmpl[42] = 0x80;
+  tmpl[43] = 96;
+  proto::store32(tmpl + 50, kSsrc);
+  const auto rtp_len = static_cast<std::uint32_t>(rtpLength(size));
   std::uint16_t seq = 0;
-  rte_mbuf* pkts[32];
-  dp::SrtpOp ops[32];
+  rte_mbuf* pkts[kFeedBurst];
+  dp::SrtpOp ops[kFeedBurst];
   while (!g_stop) {
-    if (rte_pktmbuf_alloc_bulk(pool, pkts, 32) == 0) {
-      for (int i = 0; i < 32; ++i) {
+    if (rte_pktmbuf_alloc_bulk(pool, pkts, kFeedBurst) == 0) {
+      for (int i = 0; i < kFeedBurst; ++i) {
         std::uint8_t* f = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
+        std::memcpy(f, tmpl, sizeof(tmpl));
         std::uint8_t* p = f + 42;
-        std::memset(p, 0, 12);
-        p[0] = 0x80;
-        p[1] = 96;
         proto::store16(p + 2, seq);
         proto::store32(p + 4, 90u * seq);
-        proto::store32(p + 8, kSsrc);
         ++seq;
-        ops[i] = dp::SrtpOp{
-            p, static_cast<std::uint32_t>(rtpLength(size)), 2048 - 42 - 128, ctx.get(), false, dp::SrtpStatus::Ok};
+        ops[i] = dp::SrtpOp{p, rtp_len, 2048 - 42 - 128, ctx.get(), false, dp::SrtpStatus::Ok};
       }
-      engine.protect(ops, 32);
-      for (int i = 0; i < 32; ++i) {
+      engine.protect(ops, kFeedBurst);
+      for (int i = 0; i < kFeedBurst; ++i) {
         std::uint8_t* f = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
-        std::memset(f, 0, 6);  // the appliance does not check the destination MAC
-        std::memcpy(f + 6, kPeerMac.data(), 6);
-        f[12] = 0x08;
-        f[13] = 0;
-        std::uint8_t* ip = f + 14;
-        std::memset(ip, 0, 20);
-        ip[0] = 0x45;
-        proto::store16(ip + 2, static_cast<std::uint16_t>(28 + ops[i].len));
-        ip[8] = 64;
-        ip[9] = 17;
-        proto::store32(ip + 12, kPeer);
-        proto::store32(ip + 16, kAppliance);
-        std::uint8_t* udp = ip + 20;
-        proto::store16(udp, 5000);
-        proto::store16(udp + 2, 40000);
-        proto::store16(udp + 4, static_cast<std::uint16_t>(8 + ops[i].len));
-        proto::store16(udp + 6, 0);
+        proto::store16(f + 16, static_cast<std::uint16_t>(28 + ops[i].len));
+        proto::store16(f + 38, static_cast<std::uint16_t>(8 + ops[i].len));
         pkts[i]->data_len = pkts[i]->pkt_len = static_cast<std::uint16_t>(42 + ops[i].len);
       }
       std::uint16_t sent = 0;
-      while (sent < 32 && !g_stop)
-        sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(32 - sent));
-      if (sent < 32) rte_pktmbuf_free_bulk(pkts + sent, 32 - sent);
+      for (int tries = 0; sent < kFeedBurst && !g_stop; ++tries) {
+        sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(kFeedBurst - sent));
+        if (tries > 0) {  // the worker's ring is full: drain its egress meanwhile
+          rte_mbuf* rx[64];
+          const std::uint16_t n = rte_eth_rx_burst(port, 0, rx, 64);
+          rte_pktmbuf_free_bulk(rx, n);
+        }
+      }
+      if (sent < kFeedBurst) rte_pktmbuf_free_bulk(pkts + sent, kFeedBurst - sent);
     }
     std::uint16_t n;
-    while ((n = rte_eth_rx_burst(port, 0, pkts, 32)) > 0)
+    for (int k = 0; k < 64 && (n = rte_eth_rx_burst(port, 0, pkts, kFeedBurst)) > 0; ++k)
       rte_pktmbuf_free_bulk(pkts, n);
   }
   rte_eth_dev_stop(port);
@@ -225,11 +247,11 @@ int main(int argc, char** argv) {
     return 3;
   }
   if (o.count("--check")) return 0;  // --engine E --check 1: whether E runs here
+  if (o.count("--generator")) return generator(o["--generator"], *profile, size, engine);
   const dp::SrtpEngineFactory factory = dp::makeSrtpEngineFactory(engine);
-  if (o.count("--generator")) return generator(o["--generator"], factory, *profile, size);
 
   const unsigned fanout = static_cast<unsigned>(std::stoul(o["--fanout"]));
-  const double floor = cryptoFloor(factory, *profile, size);
+  const Floor floor = cryptoFloor(factory, *profile, size);
   const std::string socket = "/tmp/pdp-bench-" + std::to_string(getpid()) + ".sock";
   config::DataplaneConfig cfg;
   cfg.enabled = true;
@@ -281,38 +303,59 @@ int main(int argc, char** argv) {
   }
   // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full memif ring
   // (the generator shares a CPU with everything else and cannot always drain; that is the feed's limit, not ours).
-  auto egress = [&] {
+  struct Sample {
+    std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, cpu_ns = 0, tsc_hz = 1;
+    Clock::time_point at;
+  };
+  auto sample = [&] {
     const auto w = d.stats().workers.at(0);
     const auto full = w.drops.find("tx_full");
-    return w.tx_packets + (full == w.drops.end() ? 0 : full->second);
+    Sample s;
+    s.egress = w.tx_packets + (full == w.drops.end() ? 0 : full->second);
+    s.ingress = w.rx_packets;
+    s.busy_cycles = w.busy_cycles;
+    s.cpu_ns = w.cpu_ns;
+    s.tsc_hz = w.tsc_hz ? w.tsc_hz : 1;
+    s.at = Clock::now();
+    return s;
   };
-  auto ingress = [&] { return d.stats().workers.at(0).rx_packets; };
   // Connect + warm up: until the feed flows (memif connects late on a loaded machine), then one more second.
   const auto connect_deadline = Clock::now() + std::chrono::seconds(15);
-  while (ingress() == 0 && Clock::now() < connect_deadline)
+  while (sample().ingress == 0 && Clock::now() < connect_deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  const std::uint64_t e0 = egress(), i0 = ingress();
-  const double c0 = namedThreadsCpuSeconds("worker-1");
-  const auto t0 = Clock::now();
+  const Sample s0 = sample();
   std::this_thread::sleep_for(std::chrono::duration<double>(std::stod(o["--seconds"])));
-  const std::uint64_t e1 = egress(), i1 = ingress();
-  const double c1 = namedThreadsCpuSeconds("worker-1");
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  const Sample s1 = sample();
+  const auto st = d.stats();
+  // The worker stops before the feed goes: a memif client that disconnects makes the server side unmap the shared
+  // regions from DPDK's interrupt thread while the worker may still be in rx/tx on them (net_memif is not safe against
+  // that), which crashed the worker (SIGSEGV in librte_net_memif) in about one case of ten.
+  d.stop();
   kill(child, SIGTERM);
   waitpid(child, nullptr, 0);
-  const auto st = d.stats();
-  d.stop();
   unlink(socket.c_str());
-  const double cpu = c1 - c0;
-  // Per CPU-second of the worker thread when that is measurable (shared CPUs), else per wall-clock second.
-  const double pps = static_cast<double>(e1 - e0) / (cpu > 0.05 ? cpu : secs);
-  std::fprintf(stderr, "  egress %.0f pps wall-clock, worker CPU %.2f s of %.2f s\n",
-               static_cast<double>(e1 - e0) / secs, cpu, secs);
-  std::fprintf(stderr, "  feed (ingress) %.0f pps\n", static_cast<double>(i1 - i0) / secs);
+  const double wall = std::chrono::duration<double>(s1.at - s0.at).count();
+  const double egress = static_cast<double>(s1.egress - s0.egress);
+  const double cpu = static_cast<double>(s1.cpu_ns - s0.cpu_ns) / 1e9;
+  double busy_share = static_cast<double>(s1.busy_cycles - s0.busy_cycles) / static_cast<double>(s1.tsc_hz) / wall;
+  if (busy_share > 1) busy_share = 1;
+  // The worker's charge: its thread CPU time in the iterations that had work (see the top of this file).
+  const double busy_cpu = cpu * busy_share;
+  const double pps = busy_cpu > 0 ? egress / busy_cpu : 0;
+  const double fanout_floor = floor.fanout(fanout);
+  std::fprintf(stderr, "  egress %.0f pps wall-clock; worker thread CPU %.3f s of %.3f s, %.1f %% of its loop busy\n",
+               egress / wall, cpu, wall, 100 * busy_share);
+  std::fprintf(stderr, "  egress per worker-CPU-second %.0f (all of its CPU), %.0f (busy iterations only)\n",
+               cpu > 0 ? egress / cpu : 0, pps);
+  std::fprintf(stderr, "  floor ops per CPU-second: protect %.0f, unprotect %.0f; fan-out %u crypto-only egress %.0f\n",
+               floor.protect, floor.unprotect, fanout, fanout_floor);
+  std::fprintf(stderr, "  ratio against the protect-only floor %.2f\n", pps / floor.protect);
+  std::fprintf(stderr, "  feed (ingress) %.0f pps\n", static_cast<double>(s1.ingress - s0.ingress) / wall);
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   std::printf("bench-dataplane %s %zuB fanout=%u: %.0f pps/worker, floor %.0f, ratio %.2f\n",
-              profileField(engine, *profile).c_str(), size, fanout, pps, floor, pps / floor);
+              profileField(engine, *profile).c_str(), size, fanout, pps, fanout_floor, pps / fanout_floor);
+  std::fflush(stdout);  // the line is out even if teardown at exit fails
   return 0;
 }

@@ -3,6 +3,9 @@
 # CM-SHA1, with each SRTP engine (intel-ipsec-mb where built and supported, libsrtp2 + OpenSSL), fed through
 # net_memif by a generator process, against the same engine's crypto floor measured in the same run, and the ratio.
 # Then the raw crypto floor of intel-ipsec-mb's direct job API against DPDK's crypto_aesni_mb cryptodev.
+# The worker is charged for the CPU time of its busy loop iterations and the floor is the fan-out's crypto-only rate
+# (see bench/DataplaneBench.cpp and docs/PERFORMANCE.md). Each case's details (CPU shares, floors, drops) go to
+# $BENCH_LOG (default /tmp/bench-dataplane.log); a case that prints no line is shown as failed with its exit status.
 # A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~3 min).
 # Usage: bench/dataplane.sh BUILD [SECONDS]
 set -euo pipefail
@@ -14,14 +17,20 @@ cryptodev=$build/bench/cryptodev-floor
 [[ -x "$bin" ]] || { echo "$bin missing: make build" >&2; exit 1; }
 engines=(libsrtp2)
 "$bin" --engine ipsec-mb --check 1 2>/dev/null && engines=(ipsec-mb libsrtp2)
+log=${BENCH_LOG:-/tmp/bench-dataplane.log}
+: >"$log"
 lines=()
 for engine in "${engines[@]}"; do
   for profile in SRTP_AEAD_AES_128_GCM SRTP_AES128_CM_SHA1_80; do
     for size in 200 1200; do
       for fanout in 1 8 20; do
-        line=$("$bin" --engine "$engine" --profile "$profile" --size "$size" --fanout "$fanout" \
-          --seconds "$seconds" 2>/dev/null | grep '^bench-dataplane ' ||
-          echo "bench-dataplane $engine/$profile ${size}B fanout=$fanout: failed")
+        echo "== $engine $profile ${size}B fanout=$fanout" >>"$log"
+        status=0
+        out=$(timeout 120 "$bin" --engine "$engine" --profile "$profile" --size "$size" --fanout "$fanout" \
+          --seconds "$seconds" 2>>"$log") || status=$?
+        echo "$out" >>"$log"
+        line=$(grep '^bench-dataplane ' <<<"$out" ||
+          echo "bench-dataplane $engine/$profile ${size}B fanout=$fanout: failed (exit $status, see $log)")
         echo "$line"
         lines+=("$line")
       done

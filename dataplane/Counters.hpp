@@ -81,6 +81,7 @@ struct alignas(64) WorkerCounters {
   std::uint64_t sr_out = 0;
   std::uint64_t remb_out = 0;
   std::uint64_t layer_switches = 0;
+  std::uint64_t busy_cycles = 0;  // TSC cycles of the loop iterations that had work (two rdtsc per iteration)
   std::array<std::uint64_t, kPuntReasons> punts{};
   std::array<std::uint64_t, kDropReasons> drops{};
 };

@@ -1035,6 +1035,12 @@ StatsSnapshot Dataplane::stats() const {
     ws.sr_out = relaxedLoad(c.sr_out);
     ws.remb_out = relaxedLoad(c.remb_out);
     ws.layer_switches = relaxedLoad(c.layer_switches);
+    ws.busy_cycles = relaxedLoad(c.busy_cycles);
+    ws.tsc_hz = rte_get_tsc_hz();
+    timespec cpu{};
+    if (w->has_cpu_clock.load(std::memory_order_acquire) && !w->stopped.load(std::memory_order_acquire) &&
+        clock_gettime(w->cpu_clock, &cpu) == 0)
+      ws.cpu_ns = static_cast<std::uint64_t>(cpu.tv_sec) * 1000000000u + static_cast<std::uint64_t>(cpu.tv_nsec);
     for (std::size_t i = 0; i < kPuntReasons; ++i)
       if (const auto v = relaxedLoad(c.punts[i])) ws.punts[std::string(puntName(static_cast<PuntReason>(i)))] = v;
     addDrops(ws.drops, c.drops);

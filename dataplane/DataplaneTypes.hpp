@@ -171,7 +171,10 @@ struct WorkerStats {
   std::uint64_t nack_in = 0, nack_out = 0, rtx_sent = 0, rtx_cache_miss = 0;
   /** Inbound RTX packets unwrapped (publisher retransmissions), SRs / REMBs sent, simulcast layer switches. */
   std::uint64_t rtx_in = 0, sr_out = 0, remb_out = 0, layer_switches = 0;
-  std::uint64_t events_lost = 0;               // the event ring was full
+  std::uint64_t events_lost = 0;  // the event ring was full
+  /** Cost accounting: TSC cycles of the loop iterations that had work, the TSC rate, and the CPU time the worker's
+   *  thread has consumed (its thread CPU clock, nanoseconds; 0 where unavailable). */
+  std::uint64_t busy_cycles = 0, tsc_hz = 0, cpu_ns = 0;
   std::map<std::string, std::uint64_t> punts;  // non-zero only
   std::map<std::string, std::uint64_t> drops;
 };

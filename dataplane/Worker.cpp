@@ -1,5 +1,6 @@
 #include "dataplane/Worker.hpp"
 
+#include <pthread.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -21,7 +22,11 @@
 namespace portunus::dp {
 namespace {
 
-constexpr std::uint16_t kTxBatch = 64;   // protect ops per engine call
+// Protect ops per engine call. Each flush also sends (flushProtect -> flushTx), so at most about kTxBatch copies
+// are out of the mempool at a time: within its per-lcore cache (256, LIFO), the mbufs of the next copies are still
+// in cache; with 256 + a 512-frame tx queue at fan-out 20 they cycled through the pool's ring, and touching their
+// cold headers in rte_pktmbuf_alloc_bulk was a third of the worker's non-crypto time (perf).
+constexpr std::uint16_t kTxBatch = 128;
 constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
@@ -65,7 +70,8 @@ class Loop {
     std::uint32_t idle = 0;
     std::uint64_t next_timer = 0;
     while (s_.running.load(std::memory_order_relaxed)) {
-      now_ms_ = rte_get_tsc_cycles() / s_.tsc_per_ms;
+      const std::uint64_t loop_start = rte_rdtsc();
+      now_ms_ = loop_start / s_.tsc_per_ms;
       unsigned work = applyCommands();
       if (w_.io) {
         work += pollIo();
@@ -84,6 +90,7 @@ class Loop {
       rte_rcu_qsbr_quiescent(s_.qsbr, w_.index);
       if (work) {
         ++w_.counters.busy_loops;
+        w_.counters.busy_cycles += rte_rdtsc() - loop_start;
         idle = 0;
         continue;
       }
@@ -320,8 +327,7 @@ class Loop {
     for (std::uint16_t q = 0; q < (s_.rx_per_worker ? 1 : s_.media_rx_queues); ++q) {
       const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
       work += n;
-      for (std::uint16_t i = 0; i < n; ++i)
-        receive(pkts[i]);
+      receive(pkts, n);
     }
     flushHandoff();
     if (s_.exception_port != kNoPort) {
@@ -357,40 +363,74 @@ class Loop {
   unsigned pollOwnQueue() noexcept {
     rte_mbuf* pkts[kBurst];
     const std::uint16_t n = rte_eth_rx_burst(s_.media_port, static_cast<std::uint16_t>(w_.index), pkts, kBurst);
-    for (std::uint16_t i = 0; i < n; ++i)
-      receive(pkts[i]);
+    receive(pkts, n);
     flushHandoff();
     return n;
   }
 
-  void receive(rte_mbuf* m) noexcept {
-    ++w_.counters.rx_packets;
-    w_.counters.rx_bytes += m->pkt_len;
-    const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
-    const Classified c = classify(f, m->data_len);
-    if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) return drop(m, DropReason::WrongVlan);
-    if (c.l3_len && w_.io) s_.neighbors.learn(c.key.remote_ip, f + 6);  // the neighbour cache has one writer
-    switch (c.verdict) {
-      case Verdict::Drop:
-        return drop(m, c.drop);
-      case Verdict::Punt:
-        return punt(untagged(m, c), c.punt);
-      case Verdict::Udp:
-        break;
+  /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up in one bulk
+   *  lookup, then punted or queued for their owner's hand-off ring. */
+  void receive(rte_mbuf* const* pkts, std::uint16_t n) noexcept {
+    rte_mbuf* cand[kBurst];
+    Classified cls[kBurst];
+    const void* keys[kBurst];
+    unsigned k = 0;
+    for (std::uint16_t i = 0; i < n; ++i) {
+      rte_mbuf* m = pkts[i];
+      ++w_.counters.rx_packets;
+      w_.counters.rx_bytes += m->pkt_len;
+      const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
+      const Classified c = classify(f, m->data_len);
+      if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) {
+        drop(m, DropReason::WrongVlan);
+        continue;
+      }
+      if (c.l3_len && w_.io) s_.neighbors.learn(c.key.remote_ip, f + 6);  // the neighbour cache has one writer
+      switch (c.verdict) {
+        case Verdict::Drop:
+          drop(m, c.drop);
+          continue;
+        case Verdict::Punt:
+          punt(untagged(m, c), c.punt);
+          continue;
+        case Verdict::Udp:
+          break;
+      }
+      if (m->nb_segs != 1) {
+        punt(untagged(m, c), PuntReason::UnknownFlow);
+        continue;
+      }
+      cand[k] = m;
+      cls[k] = c;
+      ++k;
     }
-    void* data = nullptr;
-    if (m->nb_segs != 1 || rte_hash_lookup_data(s_.directory, &c.key, &data) < 0)
-      return punt(untagged(m, c), PuntReason::UnknownFlow);
-    const auto v = reinterpret_cast<std::uintptr_t>(data);
-    const auto owner = static_cast<unsigned>(v >> 32);
-    m->hash.usr = static_cast<std::uint32_t>(v);
-    m->l2_len = c.l2_len;
-    m->l3_len = c.l3_len;
-    m->packet_type = static_cast<std::uint32_t>(c.kind);
-    if (owner >= s_.workers.size()) return drop(m, DropReason::StaleFlow);
-    auto& q = handoff_[owner];
-    q.pkts[q.n++] = m;
-    if (q.n == kBurst) flushHandoff();
+    if (!k) return;
+    for (unsigned i = 0; i < k; ++i)
+      keys[i] = &cls[i].key;
+    void* data[kBurst];
+    std::uint64_t hits = 0;
+    if (rte_hash_lookup_bulk_data(s_.directory, keys, k, &hits, data) < 0) hits = 0;
+    for (unsigned i = 0; i < k; ++i) {
+      rte_mbuf* m = cand[i];
+      const Classified& c = cls[i];
+      if (!(hits & (std::uint64_t{1} << i))) {
+        punt(untagged(m, c), PuntReason::UnknownFlow);
+        continue;
+      }
+      const auto v = reinterpret_cast<std::uintptr_t>(data[i]);
+      const auto owner = static_cast<unsigned>(v >> 32);
+      m->hash.usr = static_cast<std::uint32_t>(v);
+      m->l2_len = c.l2_len;
+      m->l3_len = c.l3_len;
+      m->packet_type = static_cast<std::uint32_t>(c.kind);
+      if (owner >= s_.workers.size()) {
+        drop(m, DropReason::StaleFlow);
+        continue;
+      }
+      auto& q = handoff_[owner];
+      q.pkts[q.n++] = m;
+      if (q.n == kBurst) flushHandoff();
+    }
   }
 
   /** The exception interface carries untagged frames. */
@@ -597,19 +637,27 @@ class Loop {
     } else if (in->codec == VideoCodec::H264) {
       keyframe = isH264Keyframe(payload, rtp.payload_length);
     }
+    // One mbuf per route, allocated in bulk (one per route if the pool cannot give them all at once).
+    rte_mbuf* copies[kMaxRoutesPerStream];
+    const std::uint16_t routes = in->route_count;
+    const bool bulk = rte_pktmbuf_alloc_bulk(s_.pool, copies, routes) == 0;
+    std::uint16_t used = 0;
     unsigned taken = 0;  // routes that took the packet (a failed copy is counted by forward() itself)
-    for (std::uint16_t i = 0; i < in->route_count; ++i) {
+    for (std::uint16_t i = 0; i < routes; ++i) {
       Route* r = in->routes[i];
       if (r->paused) continue;
       if (r->simulcast && !selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
       ++taken;
-      forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr);
+      forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, bulk ? copies[used++] : rte_pktmbuf_alloc(s_.pool));
     }
+    if (bulk && used < routes) rte_pktmbuf_free_bulk(copies + used, routes - used);
     if (!taken) {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
     }
-    rte_pktmbuf_free(meta.m);
+    // The copies are encrypted out of place from this packet: it is freed once they are (flushProtect).
+    if (n_sources_ == kTxBatch) flushProtect();
+    sources_[n_sources_++] = meta.m;
   }
 
   /** Simulcast: whether this packet of `in` goes out on route `r` (layer choice, switch at keyframes, VP8 temporal
@@ -640,10 +688,9 @@ class Loop {
 
   /** One copy of the packet out on route `r`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. */
   void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const std::uint8_t* data, std::uint32_t len,
-               const Vp8Descriptor* vp8) noexcept {
+               const Vp8Descriptor* vp8, rte_mbuf* c) noexcept {
     OutboundStream* out = r->out;
     Transport* to = out->transport;
-    rte_mbuf* c = rte_pktmbuf_alloc(s_.pool);
     if (!c) {
       ++out->counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
@@ -656,7 +703,9 @@ class Loop {
       return;
     }
     std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-    std::memcpy(p, data, len);
+    // The header only: the body is encrypted from `data` straight into this mbuf (SrtpEngine::protectFrom). VP8,
+    // whose payload descriptor is rewritten here, is copied whole and protected in place.
+    std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
     const RewriteResult rw =
         r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
     proto::setSsrc(p, out->ssrc);
@@ -677,7 +726,8 @@ class Loop {
     out->last_route = r;
     ++out->sent_packets;
     out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
-    queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false);
+    queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false,
+                 vp8 ? nullptr : data);
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
@@ -814,9 +864,12 @@ class Loop {
     queueProtect(c, t, nullptr, p, static_cast<std::uint32_t>(len), room, ctx, true);
   }
 
+  /** `source`: RTP whose body is still in another buffer (see SrtpEngine::protectFrom), null when `data` holds it. */
   void queueProtect(rte_mbuf* m, Transport* t, OutboundStream* out, std::uint8_t* data, std::uint32_t len,
-                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp) noexcept {
+                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp,
+                    const std::uint8_t* source = nullptr) noexcept {
     if (n_tx_ops_ == kTxBatch) flushProtect();
+    tx_sources_[n_tx_ops_] = source;
     SrtpOp& op = tx_ops_[n_tx_ops_];
     op = SrtpOp{};
     op.data = data;
@@ -828,8 +881,8 @@ class Loop {
   }
 
   void flushProtect() noexcept {
-    if (!n_tx_ops_) return;
-    w_.engine->protect(tx_ops_, n_tx_ops_);
+    if (!n_tx_ops_) return freeSources();
+    w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_);
     for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
       const SrtpOp& op = tx_ops_[i];
       const TxMeta& meta = tx_meta_[i];
@@ -854,6 +907,15 @@ class Loop {
       queueTx(meta.m);
     }
     n_tx_ops_ = 0;
+    freeSources();
+    flushTx();
+  }
+
+  /** The decrypted source packets of the copies just protected. */
+  void freeSources() noexcept {
+    if (!n_sources_) return;
+    rte_pktmbuf_free_bulk(sources_, n_sources_);
+    n_sources_ = 0;
   }
 
   void buildHeaders(rte_mbuf* m, const Transport* t, std::uint32_t payload_len) noexcept {
@@ -1038,10 +1100,15 @@ class Loop {
         sent =
             rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_, nullptr);
       }
-      for (unsigned i = sent; i < n_media_tx_; ++i) {
-        --w_.counters.tx_packets;
-        w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
-        drop(media_tx_[i], DropReason::TxFull);
+      if (sent < n_media_tx_) {  // a full tx ring: counted and freed per burst
+        const unsigned lost = n_media_tx_ - sent;
+        w_.counters.tx_packets -= lost;
+        w_.counters.drops[static_cast<std::size_t>(DropReason::TxFull)] += lost;
+        for (unsigned i = sent; i < n_media_tx_; ++i) {
+          w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
+          traceEvent(2, static_cast<std::uint8_t>(DropReason::TxFull), media_tx_[i]);
+        }
+        rte_pktmbuf_free_bulk(media_tx_ + sent, lost);
       }
       n_media_tx_ = 0;
     }
@@ -1068,6 +1135,9 @@ class Loop {
   RxMeta rx_meta_[kBurst];
   SrtpOp tx_ops_[kTxBatch];
   TxMeta tx_meta_[kTxBatch];
+  const std::uint8_t* tx_sources_[kTxBatch];
+  rte_mbuf* sources_[kTxBatch];  // decrypted packets whose copies wait in tx_ops_
+  std::uint16_t n_sources_ = 0;
   std::uint16_t n_tx_ops_ = 0;
   rte_mbuf* media_tx_[kTxQueue];
   std::uint16_t n_media_tx_ = 0;
@@ -1079,6 +1149,11 @@ class Loop {
 
 int workerMain(void* arg) {
   auto* w = static_cast<Worker*>(arg);
+  clockid_t clock{};
+  if (pthread_getcpuclockid(pthread_self(), &clock) == 0) {
+    w->cpu_clock = clock;
+    w->has_cpu_clock.store(true, std::memory_order_release);
+  }
   // The loop state (burst arrays, ~40 KiB) lives on this lcore's stack for the lcore's lifetime.
   Loop loop(*w);
   loop.run();

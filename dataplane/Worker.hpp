@@ -9,6 +9,7 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
+#include <time.h>
 
 #include <atomic>
 #include <cstdint>
@@ -67,6 +68,9 @@ struct alignas(64) Worker {
   WorkerCounters counters;
   std::atomic<std::uint64_t> applied{0};  // sequence of the last command applied
   std::atomic<bool> stopped{false};
+  /** The lcore thread's CPU clock (pthread_getcpuclockid), set by the lcore before its loop; stats() reads it. */
+  std::atomic<bool> has_cpu_clock{false};
+  clockid_t cpu_clock{};
 };
 
 /** The lcore entry point (rte_eal_remote_launch). */

@@ -30,17 +30,6 @@ void store32(std::uint8_t* p, std::uint32_t v) noexcept {
   p[3] = static_cast<std::uint8_t>(v);
 }
 
-/** RTP header length (fixed part, CSRCs, extension) if it fits in `len`, else 0 (RFC 3550 §5.1, RFC 3550 §5.3.1). */
-std::uint32_t rtpHeaderLength(const std::uint8_t* data, std::uint32_t len) noexcept {
-  if (len < kRtpHeader) return 0;
-  std::uint32_t header = kRtpHeader + 4U * (data[0] & 0x0fU);
-  if ((data[0] & 0x10U) != 0) {
-    if (header + 4 > len) return 0;
-    header += 4 + 4U * (static_cast<std::uint32_t>(data[header + 2]) << 8 | data[header + 3]);
-  }
-  return header <= len ? header : 0;
-}
-
 /** AES-CM IV (RFC 3711 §4.1.1): salt << 16 XOR SSRC << 64 XOR index << 16. */
 void cmIv(std::uint8_t* iv, const std::uint8_t* salt, std::uint32_t ssrc, std::uint64_t index) noexcept {
   std::memcpy(iv, salt, 14);
@@ -211,7 +200,7 @@ std::unique_ptr<SrtpStreamContext> IpsecMbEngine::createStreamFromSessionSecrets
   return std::make_unique<IpsecMbStreamContext>(mgr_, profile, rtp, rtcp, ssrc, direction, options_.replay_window);
 }
 
-SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, Slot& slot, IMB_JOB* job) noexcept {
+SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, const std::uint8_t* source, Slot& slot, IMB_JOB* job) noexcept {
   if (op.ctx == nullptr || op.ctx->direction() != SrtpDirection::Outbound) return SrtpStatus::NoContext;
   auto& ctx = *static_cast<IpsecMbStreamContext*>(op.ctx);
   std::uint8_t* data = op.data;
@@ -268,7 +257,9 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, Slot& slot, IMB_JOB* job) n
   if (ctx.aead()) {
     gcmIv(slot.iv, ctx.rtp_keys.salt, ctx.ssrc(), index);
     fillGcmJob(job, ctx.rtp_keys, ctx.keyLength(), data, header, len - header, data, header, slot, true);
+    if (source != nullptr) job->src = source;  // out of place: body from the source, ciphertext to data + header
   } else {
+    if (source != nullptr) std::memcpy(data + header, source + header, len - header);
     // The tag covers header || ciphertext || ROC: the ROC goes where the tag will be (capacity checked above, and
     // the 4-byte tag of _32 is exactly its size), the tag replaces it on completion.
     store32(data + len, static_cast<std::uint32_t>(index >> 16));
@@ -382,7 +373,7 @@ void IpsecMbEngine::complete(IMB_JOB* job) noexcept {
 }
 
 template <bool Protect>
-void IpsecMbEngine::run(SrtpOp* ops, std::uint16_t count) noexcept {
+void IpsecMbEngine::run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
   for (std::uint32_t start = 0; start < count; start += kChunk) {
     const std::uint32_t end = start + kChunk < count ? start + kChunk : count;
     for (std::uint32_t i = start; i < end; ++i) {
@@ -391,7 +382,8 @@ void IpsecMbEngine::run(SrtpOp* ops, std::uint16_t count) noexcept {
       // AES-CM + HMAC-SHA1 to the HMAC manager, GCM to the main one (a missing context fails in prepare anyway).
       IMB_MGR* mgr = op.ctx != nullptr && static_cast<IpsecMbStreamContext*>(op.ctx)->aead() ? mgr_ : hmac_mgr_;
       IMB_JOB* job = IMB_GET_NEXT_JOB(mgr);
-      const SrtpStatus status = Protect ? prepareProtect(op, slot, job) : prepareUnprotect(op, slot, job);
+      const std::uint8_t* source = sources != nullptr && !op.rtcp ? sources[i] : nullptr;
+      const SrtpStatus status = Protect ? prepareProtect(op, source, slot, job) : prepareUnprotect(op, slot, job);
       if (status != SrtpStatus::Ok) {
         op.status = status;  // the job slot is not submitted; the next op reuses it
         continue;
@@ -421,11 +413,15 @@ void IpsecMbEngine::run(SrtpOp* ops, std::uint16_t count) noexcept {
 }
 
 void IpsecMbEngine::protect(SrtpOp* ops, std::uint16_t count) noexcept {
-  run<true>(ops, count);
+  run<true>(ops, nullptr, count);
+}
+
+void IpsecMbEngine::protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
+  run<true>(ops, sources, count);
 }
 
 void IpsecMbEngine::unprotect(SrtpOp* ops, std::uint16_t count) noexcept {
-  run<false>(ops, count);
+  run<false>(ops, nullptr, count);
 }
 
 }  // namespace portunus::dp

@@ -55,6 +55,9 @@ class IpsecMbEngine final : public SrtpEngine {
    *  NoContext), and the packet's SSRC must be the context's (else NoContext). */
   void protect(SrtpOp* ops, std::uint16_t count) noexcept override;
   void unprotect(SrtpOp* ops, std::uint16_t count) noexcept override;
+  /** AES-GCM: out of place, the body read from the source and the ciphertext written into `data` by the job itself
+   *  (no copy); AES-CM + HMAC-SHA1 copies the body first (the HMAC reads the ciphertext from the job's source). */
+  void protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept override;
 
   /** Per-op scratch of one chunk of a burst (IVs, tags, AAD); public only for its layout. */
   struct alignas(64) Slot {
@@ -68,13 +71,13 @@ class IpsecMbEngine final : public SrtpEngine {
     std::uint8_t tag_len;
     bool rtcp;
   };
-  static constexpr std::uint16_t kChunk = 64;
+  static constexpr std::uint16_t kChunk = 256;
 
  private:
-  SrtpStatus prepareProtect(SrtpOp& op, Slot& slot, IMB_JOB* job) noexcept;
+  SrtpStatus prepareProtect(SrtpOp& op, const std::uint8_t* source, Slot& slot, IMB_JOB* job) noexcept;
   SrtpStatus prepareUnprotect(SrtpOp& op, Slot& slot, IMB_JOB* job) noexcept;
   template <bool Protect>
-  void run(SrtpOp* ops, std::uint16_t count) noexcept;
+  void run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept;
   template <bool Protect>
   void complete(IMB_JOB* job) noexcept;
 

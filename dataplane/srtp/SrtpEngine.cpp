@@ -1,6 +1,8 @@
 // Profile tables and status names of the SRTP engine interface (RFC 3711 §8.2, RFC 5764 §4.1.2, RFC 7714 §12/§14.2).
 #include "dataplane/srtp/SrtpEngine.hpp"
 
+#include <cstring>
+
 namespace portunus::dp {
 namespace {
 
@@ -99,6 +101,15 @@ std::string_view statusName(SrtpStatus status) noexcept {
       return "cipher_fail";
   }
   return "unknown";
+}
+
+void SrtpEngine::protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
+  for (std::uint16_t i = 0; i < count; ++i) {
+    if (sources[i] == nullptr || ops[i].rtcp) continue;
+    const std::uint32_t header = rtpHeaderLength(ops[i].data, ops[i].len);
+    if (header != 0) std::memcpy(ops[i].data + header, sources[i] + header, ops[i].len - header);
+  }
+  protect(ops, count);
 }
 
 }  // namespace portunus::dp

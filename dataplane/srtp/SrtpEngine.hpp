@@ -96,6 +96,24 @@ class SrtpEngine {
   /** Worker side: in-place transforms over a burst; never allocates, locks, logs or throws. */
   virtual void protect(SrtpOp* ops, std::uint16_t count) noexcept = 0;
   virtual void unprotect(SrtpOp* ops, std::uint16_t count) noexcept = 0;
+
+  /** Worker side, RTP only: protect where each op's plaintext body comes from another buffer (fan-out: one decrypted
+   *  source, one receiver's mbuf per op). `op.data` holds the packet's RTP header already (rewritten, `len` - body
+   *  bytes long as `rtpHeaderLength` reads it); the body, bytes [header, len), is read from `sources[i] + header`
+   *  (a packet of the same header length) when `sources[i]` is set. Engines that encrypt out of place write the
+   *  ciphertext straight into `data`; the default copies the body, then protects in place. */
+  virtual void protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept;
 };
+
+/** RTP header length (fixed part, CSRCs, extension) if it fits in `len`, else 0 (RFC 3550 §5.1, §5.3.1). */
+inline std::uint32_t rtpHeaderLength(const std::uint8_t* data, std::uint32_t len) noexcept {
+  if (len < 12) return 0;
+  std::uint32_t header = 12 + 4U * (data[0] & 0x0fU);
+  if ((data[0] & 0x10U) != 0) {
+    if (header + 4 > len) return 0;
+    header += 4 + 4U * (static_cast<std::uint32_t>(data[header + 2]) << 8 | data[header + 3]);
+  }
+  return header <= len ? header : 0;
+}
 
 }  // namespace portunus::dp
