@@ -42,7 +42,8 @@ constexpr std::array kSyncRequests = {"create",
                                       "listremotes"};
 constexpr std::array kAsyncRequests = {"join",  "joinandconfigure", "configure", "publish",   "unpublish",   "start",
                                        "pause", "switch",           "leave",     "subscribe", "unsubscribe", "update"};
-// Janus handles these synchronously; Portunus has no RTP forwarders, remote publishers or recorder.
+// Janus handles these synchronously; Portunus has no RTP forwarders, remote publishers or recorder: they are
+// validated as Janus validates them, then answered as Janus would without any (ForwardingRequests.cpp).
 constexpr std::array kUnsupportedSync = {"listforwarders",
                                          "enable_recording",
                                          "rtp_forward",
@@ -200,8 +201,7 @@ json VideoRoomPlugin::syncRequest(const std::string& request, const json& body) 
   if (request == "kick") return kick(body);
   if (request == "moderate") return moderate(body);
   if (request == "listparticipants") return listParticipants(body);
-  if (listed(kUnsupportedSync, request))
-    throw VideoRoomError(ErrorCode::Unknown, "Request '" + request + "' is not supported by Portunus");
+  if (listed(kUnsupportedSync, request)) return forwardingRequest(request, body);
   throw VideoRoomError(ErrorCode::InvalidRequest, "Unknown request '" + request + "'");
 }
 
