@@ -614,3 +614,36 @@ def test_no_message_and_invalid_json_are_the_cores(api, handle, fields, code, re
     h = handle()
     r = api.call("message", h.sid, h.hid, **fields)
     assert r["janus"] == "error" and r["error"] == {"code": code, "reason": reason}, r
+
+
+# ---- room tokens ----
+
+def test_allowed_tokens_from_create(handle):
+    """A room created with `allowed` checks the `token` of publisher joins (join and joinandconfigure); Janus 1.1.2
+    does not check it for subscribers, which can only reach published feeds (428 first)."""
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, secret="s", allowed=["tok"])
+    assert handle().request(request="join", ptype="publisher", room=rid) == err(
+        433, "Unauthorized (not in the allowed list)")
+    assert handle().request(request="joinandconfigure", ptype="publisher", room=rid, token="nope") == err(
+        433, "Unauthorized (not in the allowed list)")
+    assert handle().request(request="join", ptype="publisher", room=rid, token=5) == err(
+        430, "Invalid element type (token should be a string)")
+    assert handle().request(request="join", ptype="subscriber", room=rid, feed=1) == err(428, "No such feed (1)")
+    assert handle().join(rid, token="tok")["videoroom"] == "joined"
+    mod.sync(request="destroy", room=rid, secret="s")
+
+
+def test_signed_tokens_without_core_secret(handle):
+    """`signed_tokens` asks for core tokens signed with `token_auth_secret`. Without that secret (Janus's default,
+    and Portunus, which has no signed-token mode: its configuration refuses the key) Janus 1.1.2 admits every join,
+    and so does Portunus; the token must still be a string."""
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, signed_tokens=True)
+    assert handle().join(rid)["videoroom"] == "joined"
+    assert handle().join(rid, token="anything")["videoroom"] == "joined"
+    assert handle().request(request="join", ptype="publisher", room=rid, token=5) == err(
+        430, "Invalid element type (token should be a string)")
+    mod.sync(request="destroy", room=rid)
