@@ -657,8 +657,12 @@ class Loop {
     }
     std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
     std::memcpy(p, data, len);
+    if (!r->rewrite.started() && out->sent_packets) r->rewrite.continueAfter(out->last_seq, out->last_ts, out->last_ms);
     const RewriteResult rw =
         r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
+    out->last_seq = r->rewrite.lastSequence();
+    out->last_ts = r->rewrite.lastTimestamp();
+    out->last_ms = now_ms_;
     proto::setSsrc(p, out->ssrc);
     proto::setSequence(p, rw.sequence);
     proto::setTimestamp(p, rw.timestamp);

@@ -79,6 +79,10 @@ class Scenario {
     Feed& a = feeds_[0];
     Feed& b = feeds_[1];
     Feed& c = feeds_[2];
+    // A publisher whose PeerConnection is up cannot `publish` again (Janus checks the PeerConnection): 434.
+    const Json again = pluginData(client_.message(session_, a.handle, {{"request", "publish"}}));
+    report_.events.push_back("publish again: " + std::to_string(again.value("error_code", 0)) + " " +
+                             again.value("error", std::string()));
 
     subHandle_ = client_.attach(session_, "janus.plugin.videoroom", "portunus-lab-renegotiate-sub");
     sub_ = std::make_unique<LabPeer>(client_, session_, subHandle_, loop_, identity_, peerOptions(o_));

@@ -92,6 +92,9 @@ def test_subscriber_unsubscribe_subscribe_update(lab, tmp_path):
     assert offers["update"] == offers["subscribe"], offers
     assert offers["unsubscribe"][2:] == offers["subscribe"][2:], offers
 
+    # The publishers were up before the subscriber came: `publish` again is 434.
+    assert "publish again: 434 Can't publish, already published" in report["events"], report["events"]
+
     stats = wait_for(lambda: (lambda d: d if d["transports_count"] == 0 and d["streams_count"] == 0 else None)(
         lab.admin("dataplane_stats")["dataplane"]))
     assert stats, lab.admin("dataplane_stats")["dataplane"]
