@@ -154,6 +154,10 @@ std::optional<std::string> VideoRoomPlugin::asyncHint(const cp::PluginMessage& m
 }
 
 cp::PluginResult VideoRoomPlugin::handleMessage(const cp::PluginMessage& message) {
+  // A publisher's offer: its PeerConnection (created by the core) gathers ICE candidates meanwhile. Wait for that
+  // here, before the plugin-wide lock, so that the answer under the lock does not wait and other rooms' requests
+  // are not held up by this handle's gathering.
+  if (ctx_.media && message.jsep) ctx_.media->awaitGathering(message.handle);
   std::lock_guard lock(ctx_.mutex);
   try {
     const json& body = message.body;
