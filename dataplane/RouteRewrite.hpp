@@ -23,6 +23,17 @@ class RouteRewrite {
   /** Marks a source change: the next packet rebases the offsets so the output continues where it stopped. */
   void rebase() noexcept { rebase_ = true; }
 
+  /** A new route into an outbound stream that has already sent (its earlier route gone): the first packet continues
+   *  after that stream's last output, as after a source switch, instead of restarting at the source's own sequence
+   *  (the stream's SRTP context would refuse older packet indexes as replays). Call before the first apply(). */
+  void continueAfter(std::uint16_t seq, std::uint32_t ts, std::uint64_t ms) noexcept {
+    started_ = rebase_ = have_last_ = true;
+    source_ssrc_ = 0;
+    last_seq_ = seq;
+    last_ts_ = ts;
+    last_ms_ = ms;
+  }
+
   /** `now_ms`: arrival time, `clock_rate`: of the source stream (to advance the timestamp across a switch). */
   RewriteResult apply(std::uint32_t in_ssrc, std::uint16_t in_seq, std::uint32_t in_ts, std::uint8_t in_pt,
                       std::uint64_t now_ms, std::uint32_t clock_rate) noexcept {

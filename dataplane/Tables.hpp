@@ -104,6 +104,10 @@ struct OutboundStream {
   std::uint16_t rtx_seq = 0;
   SentHistory history;                              // out seq -> source packet (NACK mapping)
   std::uint32_t sent_packets = 0, sent_octets = 0;  // SR sender info (RFC 3550 §6.4.1: payload octets)
+  // The newest output sequence/timestamp (and when): where a later route into this stream continues.
+  std::uint16_t last_seq = 0;
+  std::uint32_t last_ts = 0;
+  std::uint64_t last_ms = 0;
   FlowCounters counters;
   OutboundStreamSpec spec;
 };

@@ -706,8 +706,12 @@ class Loop {
     // The header only: the body is encrypted from `data` straight into this mbuf (SrtpEngine::protectFrom). VP8,
     // whose payload descriptor is rewritten here, is copied whole and protected in place.
     std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
+    if (!r->rewrite.started() && out->sent_packets) r->rewrite.continueAfter(out->last_seq, out->last_ts, out->last_ms);
     const RewriteResult rw =
         r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
+    out->last_seq = r->rewrite.lastSequence();
+    out->last_ts = r->rewrite.lastTimestamp();
+    out->last_ms = now_ms_;
     proto::setSsrc(p, out->ssrc);
     proto::setSequence(p, rw.sequence);
     proto::setTimestamp(p, rw.timestamp);

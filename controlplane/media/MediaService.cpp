@@ -115,6 +115,20 @@ nlohmann::json MediaService::answerOffer(HandleId handle, const nlohmann::json& 
   return it->second->answer(policy, sdp);
 }
 
+void MediaService::awaitGathering(HandleId handle) {
+  PeerConnection* pc = nullptr;
+  {
+    // The map lock only while the PeerConnection registers as a waiter: its destructor (which leaves the map first)
+    // then waits for us, so it stays alive without this lock.
+    std::lock_guard lock(pcsMutex_);
+    auto it = pcs_.find(handle);
+    if (it == pcs_.end()) return;
+    pc = it->second;
+    pc->enterGatheringWait();
+  }
+  pc->gatheringWait();
+}
+
 nlohmann::json MediaService::createOffer(HandleId handle, const OfferSpec& spec) {
   std::lock_guard lock(pcsMutex_);
   auto it = pcs_.find(handle);

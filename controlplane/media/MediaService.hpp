@@ -44,6 +44,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
 
   // MediaControl (plugin workers).
   nlohmann::json answerOffer(HandleId handle, const nlohmann::json& offer, const AnswerPolicy& policy) override;
+  void awaitGathering(HandleId handle) override;
   void setLoopback(HandleId handle, const LoopbackPolicy& policy) override;
   nlohmann::json createOffer(HandleId handle, const OfferSpec& spec) override;
   void acceptAnswer(HandleId handle, const nlohmann::json& answer) override;

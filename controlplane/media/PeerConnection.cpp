@@ -163,7 +163,13 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
 }
 
 PeerConnection::~PeerConnection() {
-  service_.forget(this);
+  service_.forget(this);  // no new gathering waiter from here on
+  {
+    std::unique_lock lock(mutex_);
+    destroying_ = true;
+    gathered_.notify_all();
+    waitersGone_.wait(lock, [this] { return gatheringWaiters_ == 0; });
+  }
   if (transport_) {
     // WebRtcTransport::close() posts a task that posts DtlsTransport::close()'s own task: let both run before the
     // transport (and its DtlsTransport) goes, or the second one would use a freed SSL object.
@@ -274,6 +280,17 @@ nlohmann::json PeerConnection::info() const {
           {"ice-mode", service_.transportOptions().ice.ice_lite ? "lite" : "full"},
           {"ice-role", "controlled"},
           {"webrtc", std::move(webrtc)}};
+}
+
+void PeerConnection::enterGatheringWait() {
+  std::lock_guard lock(mutex_);
+  ++gatheringWaiters_;
+}
+
+void PeerConnection::gatheringWait() {
+  std::unique_lock lock(mutex_);
+  gathered_.wait_for(lock, kGatheringTimeout, [this] { return gatheringDone_ || closed_ || destroying_; });
+  if (--gatheringWaiters_ == 0) waitersGone_.notify_all();
 }
 
 void PeerConnection::waitForGatheringLocked(std::unique_lock<std::mutex>& lock) {

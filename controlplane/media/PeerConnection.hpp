@@ -50,6 +50,10 @@ class PeerConnection final : public MediaHandler {
   /** Our answer JSEP (`type`, `sdp`) to `offerSdp` (empty: the offer the PeerConnection was created with) within
    *  the plugin's policy; a renegotiation when an exchange already happened. Throws MediaNegotiationError. */
   nlohmann::json answer(const AnswerPolicy& policy, const std::string& offerSdp = {});
+  /** MediaService::awaitGathering(): enterGatheringWait() while the service's map lock keeps us alive, then
+   *  gatheringWait() without it (until gathered, closed, destroyed or the gathering timeout; never throws). */
+  void enterGatheringWait();
+  void gatheringWait();
   void setLoopback(const LoopbackPolicy& policy);
   /** Our offer JSEP (first or renegotiation). Throws MediaNegotiationError. */
   nlohmann::json offer(const OfferSpec& spec);
@@ -118,6 +122,9 @@ class PeerConnection final : public MediaHandler {
   std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)
   std::vector<IceCandidate> localCandidates_;
   bool gatheringDone_ = false;
+  unsigned gatheringWaiters_ = 0;  // in gatheringWait(): the destructor waits for them
+  bool destroying_ = false;
+  std::condition_variable waitersGone_;
   bool remoteApplied_ = false;
   std::string iceState_ = "new";
   std::string dtlsState_ = "new";

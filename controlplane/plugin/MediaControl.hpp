@@ -112,6 +112,11 @@ class MediaControl {
   /** Answers the handle's remote offer (the JSEP object the plugin got). Returns the answer JSEP object
    *  (`type`, `sdp`). Throws MediaNegotiationError. */
   virtual nlohmann::json answerOffer(HandleId handle, const nlohmann::json& offer, const AnswerPolicy& policy) = 0;
+  /** Waits (at most the gathering timeout) until the handle's PeerConnection, if it has one, gathered its ICE
+   *  candidates, holding no lock of the media layer meanwhile. A plugin calls it before taking its own lock for a
+   *  message with an offer, so that answerOffer() under that lock no longer waits and one handle's gathering does
+   *  not hold up the others. */
+  virtual void awaitGathering(HandleId handle) = 0;
   /** Sets (or changes) the loopback routes of the handle's PeerConnection; applied once media is up. */
   virtual void setLoopback(HandleId handle, const LoopbackPolicy& policy) = 0;
 

@@ -62,6 +62,8 @@ struct EchoTestOptions {
   unsigned churn = 0;
   bool switch_feed = false;
   bool publisher_leaves = false;
+  bool renegotiate = false;  // --renegotiate: lab/cli/RenegotiateScenario.hpp
+  bool hold = false;         // --hold: stop after each renegotiation step until a line on stdin
   // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
   // by `loops` IceLoop threads; each sends for `duration` seconds once up.
   unsigned peers = 10;

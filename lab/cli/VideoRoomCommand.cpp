@@ -5,6 +5,7 @@
 
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
+#include "lab/cli/RenegotiateScenario.hpp"
 #include "lab/janus/JanusClient.hpp"
 
 namespace portunus::lab {
@@ -237,6 +238,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
 }  // namespace
 
 EchoTestReport runVideoRoom(const EchoTestOptions& o) {
+  if (o.renegotiate) return runRenegotiation(o);
   if (o.publishers > 1 || o.subscribers > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves)
     return runVideoRoomScenario(o);
   EchoTestReport report;

@@ -256,8 +256,9 @@ Json LabPeer::offer(const Json& body) {
 
 Json LabPeer::answer(const Json& remoteJsep) {
   if (remoteJsep.value("type", "") != "offer") throw std::runtime_error("expected an offer JSEP");
+  const sdp::SessionDescription offer = sdp::parseSdp(remoteJsep.value("sdp", ""));
+  if (transport_) return reanswer(offer, remoteJsep.value("sdp", ""));  // a renegotiation on this PeerConnection
   remote_sdp_ = remoteJsep.value("sdp", "");
-  const sdp::SessionDescription offer = sdp::parseSdp(remote_sdp_);
   media_ = answerMedia(offer, options_.audio, options_.video, audio_ssrc_, video_ssrc_);
   startGathering(false);
   const bool inSdp = options_.trickle == TrickleMode::None;

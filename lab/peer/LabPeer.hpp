@@ -84,7 +84,8 @@ class LabPeer {
   /** Offerer (we are `actpass`, ICE controlling): sends `body` with our offer, applies the answer in the plugin's
    * reply and returns that reply. Throws std::runtime_error when the server does not answer properly. */
   Json offer(const Json& body);
-  /** Answerer (we choose `active`, ICE controlled): applies the server's offer and returns our answer JSEP. */
+  /** Answerer (we choose `active`, ICE controlled): applies the server's offer and returns our answer JSEP. A later
+   *  offer on the same PeerConnection is a renegotiation (see reanswer()). */
   Json answer(const Json& remoteJsep);
   /** The handle's asynchronous events (call from the JanusClient's event handler). */
   void onJanusEvent(const JanusEvent& event);
@@ -115,6 +116,9 @@ class LabPeer {
   std::vector<std::string> events() const;  // janus events seen, in order ("webrtcup", "media audio true", ...)
 
  private:
+  /** A renegotiation offer (LabPeerRenegotiation.cpp): m-lines added or rejected, mids stable, ICE credentials and
+   *  DTLS fingerprint unchanged (anything else throws); answered on the transport we have. */
+  Json reanswer(const sdp::SessionDescription& offer, const std::string& offerSdp);
   void startGathering(bool controlling);
   void onLocalCandidate(const cp::IceCandidate& candidate);
   void onGatheringDone();

@@ -256,7 +256,17 @@ std::size_t MediaFlows::addStreams(Room& room, cp::HandleId handle, Subscription
       cp::ConnectionSpec spec{p->handle, d.mid, handle, s.mid};
       spec.paused = routePaused(sub, s);
       spec.fallbackUs = s.fallbackUs;
-      s.connection = ctx_.media->connect(spec);
+      if (slot != sub.streams.end() && slot->connection) {
+        // The m-line was given up in this same request (`update`): its route moves to the new source, so that the
+        // subscriber's stream keeps its SSRC, sequence and timestamps running (a new route would restart them, and
+        // the SRTP context of that SSRC would refuse the older packet indexes).
+        s.connection = slot->connection;
+        slot->connection = 0;
+        ctx_.media->repoint(s.connection, p->handle, d.mid);
+        ctx_.media->setPaused(s.connection, spec.paused);
+      } else {
+        s.connection = ctx_.media->connect(spec);
+      }
       if (slot != sub.streams.end()) {
         *slot = std::move(s);
       } else {
@@ -289,7 +299,7 @@ std::size_t MediaFlows::removeStreams(cp::HandleId, Subscription& sub, const jso
       if (mid && text(*mid) != s.feedMid) continue;
       if (subMid && text(*subMid) != s.mid) continue;
       if (!feed && !mid && !subMid) continue;
-      dropStream(s);
+      s.active = false;  // its route stays until the request is done: an `update` may hand the m-line to another feed
       ++removed;
     }
   }
@@ -521,6 +531,15 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     if (request == "unsubscribe") add = nullptr;
     if (request != "update" && !(request == "subscribe" ? add : drop)) throw VideoRoomError::missing("streams");
     std::size_t changed = 0;
+    // The routes of the m-lines given up and not handed over go when the request is done, even if it fails.
+    struct ReleaseUnused {
+      MediaFlows& flows;
+      Subscription& sub;
+      ~ReleaseUnused() {
+        for (auto& s : sub.streams)
+          if (!s.active && s.connection) flows.dropStream(s);
+      }
+    } release{*this, sub};
     if (drop) {
       if (!drop->is_array()) throw VideoRoomError::badType("streams", "an array");
       changed += removeStreams(session.handle, sub, *drop);

@@ -42,7 +42,8 @@ constexpr std::array kSyncRequests = {"create",
                                       "listremotes"};
 constexpr std::array kAsyncRequests = {"join",  "joinandconfigure", "configure", "publish",   "unpublish",   "start",
                                        "pause", "switch",           "leave",     "subscribe", "unsubscribe", "update"};
-// Janus handles these synchronously; Portunus has no RTP forwarders, remote publishers or recorder.
+// Janus handles these synchronously; Portunus has no RTP forwarders, remote publishers or recorder: they are
+// validated as Janus validates them, then answered as Janus would without any (ForwardingRequests.cpp).
 constexpr std::array kUnsupportedSync = {"listforwarders",
                                          "enable_recording",
                                          "rtp_forward",
@@ -153,6 +154,10 @@ std::optional<std::string> VideoRoomPlugin::asyncHint(const cp::PluginMessage& m
 }
 
 cp::PluginResult VideoRoomPlugin::handleMessage(const cp::PluginMessage& message) {
+  // A publisher's offer: its PeerConnection (created by the core) gathers ICE candidates meanwhile. Wait for that
+  // here, before the plugin-wide lock, so that the answer under the lock does not wait and other rooms' requests
+  // are not held up by this handle's gathering.
+  if (ctx_.media && message.jsep) ctx_.media->awaitGathering(message.handle);
   std::lock_guard lock(ctx_.mutex);
   try {
     const json& body = message.body;
@@ -200,8 +205,7 @@ json VideoRoomPlugin::syncRequest(const std::string& request, const json& body) 
   if (request == "kick") return kick(body);
   if (request == "moderate") return moderate(body);
   if (request == "listparticipants") return listParticipants(body);
-  if (listed(kUnsupportedSync, request))
-    throw VideoRoomError(ErrorCode::Unknown, "Request '" + request + "' is not supported by Portunus");
+  if (listed(kUnsupportedSync, request)) return forwardingRequest(request, body);
   throw VideoRoomError(ErrorCode::InvalidRequest, "Unknown request '" + request + "'");
 }
 

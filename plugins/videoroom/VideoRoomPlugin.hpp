@@ -51,6 +51,9 @@ class VideoRoomPlugin final : public cp::Plugin {
   nlohmann::json kick(const nlohmann::json& body);
   nlohmann::json moderate(const nlohmann::json& body);
   nlohmann::json listParticipants(const nlohmann::json& body);
+  /** rtp_forward, stop_rtp_forward, listforwarders, enable_recording and the remote-publisher requests, which
+   *  Portunus validates like Janus and then answers without the feature (ForwardingRequests.cpp). */
+  nlohmann::json forwardingRequest(const std::string& request, const nlohmann::json& body);
 
   // Asynchronous requests of one handle.
   cp::PluginResult asyncRequest(Session& session, const std::string& request, const cp::PluginMessage& message);

@@ -494,3 +494,156 @@ def test_string_ids_and_admin_key(keyed):
     assert mod.sync(request="exists", room="1234") == {"videoroom": "success", "room": "1234", "exists": True}
     assert mod.sync(request="destroy", room=rid) == {"videoroom": "destroyed", "room": rid, "permanent": False}
     assert bob.event(lambda d: d.get("videoroom") == "destroyed") == {"videoroom": "destroyed", "room": rid}
+
+
+# ---- RTP forwarders, recorder, remote publishers (validated as Janus does, ForwardingRequests.cpp) ----
+
+NO_ROOM = 999999999999
+FWD = "127.0.0.1"
+
+
+@pytest.mark.parametrize("body,expected", [
+    ({"request": "rtp_forward"}, err(429, "Missing mandatory element (host)")),
+    ({"request": "rtp_forward", "host": 5, "room": "R"}, err(430, "Invalid element type (host should be a string)")),
+    ({"request": "rtp_forward", "host": FWD}, err(429, "Missing mandatory element (room)")),
+    ({"request": "rtp_forward", "host": FWD, "room": NO_ROOM}, err(429, "Missing mandatory element (publisher_id)")),
+    ({"request": "rtp_forward", "host": FWD, "room": "R", "publisher_id": "x"},
+     err(430, "Invalid element type (publisher_id should be a positive integer)")),
+    ({"request": "rtp_forward", "host": FWD, "room": NO_ROOM, "publisher_id": 5}, err(426, f"No such room ({NO_ROOM})")),
+    ({"request": "rtp_forward", "host": FWD, "room": "R", "publisher_id": 5}, err(429, "Missing mandatory element (secret)")),
+    ({"request": "rtp_forward", "host": FWD, "room": "R", "publisher_id": 5, "secret": "x"},
+     err(433, "Unauthorized (wrong secret)")),
+    ({"request": "rtp_forward", "host": FWD, "room": "R", "publisher_id": 5, "secret": "s3cret"},
+     err(428, "No such feed (5)")),
+    ({"request": "stop_rtp_forward"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "stop_rtp_forward", "room": "R"}, err(429, "Missing mandatory element (publisher_id)")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 77}, err(429, "Missing mandatory element (stream_id)")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 77, "stream_id": "1"},
+     err(430, "Invalid element type (stream_id should be a positive integer)")),
+    ({"request": "stop_rtp_forward", "room": NO_ROOM, "publisher_id": 5, "stream_id": 1},
+     err(426, f"No such room ({NO_ROOM})")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 5, "stream_id": 1},
+     err(429, "Missing mandatory element (secret)")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 5, "stream_id": 1, "secret": "x"},
+     err(433, "Unauthorized (wrong secret)")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 5, "stream_id": 1, "secret": "s3cret"},
+     err(428, "No such feed (5)")),
+    ({"request": "stop_rtp_forward", "room": "R", "publisher_id": 77, "stream_id": 1, "secret": "s3cret"},
+     err(428, "No such stream (1)")),
+    ({"request": "listforwarders"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "listforwarders", "room": NO_ROOM}, err(426, f"No such room ({NO_ROOM})")),
+    ({"request": "listforwarders", "room": "R"}, err(429, "Missing mandatory element (secret)")),
+    ({"request": "listforwarders", "room": "R", "secret": "x"}, err(433, "Unauthorized (wrong secret)")),
+    ({"request": "listforwarders", "room": "R", "secret": "s3cret"},
+     {"videoroom": "forwarders", "room": "R", "publishers": []}),
+    ({"request": "enable_recording"}, err(429, "Missing mandatory element (record)")),
+    ({"request": "enable_recording", "record": "x", "room": "R"},
+     err(430, "Invalid element type (record should be a boolean)")),
+    ({"request": "enable_recording", "record": True}, err(426, "No such room (0)")),
+    ({"request": "enable_recording", "record": True, "room": NO_ROOM}, err(426, f"No such room ({NO_ROOM})")),
+    ({"request": "enable_recording", "record": True, "room": "R"}, err(429, "Missing mandatory element (secret)")),
+    ({"request": "enable_recording", "record": True, "room": "R", "secret": "x"}, err(433, "Unauthorized (wrong secret)")),
+    ({"request": "listremotes"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "listremotes", "room": "R"}, err(429, "Missing mandatory element (publisher_id)")),
+    ({"request": "listremotes", "room": "R", "publisher_id": 77}, err(429, "Missing mandatory element (secret)")),
+    ({"request": "publish_remotely"}, err(429, "Missing mandatory element (remote_id)")),
+    ({"request": "unpublish_remotely"}, err(429, "Missing mandatory element (remote_id)")),
+    ({"request": "add_remote_publisher"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "update_remote_publisher"}, err(429, "Missing mandatory element (room)")),
+    ({"request": "remove_remote_publisher"}, err(429, "Missing mandatory element (room)")),
+])
+def test_forwarding_requests_validated_as_janus(handle, room, body, expected):
+    """`room` "R" stands for a room with secret s3cret and one participant, id 77, that has not published."""
+    handle().join(room, id=77)
+    fill = lambda d: {k: (room if v == "R" else v) for k, v in d.items()}
+    assert handle().sync(**fill(body)) == fill(expected)
+
+
+def test_forwarding_requests_portunus_does_not_implement(handle, room, backend):
+    """What Janus would create (a forwarder, a recording) Portunus refuses with 499 once the request is valid."""
+    handle().join(room, id=77)
+    mod = handle()
+    fwd = mod.sync(request="rtp_forward", room=room, publisher_id=77, host=FWD, secret="s3cret",
+                   streams=[{"mid": "0", "port": 5000}])
+    rec = mod.sync(request="enable_recording", room=room, record=True, secret="s3cret")
+    if backend == "janus":
+        assert fwd == {"videoroom": "rtp_forward", "room": room, "publisher_id": 77, "forwarders": []}
+        assert rec == {"videoroom": "success", "record": True}
+    else:
+        assert fwd == err(499, "Request 'rtp_forward' is not supported by Portunus")
+        assert rec == err(499, "Request 'enable_recording' is not supported by Portunus")
+    # `record` on configure is accepted and ignored by both (Portunus records nothing).
+    p = handle()
+    p.join(room)
+    assert p.request(request="configure", record=True) == {"videoroom": "event", "room": room, "configured": "ok"}
+
+
+# ---- the codes no request reaches: the core refuses first ----
+
+BAD_JSEPS = [
+    ({"type": "answer", "sdp": OFFER["sdp"]}, 469, "Unexpected ANSWER (did we offer?)"),
+    ({"type": "pranswer", "sdp": OFFER["sdp"]}, 464, "JSEP error: unknown message type 'pranswer'"),
+    ({"type": "rollback", "sdp": OFFER["sdp"]}, 464, "JSEP error: unknown message type 'rollback'"),
+    ({"type": "offer", "sdp": "garbage"}, 465, "Invalid SDP (doesn't start with v=)"),
+    ({"type": "offer"}, 456, "JSEP error: missing mandatory element (sdp)"),
+]
+
+
+@pytest.mark.parametrize("jsep,code,reason", BAD_JSEPS)
+def test_sdp_errors_are_the_cores(api, handle, room, jsep, code, reason):
+    """431 INVALID_SDP_TYPE and 437 INVALID_SDP are unreachable in Janus 1.1.2's VideoRoom over the API: the plugin
+    raises 431 for a JSEP type other than offer/answer and 437 when its SDP parser refuses the SDP, but the core
+    (janus.c janus_process_incoming_request) validates the JSEP type, refuses an answer to nothing it offered and
+    parses the SDP before the plugin sees the message, with the core errors here. Portunus keeps both plugin checks
+    (MediaFlows.cpp) behind the same core checks, so the client sees exactly Janus's replies."""
+    p = handle()
+    p.join(room)
+    r = api.call("message", p.sid, p.hid, body={"request": "publish"}, jsep=jsep)
+    assert r["janus"] == "error" and r["error"] == {"code": code, "reason": reason}, r
+
+
+@pytest.mark.parametrize("fields,code,reason", [
+    ({}, 456, "Missing mandatory element (body)"),
+    ({"body": [1]}, 467, "Invalid element type (body should be an object)"),
+    ({"body": "join"}, 467, "Invalid element type (body should be an object)"),
+])
+def test_no_message_and_invalid_json_are_the_cores(api, handle, fields, code, reason):
+    """421 NO_MESSAGE (janus_videoroom handle_message with a NULL message) and 422 INVALID_JSON (a body that is not a
+    JSON object) are unreachable in Janus 1.1.2: the core requires `body` and requires it to be an object before a
+    plugin is called. Portunus's plugin keeps its 422 check behind the same core checks."""
+    h = handle()
+    r = api.call("message", h.sid, h.hid, **fields)
+    assert r["janus"] == "error" and r["error"] == {"code": code, "reason": reason}, r
+
+
+# ---- room tokens ----
+
+def test_allowed_tokens_from_create(handle):
+    """A room created with `allowed` checks the `token` of publisher joins (join and joinandconfigure); Janus 1.1.2
+    does not check it for subscribers, which can only reach published feeds (428 first)."""
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, secret="s", allowed=["tok"])
+    assert handle().request(request="join", ptype="publisher", room=rid) == err(
+        433, "Unauthorized (not in the allowed list)")
+    assert handle().request(request="joinandconfigure", ptype="publisher", room=rid, token="nope") == err(
+        433, "Unauthorized (not in the allowed list)")
+    assert handle().request(request="join", ptype="publisher", room=rid, token=5) == err(
+        430, "Invalid element type (token should be a string)")
+    assert handle().request(request="join", ptype="subscriber", room=rid, feed=1) == err(428, "No such feed (1)")
+    assert handle().join(rid, token="tok")["videoroom"] == "joined"
+    mod.sync(request="destroy", room=rid, secret="s")
+
+
+def test_signed_tokens_without_core_secret(handle):
+    """`signed_tokens` asks for core tokens signed with `token_auth_secret`. Without that secret (Janus's default,
+    and Portunus, which has no signed-token mode: its configuration refuses the key) Janus 1.1.2 admits every join,
+    and so does Portunus; the token must still be a string."""
+    mod = handle()
+    rid = new_room_id()
+    mod.sync(request="create", room=rid, signed_tokens=True)
+    assert handle().join(rid)["videoroom"] == "joined"
+    assert handle().join(rid, token="anything")["videoroom"] == "joined"
+    assert handle().request(request="join", ptype="publisher", room=rid, token=5) == err(
+        430, "Invalid element type (token should be a string)")
+    mod.sync(request="destroy", room=rid)

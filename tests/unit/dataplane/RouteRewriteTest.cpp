@@ -84,3 +84,15 @@ BOOST_AUTO_TEST_CASE(skipped_packets_leave_no_gap) {
   BOOST_TEST(rw.apply(1, 17, 1700, 96, 17, 90000).sequence == 14u);
   BOOST_TEST(rw.timestampOffset() == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(new_route_continues_an_outbound_stream) {
+  // A route into a stream that already sent (seq 40000, ts 777000 at t=1000 ms) continues it, whatever the source's
+  // own numbering; without continueAfter() the first packet would go out with the source's sequence.
+  RouteRewrite rw;
+  rw.continueAfter(40000, 777000, 1000);
+  const RewriteResult first = rw.apply(5, 12, 3000, 96, 1020, 90000);
+  BOOST_TEST(first.sequence == 40001u);
+  BOOST_TEST(first.timestamp == 777000u + 20u * 90u);
+  BOOST_TEST(rw.apply(5, 13, 6000, 96, 1053, 90000).sequence == 40002u);
+  BOOST_TEST(rw.lastSequence() == 40002u);
+}
