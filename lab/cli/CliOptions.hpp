@@ -62,6 +62,12 @@ struct EchoTestOptions {
   unsigned churn = 0;
   bool switch_feed = false;
   bool publisher_leaves = false;
+  // Loss recovery (every peer): rtx in the SDP, NACKs for the gaps of what it receives, the server's NACKs
+  // answered; --send-pli MS: subscribers ask for a keyframe every MS ms; --subscriber-address A: subscribers gather
+  // on A instead of --ice-address (so that the network can treat their link apart, e.g. loss toward one of them).
+  bool nack = false;
+  std::uint32_t send_pli_ms = 0;
+  std::string subscriber_address;
   // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
   // by `loops` IceLoop threads; each sends for `duration` seconds once up.
   unsigned peers = 10;
