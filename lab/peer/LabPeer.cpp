@@ -577,9 +577,9 @@ void LabPeer::answerNack(std::uint32_t mediaSsrc, const std::uint16_t* seqs, std
       std::lock_guard lock(recovery_mutex_);
       len = history_.rebuild(mediaSsrc, seqs[i], buffer, RetransmitHistory::kMaxPacket + 2, rtx);
     }
-    const bool sent = len != 0 && sendProtected(buffer, len, sizeof(buffer), false);
+    if (len != 0) sendProtected(buffer, len, sizeof(buffer), false);  // a refused send counts in send_failed
     std::lock_guard lock(mutex_);
-    ++(sent ? counters_.rtx_sent : counters_.rtx_miss);
+    ++(len != 0 ? counters_.rtx_sent : counters_.rtx_miss);
   }
 }
 

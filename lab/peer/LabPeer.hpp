@@ -83,7 +83,7 @@ struct PeerCounters {
   std::uint64_t pli_in_other_ssrc = 0;   // PLIs whose media SSRC is not our video SSRC
   std::uint64_t pli_sent = 0;            // PLIs we sent (--send-pli)
   std::uint64_t nack_in = 0;             // sequence numbers the server asked us to resend
-  std::uint64_t rtx_sent = 0;            // answered (RTX or plain resend)
+  std::uint64_t rtx_sent = 0;            // answered (RTX or plain resend) from our history
   std::uint64_t rtx_miss = 0;            // asked for but no longer (or never) in our history
   std::uint64_t nack_sent = 0;           // sequence numbers we asked for, retries included
   std::uint64_t nack_packets_sent = 0;   // RTCP compounds (RR + NACK) carrying them

@@ -75,6 +75,7 @@ def run_room(lab, tmp_path, *extra):
     cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--server", f"http://{lab.appliance}:8088/janus",
            "--room", "1234", "--ice-address", lab.client, "--subscriber-address", SUBSCRIBER,
            "--duration", str(DURATION), "--warmup", "0.5", "--bitrate", "2500000", "--nack",
+           "--min-ratio", "0.9",
            "--json", str(report_path), *extra]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     print(" ".join(cmd))
@@ -84,6 +85,8 @@ def run_room(lab, tmp_path, *extra):
     report = json.loads(report_path.read_text())
     print(json.dumps(report, indent=1))
     assert report["failure"] == "", report["failure"]
+    # Audio negotiates no NACK (like a browser's opus): its loss stays, within the verdict's 90 %.
+    assert report["passed"], report["problems"]
     return report
 
 
@@ -113,7 +116,6 @@ def test_loss_toward_the_subscriber_is_recovered_by_rtx(lab, tmp_path):
     before = dp_counters(lab)
     report = run_room(lab, tmp_path)
     after = dp_counters(lab)
-    print(json.dumps(lab.admin("dataplane_stats")["dataplane"]["workers"]))
     v = video(report)
     r = v["recovery"]
     print("dropped", dropped(lab), "before", before, "after", after)
