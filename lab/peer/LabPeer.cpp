@@ -456,14 +456,14 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   std::vector<Clock::time_point> due(senders_.size(), start);
   bool warm = warmupSeconds <= 0;
   auto sink = [this](std::span<std::uint8_t> packet) {
+    if (options_.nack) {  // kept before --drop-every: a dropped packet is one the network lost, it can be resent
+      std::lock_guard lock(recovery_mutex_);
+      history_.store(packet);
+    }
     if (options_.drop_every && ++sent_rtp_ % options_.drop_every == 0) {
       std::lock_guard lock(mutex_);
       ++counters_.dropped_on_purpose;
       return;
-    }
-    if (options_.nack) {
-      std::lock_guard lock(recovery_mutex_);
-      history_.store(packet);
     }
     sendProtected(packet.data(), packet.size(), packet.size() + RtpSender::kTailroom, false);
   };
