@@ -375,7 +375,9 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
     }
   }
   if (status == 0 && !rtcp) {
-    const std::uint8_t* packet = options_.nack ? recoverInbound(rx_buffer_.data(), clearLen, now) : rx_buffer_.data();
+    const std::uint8_t* packet = options_.nack || options_.pli_interval_ms
+                                     ? recoverInbound(rx_buffer_.data(), clearLen, now)
+                                     : rx_buffer_.data();
     if (packet) receiver_.receive(std::span<const std::uint8_t>(packet, clearLen), now);
   }
   if (status == 0 && rtcp) {
@@ -556,8 +558,11 @@ const std::uint8_t* LabPeer::recoverInbound(std::uint8_t* packet, std::size_t& l
   auto it = received_.find(ssrc);
   if (it == received_.end()) return packet;
   Received& r = it->second;
-  if (rtx) r.nack.countRtx();
-  r.nack.onPacket(proto::load16(packet + 2), nowNs / 1'000'000);
+  ++r.packets;
+  if (options_.nack) {
+    if (rtx) r.nack.countRtx();
+    r.nack.onPacket(proto::load16(packet + 2), nowNs / 1'000'000);
+  }
   if (r.stream_id == 0) {
     std::span<const std::uint8_t> payload;
     PayloadHeader header;
@@ -610,7 +615,7 @@ void LabPeer::sendFeedback(std::uint64_t nowMs, bool pli) {
   {
     std::lock_guard lock(recovery_mutex_);
     for (auto& [ssrc, r] : received_) {
-      if (r.nack.stats().packets == 0) continue;  // nothing arrived yet: nothing to ask about
+      if (r.packets == 0) continue;  // nothing arrived yet: nothing to ask about
       Out o{ssrc, r.nack.extendedHighest(), {}};
       if (options_.nack) r.nack.due(nowMs, o.seqs);
       if (o.seqs.empty() && !pli) continue;
@@ -662,7 +667,7 @@ std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
                                std::nullopt});
     std::lock_guard lock(recovery_mutex_);
     for (const auto& [ssrc, r] : received_)
-      if (r.stream_id == s.config().stream_id) out.back().recovery = r.nack.stats();
+      if (options_.nack && r.stream_id == s.config().stream_id) out.back().recovery = r.nack.stats();
   }
   return out;
 }

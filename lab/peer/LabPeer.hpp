@@ -195,6 +195,7 @@ class LabPeer {
   struct Received {
     NackRequester nack;
     std::uint32_t stream_id = 0;  // the payload stream it carries (0: none seen yet)
+    std::uint64_t packets = 0;    // arrived (originals and unwrapped RTX)
   };
   std::map<std::uint32_t, Received> received_;                              // by media SSRC (video we receive)
   std::map<std::uint32_t, std::pair<std::uint32_t, std::uint8_t>> rtx_of_;  // RTX SSRC → (media SSRC, apt)
