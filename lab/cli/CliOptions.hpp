@@ -6,7 +6,8 @@
 //       [--teardown hangup|detach|destroy|close|none]
 //   portunus-lab videoroom --server URL [--room N] [same media/transport options]
 //       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
-//       verifies what the publisher sent
+//       verifies what the publisher sent; [--nack] loss recovery (rtx, NACK, RTX) on every peer, [--send-pli MS]
+//       subscribers' keyframe requests, [--subscriber-address A] subscribers gather on their own address
 #pragma once
 
 #include <cstdint>
