@@ -484,6 +484,17 @@ void MediaService::pollLoop() {
     events.clear();
     dataplane_->pollEvents(events);
     for (const auto& e : events) {
+      if (e.type == dp::EventType::UnknownRtcpSsrc) {
+        // RTCP from a sender SSRC the peer never announced (a recvonly subscriber's RR/NACK/PLI: browsers send
+        // those from an SSRC of their own choice): give the transport an SRTCP context for it (at most
+        // kMaxRtcpContexts; the dataplane refuses more).
+        const dp::ApiStatus st = dataplane_->addRemoteRtcpSsrc(e.id, e.value);
+        if (st != dp::ApiStatus::Ok && st != dp::ApiStatus::Exists && st != dp::ApiStatus::NotFound) {
+          PLOG(Debug, "media") << "transport " << e.id << ": no SRTCP context for sender SSRC " << e.value << " ("
+                               << static_cast<int>(st) << ")";
+        }
+        continue;
+      }
       if (e.type != dp::EventType::FirstPacket && e.type != dp::EventType::MediaStopped) continue;
       StreamOwner owner;
       {
@@ -519,6 +530,11 @@ nlohmann::json MediaService::dataplaneStats() const {
                        {"rtcp_in", w.rtcp_in},
                        {"rtcp_out", w.rtcp_out},
                        {"keyframe_requests", w.keyframe_requests},
+                       {"nack_in", w.nack_in},
+                       {"nack_out", w.nack_out},
+                       {"rtx_sent", w.rtx_sent},
+                       {"rtx_cache_miss", w.rtx_cache_miss},
+                       {"rtx_in", w.rtx_in},
                        {"remb_out", w.remb_out},
                        {"punts", w.punts},
                        {"drops", w.drops}});

@@ -35,7 +35,8 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
-         "                              [--switch] [--publisher-leaves] [options]\n"
+         "                              [--switch] [--publisher-leaves] [--send-pli MS]\n"
+         "                              [--subscriber-address A] [options]\n"
          "       portunus-lab videoroom --renegotiate [--hold] --server URL [--room N] [options]\n"
          "                              one subscriber's unsubscribe/subscribe/update on one PeerConnection\n"
          "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
@@ -60,6 +61,10 @@ std::string usageText() {
          "  --echo-bitrate N        EchoTest `bitrate` (REMB cap, bit/s) in the first request\n"
          "  --drop-every N          do not send every Nth RTP packet (loss for the server to measure)\n"
          "  --bad-fingerprint       put a wrong DTLS fingerprint in our SDP\n"
+         "  --nack                  loss recovery like a browser: rtx in the SDP, NACK (with an RR) for gaps in\n"
+         "                          what we receive, RTX accepted, the server's NACKs answered from a history\n"
+         "  --send-pli MS           videoroom: subscribers send a PLI for each video stream every MS ms\n"
+         "  --subscriber-address A  videoroom: subscribers gather on A (default: --ice-address)\n"
          "  --dtls-close            after the media, send DTLS close_notify and wait for the server's hangup\n"
          "  --teardown MODE         hangup (hangup, detach, destroy), detach, destroy, close (drop the\n"
          "                          connection), none (leave the session to time out)\n";
@@ -150,6 +155,12 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.renegotiate = true;
     } else if (flag == "--hold" && command.name == "videoroom") {
       o.hold = true;
+    } else if (flag == "--send-pli" && command.name == "videoroom") {
+      o.send_pli_ms = toUint(flag, value(), 10, 600'000);
+    } else if (flag == "--subscriber-address" && command.name == "videoroom") {
+      o.subscriber_address = value();
+    } else if (flag == "--nack") {
+      o.nack = true;
     } else if (flag == "--peers" && command.name == "load") {
       o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
     } else if (flag == "--ramp" && command.name == "load") {

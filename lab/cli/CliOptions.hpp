@@ -6,7 +6,8 @@
 //       [--teardown hangup|detach|destroy|close|none]
 //   portunus-lab videoroom --server URL [--room N] [same media/transport options]
 //       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
-//       verifies what the publisher sent
+//       verifies what the publisher sent; [--nack] loss recovery (rtx, NACK, RTX) on every peer, [--send-pli MS]
+//       subscribers' keyframe requests, [--subscriber-address A] subscribers gather on their own address
 #pragma once
 
 #include <cstdint>
@@ -64,6 +65,12 @@ struct EchoTestOptions {
   bool publisher_leaves = false;
   bool renegotiate = false;  // --renegotiate: lab/cli/RenegotiateScenario.hpp
   bool hold = false;         // --hold: stop after each renegotiation step until a line on stdin
+  // Loss recovery (every peer): rtx in the SDP, NACKs for the gaps of what it receives, the server's NACKs
+  // answered; --send-pli MS: subscribers ask for a keyframe every MS ms; --subscriber-address A: subscribers gather
+  // on A instead of --ice-address (so that the network can treat their link apart, e.g. loss toward one of them).
+  bool nack = false;
+  std::uint32_t send_pli_ms = 0;
+  std::string subscriber_address;
   // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
   // by `loops` IceLoop threads; each sends for `duration` seconds once up.
   unsigned peers = 10;

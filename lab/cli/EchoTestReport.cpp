@@ -57,6 +57,19 @@ std::string EchoTestReport::text() const {
   return out;
 }
 
+namespace {
+
+/** Loss recovery and keyframe-request counters of a peer (or of all publishers). */
+nlohmann::json feedbackJson(const PeerCounters& c) {
+  return {{"pli_in", c.pli_in},          {"pli_in_other_ssrc", c.pli_in_other_ssrc},
+          {"pli_sent", c.pli_sent},      {"nack_in", c.nack_in},
+          {"rtx_sent", c.rtx_sent},      {"rtx_miss", c.rtx_miss},
+          {"nack_sent", c.nack_sent},    {"nack_packets_sent", c.nack_packets_sent},
+          {"send_failed", c.send_failed}};
+}
+
+}  // namespace
+
 nlohmann::json EchoTestReport::json() const {
   nlohmann::json streamsJson = nlohmann::json::array();
   for (const auto& s : streams) {
@@ -75,7 +88,26 @@ nlohmann::json EchoTestReport::json() const {
          {"delivered_ratio", r.deliveredRatio()},
          {"latency_ms", {{"p50", r.latency_p50_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
          {"jitter_ms", r.jitter_ms}});
+    if (s.recovery) {
+      const RecoveryStats& v = *s.recovery;
+      streamsJson.back()["recovery"] = {
+          {"packets", v.packets},     {"lost_before_recovery", v.gaps}, {"recovered", v.recovered},
+          {"residual", v.residual()}, {"abandoned", v.abandoned},       {"duplicates", v.duplicates},
+          {"nacked", v.nacked},       {"nack_packets", v.nack_packets}, {"rtx_in", v.rtx_in}};
+    }
   }
+  nlohmann::json countersJson = {{"srtp_in", counters.srtp_in},
+                                 {"srtp_in_failed", counters.srtp_in_failed},
+                                 {"srtcp_in", counters.srtcp_in},
+                                 {"srtcp_in_failed", counters.srtcp_in_failed},
+                                 {"other_in", counters.other_in},
+                                 {"trickles_sent", counters.trickles_sent},
+                                 {"remote_candidates", counters.remote_candidates},
+                                 {"dropped_on_purpose", counters.dropped_on_purpose},
+                                 {"remb_in", counters.remb_in},
+                                 {"remb_bps", counters.remb_bps},
+                                 {"keepalives_sent", keepalives_sent}};
+  countersJson.update(feedbackJson(counters));
   return {{"command", command},
           {"server", server},
           {"transport", transport},
@@ -85,20 +117,8 @@ nlohmann::json EchoTestReport::json() const {
           {"trickle", trickle},
           {"duration_s", duration_s},
           {"streams", streamsJson},
-          {"counters",
-           {{"srtp_in", counters.srtp_in},
-            {"srtp_in_failed", counters.srtp_in_failed},
-            {"srtcp_in", counters.srtcp_in},
-            {"srtcp_in_failed", counters.srtcp_in_failed},
-            {"other_in", counters.other_in},
-            {"send_failed", counters.send_failed},
-            {"trickles_sent", counters.trickles_sent},
-            {"remote_candidates", counters.remote_candidates},
-            {"dropped_on_purpose", counters.dropped_on_purpose},
-            {"pli_in", counters.pli_in},
-            {"remb_in", counters.remb_in},
-            {"remb_bps", counters.remb_bps},
-            {"keepalives_sent", keepalives_sent}}},
+          {"counters", countersJson},
+          {"publisher_counters", feedbackJson(publisher_counters)},
           {"events", events},
           {"failure", failure},
           {"passed", passed()},

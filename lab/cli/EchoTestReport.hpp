@@ -21,6 +21,7 @@ struct EchoTestReport {
   double duration_s = 0;
   std::vector<StreamResult> streams;
   PeerCounters counters;
+  PeerCounters publisher_counters;  // videoroom: the publishers' (summed)
   std::uint64_t keepalives_sent = 0;
   std::vector<std::string> events;
   std::string failure;  // negotiation/ICE/DTLS failure, empty when media ran

@@ -85,6 +85,25 @@ RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop
   return sub;
 }
 
+/** Subscribers: their own address if given (a link the network treats apart) and the keyframe requests. */
+LabPeerOptions subscriberOptions(LabPeerOptions po, const EchoTestOptions& o) {
+  if (!o.subscriber_address.empty()) po.ice_address = o.subscriber_address;
+  po.pli_interval_ms = o.send_pli_ms;
+  return po;
+}
+
+void addCounters(PeerCounters& sum, const PeerCounters& c) {
+  sum.pli_in += c.pli_in;
+  sum.pli_in_other_ssrc += c.pli_in_other_ssrc;
+  sum.pli_sent += c.pli_sent;
+  sum.nack_in += c.nack_in;
+  sum.rtx_sent += c.rtx_sent;
+  sum.rtx_miss += c.rtx_miss;
+  sum.nack_sent += c.nack_sent;
+  sum.nack_packets_sent += c.nack_packets_sent;
+  sum.send_failed += c.send_failed;
+}
+
 void collect(EchoTestReport& report, const RoomPeer& sub, const RoomPeer& pub, const std::string& label) {
   for (auto r : sub.peer->resultsFrom(*pub.peer)) {
     r.mid = label + "/" + r.mid;
@@ -111,6 +130,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   std::uint64_t session = 0;
   std::vector<RoomPeer> publishers, subscribers;
   LabPeerOptions po = peerOptions(o);
+  const LabPeerOptions spo = subscriberOptions(po, o);
   try {
     client.connect();
     session = client.createSession();
@@ -139,7 +159,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
     for (unsigned i = 0; i < o.subscribers; ++i) {
       // With --switch, subscriber 0 starts on feed 0 alone and moves to feed 1 later.
       const Json feeds = o.switch_feed && i == 0 ? Json::array({publishers[0].feed}) : allFeeds;
-      subscribers.push_back(subscribe(client, session, loop, identity, po, set, o, feeds, "sub" + std::to_string(i)));
+      subscribers.push_back(subscribe(client, session, loop, identity, spo, set, o, feeds, "sub" + std::to_string(i)));
     }
     if (auto p = subscribers.front().peer->srtpProfile()) {
       report.srtp_profile = SrtpSession::opensslName(*p);
@@ -209,11 +229,14 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   } catch (const std::exception& e) {
     report.failure = e.what();
   }
-  for (auto& p : publishers)
+  for (auto& p : publishers) {
     p.peer->tearingDown();
+    addCounters(report.publisher_counters, p.peer->counters());
+  }
   for (auto& s : subscribers) {
     s.peer->tearingDown();
     const auto c = s.peer->counters();
+    addCounters(report.counters, c);
     report.counters.srtp_in += c.srtp_in;
     report.counters.srtp_in_failed += c.srtp_in_failed;
     report.counters.srtcp_in += c.srtcp_in;
@@ -263,7 +286,7 @@ EchoTestReport runVideoRoom(const EchoTestOptions& o) {
     pubHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-pub");
     subHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-sub");
     publisher = std::make_unique<LabPeer>(client, session, pubHandle, loop, identity, po);
-    subscriber = std::make_unique<LabPeer>(client, session, subHandle, loop, identity, po);
+    subscriber = std::make_unique<LabPeer>(client, session, subHandle, loop, identity, subscriberOptions(po, o));
     client.setEventHandler([p = publisher.get(), s = subscriber.get()](const JanusEvent& e) {
       p->onJanusEvent(e);
       s->onJanusEvent(e);
@@ -304,6 +327,7 @@ EchoTestReport runVideoRoom(const EchoTestOptions& o) {
     }
     report.streams = subscriber->resultsFrom(*publisher);
     report.counters = subscriber->counters();
+    report.publisher_counters = publisher->counters();
   }
   if (publisher) publisher->tearingDown();
   if (subscriber) subscriber->tearingDown();

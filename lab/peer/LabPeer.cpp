@@ -26,6 +26,7 @@ LabPeerOptions peerOptions(const EchoTestOptions& o) {
   po.srtp_profile = o.srtp_profile;
   po.trickle = o.trickle;
   po.ice_address = o.ice_address;
+  po.nack = o.nack;
   return po;
 }
 
@@ -33,6 +34,8 @@ namespace {
 
 constexpr std::uint32_t kAudioStreamId = 1;
 constexpr std::uint32_t kVideoStreamId = 2;
+constexpr std::uint8_t kOfferRtxPayloadType = 97;  // rtx for VP8 96, as browsers number it
+constexpr std::uint64_t kFeedbackTickMs = 5;
 
 std::uint32_t randomSsrc(std::mt19937& rng) {
   return std::uniform_int_distribution<std::uint32_t>(1, 0xfffffff0u)(rng);
@@ -51,6 +54,12 @@ LabPeer::LabPeer(JanusClient& client, std::uint64_t session, std::uint64_t handl
 }
 
 LabPeer::~LabPeer() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_feedback_ = true;
+  }
+  cv_.notify_all();
+  if (feedback_.joinable()) feedback_.join();
   transport_.reset();  // waits for the loop; no callback runs afterwards
 }
 
@@ -204,6 +213,11 @@ void LabPeer::applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole ro
 
 Json LabPeer::offer(const Json& body) {
   media_ = defaultOfferMedia(options_.audio, options_.video, audio_ssrc_, video_ssrc_);
+  if (options_.nack) {
+    std::mt19937 rng{std::random_device{}()};
+    for (auto& m : media_)
+      addRtx(m, nullptr, kOfferRtxPayloadType, randomSsrc(rng));
+  }
   startGathering(true);
   const bool inSdp = options_.trickle == TrickleMode::None;
   if (options_.trickle == TrickleMode::Early) {
@@ -251,6 +265,7 @@ Json LabPeer::offer(const Json& body) {
   if (setup == sdp::SetupRole::ActPass) throw std::runtime_error("answer must not say a=setup:actpass");
   // RFC 5763 §5: the answerer's `active` makes us the DTLS server.
   applyRemote(answer, setup == sdp::SetupRole::Active ? cp::DtlsRole::Server : cp::DtlsRole::Client);
+  setupRecovery(answer, true);
   return message;
 }
 
@@ -260,6 +275,12 @@ Json LabPeer::answer(const Json& remoteJsep) {
   if (transport_) return reanswer(offer, remoteJsep.value("sdp", ""));  // a renegotiation on this PeerConnection
   remote_sdp_ = remoteJsep.value("sdp", "");
   media_ = answerMedia(offer, options_.audio, options_.video, audio_ssrc_, video_ssrc_);
+  if (options_.nack) {
+    std::mt19937 rng{std::random_device{}()};
+    for (std::size_t i = 0; i < media_.size() && i < offer.media.size(); ++i)
+      addRtx(media_[i], &offer.media[i], 0, randomSsrc(rng));
+  }
+  setupRecovery(offer, false);
   startGathering(false);
   const bool inSdp = options_.trickle == TrickleMode::None;
   applyRemote(offer, cp::DtlsRole::Client);  // we answer `active`, like browsers (RFC 8842 §5.3)
@@ -328,6 +349,8 @@ void LabPeer::onDtlsConnected(const cp::DtlsSrtpKeys& keys) {
     dtls_connected_ = true;
   }
   cv_.notify_all();
+  if ((options_.nack || options_.pli_interval_ms) && !feedback_.joinable())
+    feedback_ = std::thread([this] { feedbackLoop(); });
 }
 
 void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
@@ -352,16 +375,32 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
       ++(status == 0 ? counters_.srtp_in : counters_.srtp_in_failed);
     }
   }
-  if (status == 0 && !rtcp) receiver_.receive(std::span<const std::uint8_t>(rx_buffer_.data(), clearLen), now);
+  if (status == 0 && !rtcp) {
+    const std::uint8_t* packet = options_.nack || options_.pli_interval_ms
+                                     ? recoverInbound(rx_buffer_.data(), clearLen, now)
+                                     : rx_buffer_.data();
+    if (packet) receiver_.receive(std::span<const std::uint8_t>(packet, clearLen), now);
+  }
   if (status == 0 && rtcp) {
-    // What the server's RTCP asks of us: keyframes (PLI) and a bitrate cap (REMB).
+    // What the server's RTCP asks of us: keyframes (PLI), a bitrate cap (REMB), retransmissions (NACK).
     proto::RtcpCompound compound(rx_buffer_.data(), clearLen);
     proto::RtcpBlock b;
     while (compound.next(b) == proto::RtcpParseStatus::Ok) {
+      if (b.type == proto::rtcp::kRtpfb && b.count == proto::rtcp::kFmtNack) {
+        std::uint16_t seqs[256];
+        const std::size_t n = std::min<std::size_t>(proto::nackSequences(b, seqs, 256), 256);
+        {
+          std::lock_guard lock(mutex_);
+          counters_.nack_in += n;
+        }
+        if (options_.nack) answerNack(b.media_ssrc(), seqs, n);
+        continue;
+      }
       proto::Remb remb;
       std::lock_guard lock(mutex_);
       if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
         ++counters_.pli_in;
+        if (b.media_ssrc() != video_ssrc_) ++counters_.pli_in_other_ssrc;
       } else if (proto::parseRemb(b, remb, nullptr, 0)) {
         ++counters_.remb_in;
         counters_.remb_bps = remb.bps;
@@ -420,17 +459,16 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   std::vector<Clock::time_point> due(senders_.size(), start);
   bool warm = warmupSeconds <= 0;
   auto sink = [this](std::span<std::uint8_t> packet) {
+    if (options_.nack) {  // kept before --drop-every: a dropped packet is one the network lost, it can be resent
+      std::lock_guard lock(recovery_mutex_);
+      history_.store(packet);
+    }
     if (options_.drop_every && ++sent_rtp_ % options_.drop_every == 0) {
       std::lock_guard lock(mutex_);
       ++counters_.dropped_on_purpose;
       return;
     }
-    std::size_t len = packet.size();
-    if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
-        !transport_->sendMedia(packet.data(), len)) {
-      std::lock_guard lock(mutex_);
-      ++counters_.send_failed;
-    }
+    sendProtected(packet.data(), packet.size(), packet.size() + RtpSender::kTailroom, false);
   };
   while (!senders_.empty()) {
     const auto next = std::min_element(due.begin(), due.end());
@@ -465,6 +503,156 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   }
 }
 
+bool LabPeer::sendProtected(std::uint8_t* packet, std::size_t len, std::size_t capacity, bool rtcp) {
+  bool ok = false;
+  {
+    std::lock_guard lock(send_mutex_);
+    ok = outbound_ && outbound_->protect(packet, len, capacity, rtcp) == 0 && transport_->sendMedia(packet, len);
+  }
+  if (!ok) {
+    std::lock_guard lock(mutex_);
+    ++counters_.send_failed;
+  }
+  return ok;
+}
+
+void LabPeer::setupRecovery(const sdp::SessionDescription& remote, bool remoteIsAnswer) {
+  if (!options_.nack && !options_.pli_interval_ms) return;
+  std::lock_guard lock(recovery_mutex_);
+  for (std::size_t i = 0; i < remote.media.size() && i < media_.size(); ++i) {
+    const sdp::MediaDescription& rm = remote.media[i];
+    const LocalMedia& local = media_[i];
+    if (local.rejected || local.kind != MediaKind::Video) continue;
+    // What we send: kept for the server's NACKs, resent on our RTX SSRC if the answer kept the rtx codec.
+    if (sdp::sends(local.direction) && options_.nack) {
+      bool rtx = local.rtx_payload_type && local.rtx_ssrc;
+      if (rtx && remoteIsAnswer) rtx = rm.rtpMap(*local.rtx_payload_type) != nullptr;
+      history_.addStream(local.ssrc, rtx ? local.rtx_ssrc : 0, local.rtx_payload_type.value_or(0),
+                         static_cast<std::uint16_t>(local.ssrc));
+    }
+    // What we receive: every SSRC the server announces (its RTX SSRCs from a=ssrc-group:FID).
+    if (!sdp::receives(local.direction)) continue;
+    for (const auto& a : rm.ssrcs) {
+      if (a.attribute != "cname") continue;
+      bool isRtx = false;
+      for (const auto& g : rm.ssrcGroups)
+        if (g.semantics == "FID" && g.ssrcs.size() == 2 && g.ssrcs[1] == a.ssrc) isRtx = true;
+      if (isRtx) continue;
+      received_.try_emplace(a.ssrc);
+      if (const std::uint32_t rtxSsrc = remoteRtxSsrc(rm, a.ssrc)) rtx_of_[rtxSsrc] = {a.ssrc, local.payload_type};
+    }
+  }
+}
+
+const std::uint8_t* LabPeer::recoverInbound(std::uint8_t* packet, std::size_t& len, std::uint64_t nowNs) {
+  std::lock_guard lock(recovery_mutex_);
+  std::uint32_t ssrc = proto::load32(packet + 8);
+  bool rtx = false;
+  if (auto it = rtx_of_.find(ssrc); it != rtx_of_.end()) {
+    std::size_t offset = 0, outLen = 0;
+    if (!unwrapRtx(packet, len, it->second.second, it->second.first, offset, outLen)) return nullptr;
+    packet += offset;
+    len = outLen;
+    ssrc = it->second.first;
+    rtx = true;
+  }
+  auto it = received_.find(ssrc);
+  if (it == received_.end()) return packet;
+  Received& r = it->second;
+  ++r.packets;
+  if (options_.nack) {
+    if (rtx) r.nack.countRtx();
+    r.nack.onPacket(proto::load16(packet + 2), nowNs / 1'000'000);
+  }
+  if (r.stream_id == 0) {
+    std::span<const std::uint8_t> payload;
+    PayloadHeader header;
+    if (rtpPayload(std::span<const std::uint8_t>(packet, len), payload) == RtpParseStatus::Ok &&
+        MediaPayload::verify(payload, header) == PayloadStatus::Ok)
+      r.stream_id = header.stream_id;
+  }
+  return packet;
+}
+
+void LabPeer::answerNack(std::uint32_t mediaSsrc, const std::uint16_t* seqs, std::size_t count) {
+  std::uint8_t buffer[RetransmitHistory::kMaxPacket + 2 + RtpSender::kTailroom];
+  for (std::size_t i = 0; i < count; ++i) {
+    bool rtx = false;
+    std::size_t len = 0;
+    {
+      std::lock_guard lock(recovery_mutex_);
+      len = history_.rebuild(mediaSsrc, seqs[i], buffer, RetransmitHistory::kMaxPacket + 2, rtx);
+    }
+    if (len != 0) sendProtected(buffer, len, sizeof(buffer), false);  // a refused send counts in send_failed
+    std::lock_guard lock(mutex_);
+    ++(len != 0 ? counters_.rtx_sent : counters_.rtx_miss);
+  }
+}
+
+void LabPeer::feedbackLoop() {
+  std::uint64_t nextPliMs = 0;
+  std::unique_lock lock(mutex_);
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(kFeedbackTickMs), [this] { return stop_feedback_; })) {
+    lock.unlock();
+    const std::uint64_t nowMs = monotonicNowNs() / 1'000'000;
+    const bool pli = options_.pli_interval_ms && nowMs >= nextPliMs;
+    if (pli) nextPliMs = nowMs + options_.pli_interval_ms;
+    sendFeedback(nowMs, pli);
+    lock.lock();
+  }
+}
+
+void LabPeer::sendFeedback(std::uint64_t nowMs, bool pli) {
+  // Like a browser: each feedback goes in a compound that starts with a receiver report (RFC 3550 §6.1), one
+  // report block for the stream the feedback is about.
+  constexpr std::size_t kCap = 1200;
+  std::uint8_t buffer[kCap + RtpSender::kTailroom];
+  struct Out {
+    std::uint32_t ssrc;
+    std::uint32_t highest;
+    std::vector<std::uint16_t> seqs;
+  };
+  std::vector<Out> outs;
+  {
+    std::lock_guard lock(recovery_mutex_);
+    for (auto& [ssrc, r] : received_) {
+      if (r.packets == 0) continue;  // nothing arrived yet: nothing to ask about
+      Out o{ssrc, r.nack.extendedHighest(), {}};
+      if (options_.nack) r.nack.due(nowMs, o.seqs);
+      if (o.seqs.empty() && !pli) continue;
+      outs.push_back(std::move(o));
+    }
+  }
+  for (auto& o : outs) {
+    for (std::size_t done = 0; done < o.seqs.size() || (pli && done == 0);) {
+      proto::RtcpReportBlock block;
+      block.ssrc = o.ssrc;
+      block.highest_seq = o.highest;
+      std::size_t len = proto::buildRr(buffer, kCap, video_ssrc_, &block, 1);
+      std::size_t n = 0;
+      if (done < o.seqs.size()) {
+        n = std::min<std::size_t>(o.seqs.size() - done, 64);
+        len += proto::buildNack(buffer + len, kCap - len, video_ssrc_, o.ssrc, o.seqs.data() + done, n);
+      }
+      if (pli && done == 0) len += proto::buildPli(buffer + len, kCap - len, video_ssrc_, o.ssrc);
+      const bool sent = sendProtected(buffer, len, sizeof(buffer), true);
+      {
+        std::lock_guard lock(mutex_);
+        if (sent && n) {
+          counters_.nack_sent += n;
+          ++counters_.nack_packets_sent;
+        }
+        if (sent && pli && done == 0) ++counters_.pli_sent;
+      }
+      if (n) {
+        std::lock_guard lock(recovery_mutex_);
+        received_[o.ssrc].nack.countNackPacket();
+      }
+      done += n ? n : 1;
+    }
+  }
+}
+
 std::vector<StreamResult> LabPeer::results() const {
   return resultsFrom(*this);
 }
@@ -476,7 +664,11 @@ std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
     const auto mid = std::find_if(source.media_.begin(), source.media_.end(),
                                   [&](const LocalMedia& m) { return !m.rejected && m.kind == s.config().kind; });
     out.push_back(StreamResult{s.config().kind, mid == source.media_.end() ? "" : mid->mid,
-                               receiver_.report(s.config().stream_id, s.packetsSent(), source.first_measured_[i])});
+                               receiver_.report(s.config().stream_id, s.packetsSent(), source.first_measured_[i]),
+                               std::nullopt});
+    std::lock_guard lock(recovery_mutex_);
+    for (const auto& [ssrc, r] : received_)
+      if (options_.nack && r.stream_id == s.config().stream_id) out.back().recovery = r.nack.stats();
   }
   return out;
 }

@@ -12,10 +12,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/sdp/SessionDescription.hpp"
@@ -24,6 +26,8 @@
 #include "controlplane/webrtc/WebRtcTransport.hpp"
 #include "lab/cli/CliOptions.hpp"
 #include "lab/janus/JanusClient.hpp"
+#include "lab/media/NackRequester.hpp"
+#include "lab/media/RetransmitHistory.hpp"
 #include "lab/media/RtpReceiver.hpp"
 #include "lab/media/RtpSender.hpp"
 #include "lab/media/SrtpSession.hpp"
@@ -44,6 +48,10 @@ struct LabPeerOptions {
   /** Added to the payload stream ids of what this peer sends, so that a receiver fed by several peers (a
    *  VideoRoom subscriber) tells their streams apart. */
   std::uint32_t stream_id_base = 0;
+  /** Loss recovery like a browser: an `rtx` codec in our SDP, NACKs (compound with an RR) for the gaps of what we
+   *  receive, RTX accepted, and the server's NACKs answered from the history of what we sent. */
+  bool nack = false;
+  std::uint32_t pli_interval_ms = 0;  // send a PLI for every video stream we receive this often; 0: never
 };
 
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
@@ -55,6 +63,7 @@ struct StreamResult {
   MediaKind kind = MediaKind::Audio;
   std::string mid;
   StreamReport report;
+  std::optional<RecoveryStats> recovery;  // with NACK on: what loss recovery did for this stream
 };
 
 /** Transport-level counters of the peer. */
@@ -71,6 +80,13 @@ struct PeerCounters {
   std::uint64_t pli_in = 0;              // PLI from the server (keyframe requests)
   std::uint64_t remb_in = 0;             // REMB from the server
   std::uint64_t remb_bps = 0;            // the last REMB's bitrate
+  std::uint64_t pli_in_other_ssrc = 0;   // PLIs whose media SSRC is not our video SSRC
+  std::uint64_t pli_sent = 0;            // PLIs we sent (--send-pli)
+  std::uint64_t nack_in = 0;             // sequence numbers the server asked us to resend
+  std::uint64_t rtx_sent = 0;            // answered (RTX or plain resend) from our history
+  std::uint64_t rtx_miss = 0;            // asked for but no longer (or never) in our history
+  std::uint64_t nack_sent = 0;           // sequence numbers we asked for, retries included
+  std::uint64_t nack_packets_sent = 0;   // RTCP compounds (RR + NACK) carrying them
 };
 
 class LabPeer {
@@ -132,6 +148,13 @@ class LabPeer {
   void onDtlsConnected(const cp::DtlsSrtpKeys& keys);
   void fail(const std::string& reason);
   void note(std::string event);
+  // Loss recovery and keyframe requests (--nack, --send-pli): see lab/media/NackRequester, RetransmitHistory.
+  void setupRecovery(const sdp::SessionDescription& remote, bool remoteIsAnswer);
+  const std::uint8_t* recoverInbound(std::uint8_t* packet, std::size_t& len, std::uint64_t nowNs);
+  void answerNack(std::uint32_t mediaSsrc, const std::uint16_t* seqs, std::size_t count);
+  void feedbackLoop();
+  void sendFeedback(std::uint64_t nowMs, bool pli);
+  bool sendProtected(std::uint8_t* packet, std::size_t len, std::size_t capacity, bool rtcp);
 
   JanusClient& client_;
   std::uint64_t session_;
@@ -169,6 +192,19 @@ class LabPeer {
   std::optional<dp::SrtpProfile> profile_;
   PeerCounters counters_;
   std::vector<std::string> events_;
+
+  std::mutex send_mutex_;  // outbound_ and the transport's send, shared by the media, loop and feedback threads
+  mutable std::mutex recovery_mutex_;
+  RetransmitHistory history_;
+  struct Received {
+    NackRequester nack;
+    std::uint32_t stream_id = 0;  // the payload stream it carries (0: none seen yet)
+    std::uint64_t packets = 0;    // arrived (originals and unwrapped RTX)
+  };
+  std::map<std::uint32_t, Received> received_;                              // by media SSRC (video we receive)
+  std::map<std::uint32_t, std::pair<std::uint32_t, std::uint8_t>> rtx_of_;  // RTX SSRC → (media SSRC, apt)
+  std::thread feedback_;
+  bool stop_feedback_ = false;  // under mutex_
 };
 
 }  // namespace portunus::lab

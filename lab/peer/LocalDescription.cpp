@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/sdp/FmtpParameters.hpp"
 #include "common/sdp/IceCandidate.hpp"
 
 namespace portunus::lab {
@@ -73,6 +74,27 @@ std::vector<LocalMedia> answerMedia(const sdp::SessionDescription& offer, bool a
   return media;
 }
 
+void addRtx(LocalMedia& local, const sdp::MediaDescription* offered, std::uint8_t offerPayloadType,
+            std::uint32_t rtxSsrc) {
+  if (local.rejected || local.kind != MediaKind::Video) return;
+  if (offered == nullptr) {
+    local.rtx_payload_type = offerPayloadType;
+  } else {
+    for (const auto& map : offered->rtpMaps) {
+      if (strcasecmp(map.encoding.c_str(), "rtx") != 0) continue;
+      const auto apt = sdp::fmtpParameter(offered->fmtp(map.payloadType), "apt");
+      if (apt && *apt == std::to_string(local.payload_type)) local.rtx_payload_type = map.payloadType;
+    }
+  }
+  if (local.rtx_payload_type) local.rtx_ssrc = rtxSsrc;
+}
+
+std::uint32_t remoteRtxSsrc(const sdp::MediaDescription& m, std::uint32_t ssrc) {
+  for (const auto& g : m.ssrcGroups)
+    if (g.semantics == "FID" && g.ssrcs.size() == 2 && g.ssrcs[0] == ssrc) return g.ssrcs[1];
+  return 0;
+}
+
 sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, const LocalTransport& transport,
                                          const std::string& cname) {
   sdp::SessionDescription d;
@@ -125,10 +147,20 @@ sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, c
       m.rtcpFeedback.push_back(sdp::RtcpFeedback{local.payload_type, "nack", "pli"});
     }
     if (!local.fmtp.empty()) m.fmtps.push_back(sdp::Fmtp{local.payload_type, local.fmtp});
+    if (local.rtx_payload_type) {
+      m.formats.push_back(std::to_string(*local.rtx_payload_type));
+      m.rtpMaps.push_back(sdp::RtpMap{*local.rtx_payload_type, "rtx", local.clock_rate, std::nullopt});
+      m.fmtps.push_back(sdp::Fmtp{*local.rtx_payload_type, "apt=" + std::to_string(local.payload_type)});
+    }
     if (sdp::sends(local.direction)) {
-      m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "cname", cname});
-      m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "msid",
-                                           "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid});
+      const bool rtx = local.rtx_payload_type && local.rtx_ssrc;
+      if (rtx) m.ssrcGroups.push_back(sdp::SsrcGroup{"FID", {local.ssrc, local.rtx_ssrc}});
+      for (std::uint32_t ssrc : {local.ssrc, rtx ? local.rtx_ssrc : 0u}) {
+        if (ssrc == 0) continue;
+        m.ssrcs.push_back(sdp::SsrcAttribute{ssrc, "cname", cname});
+        m.ssrcs.push_back(sdp::SsrcAttribute{
+            ssrc, "msid", "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid});
+      }
     }
     if (first) {
       for (const auto& text : transport.candidates)

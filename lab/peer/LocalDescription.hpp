@@ -22,6 +22,8 @@ struct LocalMedia {
   std::optional<std::uint32_t> channels = 2;
   std::string fmtp;  // empty: no a=fmtp
   std::uint32_t ssrc = 0;
+  std::optional<std::uint8_t> rtx_payload_type;  // RFC 4588 rtx codec with apt = payload_type
+  std::uint32_t rtx_ssrc = 0;                    // our RTX SSRC (a=ssrc-group:FID) when we send with RTX
   sdp::Direction direction = sdp::Direction::SendRecv;
   bool rejected = false;      // answer only: port 0 (an m-line we cannot take)
   std::string rejected_kind;  // its kind and protocol as offered
@@ -45,6 +47,14 @@ std::vector<LocalMedia> defaultOfferMedia(bool audio, bool video, std::uint32_t 
 /** Our answer's media for a remote offer: audio → opus if offered (else the first PT), video → VP8 if offered. */
 std::vector<LocalMedia> answerMedia(const sdp::SessionDescription& offer, bool audio, bool video,
                                     std::uint32_t audioSsrc, std::uint32_t videoSsrc);
+
+/** RFC 4588 for a video m-line: in an offer (`offered` null) rtx PT `offerPayloadType`, in an answer the offer's
+ *  rtx PT whose apt names our codec (none offered: no RTX). `rtxSsrc` is used when we send. */
+void addRtx(LocalMedia& local, const sdp::MediaDescription* offered, std::uint8_t offerPayloadType,
+            std::uint32_t rtxSsrc);
+
+/** The RTX SSRC of `ssrc` in a remote m-line's a=ssrc-group:FID (0 if none). */
+std::uint32_t remoteRtxSsrc(const sdp::MediaDescription& m, std::uint32_t ssrc);
 
 sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, const LocalTransport& transport,
                                          const std::string& cname);

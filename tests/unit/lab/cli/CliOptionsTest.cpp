@@ -82,4 +82,15 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
   BOOST_TEST(room.echotest.room == 42u);
   BOOST_CHECK_THROW(parseCommandLine(split("echotest --server ws://h --room 42")), UsageError);  // videoroom only
   BOOST_TEST(parseCommandLine({"--help"}).name == "help");
+  // Loss recovery and keyframe requests: --nack everywhere, the subscriber options in videoroom only.
+  const EchoTestOptions loss =
+      parseCommandLine(split("videoroom --server ws://h --nack --send-pli 50 --subscriber-address 198.18.51.3"))
+          .echotest;
+  BOOST_TEST(loss.nack);
+  BOOST_TEST(loss.send_pli_ms == 50u);
+  BOOST_TEST(loss.subscriber_address == "198.18.51.3");
+  BOOST_TEST(parseCommandLine(split("echotest --server ws://h --nack")).echotest.nack);
+  BOOST_TEST(!parseCommandLine(split("echotest --server ws://h")).echotest.nack);
+  BOOST_CHECK_THROW(parseCommandLine(split("echotest --server ws://h --send-pli 50")), UsageError);
+  BOOST_CHECK_THROW(parseCommandLine(split("videoroom --server ws://h --send-pli 5")), UsageError);  // < 10 ms
 }

@@ -107,3 +107,41 @@ BOOST_AUTO_TEST_CASE(answer_mirrors_a_server_offer) {
   BOOST_TEST(noAudio[0].rejected);
   BOOST_TEST(!noAudio[1].rejected);
 }
+
+BOOST_AUTO_TEST_CASE(rtx_in_offer_and_answer) {
+  // Offer: video gets rtx 97 apt=96 and, as we send, a=ssrc-group:FID video rtx; audio gets none.
+  auto offerMedia = defaultOfferMedia(true, true, 5, 6);
+  for (auto& m : offerMedia)
+    addRtx(m, nullptr, 97, 7);
+  BOOST_TEST(!offerMedia[0].rtx_payload_type.has_value());
+  const sdp::SessionDescription offer =
+      sdp::parseSdp(sdp::writeSdp(buildDescription(offerMedia, transport(sdp::SetupRole::ActPass, false), "lab")));
+  const sdp::MediaDescription& v = offer.media[1];
+  BOOST_TEST(v.formats == (std::vector<std::string>{"96", "97"}), boost::test_tools::per_element());
+  BOOST_REQUIRE(v.rtpMap(97) != nullptr);
+  BOOST_TEST(v.rtpMap(97)->encoding == "rtx");
+  BOOST_TEST(v.fmtp(97) == "apt=96");
+  BOOST_REQUIRE(v.ssrcGroups.size() == 1u);
+  BOOST_TEST(v.ssrcGroups[0].semantics == "FID");
+  BOOST_TEST(v.ssrcGroups[0].ssrcs == (std::vector<std::uint32_t>{6, 7}), boost::test_tools::per_element());
+  BOOST_TEST(remoteRtxSsrc(v, 6) == 7u);
+  BOOST_TEST(remoteRtxSsrc(v, 7) == 0u);
+  BOOST_TEST(offer.media[0].ssrcGroups.empty());
+
+  // Answer to an offer with rtx apt=96: the same rtx PT, no FID (recvonly); without rtx offered: none.
+  const sdp::SessionDescription serverOffer = sdp::parseSdp(kServerOffer);
+  auto media = answerMedia(serverOffer, true, true, 5, 6);
+  for (std::size_t i = 0; i < media.size(); ++i)
+    addRtx(media[i], &serverOffer.media[i], 0, 9);
+  BOOST_TEST(media[1].rtx_payload_type.value_or(0) == 97);
+  const sdp::SessionDescription answer =
+      sdp::parseSdp(sdp::writeSdp(buildDescription(media, transport(sdp::SetupRole::Active, false), "lab")));
+  BOOST_TEST(answer.media[1].fmtp(97) == "apt=96");
+  BOOST_TEST(answer.media[1].ssrcGroups.empty());
+  sdp::MediaDescription noRtx = serverOffer.media[1];
+  noRtx.rtpMaps.erase(noRtx.rtpMaps.begin());
+  LocalMedia plain = media[1];
+  plain.rtx_payload_type.reset();
+  addRtx(plain, &noRtx, 0, 9);
+  BOOST_TEST(!plain.rtx_payload_type.has_value());
+}
