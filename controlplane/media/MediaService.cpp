@@ -455,6 +455,20 @@ void MediaService::checkSlowLinks() {
   }
 }
 
+void MediaService::onLayerEvent(const dp::Event& e) {
+  LayerListener listener;
+  {
+    std::lock_guard lock(routingMutex_);
+    for (const auto& [id, c] : connections_)
+      if (c.route == e.id) listener = c.spec.onLayerChange;
+  }
+  if (!listener) return;
+  LayerChange change;
+  change.kind = e.type == dp::EventType::SubstreamChanged ? LayerChange::Kind::Substream : LayerChange::Kind::Temporal;
+  change.value = static_cast<int>(e.value);
+  post([listener = std::move(listener), change] { listener(change); });
+}
+
 void MediaService::pollLoop() {
   std::vector<dp::Event> events;
   unsigned ticks = 0;
@@ -462,6 +476,10 @@ void MediaService::pollLoop() {
     events.clear();
     dataplane_->pollEvents(events);
     for (const auto& e : events) {
+      if (e.type == dp::EventType::SubstreamChanged || e.type == dp::EventType::TemporalChanged) {
+        onLayerEvent(e);
+        continue;
+      }
       if (e.type != dp::EventType::FirstPacket && e.type != dp::EventType::MediaStopped) continue;
       StreamOwner owner;
       {

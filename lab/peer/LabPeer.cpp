@@ -204,6 +204,14 @@ void LabPeer::applyRemote(const sdp::SessionDescription& remote, cp::DtlsRole ro
 
 Json LabPeer::offer(const Json& body) {
   media_ = defaultOfferMedia(options_.audio, options_.video, audio_ssrc_, video_ssrc_);
+  if (options_.simulcast) {
+    for (auto& m : media_) {
+      if (m.kind != MediaKind::Video) continue;
+      m.rids = {"h", "m", "l"};
+      m.mid_ext_id = 4;
+      m.rid_ext_id = 10;
+    }
+  }
   startGathering(true);
   const bool inSdp = options_.trickle == TrickleMode::None;
   if (options_.trickle == TrickleMode::Early) {
@@ -351,7 +359,12 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
       ++(status == 0 ? counters_.srtp_in : counters_.srtp_in_failed);
     }
   }
-  if (status == 0 && !rtcp) receiver_.receive(std::span<const std::uint8_t>(rx_buffer_.data(), clearLen), now);
+  if (status == 0 && !rtcp) {
+    if (rtp_observer_)
+      rtp_observer_(rx_buffer_.data(), clearLen, now);
+    else
+      receiver_.receive(std::span<const std::uint8_t>(rx_buffer_.data(), clearLen), now);
+  }
   if (status == 0 && rtcp) {
     // What the server's RTCP asks of us: keyframes (PLI) and a bitrate cap (REMB).
     proto::RtcpCompound compound(rx_buffer_.data(), clearLen);
@@ -359,7 +372,7 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
     while (compound.next(b) == proto::RtcpParseStatus::Ok) {
       proto::Remb remb;
       std::lock_guard lock(mutex_);
-      if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
+      if (b.type == proto::rtcp::kPsfb && (b.count == proto::rtcp::kFmtPli || b.count == proto::rtcp::kFmtFir)) {
         ++counters_.pli_in;
       } else if (proto::parseRemb(b, remb, nullptr, 0)) {
         ++counters_.remb_in;
@@ -374,6 +387,18 @@ bool LabPeer::closeDtls(std::chrono::milliseconds timeout) {
   if (transport_) transport_->close();
   std::unique_lock lock(mutex_);
   return cv_.wait_for(lock, timeout, [this] { return hungup_; });
+}
+
+bool LabPeer::sendRtp(std::span<std::uint8_t> packet) {
+  if (!outbound_ || !transport_) return false;
+  std::size_t len = packet.size();
+  if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
+      !transport_->sendMedia(packet.data(), len)) {
+    std::lock_guard lock(mutex_);
+    ++counters_.send_failed;
+    return false;
+  }
+  return true;
 }
 
 bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,8 @@ struct LabPeerOptions {
   /** Added to the payload stream ids of what this peer sends, so that a receiver fed by several peers (a
    *  VideoRoom subscriber) tells their streams apart. */
   std::uint32_t stream_id_base = 0;
+  /** The video m-line offers VP8 simulcast by rid (h, m, l); media then goes through sendRtp (SimulcastSender). */
+  bool simulcast = false;
 };
 
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
@@ -68,7 +71,7 @@ struct PeerCounters {
   std::uint64_t trickles_sent = 0;
   std::uint64_t remote_candidates = 0;
   std::uint64_t dropped_on_purpose = 0;  // --drop-every
-  std::uint64_t pli_in = 0;              // PLI from the server (keyframe requests)
+  std::uint64_t pli_in = 0;              // PLI or FIR from the server (keyframe requests)
   std::uint64_t remb_in = 0;             // REMB from the server
   std::uint64_t remb_bps = 0;            // the last REMB's bitrate
 };
@@ -114,6 +117,15 @@ class LabPeer {
   const std::string& remoteSdp() const noexcept { return remote_sdp_; }
   std::vector<std::string> events() const;  // janus events seen, in order ("webrtcup", "media audio true", ...)
 
+  /** Every decrypted RTP packet goes to `observer` instead of the verifying receiver (set before media flows). */
+  using RtpObserver = std::function<void(const std::uint8_t* rtp, std::size_t len, std::uint64_t nowNs)>;
+  void setRtpObserver(RtpObserver observer) { rtp_observer_ = std::move(observer); }
+  /** Protects and sends one RTP packet built elsewhere (RtpSender::kTailroom writable after it); false when the
+   *  media path is not up or refused it. One sending thread at a time. */
+  bool sendRtp(std::span<std::uint8_t> packet);
+  /** Our m-lines as last negotiated. */
+  const std::vector<LocalMedia>& localMedia() const noexcept { return media_; }
+
  private:
   void startGathering(bool controlling);
   void onLocalCandidate(const cp::IceCandidate& candidate);
@@ -146,6 +158,7 @@ class LabPeer {
   std::unique_ptr<SrtpSession> outbound_;  // media thread once set
   std::vector<std::uint8_t> rx_buffer_;    // loop thread
   RtpReceiver receiver_;
+  RtpObserver rtp_observer_;
   std::vector<std::unique_ptr<RtpSender>> senders_;
   std::vector<std::uint64_t> first_measured_;
 

@@ -125,7 +125,20 @@ sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, c
       m.rtcpFeedback.push_back(sdp::RtcpFeedback{local.payload_type, "nack", "pli"});
     }
     if (!local.fmtp.empty()) m.fmtps.push_back(sdp::Fmtp{local.payload_type, local.fmtp});
-    if (sdp::sends(local.direction)) {
+    if (local.mid_ext_id)
+      m.extMaps.push_back(sdp::ExtMap{local.mid_ext_id, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:mid", ""});
+    if (local.rid_ext_id)
+      m.extMaps.push_back(
+          sdp::ExtMap{local.rid_ext_id, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", ""});
+    if (!local.rids.empty()) {
+      sdp::Simulcast simulcast;
+      for (const auto& rid : local.rids) {
+        m.rids.push_back(sdp::Rid{rid, true, ""});
+        simulcast.send.push_back({sdp::SimulcastRid{rid, false}});
+      }
+      m.simulcast = simulcast;
+    }
+    if (sdp::sends(local.direction) && local.rids.empty()) {
       m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "cname", cname});
       m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "msid",
                                            "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid});

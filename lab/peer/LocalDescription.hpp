@@ -27,6 +27,11 @@ struct LocalMedia {
   std::string rejected_kind;  // its kind and protocol as offered
   std::string rejected_protocol;
   std::vector<std::string> rejected_formats;
+  /** Simulcast by rid (offer only): `a=rid:<rid> send` each and `a=simulcast:send` in this order (Chromium and
+   *  janus.js: highest first, "h;m;l"), no a=ssrc lines; the mid and rid header extensions under these ids. */
+  std::vector<std::string> rids;
+  std::uint8_t mid_ext_id = 0;  // 0: no a=extmap
+  std::uint8_t rid_ext_id = 0;
 };
 
 struct LocalTransport {
