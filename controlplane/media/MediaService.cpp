@@ -12,6 +12,7 @@
 #include "controlplane/media/MediaEvents.hpp"
 #include "controlplane/media/PeerConnection.hpp"
 #include "controlplane/plugin/Plugin.hpp"
+#include "dataplane/SimulcastSelector.hpp"
 
 namespace portunus::cp {
 namespace {
@@ -208,7 +209,9 @@ namespace {
 
 dp::LayerTarget layerTarget(const ConnectionSpec& spec) {
   dp::LayerTarget t;
-  t.substream = spec.substream < 0 ? 3 : static_cast<std::uint8_t>(std::min(spec.substream, 3));
+  // -1: the highest layer (the dataplane clamps a target to the layers the publisher has).
+  constexpr int kTop = static_cast<int>(dp::kMaxLayers) - 1;
+  t.substream = static_cast<std::uint8_t>(spec.substream < 0 ? kTop : std::min(spec.substream, kTop));
   t.temporal = spec.temporal < 0 ? 0xff : static_cast<std::uint8_t>(std::min(spec.temporal, 0xfe));
   t.fallback_ms = spec.fallbackUs / 1000;
   if (t.fallback_ms == 0) t.fallback_ms = 250;

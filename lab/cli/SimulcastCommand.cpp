@@ -189,13 +189,14 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
       bool stopHigh = false;
     };
     const std::vector<Step> steps = {
-        {"configure substream 2 temporal 2", {{"substream", 2}, {"temporal", 2}}, 2, 2},
+        // A long fallback first: a publisher stalled by a busy machine must not look like a stopped layer.
+        {"configure substream 2 temporal 2", {{"substream", 2}, {"temporal", 2}, {"fallback", 1000000}}, 2, 2},
         {"configure substream 0", {{"substream", 0}}, 0, 2},
         {"configure substream 1", {{"substream", 1}}, 1, 2},
         {"configure temporal 0", {{"temporal", 0}}, 1, 0},
         {"configure temporal 1", {{"temporal", 1}}, 1, 1},
-        {"configure substream 2 temporal 2 fallback 300 ms",
-         {{"substream", 2}, {"temporal", 2}, {"fallback", 300000}},
+        {"configure substream 2 temporal 2 fallback 500 ms",
+         {{"substream", 2}, {"temporal", 2}, {"fallback", 500000}},
          2,
          2},
         {"the publisher stops layer h (fallback)", nullptr, 1, 2, true},

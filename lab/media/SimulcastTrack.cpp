@@ -1,6 +1,9 @@
 #include "lab/media/SimulcastTrack.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <set>
+#include <string>
 
 #include "lab/media/Vp8Payload.hpp"
 
@@ -20,15 +23,27 @@ bool SimulcastTrack::receive(const std::uint8_t* rtp, std::size_t len, std::uint
     s.ssrc = (std::uint32_t{rtp[8]} << 24) | (std::uint32_t{rtp[9]} << 16) | (std::uint32_t{rtp[10]} << 8) | rtp[11];
   }
   std::lock_guard lock(mutex_);
+  // The descriptor must say what the sender wrote: TID, frame start, and at a frame start whether it is a keyframe
+  // (only the first packet of a frame carries the VP8 frame tag); the MediaPayload's stream id names the layer.
   if (!view || view->payload.stream_id % 100 != view->tag.layer || view->tag.tid != view->descriptor.tid ||
-      view->tag.keyframe != view->descriptor.keyframe) {
+      view->tag.frame_start != view->descriptor.frame_start ||
+      (view->tag.frame_start && view->tag.keyframe != view->descriptor.keyframe)) {
     ++unverified_;
+    if (std::getenv("PORTUNUS_LAB_DEBUG")) {
+      std::string hex;
+      for (std::size_t i = 0; i < std::min<std::size_t>(len, 48); ++i) {
+        char b[4];
+        std::snprintf(b, sizeof b, "%02x", rtp[i]);
+        hex += b;
+      }
+      std::fprintf(stderr, "unverified len %zu view %d: %s\n", len, view ? 1 : 0, hex.c_str());
+    }
     return false;
   }
   s.time_ns = nowNs;
   s.layer = view->tag.layer;
   s.tid = view->tag.tid;
-  s.keyframe = view->descriptor.keyframe;
+  s.keyframe = view->tag.keyframe;
   s.frame_start = view->descriptor.frame_start;
   s.picture_id = view->descriptor.picture_id;
   s.sent_picture_id = view->tag.picture_id;

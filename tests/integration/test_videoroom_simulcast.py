@@ -39,10 +39,6 @@ def lab(tmp_path):
         print(log.read_text()[-3000:] if log.exists() else "")
 
 
-def events_of(phase, key):
-    return [e[key] for e in phase["events"] if key in e]
-
-
 def test_simulcast_layer_switching(lab, tmp_path):
     report_path = tmp_path / "simulcast.json"
     cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--simulcast", "--server",
@@ -58,7 +54,7 @@ def test_simulcast_layer_switching(lab, tmp_path):
     want = [("configure substream 2 temporal 2", 2, 2), ("configure substream 0", 0, 2),
             ("configure substream 1", 1, 2), ("configure temporal 0", 1, 0), ("configure temporal 1", 1, 1),
             ("configure substream 2 temporal 2", 2, 2), ("the publisher stops layer h (fallback)", 1, 2)]
-    assert [(p["action"].replace(" fallback 300 ms", ""), p["substream"], p["temporal"]) for p in report["phases"]] \
+    assert [(p["action"].replace(" fallback 500 ms", ""), p["substream"], p["temporal"]) for p in report["phases"]] \
         == want
     for p in report["phases"]:
         # Only the chosen layer (and temporal layers up to the target) once the switch happened, for most of the
@@ -71,23 +67,21 @@ def test_simulcast_layer_switching(lab, tmp_path):
     t0 = report["phases"][3]
     assert t0["tids"].get("0", 0) > 0 and t0["tids"].get("1", 0) < t0["tids"]["0"], t0
 
-    # Janus's layer events, as the switches happened.
-    assert 0 in events_of(report["phases"][1], "substream"), report["phases"][1]
-    assert 1 in events_of(report["phases"][2], "substream"), report["phases"][2]
-    assert 0 in events_of(report["phases"][3], "temporal"), report["phases"][3]
-    assert 1 in events_of(report["phases"][4], "temporal"), report["phases"][4]
-    assert 2 in events_of(report["phases"][5], "substream"), report["phases"][5]
-    assert 1 in events_of(report["phases"][6], "substream"), report["phases"][6]
-    for p in report["phases"]:
-        for e in p["events"]:
-            assert e["videoroom"] == "event" and e["room"] == 1234 and "mid" in e, e
+    # Janus's layer events, in the order the switches happened (an event may reach the client in the next phase).
+    events = [e for p in report["phases"] for e in p["events"]]
+    for e in events:
+        assert e["videoroom"] == "event" and e["room"] == 1234 and e["mid"] == "0", e
+    expected = [("substream", 0), ("substream", 1), ("temporal", 0), ("temporal", 1), ("substream", 2),
+                ("substream", 1)]
+    seen = iter([(k, e[k]) for e in events for k in ("substream", "temporal") if k in e])
+    assert all(x in seen for x in expected), events
 
     # What the SFU made of the three layers is one continuous stream.
     c = report["continuity"]
     assert c["ssrcs"] == 1 and c["unverified"] == 0, c
     assert c["seq_gaps"] == 0 and c["ts_backwards"] == 0, c
     assert c["picture_id_jumps"] == 0 and c["switch_without_keyframe"] == 0, c
-    assert c["layer_switches"] >= 5, c
+    assert c["layer_switches"] >= 4, c  # 2->0, 0->1, 1->2, 2->1 (fallback)
     assert report["sent"]["packets"]["h"] > report["sent"]["packets"]["m"] > report["sent"]["packets"]["l"] > 0
     assert result.returncode == 0, report["problems"]
 
