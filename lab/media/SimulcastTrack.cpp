@@ -1,9 +1,6 @@
 #include "lab/media/SimulcastTrack.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <set>
-#include <string>
 
 #include "lab/media/Vp8Payload.hpp"
 
@@ -29,15 +26,6 @@ bool SimulcastTrack::receive(const std::uint8_t* rtp, std::size_t len, std::uint
       view->tag.frame_start != view->descriptor.frame_start ||
       (view->tag.frame_start && view->tag.keyframe != view->descriptor.keyframe)) {
     ++unverified_;
-    if (std::getenv("PORTUNUS_LAB_DEBUG")) {
-      std::string hex;
-      for (std::size_t i = 0; i < std::min<std::size_t>(len, 48); ++i) {
-        char b[4];
-        std::snprintf(b, sizeof b, "%02x", rtp[i]);
-        hex += b;
-      }
-      std::fprintf(stderr, "unverified len %zu view %d: %s\n", len, view ? 1 : 0, hex.c_str());
-    }
     return false;
   }
   s.time_ns = nowNs;
