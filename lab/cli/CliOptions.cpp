@@ -35,7 +35,7 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
-         "                              [--switch] [--publisher-leaves] [--simulcast] [options]\n"
+         "                              [--switch] [--publisher-leaves] [--simulcast[-ssrc-group]] [options]\n"
          "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
          "                              N EchoTest PCs in one process (one session, one connection), a live\n"
          "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
@@ -146,6 +146,9 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.publisher_leaves = true;
     } else if (flag == "--simulcast" && command.name == "videoroom") {
       o.simulcast = true;
+    } else if (flag == "--simulcast-ssrc-group" && command.name == "videoroom") {
+      o.simulcast = true;
+      o.simulcast_ssrc_group = true;
     } else if (flag == "--peers" && command.name == "load") {
       o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
     } else if (flag == "--ramp" && command.name == "load") {

@@ -74,6 +74,7 @@ nlohmann::json SimulcastReport::json() const {
                           {"events", ph.events}});
   return {{"command", "videoroom --simulcast"},
           {"server", server},
+          {"form", form},
           {"failure", failure},
           {"phases", phasesJson},
           {"continuity", continuity},
@@ -85,7 +86,7 @@ nlohmann::json SimulcastReport::json() const {
 
 std::string SimulcastReport::text() const {
   std::ostringstream out;
-  out << "videoroom simulcast against " << server << "\n";
+  out << "videoroom simulcast (" << form << ") against " << server << "\n";
   for (const auto& ph : phases) {
     out << "  " << ph.action << ": want substream " << ph.substream << " temporal <= " << ph.temporal << ", settled "
         << (ph.settle_ms < 0 ? std::string("never") : std::to_string(static_cast<int>(ph.settle_ms)) + " ms")
@@ -103,6 +104,7 @@ std::string SimulcastReport::text() const {
 SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
   SimulcastReport report;
   report.server = o.server;
+  report.form = o.simulcast_ssrc_group ? "ssrc-group:SIM" : "rid";
   cp::IceLoop loop("lab-ice");
   const cp::DtlsIdentity identity = cp::DtlsIdentity::generate("portunus-lab");
   JanusClient client(ServerUrl::parse(o.server));
@@ -120,8 +122,14 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
     session = client.createSession();
     pubHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-simulcast-pub");
     subHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-simulcast-sub");
+    const std::uint32_t seed = std::random_device{}();
+    const auto layers = defaultSimulcastLayers(seed);
     LabPeerOptions ppo = po;
     ppo.simulcast = true;
+    if (o.simulcast_ssrc_group) {
+      for (const auto& l : layers)
+        ppo.simulcast_ssrcs.push_back(l.ssrc);
+    }
     publisher = std::make_unique<LabPeer>(client, session, pubHandle, loop, identity, ppo);
     subscriber = std::make_unique<LabPeer>(client, session, subHandle, loop, identity, po);
     subscriber->setRtpObserver(
@@ -148,8 +156,8 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
     sc.mid_ext_id = video.mid_ext_id;
     sc.rid_ext_id = video.rid_ext_id;
     sc.fps = o.video_fps;
-    const std::uint32_t seed = std::random_device{}();
-    sc.layers = defaultSimulcastLayers(seed);
+    sc.layers = layers;
+    if (o.simulcast_ssrc_group) sc.announce_frames = 0;  // the SSRCs are in the SDP
     sender = std::make_unique<SimulcastSender>(sc, seed + 1);
     media = std::thread([&] {
       using Clock = std::chrono::steady_clock;

@@ -27,6 +27,7 @@ struct SimulcastPhase {
 
 struct SimulcastReport {
   std::string server;
+  std::string form;  // "rid" or "ssrc-group:SIM"
   std::string failure;
   std::vector<SimulcastPhase> phases;
   nlohmann::json continuity;

@@ -207,6 +207,10 @@ Json LabPeer::offer(const Json& body) {
   if (options_.simulcast) {
     for (auto& m : media_) {
       if (m.kind != MediaKind::Video) continue;
+      if (!options_.simulcast_ssrcs.empty()) {
+        m.sim_ssrcs = options_.simulcast_ssrcs;
+        continue;
+      }
       m.rids = {"h", "m", "l"};
       m.mid_ext_id = 4;
       m.rid_ext_id = 10;

@@ -47,6 +47,8 @@ struct LabPeerOptions {
   std::uint32_t stream_id_base = 0;
   /** The video m-line offers VP8 simulcast by rid (h, m, l); media then goes through sendRtp (SimulcastSender). */
   bool simulcast = false;
+  /** With `simulcast`: offer the layers as `a=ssrc-group:SIM` of these SSRCs (lowest first) instead of rids. */
+  std::vector<std::uint32_t> simulcast_ssrcs;
 };
 
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE

@@ -138,7 +138,14 @@ sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, c
       }
       m.simulcast = simulcast;
     }
-    if (sdp::sends(local.direction) && local.rids.empty()) {
+    if (sdp::sends(local.direction) && !local.sim_ssrcs.empty()) {
+      const std::string msid = "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid;
+      for (auto ssrc : local.sim_ssrcs) {
+        m.ssrcs.push_back(sdp::SsrcAttribute{ssrc, "cname", cname});
+        m.ssrcs.push_back(sdp::SsrcAttribute{ssrc, "msid", msid});
+      }
+      m.ssrcGroups.push_back(sdp::SsrcGroup{"SIM", local.sim_ssrcs});
+    } else if (sdp::sends(local.direction) && local.rids.empty()) {
       m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "cname", cname});
       m.ssrcs.push_back(sdp::SsrcAttribute{local.ssrc, "msid",
                                            "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid});

@@ -32,6 +32,9 @@ struct LocalMedia {
   std::vector<std::string> rids;
   std::uint8_t mid_ext_id = 0;  // 0: no a=extmap
   std::uint8_t rid_ext_id = 0;
+  /** Simulcast by SSRC group instead (offer only, lowest layer first): `a=ssrc` cname/msid for each and
+   *  `a=ssrc-group:SIM` in this order, as janus.js munges it for browsers without rid support. */
+  std::vector<std::uint32_t> sim_ssrcs;
 };
 
 struct LocalTransport {

@@ -1,5 +1,5 @@
 """VideoRoom simulcast end to end in network namespaces: a portunus-lab publisher offers VP8 simulcast by rid
-(`a=simulcast:send h;m;l`, SSRCs learned from the rid extension) and sends three layers with three temporal layers
+(`a=simulcast:send h;m;l`, SSRCs learned from the rid extension) or by `a=ssrc-group:SIM`, and sends three layers with three temporal layers
 each; a subscriber walks through `configure` substream 2 -> 0 -> 1 and temporal 2 -> 0 -> 1, then back to the high
 layer, which the publisher stops (fallback). After each request the subscriber must receive only the chosen layer
 and temporal layers (payload-verified: every packet names the layer and temporal id it was sent on), starting on a
@@ -39,9 +39,11 @@ def lab(tmp_path):
         print(log.read_text()[-3000:] if log.exists() else "")
 
 
-def test_simulcast_layer_switching(lab, tmp_path):
+@pytest.mark.parametrize("form", ["rid", "ssrc-group"])
+def test_simulcast_layer_switching(lab, tmp_path, form):
     report_path = tmp_path / "simulcast.json"
-    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--simulcast", "--server",
+    flag = "--simulcast" if form == "rid" else "--simulcast-ssrc-group"
+    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", flag, "--server",
            f"http://{lab.appliance}:8088/janus", "--room", "1234", "--ice-address", lab.client, "--duration", "1.5",
            "--warmup", "0.2", "--json", str(report_path)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -50,6 +52,7 @@ def test_simulcast_layer_switching(lab, tmp_path):
     assert report_path.exists(), result.stderr[-2000:]
     report = json.loads(report_path.read_text())
     assert report["failure"] == "", report["failure"]
+    assert report["form"] == ("rid" if form == "rid" else "ssrc-group:SIM")
 
     want = [("configure substream 2 temporal 2", 2, 2), ("configure substream 0", 0, 2),
             ("configure substream 1", 1, 2), ("configure temporal 0", 1, 0), ("configure temporal 1", 1, 1),
