@@ -6,6 +6,7 @@
 #include "lab/cli/CliOptions.hpp"
 #include "lab/cli/EchoTestCommand.hpp"
 #include "lab/cli/LoadCommand.hpp"
+#include "lab/cli/SimulcastCommand.hpp"
 #include "lab/cli/VideoRoomCommand.hpp"
 
 int main(int argc, char** argv) {
@@ -29,6 +30,16 @@ int main(int argc, char** argv) {
         if (!out) throw std::runtime_error("cannot write " + o.json_path);
       }
       return load.passed() ? 0 : 1;
+    }
+    if (command.name == "videoroom" && o.simulcast) {
+      const SimulcastReport simulcast = runVideoRoomSimulcast(o);
+      std::cout << simulcast.text() << std::flush;
+      if (!o.json_path.empty()) {
+        std::ofstream out(o.json_path);
+        out << simulcast.json().dump(2) << "\n";
+        if (!out) throw std::runtime_error("cannot write " + o.json_path);
+      }
+      return simulcast.passed() ? 0 : 1;
     }
     const EchoTestReport report = command.name == "videoroom" ? runVideoRoom(o) : runEchoTest(o);
     std::cout << report.text() << std::flush;

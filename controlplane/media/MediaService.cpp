@@ -12,6 +12,7 @@
 #include "controlplane/media/MediaEvents.hpp"
 #include "controlplane/media/PeerConnection.hpp"
 #include "controlplane/plugin/Plugin.hpp"
+#include "dataplane/SimulcastSelector.hpp"
 
 namespace portunus::cp {
 namespace {
@@ -222,7 +223,9 @@ namespace {
 
 dp::LayerTarget layerTarget(const ConnectionSpec& spec) {
   dp::LayerTarget t;
-  t.substream = spec.substream < 0 ? 3 : static_cast<std::uint8_t>(std::min(spec.substream, 3));
+  // -1: the highest layer (the dataplane clamps a target to the layers the publisher has).
+  constexpr int kTop = static_cast<int>(dp::kMaxLayers) - 1;
+  t.substream = static_cast<std::uint8_t>(spec.substream < 0 ? kTop : std::min(spec.substream, kTop));
   t.temporal = spec.temporal < 0 ? 0xff : static_cast<std::uint8_t>(std::min(spec.temporal, 0xfe));
   t.fallback_ms = spec.fallbackUs / 1000;
   if (t.fallback_ms == 0) t.fallback_ms = 250;
@@ -477,6 +480,20 @@ void MediaService::checkSlowLinks() {
   }
 }
 
+void MediaService::onLayerEvent(const dp::Event& e) {
+  LayerListener listener;
+  {
+    std::lock_guard lock(routingMutex_);
+    for (const auto& [id, c] : connections_)
+      if (c.route == e.id) listener = c.spec.onLayerChange;
+  }
+  if (!listener) return;
+  LayerChange change;
+  change.kind = e.type == dp::EventType::SubstreamChanged ? LayerChange::Kind::Substream : LayerChange::Kind::Temporal;
+  change.value = static_cast<int>(e.value);
+  post([listener = std::move(listener), change] { listener(change); });
+}
+
 void MediaService::pollLoop() {
   std::vector<dp::Event> events;
   unsigned ticks = 0;
@@ -493,6 +510,10 @@ void MediaService::pollLoop() {
           PLOG(Debug, "media") << "transport " << e.id << ": no SRTCP context for sender SSRC " << e.value << " ("
                                << static_cast<int>(st) << ")";
         }
+        continue;
+      }
+      if (e.type == dp::EventType::SubstreamChanged || e.type == dp::EventType::TemporalChanged) {
+        onLayerEvent(e);
         continue;
       }
       if (e.type != dp::EventType::FirstPacket && e.type != dp::EventType::MediaStopped) continue;

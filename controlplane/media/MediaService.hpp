@@ -121,6 +121,8 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   };
 
   void pollLoop();
+  /** A route's simulcast layer changed: the connection's listener runs on the API loop (poller thread). */
+  void onLayerEvent(const dp::Event& e);
   /** Once a second: each stream's cumulative loss through Janus's slow-link rule (poller thread). */
   void checkSlowLinks();
 

@@ -636,6 +636,7 @@ bool PeerConnection::syncStreamsLocked() {
     std::uint32_t ssrc;
     std::uint32_t rtx;
     std::uint8_t layer;
+    std::string rid;
   };
   std::vector<Wanted> wantIn, wantOut;
   for (const auto& m : negotiated_->media) {
@@ -644,24 +645,34 @@ bool PeerConnection::syncStreamsLocked() {
     if (sdp::receives(m.direction)) {
       for (std::size_t i = 0; i < m.remoteStreams.size(); ++i) {
         const auto& rs = m.remoteStreams[i];
-        wantIn.push_back({&m, kind, rs.ssrc, rs.rtxSsrc.value_or(0), static_cast<std::uint8_t>(i)});
+        wantIn.push_back({&m, kind, rs.ssrc, rs.rtxSsrc.value_or(0), static_cast<std::uint8_t>(i), {}});
+      }
+      // Simulcast by rid without a=ssrc lines (Chromium): one stream per rid, its SSRC learned from the rid
+      // extension. Janus's default rid order ("hml"): a=simulcast lists the highest layer first; layers are kept
+      // lowest first.
+      if (m.remoteStreams.empty() && m.remoteRids.size() > 1 && extId(m, ext::kMid) && extId(m, ext::kRid)) {
+        const std::size_t n = m.remoteRids.size();
+        for (std::size_t layer = 0; layer < n; ++layer)
+          wantIn.push_back({&m, kind, 0, 0, static_cast<std::uint8_t>(layer), m.remoteRids[n - 1 - layer]});
       }
     }
     if (sdp::sends(m.direction) && m.localSsrc)
-      wantOut.push_back({&m, kind, *m.localSsrc, m.localRtxSsrc.value_or(0), 0});
+      wantOut.push_back({&m, kind, *m.localSsrc, m.localRtxSsrc.value_or(0), 0, {}});
   }
-  const auto wanted = [](const std::vector<Wanted>& list, const std::string& mid, std::uint32_t ssrc,
-                         std::uint32_t rtx) {
-    return std::any_of(list.begin(), list.end(),
-                       [&](const Wanted& w) { return w.media->mid == mid && w.ssrc == ssrc && w.rtx == rtx; });
+  const auto wanted = [](const std::vector<Wanted>& list, const std::string& mid, std::uint32_t ssrc, std::uint32_t rtx,
+                         const std::string& rid) {
+    return std::any_of(list.begin(), list.end(), [&](const Wanted& w) {
+      return w.media->mid == mid && w.ssrc == ssrc && w.rtx == rtx && w.rid == rid;
+    });
   };
 
   // Add what is new.
   bool ok = true;
   for (const auto& w : wantIn) {
     const NegotiatedMedia& m = *w.media;
-    if (std::any_of(inbound_.begin(), inbound_.end(),
-                    [&](const Inbound& in) { return in.mid == m.mid && in.ssrc == w.ssrc && in.rtxSsrc == w.rtx; }))
+    if (std::any_of(inbound_.begin(), inbound_.end(), [&](const Inbound& in) {
+          return in.mid == m.mid && in.ssrc == w.ssrc && in.rtxSsrc == w.rtx && in.rid == w.rid;
+        }))
       continue;
     std::vector<std::uint8_t> pts{m.codec->payloadType};
     if (m.codec->rtxPayloadType) pts.push_back(*m.codec->rtxPayloadType);
@@ -678,6 +689,7 @@ bool PeerConnection::syncStreamsLocked() {
     in.abs_send_time_ext_id = extId(m, ext::kAbsSendTime);
     in.twcc_ext_id = extId(m, ext::kTransportCc);
     in.layer = w.layer;
+    in.rid = w.rid;
     in.codec = videoCodec(m);
     if (m.codec->rtxPayloadType) in.rtx_payload_types.push_back({*m.codec->rtxPayloadType, m.codec->payloadType});
     if (w.kind == dp::MediaKind::Video) {
@@ -697,7 +709,7 @@ bool PeerConnection::syncStreamsLocked() {
       ok = false;
       continue;
     }
-    inbound_.push_back({m.mid, w.kind, w.ssrc, id, w.rtx});
+    inbound_.push_back({m.mid, w.kind, w.ssrc, id, w.rtx, w.rid});
     service_.registerStream(id, session_, handle_, m.mid, w.kind, true);
   }
   for (const auto& w : wantOut) {
@@ -735,7 +747,7 @@ bool PeerConnection::syncStreamsLocked() {
   // What the negotiation dropped: routes first (ours and the MediaService's), then the streams.
   std::vector<dp::StreamId> gone;
   for (auto it = inbound_.begin(); it != inbound_.end();) {
-    if (wanted(wantIn, it->mid, it->ssrc, it->rtxSsrc)) {
+    if (wanted(wantIn, it->mid, it->ssrc, it->rtxSsrc, it->rid)) {
       ++it;
       continue;
     }

@@ -72,6 +72,7 @@ class PeerConnection final : public MediaHandler {
     std::uint32_t ssrc;
     dp::StreamId id;
     std::uint32_t rtxSsrc = 0;
+    std::string rid;  // simulcast by rid: the SSRC (0 here) is learned from the rid extension
   };
   struct Outbound {
     std::string mid;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -89,6 +90,16 @@ struct StreamDescription {
   std::uint32_t localSsrc = 0;  // what Portunus sends with, 0 when it does not send
 };
 
+/** The layer a simulcast connection forwards changed (the dataplane switched at the new layer's keyframe): Janus's
+ *  subscriber `substream` / `temporal` events. `value` is the layer now forwarded (0 = lowest). */
+struct LayerChange {
+  enum class Kind : std::uint8_t { Substream, Temporal };
+  Kind kind = Kind::Substream;
+  int value = 0;
+};
+/** Runs on the control loop; must not call back into MediaControl with its own locks held. */
+using LayerListener = std::function<void(const LayerChange&)>;
+
 /** Forwarding from a publisher handle's stream (mid) to a subscriber handle's stream (mid). The route exists while
  *  both PeerConnections are up and it is not paused; it is set up again when either side comes back. */
 struct ConnectionSpec {
@@ -103,6 +114,8 @@ struct ConnectionSpec {
   int substream = -1;
   int temporal = -1;
   std::uint32_t fallbackUs = 0;
+  /** Told of every layer change of the connection's route (optional). */
+  LayerListener onLayerChange;
 };
 using ConnectionId = std::uint64_t;
 

@@ -101,7 +101,8 @@ std::vector<RemoteStream> remoteStreamsOf(const MediaDescription& m) {
   return out;
 }
 
-/** The rids the remote sends, lowest layer first as a=simulcast lists them (first alternative of each stream). */
+/** The rids the remote sends in a=simulcast order (first alternative of each stream); Janus reads that order as
+ *  highest layer first (its default rid_order "hml"), see PeerConnection. */
 std::vector<std::string> remoteRidsOf(const MediaDescription& m) {
   std::vector<std::string> out;
   if (m.simulcast && !m.simulcast->send.empty()) {

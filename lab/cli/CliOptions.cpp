@@ -36,7 +36,7 @@ std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
          "                              [--switch] [--publisher-leaves] [--send-pli MS]\n"
-         "                              [--subscriber-address A] [options]\n"
+         "                              [--subscriber-address A] [--simulcast[-ssrc-group]] [options]\n"
          "       portunus-lab videoroom --renegotiate [--hold] --server URL [--room N] [options]\n"
          "                              one subscriber's unsubscribe/subscribe/update on one PeerConnection\n"
          "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
@@ -161,6 +161,11 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.subscriber_address = value();
     } else if (flag == "--nack") {
       o.nack = true;
+    } else if (flag == "--simulcast" && command.name == "videoroom") {
+      o.simulcast = true;
+    } else if (flag == "--simulcast-ssrc-group" && command.name == "videoroom") {
+      o.simulcast = true;
+      o.simulcast_ssrc_group = true;
     } else if (flag == "--peers" && command.name == "load") {
       o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
     } else if (flag == "--ramp" && command.name == "load") {

@@ -71,6 +71,10 @@ struct EchoTestOptions {
   bool nack = false;
   std::uint32_t send_pli_ms = 0;
   std::string subscriber_address;
+  // --simulcast: one publisher sends VP8 simulcast (rids h, m, l; 3 temporal layers), one subscriber switches layers
+  // with `configure` (lab/cli/SimulcastCommand.hpp); each phase lasts `duration` seconds (at least 1).
+  bool simulcast = false;
+  bool simulcast_ssrc_group = false;  // --simulcast-ssrc-group: the same with a=ssrc-group:SIM instead of rids
   // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
   // by `loops` IceLoop threads; each sends for `duration` seconds once up.
   unsigned peers = 10;

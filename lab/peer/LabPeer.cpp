@@ -218,6 +218,18 @@ Json LabPeer::offer(const Json& body) {
     for (auto& m : media_)
       addRtx(m, nullptr, kOfferRtxPayloadType, randomSsrc(rng));
   }
+  if (options_.simulcast) {
+    for (auto& m : media_) {
+      if (m.kind != MediaKind::Video) continue;
+      if (!options_.simulcast_ssrcs.empty()) {
+        m.sim_ssrcs = options_.simulcast_ssrcs;
+        continue;
+      }
+      m.rids = {"h", "m", "l"};
+      m.mid_ext_id = 4;
+      m.rid_ext_id = 10;
+    }
+  }
   startGathering(true);
   const bool inSdp = options_.trickle == TrickleMode::None;
   if (options_.trickle == TrickleMode::Early) {
@@ -376,10 +388,14 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
     }
   }
   if (status == 0 && !rtcp) {
-    const std::uint8_t* packet = options_.nack || options_.pli_interval_ms
-                                     ? recoverInbound(rx_buffer_.data(), clearLen, now)
-                                     : rx_buffer_.data();
-    if (packet) receiver_.receive(std::span<const std::uint8_t>(packet, clearLen), now);
+    if (rtp_observer_) {
+      rtp_observer_(rx_buffer_.data(), clearLen, now);
+    } else {
+      const std::uint8_t* packet = options_.nack || options_.pli_interval_ms
+                                       ? recoverInbound(rx_buffer_.data(), clearLen, now)
+                                       : rx_buffer_.data();
+      if (packet) receiver_.receive(std::span<const std::uint8_t>(packet, clearLen), now);
+    }
   }
   if (status == 0 && rtcp) {
     // What the server's RTCP asks of us: keyframes (PLI), a bitrate cap (REMB), retransmissions (NACK).
@@ -398,7 +414,7 @@ void LabPeer::onMedia(const std::uint8_t* data, std::size_t len) {
       }
       proto::Remb remb;
       std::lock_guard lock(mutex_);
-      if (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli) {
+      if (b.type == proto::rtcp::kPsfb && (b.count == proto::rtcp::kFmtPli || b.count == proto::rtcp::kFmtFir)) {
         ++counters_.pli_in;
         if (b.media_ssrc() != video_ssrc_) ++counters_.pli_in_other_ssrc;
       } else if (proto::parseRemb(b, remb, nullptr, 0)) {
@@ -414,6 +430,18 @@ bool LabPeer::closeDtls(std::chrono::milliseconds timeout) {
   if (transport_) transport_->close();
   std::unique_lock lock(mutex_);
   return cv_.wait_for(lock, timeout, [this] { return hungup_; });
+}
+
+bool LabPeer::sendRtp(std::span<std::uint8_t> packet) {
+  if (!outbound_ || !transport_) return false;
+  std::size_t len = packet.size();
+  if (outbound_->protect(packet.data(), len, packet.size() + RtpSender::kTailroom, false) != 0 ||
+      !transport_->sendMedia(packet.data(), len)) {
+    std::lock_guard lock(mutex_);
+    ++counters_.send_failed;
+    return false;
+  }
+  return true;
 }
 
 bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -52,6 +53,10 @@ struct LabPeerOptions {
    *  receive, RTX accepted, and the server's NACKs answered from the history of what we sent. */
   bool nack = false;
   std::uint32_t pli_interval_ms = 0;  // send a PLI for every video stream we receive this often; 0: never
+  /** The video m-line offers VP8 simulcast by rid (h, m, l); media then goes through sendRtp (SimulcastSender). */
+  bool simulcast = false;
+  /** With `simulcast`: offer the layers as `a=ssrc-group:SIM` of these SSRCs (lowest first) instead of rids. */
+  std::vector<std::uint32_t> simulcast_ssrcs;
 };
 
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
@@ -77,7 +82,7 @@ struct PeerCounters {
   std::uint64_t trickles_sent = 0;
   std::uint64_t remote_candidates = 0;
   std::uint64_t dropped_on_purpose = 0;  // --drop-every
-  std::uint64_t pli_in = 0;              // PLI from the server (keyframe requests)
+  std::uint64_t pli_in = 0;              // PLI or FIR from the server (keyframe requests)
   std::uint64_t remb_in = 0;             // REMB from the server
   std::uint64_t remb_bps = 0;            // the last REMB's bitrate
   std::uint64_t pli_in_other_ssrc = 0;   // PLIs whose media SSRC is not our video SSRC
@@ -131,6 +136,15 @@ class LabPeer {
   const std::string& remoteSdp() const noexcept { return remote_sdp_; }
   std::vector<std::string> events() const;  // janus events seen, in order ("webrtcup", "media audio true", ...)
 
+  /** Every decrypted RTP packet goes to `observer` instead of the verifying receiver (set before media flows). */
+  using RtpObserver = std::function<void(const std::uint8_t* rtp, std::size_t len, std::uint64_t nowNs)>;
+  void setRtpObserver(RtpObserver observer) { rtp_observer_ = std::move(observer); }
+  /** Protects and sends one RTP packet built elsewhere (RtpSender::kTailroom writable after it); false when the
+   *  media path is not up or refused it. One sending thread at a time. */
+  bool sendRtp(std::span<std::uint8_t> packet);
+  /** Our m-lines as last negotiated. */
+  const std::vector<LocalMedia>& localMedia() const noexcept { return media_; }
+
  private:
   /** A renegotiation offer (LabPeerRenegotiation.cpp): m-lines added or rejected, mids stable, ICE credentials and
    *  DTLS fingerprint unchanged (anything else throws); answered on the transport we have. */
@@ -173,6 +187,7 @@ class LabPeer {
   std::unique_ptr<SrtpSession> outbound_;  // media thread once set
   std::vector<std::uint8_t> rx_buffer_;    // loop thread
   RtpReceiver receiver_;
+  RtpObserver rtp_observer_;
   std::vector<std::unique_ptr<RtpSender>> senders_;
   std::vector<std::uint64_t> first_measured_;
 

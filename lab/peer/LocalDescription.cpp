@@ -152,7 +152,27 @@ sdp::SessionDescription buildDescription(const std::vector<LocalMedia>& media, c
       m.rtpMaps.push_back(sdp::RtpMap{*local.rtx_payload_type, "rtx", local.clock_rate, std::nullopt});
       m.fmtps.push_back(sdp::Fmtp{*local.rtx_payload_type, "apt=" + std::to_string(local.payload_type)});
     }
-    if (sdp::sends(local.direction)) {
+    if (local.mid_ext_id)
+      m.extMaps.push_back(sdp::ExtMap{local.mid_ext_id, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:mid", ""});
+    if (local.rid_ext_id)
+      m.extMaps.push_back(
+          sdp::ExtMap{local.rid_ext_id, std::nullopt, "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", ""});
+    if (!local.rids.empty()) {
+      sdp::Simulcast simulcast;
+      for (const auto& rid : local.rids) {
+        m.rids.push_back(sdp::Rid{rid, true, ""});
+        simulcast.send.push_back({sdp::SimulcastRid{rid, false}});
+      }
+      m.simulcast = simulcast;
+    }
+    if (sdp::sends(local.direction) && !local.sim_ssrcs.empty()) {
+      const std::string msid = "portunus-lab " + std::string(mediaKindName(local.kind)) + "-" + local.mid;
+      for (auto ssrc : local.sim_ssrcs) {
+        m.ssrcs.push_back(sdp::SsrcAttribute{ssrc, "cname", cname});
+        m.ssrcs.push_back(sdp::SsrcAttribute{ssrc, "msid", msid});
+      }
+      m.ssrcGroups.push_back(sdp::SsrcGroup{"SIM", local.sim_ssrcs});
+    } else if (sdp::sends(local.direction) && local.rids.empty()) {
       const bool rtx = local.rtx_payload_type && local.rtx_ssrc;
       if (rtx) m.ssrcGroups.push_back(sdp::SsrcGroup{"FID", {local.ssrc, local.rtx_ssrc}});
       for (std::uint32_t ssrc : {local.ssrc, rtx ? local.rtx_ssrc : 0u}) {

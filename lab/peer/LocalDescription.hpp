@@ -29,6 +29,14 @@ struct LocalMedia {
   std::string rejected_kind;  // its kind and protocol as offered
   std::string rejected_protocol;
   std::vector<std::string> rejected_formats;
+  /** Simulcast by rid (offer only): `a=rid:<rid> send` each and `a=simulcast:send` in this order (Chromium and
+   *  janus.js: highest first, "h;m;l"), no a=ssrc lines; the mid and rid header extensions under these ids. */
+  std::vector<std::string> rids;
+  std::uint8_t mid_ext_id = 0;  // 0: no a=extmap
+  std::uint8_t rid_ext_id = 0;
+  /** Simulcast by SSRC group instead (offer only, lowest layer first): `a=ssrc` cname/msid for each and
+   *  `a=ssrc-group:SIM` in this order, as janus.js munges it for browsers without rid support. */
+  std::vector<std::uint32_t> sim_ssrcs;
 };
 
 struct LocalTransport {

@@ -256,6 +256,7 @@ std::size_t MediaFlows::addStreams(Room& room, cp::HandleId handle, Subscription
       cp::ConnectionSpec spec{p->handle, d.mid, handle, s.mid};
       spec.paused = routePaused(sub, s);
       spec.fallbackUs = s.fallbackUs;
+      spec.onLayerChange = [this, handle, mid = s.mid](const cp::LayerChange& c) { layerChanged(handle, mid, c); };
       if (slot != sub.streams.end() && slot->connection) {
         // The m-line was given up in this same request (`update`): its route moves to the new source, so that the
         // subscriber's stream keeps its SSRC, sequence and timestamps running (a new route would restart them, and
@@ -278,6 +279,24 @@ std::size_t MediaFlows::addStreams(Room& room, cp::HandleId handle, Subscription
       throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + text(*mid) + "' in feed (" + feed + ")");
   }
   return added;
+}
+
+void MediaFlows::layerChanged(cp::HandleId handle, const std::string& mid, const cp::LayerChange& change) {
+  std::lock_guard lock(ctx_.mutex);
+  auto it = subs_.find(handle);
+  if (it == subs_.end()) return;
+  auto s = std::find_if(it->second.streams.begin(), it->second.streams.end(),
+                        [&](const SubStream& x) { return x.active && x.mid == mid; });
+  if (s == it->second.streams.end() || !s->simulcast) return;
+  const bool substream = change.kind == cp::LayerChange::Kind::Substream;
+  if (!substream && change.value >= 0xfe) return;  // every temporal layer: no single layer to name
+  (substream ? s->substreamNow : s->temporalNow) = change.value;
+  auto room = ctx_.findRoom(it->second.room);
+  // janus_videoroom.c (relay_rtp_packet): {"videoroom":"event","room","mid","substream"|"temporal"}.
+  ctx_.push(handle, {{"videoroom", "event"},
+                     {"room", room ? room->roomJson() : json(it->second.room)},
+                     {"mid", mid},
+                     {substream ? "substream" : "temporal", change.value}});
 }
 
 void MediaFlows::dropStream(SubStream& s) {
@@ -359,6 +378,8 @@ json MediaFlows::streamsJson(const Subscription& sub) const {
         e["simulcast"] = {{"substream-target", s.substream < 0 ? 2 : s.substream},
                           {"temporal-layer-target", s.temporal < 0 ? 2 : s.temporal},
                           {"fallback", s.fallbackUs}};
+        if (s.substreamNow >= 0) e["simulcast"]["substream"] = s.substreamNow;
+        if (s.temporalNow >= 0) e["simulcast"]["temporal-layer"] = s.temporalNow;
       }
     }
     out.push_back(std::move(e));

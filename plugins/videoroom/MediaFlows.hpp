@@ -76,6 +76,7 @@ class MediaFlows {
     bool simulcast = false;
     bool send = true;  // `configure` send:false stops this one stream
     int substream = -1, temporal = -1;
+    int substreamNow = -1, temporalNow = -1;  // what the dataplane forwards (its last layer change)
     std::uint32_t fallbackUs = 250000;
     cp::ConnectionId connection = 0;
   };
@@ -95,6 +96,9 @@ class MediaFlows {
   /** Removes the m-lines matching `{feed?, mid?, sub_mid?}` entries. Returns how many went. */
   std::size_t removeStreams(cp::HandleId handle, Subscription& sub, const nlohmann::json& entries);
   void dropStream(SubStream& s);
+  /** The dataplane switched the layer of subscription `handle`'s m-line `mid`: the Janus `substream` / `temporal`
+   *  event to the subscriber (control loop; takes ctx.mutex). */
+  void layerChanged(cp::HandleId handle, const std::string& mid, const cp::LayerChange& change);
   /** Our (re)offer for every m-line of the subscription. Throws VideoRoomError. */
   nlohmann::json offer(cp::HandleId handle, Subscription& sub);
   /** Pause state of one m-line's route from everything that can stop it. */

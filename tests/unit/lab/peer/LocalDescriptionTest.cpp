@@ -145,3 +145,50 @@ BOOST_AUTO_TEST_CASE(rtx_in_offer_and_answer) {
   addRtx(plain, &noRtx, 0, 9);
   BOOST_TEST(!plain.rtx_payload_type.has_value());
 }
+
+BOOST_AUTO_TEST_CASE(simulcast_offer_by_rid_or_by_ssrc_group) {
+  struct Row {
+    const char* name;
+    bool byRid;
+  };
+  for (const Row row : {Row{"rid", true}, Row{"ssrc-group:SIM", false}}) {
+    BOOST_TEST_CONTEXT(row.name) {
+      auto media = defaultOfferMedia(false, true, 0, 2222);
+      if (row.byRid) {
+        media[0].rids = {"h", "m", "l"};
+        media[0].mid_ext_id = 4;
+        media[0].rid_ext_id = 10;
+      } else {
+        media[0].sim_ssrcs = {11, 22, 33};
+      }
+      const auto d =
+          sdp::parseSdp(sdp::writeSdp(buildDescription(media, transport(sdp::SetupRole::ActPass, false), "lab")));
+      BOOST_REQUIRE_EQUAL(d.media.size(), 1u);
+      const auto& m = d.media[0];
+      if (row.byRid) {
+        // Chromium's form: rids highest first, the mid/rid extensions, no a=ssrc.
+        BOOST_REQUIRE_EQUAL(m.rids.size(), 3u);
+        BOOST_TEST(m.rids[0].id == "h");
+        BOOST_TEST(m.rids[2].id == "l");
+        BOOST_TEST(m.rids[0].send);
+        BOOST_REQUIRE(m.simulcast.has_value());
+        BOOST_REQUIRE_EQUAL(m.simulcast->send.size(), 3u);
+        BOOST_TEST(m.simulcast->send[0][0].rid == "h");
+        BOOST_REQUIRE_EQUAL(m.extMaps.size(), 2u);
+        BOOST_TEST(m.extMaps[0].uri == "urn:ietf:params:rtp-hdrext:sdes:mid");
+        BOOST_TEST(m.extMaps[1].id == 10);
+        BOOST_TEST(m.extMaps[1].uri == "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
+        BOOST_TEST(m.ssrcs.empty());
+        BOOST_TEST(m.ssrcGroups.empty());
+      } else {
+        // janus.js's munged form: the layers' SSRCs lowest first in a SIM group, each with cname and msid.
+        BOOST_REQUIRE_EQUAL(m.ssrcGroups.size(), 1u);
+        BOOST_TEST(m.ssrcGroups[0].semantics == "SIM");
+        BOOST_TEST(m.ssrcGroups[0].ssrcs == (std::vector<std::uint32_t>{11, 22, 33}), boost::test_tools::per_element());
+        BOOST_TEST(m.ssrcs.size() == 6u);
+        BOOST_TEST(m.rids.empty());
+        BOOST_TEST(!m.simulcast.has_value());
+      }
+    }
+  }
+}
