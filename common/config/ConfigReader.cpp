@@ -75,8 +75,10 @@ bool MapReader::getInteger(std::string_view key, long long& out, long long min, 
   const std::string& s = n.Scalar();
   long long value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) fail(key, "expected an integer, got '" + s + "'");
-  if (value < min || value > max)
+  const bool whole = end == s.data() + s.size();
+  const bool too_wide = ec == std::errc::result_out_of_range && whole;  // beyond long long: out of any range
+  if (!too_wide && (ec != std::errc() || !whole)) fail(key, "expected an integer, got '" + s + "'");
+  if (too_wide || value < min || value > max)
     fail(key, "value " + s + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   out = value;
   return true;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace portunus::config {
@@ -39,10 +40,23 @@ class MapReader {
   void get(std::string_view key, std::vector<std::string>& out);
   void get(std::string_view key, double& out);
 
-  /** Integers of any width, range-checked against [min, max] (default: the type's range). */
+  /** The largest value get() accepts for an Int by default: the type's maximum, capped at what the reader parses
+   * (a long long): a uint64_t/size_t field accepts [0, 2^63 - 1], never a max that wrapped to -1. */
   template <typename Int>
-  void get(std::string_view key, Int& out, long long min = std::numeric_limits<Int>::min(),
-           long long max = static_cast<long long>(std::numeric_limits<Int>::max()))
+  static constexpr long long defaultMax() noexcept {
+    constexpr auto kIntMax = std::numeric_limits<Int>::max();
+    constexpr auto kParsedMax = std::numeric_limits<long long>::max();
+    if constexpr (std::is_unsigned_v<Int>) {
+      return kIntMax > static_cast<unsigned long long>(kParsedMax) ? kParsedMax : static_cast<long long>(kIntMax);
+    } else {
+      return static_cast<long long>(kIntMax);
+    }
+  }
+
+  /** Integers of any width, range-checked against [min, max] (default: the type's range, see defaultMax()). */
+  template <typename Int>
+  void get(std::string_view key, Int& out, long long min = static_cast<long long>(std::numeric_limits<Int>::min()),
+           long long max = defaultMax<Int>())
     requires std::is_integral_v<Int> && (!std::is_same_v<Int, bool>)
   {
     long long value = 0;

@@ -296,6 +296,12 @@ void MediaService::applyLocked(ConnectionId id, Connection& c) {
                         << " -> handle " << c.spec.sink << " mid " << c.spec.sinkMid
                         << "): dataplane addRoute: " << dp::apiStatusName(status);
     c.route = dp::kInvalidId;
+    // A full route table is a clear error, not a subscriber that silently gets nothing: the sink's handle is hung
+    // up with the reason (hangup event, plugin hangup_media), once per connection.
+    if (status == dp::ApiStatus::TableFull && !c.tableFull) {
+      c.tableFull = true;
+      hangupHandle(c.spec.sink, "Dataplane table full");
+    }
     return;
   }
   c.in = in;

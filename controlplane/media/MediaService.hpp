@@ -134,6 +134,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
     bool paused = false;
     int substream = -1, temporal = -1;
     std::uint32_t fallbackUs = 0;
+    bool tableFull = false;  // the dataplane's route table refused it: its sink was hung up
   };
   /** Makes the connection's route match the published streams and its spec (routingMutex_ held). */
   void applyLocked(ConnectionId id, Connection& c);

@@ -540,6 +540,7 @@ void PeerConnection::onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& ke
     } else {
       up_ = true;
       applyRoutesLocked();
+      if (failed_) return;  // the route table was full: hung up, never `webrtcup`
     }
   }
   if (refused) {
@@ -834,6 +835,15 @@ void PeerConnection::applyRoutesLocked() {
     } else {
       PLOG(Warn, "media") << "handle " << handle_ << ": dataplane addRoute(stream " << r.in
                           << "): " << dp::apiStatusName(status);
+      // A full route table is no silent drop either: the handle is hung up with the reason, as when the stream
+      // table is full (hangupHandle only posts to the API loop, so it may be called under our lock).
+      if (status == dp::ApiStatus::TableFull && !failed_) {
+        failed_ = true;
+        tableFull_ = true;
+        PLOG(Warn, "media") << "handle " << handle_ << ": dataplane route table full, hanging up";
+        service_.hangupHandle(handle_, "Dataplane table full");
+        return;
+      }
     }
   }
   // Keyframe on start and when video is switched back on, so the echoed video decodes at once (Janus's EchoTest

@@ -102,7 +102,8 @@ class PeerConnection final : public MediaHandler {
   /** Our ICE/DTLS parameters and candidates for an SDP (lock held, gathering done). */
   JsepLocalTransport localTransportLocked();
   void waitForGatheringLocked(std::unique_lock<std::mutex>& lock);
-  /** Adds/removes loopback routes to match the policy (lock held). */
+  /** Adds/removes loopback routes to match the policy (lock held); a full route table hangs the handle up
+   *  ("Dataplane table full") and sets failed_. */
   void applyRoutesLocked();
   /** Removes every dataplane object (lock held). */
   void releaseDataplaneLocked();

@@ -3,9 +3,9 @@ client namespace sending audio and video through the dataplane) while lib/storm.
 random UDP at the media port range, forged, truncated and SSRC-swapped SRTP/SRTCP and replays on the live flow's
 5-tuple (raw IP_HDRINCL socket with the peer's source port), and STUN binding requests with bad integrity.
 
-Checked: the live call keeps its media (each stream: at least 99.5 % of what was sent after the warm-up echoed,
-no payload mismatch, no duplicate — a replay that got through would show as one — and no SRTP failure at the
-peer), portunusd stays up and serving (API and Admin API answer during and after the storm), and the dataplane
+Checked: the live call keeps its media (the appliance lost at most 0.5 % of what the streams sent after the
+warm-up, no payload mismatch, no duplicate — a replay that got through would show as one — and no SRTP failure at
+the peer), portunusd stays up and serving (API and Admin API answer during and after the storm), and the dataplane
 counted the storm by reason: SRTP authentication and replay drops, unknown-SSRC drops, STUN and unknown-flow
 punts. The figures are printed (run with -s to see them)."""
 import json
@@ -24,7 +24,12 @@ DAEMON = BUILD / "controlplane" / "portunusd"
 LAB = BUILD / "lab" / "portunus-lab"
 STORM = Path(__file__).resolve().parent / "lib" / "storm.py"
 PORT_RANGE = "40000-40099"
-MIN_RATIO = 0.995  # the live streams' delivered ratio during the storm
+MIN_RATIO = 0.995  # the live streams' delivered ratio during the storm, the client's own socket drops aside
+# What the echo lost is the appliance's loss only when the client's kernel did not drop it: with the 2 cores shared,
+# the storm (and other work on the machine) can starve portunus-lab, whose socket buffer then overflows
+# (RcvbufErrors in the client namespace; a run where the peer lost 160 packets counted exactly 160 there, with no
+# capacity drop — no_mbuf, handoff_full, tx_full — in the dataplane). The peer itself only checks a sanity floor.
+PEER_MIN_RATIO = 0.5
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
@@ -85,7 +90,7 @@ def lab(tmp_path):
 def test_live_call_survives_a_storm(lab, tmp_path):
     report_path = tmp_path / "report.json"
     cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "echotest", "--server", f"http://{lab.appliance}:8088/janus",
-           "--ice-address", lab.client, "--duration", "20", "--warmup", "1", "--min-ratio", str(MIN_RATIO),
+           "--ice-address", lab.client, "--duration", "20", "--warmup", "1", "--min-ratio", str(PEER_MIN_RATIO),
            "--json", str(report_path)]
     peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     storm_out = None
@@ -127,9 +132,15 @@ def test_live_call_survives_a_storm(lab, tmp_path):
     assert sorted(s["kind"] for s in report["streams"]) == ["audio", "video"]
     for s in report["streams"]:
         assert s["sent"] > 0
-        assert s["received"] >= MIN_RATIO * s["sent"], s
         assert s["bad_payloads"] == 0, s
         assert s["duplicates"] == 0, s  # no replay reached the peer
+    # Counted, not timed: the packets the echo lost minus those the client's kernel dropped at the peer's full socket
+    # (every UDP receive-buffer drop in the client namespace during the storm counts as one of them) is the
+    # appliance's loss, at most 0.5 % of what was sent.
+    sent = sum(s["sent"] for s in report["streams"])
+    lost = sum(s["sent"] - s["received"] for s in report["streams"])
+    appliance_lost = max(0, lost - client_errors.get("rcvbuf_errors", 0))
+    assert appliance_lost <= (1 - MIN_RATIO) * sent, figures  # figures: the capacity drops by reason, if any
     assert report["counters"]["srtp_in_failed"] == 0
 
     # The storm was thrown and counted by reason.

@@ -79,12 +79,14 @@ class ApplianceLab:
               mbufs: 8191
             """) + extra
 
-    def start(self, extra: str = "", timeout: float = 25):
+    def start(self, extra: str = "", timeout: float = 25, sets: tuple[str, ...] = ()):
+        """`sets`: portunusd `--set key.path=value` overrides (e.g. "dataplane.max_routes=1")."""
         cfg = self.tmp / "portunus.yaml"
         cfg.write_text(self.config_text(extra))
         daemon = self.build / "controlplane" / "portunusd"
+        overrides = [a for s in sets for a in ("--set", s)]
         # `ip netns exec` execs the daemon in place: proc.pid is portunusd's own pid.
-        self.proc = subprocess.Popen(["ip", "netns", "exec", self.app, str(daemon), "-c", str(cfg)],
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.app, str(daemon), "-c", str(cfg), *overrides],
                                      stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:

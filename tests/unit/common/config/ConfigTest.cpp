@@ -1,8 +1,12 @@
 #define BOOST_TEST_MODULE common_config
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <limits>
+#include <ostream>
 
 #include "common/config/Config.hpp"
+#include "common/config/ConfigReader.hpp"
 
 using namespace portunus::config;
 
@@ -101,4 +105,61 @@ BOOST_AUTO_TEST_CASE(bad_overrides_are_rejected) {
 
 BOOST_AUTO_TEST_CASE(missing_file_is_an_error) {
   BOOST_CHECK_THROW(loadConfigFile("/nonexistent/portunus.yaml"), ConfigError);
+}
+
+// MapReader's default range for an integer field is the field type's, capped at long long: a uint64_t field used to
+// get max = (long long)UINT64_MAX = -1 and rejected every value.
+struct IntCase {
+  const char* text;
+  bool ok;
+  long long expected;  // when ok
+  const char* reason;  // when not ok
+};
+
+std::ostream& operator<<(std::ostream& os, const IntCase& c) {
+  return os << c.text;
+}
+
+static const IntCase kUint64[] = {
+    {"0", true, 0, ""},
+    {"5", true, 5, ""},
+    {"4294967296", true, 4294967296LL, ""},
+    {"9223372036854775807", true, std::numeric_limits<long long>::max(), ""},
+    {"9223372036854775808", false, 0, "out of range [0, 9223372036854775807]"},
+    {"18446744073709551615", false, 0, "out of range [0, 9223372036854775807]"},
+    {"-1", false, 0, "out of range"},
+    {"-99999999999999999999", false, 0, "out of range"},
+    {"12abc", false, 0, "expected an integer"},
+};
+
+BOOST_DATA_TEST_CASE(uint64_fields_take_the_parseable_range, boost::unit_test::data::make(kUint64), c) {
+  std::uint64_t value = 7;
+  MapReader in(YAML::Load(std::string("v: ") + c.text), "s");
+  try {
+    in.get("v", value);
+    BOOST_TEST(c.ok, "accepted " << c.text);
+    BOOST_TEST(value == static_cast<std::uint64_t>(c.expected));
+  } catch (const ConfigError& e) {
+    BOOST_TEST(!c.ok, "rejected " << c.text << ": " << e.what());
+    BOOST_TEST(e.path() == "s.v");
+    BOOST_TEST(std::string(e.what()).find(c.reason) != std::string::npos, "reason: " << e.what());
+    BOOST_TEST(value == 7u);  // untouched
+  }
+}
+
+static_assert(MapReader::defaultMax<std::uint64_t>() == std::numeric_limits<long long>::max());
+static_assert(MapReader::defaultMax<std::size_t>() == std::numeric_limits<long long>::max());
+static_assert(MapReader::defaultMax<std::uint32_t>() == 4294967295LL);
+static_assert(MapReader::defaultMax<std::int16_t>() == 32767);
+
+BOOST_AUTO_TEST_CASE(narrow_fields_keep_their_type_range) {
+  std::uint16_t port = 1;
+  std::int8_t small = 0;
+  MapReader in(YAML::Load("port: 65535\nsmall: -128\nbig: 65536"), "s");
+  in.get("port", port);
+  in.get("small", small);
+  BOOST_TEST(port == 65535u);
+  BOOST_TEST(small == -128);
+  std::uint16_t big = 0;
+  BOOST_CHECK_THROW(in.get("big", big), ConfigError);
 }
