@@ -36,7 +36,8 @@ std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
          "                              [--switch] [--publisher-leaves] [options]\n"
-         "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
+         "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--threads T] [--setup-threads "
+         "S] [--no-progress] [options]\n"
          "                              N EchoTest PCs in one process (one session, one connection), a live\n"
          "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
@@ -150,6 +151,10 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.ramp_per_s = toDouble(flag, value(), 0.1, 1000);
     } else if (flag == "--loops" && command.name == "load") {
       o.loops = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--threads" && command.name == "load") {
+      o.threads = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--setup-threads" && command.name == "load") {
+      o.setup_threads = static_cast<unsigned>(toUint(flag, value(), 1, 256));
     } else if (flag == "--no-progress" && command.name == "load") {
       o.progress = false;
     } else if (flag == "--log") {

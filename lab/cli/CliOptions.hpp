@@ -67,6 +67,8 @@ struct EchoTestOptions {
   unsigned peers = 10;
   double ramp_per_s = 5.0;
   unsigned loops = 2;
+  unsigned threads = 2;         // media threads (event loops pacing many peers each)
+  unsigned setup_threads = 16;  // negotiation threads (attach, offer, wait for webrtcup)
   bool progress = true;
 };
 
