@@ -1026,6 +1026,9 @@ StatsSnapshot Dataplane::stats() const {
     ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
+    ws.busy_cycles = relaxedLoad(c.busy_cycles);
+    ws.total_cycles = relaxedLoad(c.total_cycles);
+    ws.tsc_hz = rte_get_tsc_hz();
     ws.events_lost = relaxedLoad(c.events_lost);
     ws.nack_in = relaxedLoad(c.nack_in);
     ws.nack_out = relaxedLoad(c.nack_out);

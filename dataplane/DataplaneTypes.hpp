@@ -166,6 +166,9 @@ struct WorkerStats {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   std::uint64_t exception_in = 0, exception_out = 0, handoff_in = 0, commands = 0;
   std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, busy_loops = 0, idle_loops = 0;
+  /** TSC cycles of the loop iterations that did work, and since the loop started; tsc_hz converts them to seconds
+   * (busy_cycles / tsc_hz: the worker's CPU seconds spent on packets, whatever its polling mode). */
+  std::uint64_t busy_cycles = 0, total_cycles = 0, tsc_hz = 0;
   /** NACK/RTX: NACKed packets asked by subscribers, NACKed packets we asked publishers for, packets resent
    * (RTX or plain), NACKed packets no longer (or never) in the cache. */
   std::uint64_t nack_in = 0, nack_out = 0, rtx_sent = 0, rtx_cache_miss = 0;
