@@ -125,6 +125,7 @@ LoadReport runLoad(const EchoTestOptions& o) {
       if (peers[i]->waitForMediaPath(std::chrono::seconds(20))) {
         r.setup_ms = 1000.0 * secondsSince(t0);
         r.up = true;
+        r.up_at_s = secondsSince(start);
         ++up;
         mediaStart[i] = Clock::now();
         scheduler.add(*peers[i], o.duration_s, o.warmup_s, [&, i](bool) {
@@ -190,6 +191,8 @@ LoadReport runLoad(const EchoTestOptions& o) {
       r.latency_p99_ms = std::max(r.latency_p99_ms, s.report.latency_p99_ms);
       r.latency_max_ms = std::max(r.latency_max_ms, s.report.latency_max_ms);
       r.jitter_ms = std::max(r.jitter_ms, s.report.jitter_ms);
+      r.latency_points_ms.insert(r.latency_points_ms.end(), s.report.latency_cdf_ms.begin(),
+                                 s.report.latency_cdf_ms.end());
     }
     if (r.up && r.failure.empty()) r.failure = peer->failure();
     r.srtp_in_failed = peer->counters().srtp_in_failed;
