@@ -45,6 +45,12 @@ def test_load_twenty_peers_in_two_media_threads_all_echoed(tmp_path):
             assert 0 < peer["latency_p50_ms"] <= peer["latency_p99_ms"] <= peer["latency_max_ms"]
         assert report["received"] == sum(p["received"] for p in report["per_peer"])
         assert report["pps_in"] > 0 and report["setup_ms"]["max"] > 0
+        # The worker's cycle accounting (per loop iteration): busy within total, and busy at all once packets
+        # went through; /metrics exports it in seconds.
+        workers = lab.admin("dataplane_stats")["dataplane"]["workers"]
+        assert workers and all(w["tsc_hz"] > 0 for w in workers)
+        assert all(0 < w["busy_cycles"] <= w["total_cycles"] for w in workers), workers
+        assert sum(w["busy_loops"] for w in workers) > 0
         # The media threads kept their deadlines (mean lateness of a send under 20 ms even on a loaded machine).
         assert 0 <= report["mean_lateness_us"] < 20000
     finally:
