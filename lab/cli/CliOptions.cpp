@@ -38,9 +38,11 @@ std::string usageText() {
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
          "                              [--switch] [--publisher-leaves] [options]\n"
          "       portunus-lab load --server URL [--scenario FILE.yaml] [--peers N] [--ramp PER_S] [--loops K]\n"
-         "                              [--threads T] [--setup-threads S] [--no-progress] [options]\n"
+         "                              [--threads T] [--setup-threads S] [--churn-rate R]\n"
+         "                              [--churn-lifetime S] [--no-progress] [options]\n"
          "                              N EchoTest PCs in one process (one session, one connection), paced by T\n"
-         "                              media threads (event loops), negotiated by S setup threads; a live\n"
+         "                              media threads (event loops), negotiated by S setup threads; R more PCs\n"
+         "                              per second join, send S seconds and leave while they run; a live\n"
          "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
@@ -155,6 +157,10 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.loops = static_cast<unsigned>(toUint(flag, value(), 1, 64));
     } else if (flag == "--scenario" && command.name == "load") {
       applyLoadScenarioFile(value(), o);
+    } else if (flag == "--churn-rate" && command.name == "load") {
+      o.churn_per_s = toDouble(flag, value(), 0, 100);
+    } else if (flag == "--churn-lifetime" && command.name == "load") {
+      o.churn_lifetime_s = toDouble(flag, value(), 0.5, 3600);
     } else if (flag == "--threads" && command.name == "load") {
       o.threads = static_cast<unsigned>(toUint(flag, value(), 1, 64));
     } else if (flag == "--setup-threads" && command.name == "load") {

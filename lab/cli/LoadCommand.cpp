@@ -60,14 +60,20 @@ LoadReport runLoad(const EchoTestOptions& o) {
   LoadReport report;
   report.server = o.server;
   report.transport = o.transport;
-  report.peers = o.peers;
+  // Churn: while the base peers send, `churn_per_s` extra peers join one after the other, send for
+  // `churn_lifetime_s` and leave (hangup + detach) at once.
+  const unsigned churnPeers = static_cast<unsigned>(o.churn_per_s * o.duration_s);
+  const unsigned total = o.peers + churnPeers;
+  report.peers = total;
+  report.churn_peers = churnPeers;
+  report.churn_per_s = o.churn_per_s;
   report.ramp_per_s = o.ramp_per_s;
   report.duration_s = o.duration_s;
   report.loops = o.loops;
   report.threads = o.threads;
   report.setup_threads = o.setup_threads;
   report.min_ratio = o.min_ratio;
-  report.results.resize(o.peers);
+  report.results.resize(total);
 
   ServerUrl url = ServerUrl::parse(o.server);
   if ((o.transport == "http") != (url.scheme == ServerUrl::Scheme::Http)) {
@@ -85,9 +91,18 @@ LoadReport runLoad(const EchoTestOptions& o) {
   const auto start = Clock::now();
 
   MediaScheduler scheduler(o.threads);
-  std::vector<std::unique_ptr<LabPeer>> peers(o.peers);
-  std::vector<std::uint64_t> handles(o.peers, 0);
-  std::vector<Clock::time_point> mediaStart(o.peers);
+  std::vector<std::unique_ptr<LabPeer>> peers(total);
+  std::vector<std::uint64_t> handles(total, 0);
+  std::vector<Clock::time_point> mediaStart(total);
+  std::unique_ptr<std::atomic<bool>[]> mediaDone(new std::atomic<bool>[total]);
+  for (unsigned i = 0; i < total; ++i)
+    mediaDone[i] = false;
+  const auto startOf = [&](unsigned i) {
+    const double at =
+        i < o.peers ? static_cast<double>(i) / o.ramp_per_s
+                    : static_cast<double>(o.peers) / o.ramp_per_s + static_cast<double>(i - o.peers) / o.churn_per_s;
+    return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at));
+  };
   std::atomic<unsigned> up{0}, done{0}, next{0};
   std::atomic<bool> finished{false};
   std::thread progress([&] {
@@ -103,7 +118,7 @@ LoadReport runLoad(const EchoTestOptions& o) {
       const double dOut = static_cast<double>(out - lastOut);
       if (o.progress)
         std::fprintf(stderr, "[%6.1f s] peers up %u/%u, sending %u, done %u, pps out %.0f in %.0f, loss %.2f %%\n",
-                     secondsSince(start), up.load(), o.peers, scheduler.active(), done.load(), dOut / dt, dIn / dt,
+                     secondsSince(start), up.load(), total, scheduler.active(), done.load(), dOut / dt, dIn / dt,
                      dOut > 0 ? std::max(0.0, 100.0 * (dOut - dIn) / dOut) : 0.0);
       lastIn = in;
       lastOut = out;
@@ -128,10 +143,14 @@ LoadReport runLoad(const EchoTestOptions& o) {
         r.up_at_s = secondsSince(start);
         ++up;
         mediaStart[i] = Clock::now();
-        scheduler.add(*peers[i], o.duration_s, o.warmup_s, [&, i](bool) {
-          report.results[i].media_s = std::min(secondsSince(mediaStart[i]), o.duration_s);
-          ++done;
-        });
+        const bool churn = i >= o.peers;
+        const double seconds = churn ? o.churn_lifetime_s : o.duration_s;
+        scheduler.add(*peers[i], seconds, churn ? std::min(o.warmup_s, seconds / 2) : o.warmup_s,
+                      [&, i, seconds](bool) {
+                        report.results[i].media_s = std::min(secondsSince(mediaStart[i]), seconds);
+                        mediaDone[i] = true;
+                        ++done;
+                      });
         return;
       }
       r.failure = peers[i]->failure();
@@ -142,18 +161,60 @@ LoadReport runLoad(const EchoTestOptions& o) {
     }
     ++done;
   };
+  // A peer's figures, once its media is over (and before it leaves).
+  auto collect = [&](unsigned i) {
+    LoadPeerResult& r = report.results[i];
+    LabPeer* peer = peers[i].get();
+    if (!peer) return;
+    for (const auto& s : peer->results()) {
+      r.sent += s.report.sent;
+      r.received += s.report.received;
+      r.measured_sent += s.report.measured_sent;
+      r.measured_received += s.report.measured_received;
+      r.bad_payloads += s.report.bad_payloads;
+      r.latency_p50_ms = std::max(r.latency_p50_ms, s.report.latency_p50_ms);
+      r.latency_p99_ms = std::max(r.latency_p99_ms, s.report.latency_p99_ms);
+      r.latency_max_ms = std::max(r.latency_max_ms, s.report.latency_max_ms);
+      r.jitter_ms = std::max(r.jitter_ms, s.report.jitter_ms);
+      r.latency_points_ms.insert(r.latency_points_ms.end(), s.report.latency_cdf_ms.begin(),
+                                 s.report.latency_cdf_ms.end());
+    }
+    if (r.up && r.failure.empty()) r.failure = peer->failure();
+    r.srtp_in_failed = peer->counters().srtp_in_failed;
+    r.bytes_sent = peer->bytesSent();
+    peer->tearingDown();
+  };
+  // hangup + detach, then the peer goes.
+  auto leave = [&](unsigned i) {
+    try {
+      if (handles[i]) {
+        client.hangup(session, handles[i]);
+        client.detach(session, handles[i]);
+      }
+    } catch (const std::exception& e) {
+      PLOG(Warn, "lab") << "teardown of peer " << i << ": " << e.what();
+    }
+    if (handles[i]) table.remove(handles[i]);
+    peers[i].reset();
+  };
   std::vector<std::thread> setup;
-  for (unsigned t = 0; t < std::min(o.setup_threads, o.peers); ++t)
+  for (unsigned t = 0; t < std::min(o.setup_threads, total); ++t)
     setup.emplace_back([&] {
-      for (unsigned i = next++; i < o.peers; i = next++) {
-        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                                  static_cast<double>(i) / o.ramp_per_s)));
+      for (unsigned i = next++; i < total; i = next++) {
+        std::this_thread::sleep_until(startOf(i));
         setupOne(i);
+        if (i < o.peers || !peers[i]) continue;
+        // A churn peer leaves as soon as its media is over (its echoes get 300 ms to come back).
+        while (!mediaDone[i] && !(report.results[i].failure.size() && !report.results[i].up))
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        collect(i);
+        leave(i);
       }
     });
   for (auto& t : setup)
     t.join();
-  while (done.load() < o.peers)
+  while (done.load() < total)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   scheduler.stop();
   // Drain: wait until the echoes stop arriving (nothing new for 300 ms) or 2 s are up.
@@ -177,45 +238,15 @@ LoadReport runLoad(const EchoTestOptions& o) {
   progress.join();
   report.mean_lateness_us = scheduler.meanLatenessUs();
 
-  for (unsigned i = 0; i < o.peers; ++i) {
-    LoadPeerResult& r = report.results[i];
-    LabPeer* peer = peers[i].get();
-    if (!peer) continue;
-    for (const auto& s : peer->results()) {
-      r.sent += s.report.sent;
-      r.received += s.report.received;
-      r.measured_sent += s.report.measured_sent;
-      r.measured_received += s.report.measured_received;
-      r.bad_payloads += s.report.bad_payloads;
-      r.latency_p50_ms = std::max(r.latency_p50_ms, s.report.latency_p50_ms);
-      r.latency_p99_ms = std::max(r.latency_p99_ms, s.report.latency_p99_ms);
-      r.latency_max_ms = std::max(r.latency_max_ms, s.report.latency_max_ms);
-      r.jitter_ms = std::max(r.jitter_ms, s.report.jitter_ms);
-      r.latency_points_ms.insert(r.latency_points_ms.end(), s.report.latency_cdf_ms.begin(),
-                                 s.report.latency_cdf_ms.end());
-    }
-    if (r.up && r.failure.empty()) r.failure = peer->failure();
-    r.srtp_in_failed = peer->counters().srtp_in_failed;
-    r.bytes_sent = peer->bytesSent();
-    peer->tearingDown();
-  }
+  for (unsigned i = 0; i < total; ++i)
+    collect(i);
   // Teardown with the same pool: hangup + detach per handle, then the peers go.
   next = 0;
   setup.clear();
-  for (unsigned t = 0; t < std::min(o.setup_threads, o.peers); ++t)
+  for (unsigned t = 0; t < std::min(o.setup_threads, total); ++t)
     setup.emplace_back([&] {
-      for (unsigned i = next++; i < o.peers; i = next++) {
-        try {
-          if (handles[i]) {
-            client.hangup(session, handles[i]);
-            client.detach(session, handles[i]);
-          }
-        } catch (const std::exception& e) {
-          PLOG(Warn, "lab") << "teardown of peer " << i << ": " << e.what();
-        }
-        if (handles[i]) table.remove(handles[i]);
-        peers[i].reset();
-      }
+      for (unsigned i = next++; i < total; i = next++)
+        leave(i);
     });
   for (auto& t : setup)
     t.join();

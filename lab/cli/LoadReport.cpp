@@ -142,6 +142,8 @@ nlohmann::json LoadReport::json() const {
           {"ramp_per_s", ramp_per_s},
           {"loops", loops},
           {"threads", threads},
+          {"churn_peers", churn_peers},
+          {"churn_per_s", churn_per_s},
           {"setup_threads", setup_threads},
           {"mean_lateness_us", mean_lateness_us},
           {"duration_s", duration_s},

@@ -31,6 +31,8 @@ struct LoadReport {
   double duration_s = 0;
   double wall_s = 0;  // the whole run, ramp and drain included
   unsigned loops = 0;
+  unsigned churn_peers = 0;  // of `peers`: joined and left while the others sent
+  double churn_per_s = 0;
   unsigned threads = 0;         // media threads pacing the senders
   unsigned setup_threads = 0;   // threads negotiating the peers
   double mean_lateness_us = 0;  // how late the media threads sent, on average

@@ -26,6 +26,12 @@ void applyLoadScenario(const std::string& yamlText, EchoTestOptions& o) {
     in.get("threads", o.threads, 1, 64);
     in.get("setup_threads", o.setup_threads, 1, 256);
     in.get("loops", o.loops, 1, 64);
+    config::MapReader churn = in.child("churn");
+    churn.get("rate_per_s", o.churn_per_s);
+    churn.get("lifetime_s", o.churn_lifetime_s);
+    if (o.churn_per_s < 0 || o.churn_per_s > 100) churn.fail("rate_per_s", "must be in [0, 100]");
+    if (o.churn_lifetime_s < 0.5 || o.churn_lifetime_s > 3600) churn.fail("lifetime_s", "must be in [0.5, 3600]");
+    churn.finish();
     config::MapReader media = in.child("media");
     media.get("audio", o.audio);
     media.get("video", o.video);

@@ -10,6 +10,8 @@
 //   threads: 2                  # media threads (event loops)
 //   setup_threads: 16           # negotiation threads
 //   loops: 2                    # IceLoops (receive paths)
+//   churn: {rate_per_s: 2, lifetime_s: 3}  # extra PCs joining per second while the others send, each leaving
+//                                          # after lifetime_s (0: no churn)
 //   media: {audio: true, video: true, video_bitrate_bps: 500000, video_fps: 30}
 #pragma once
 

@@ -11,7 +11,8 @@ BOOST_AUTO_TEST_CASE(load_scenario_sets_every_key) {
   EchoTestOptions o;
   applyLoadScenario(
       "scenario: echotest\npeers: 150\nramp_per_s: 50\nwarmup_s: 1\nduration_s: 8\nthreads: 3\nsetup_threads: 12\n"
-      "loops: 4\nmedia: {audio: false, video: true, video_bitrate_bps: 800000, video_fps: 25}\n",
+      "loops: 4\nchurn: {rate_per_s: 2.5, lifetime_s: 3}\nmedia: {audio: false, video: true, video_bitrate_bps: "
+      "800000, video_fps: 25}\n",
       o);
   BOOST_TEST(o.peers == 150u);
   BOOST_TEST(o.ramp_per_s == 50.0);
@@ -20,6 +21,8 @@ BOOST_AUTO_TEST_CASE(load_scenario_sets_every_key) {
   BOOST_TEST(o.threads == 3u);
   BOOST_TEST(o.setup_threads == 12u);
   BOOST_TEST(o.loops == 4u);
+  BOOST_TEST(o.churn_per_s == 2.5);
+  BOOST_TEST(o.churn_lifetime_s == 3.0);
   BOOST_TEST(!o.audio);
   BOOST_TEST(o.video);
   BOOST_TEST(o.video_bitrate_bps == 800000u);
@@ -46,6 +49,8 @@ BOOST_AUTO_TEST_CASE(load_scenario_rejects_with_the_key) {
       {"scenario: meetings\n", "scenario"},
       {"duration_s: 2\nwarmup_s: 3\n", "warmup_s"},
       {"threads: many\n", "threads"},
+      {"churn: {rate_per_s: 1000}\n", "churn.rate_per_s"},
+      {"churn: {every: 2}\n", "churn.every"},
       {"- a list\n", "mapping"},
   };
   for (const auto& c : cases) {
