@@ -6,9 +6,14 @@ idle-backoff (the worker sleeps when it finds nothing to do, so its CPU is measu
 Janus (Debian 1.1.2, echotest + videoroom, HTTP/WS on 127.0.0.1, ICE on the namespace's veth address) runs in a
 namespace of its own from a generated config. portunus-lab runs in the client namespace of each server.
 
-Per scenario step and server: server CPU seconds (utime+stime of the whole process from /proc/<pid>/stat), peak
-RSS growth per PeerConnection, the lab's setup times, loss and RTT (payload send time → echo arrival), pps. Writes
-bench/results/<date>-<host>.json, PNG plots (gnuplot) and prints one line per scenario:
+Per scenario step and server: server CPU seconds two ways, (a) "process": utime+stime of the whole process from
+/proc/<pid>/stat, and (b) "busy": for Portunus the dataplane worker's busy TSC cycles (loop iterations that found
+work, admin `dataplane_stats`) plus the CPU of every other thread (/proc/<pid>/task/*/stat), for Janus its process
+CPU (it has no polling thread: all its CPU is work); peak RSS growth per PeerConnection, the lab's setup times,
+loss, latency (payload send time → arrival) and its CDF, pps. Scenarios: echotest (N PCs, portunus-lab load's
+event loops), webinar (1 → N; the steps go up until loss exceeds 0.1 %: the max lossless fan-out), setup (PCs/s to
+webrtcup at an unthrottled ramp). Writes bench/results/<date>-<host>.json, PNG plots (gnuplot) and prints one line
+per scenario:
   bench <scenario>: pkts/cpu-s portunus <x> janus <y> ratio <r>; p99 added latency ms portunus <a> janus <b>; ...
 """
 import argparse
@@ -36,6 +41,7 @@ JANUS_NS = f"{PREFIX}-janus"
 JANUS_IF = f"{PREFIX}-jv0"
 JANUS_ADDRESS = "198.18.48.1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+LOSSLESS_PERCENT = 0.1
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -47,6 +53,45 @@ def cpu_seconds(pid):
     """utime + stime of the whole process (all threads), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def task_cpu_seconds(pid):
+    """{thread name: utime + stime} of every thread of the process."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            comm = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[f"{comm}/{task.name}"] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+def is_worker_thread(name):
+    """DPDK names its worker lcore threads dpdk-worker<N> (lcore-worker-<N> in older releases)."""
+    return "worker" in name and ("dpdk" in name or "lcore" in name or "rte" in name)
+
+
+def busy_snapshot(server):
+    """CPU seconds so far: the whole process, the threads other than the dataplane worker, the worker's busy
+    cycles (None for Janus) and the worker thread's CPU."""
+    pid = server.proc.pid
+    process = cpu_seconds(pid)
+    worker_busy = server.worker_busy_seconds()
+    tasks = task_cpu_seconds(pid)
+    worker_cpu = sum(v for k, v in tasks.items() if is_worker_thread(k.split("/")[0]))
+    return {"process": process, "other": process - worker_cpu, "worker_busy": worker_busy, "worker_cpu": worker_cpu}
+
+
+def busy_delta(before, after):
+    """Busy CPU seconds between two snapshots: Janus has no polling thread, its process CPU is all work; Portunus:
+    the other threads' CPU + the worker's busy cycles, capped by the worker thread's CPU time (the TSC cycles of a
+    busy iteration are wall-clock: on an oversubscribed machine they include time the thread was preempted)."""
+    if after["worker_busy"] is None:
+        return after["process"] - before["process"]
+    return (after["other"] - before["other"]) + min(after["worker_busy"] - before["worker_busy"],
+                                                    after["worker_cpu"] - before["worker_cpu"])
 
 
 def rss_bytes(pid):
@@ -72,6 +117,9 @@ class JanusServer:
         self.root, self.proc = root, None
         self.netns, self.ice_address = JANUS_NS, JANUS_ADDRESS
         self.ws = "ws://127.0.0.1:18188"
+
+    def worker_busy_seconds(self):
+        return None  # no polling thread: the process CPU is all work
 
     def up(self):
         sh("ip", "netns", "add", self.netns)
@@ -147,7 +195,13 @@ class PortunusServer:
         self.lab.up()
 
     def start(self):
-        self.lab.start()
+        # One lab process drives hundreds of handles over one session from one address: no per-client limits.
+        self.lab.start(extra="limits: {max_handles_per_session: 0, request_rate: 0, max_peerconnections: 0}\n")
+
+    def worker_busy_seconds(self):
+        """The dataplane workers' busy seconds (TSC cycles of loop iterations that found work)."""
+        workers = self.lab.admin("dataplane_stats")["dataplane"]["workers"]
+        return sum(w["busy_cycles"] / w["tsc_hz"] for w in workers if w.get("tsc_hz"))
 
     def down(self):
         if self.lab.proc is None and not Path(f"/run/netns/{self.lab.app}").exists():
@@ -175,20 +229,26 @@ class Sampler(threading.Thread):
 def run_step(server, lab_bin: Path, out: Path, command: list, peers: int):
     """One lab run against `server`; returns the lab's JSON plus the server's CPU and memory figures."""
     pid = server.proc.pid
-    rss0, cpu0, t0 = rss_bytes(pid), cpu_seconds(pid), time.time()
+    rss0, t0 = rss_bytes(pid), time.time()
+    snap0 = busy_snapshot(server)
     sampler = Sampler(pid)
     sampler.start()
     cmd = ["ip", "netns", "exec", server.netns, str(lab_bin), *command, "--server", server.ws, "--transport", "ws",
            "--ice-address", server.ice_address, "--json", str(out), "--log", "warn"]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=400)
     sampler.stop_flag.set()
     sampler.join()
-    cpu, wall = cpu_seconds(pid) - cpu0, time.time() - t0
+    snap1 = busy_snapshot(server)
+    cpu, busy, wall = snap1["process"] - snap0["process"], busy_delta(snap0, snap1), time.time() - t0
     sys.stdout.write(result.stdout)
     if not out.exists():
         raise RuntimeError(f"lab wrote no report ({' '.join(cmd)}):\n{result.stderr[-3000:]}")
     report = json.loads(out.read_text())
     report["server_cpu_s"] = cpu
+    report["server_busy_s"] = busy
+    if snap1["worker_busy"] is not None:
+        report["worker_busy_s"] = snap1["worker_busy"] - snap0["worker_busy"]
+        report["worker_cpu_s"] = snap1["worker_cpu"] - snap0["worker_cpu"]
     report["server_wall_s"] = wall
     report["server_cpu_percent"] = 100.0 * cpu / wall
     report["server_rss_per_pc_kib"] = max(0, sampler.peak - rss0) / 1024 / max(1, peers)
@@ -208,77 +268,122 @@ def webinar_summary(report):
             "loss_percent": 100.0 * (sent - received) / sent if sent else 100.0,
             "rtt_ms": {"p50": p50[len(p50) // 2] if p50 else 0, "p99": p99[len(p99) // 2] if p99 else 0,
                        "max": max((s["latency_ms"]["max"] for s in streams), default=0)},
-            "media_s": report.get("duration_s", 0)}
+            "media_s": report.get("duration_s", 0),
+            "latency_cdf_ms": pooled_cdf([s.get("latency_cdf_ms", []) for s in streams])}
+
+
+def pooled_cdf(lists):
+    """100 quantiles of the pooled per-stream quantiles (streams of similar packet counts weigh the same)."""
+    points = sorted(x for lst in lists for x in lst)
+    if not points:
+        return []
+    return [points[min(len(points) - 1, (k * len(points) + 99) // 100 - 1)] for k in range(1, 101)]
+
+
+def per_cpu(step, key):
+    return step["received"] / step[key] if step[key] > 0 else float("inf")
+
+
+def largest_common(steps):
+    """The largest step both servers ran (the webinar stops a server's steps once it loses packets)."""
+    common = sorted({s["n"] for s in steps["portunus"]} & {s["n"] for s in steps["janus"]})
+    if not common:
+        return steps["portunus"][-1], steps["janus"][-1]
+    n = common[-1]
+    return (next(s for s in steps["portunus"] if s["n"] == n), next(s for s in steps["janus"] if s["n"] == n))
 
 
 def final_line(name, steps):
-    """The one comparison line of a scenario, from its largest step."""
-    p, j = steps["portunus"][-1], steps["janus"][-1]  # noqa: E501
-    pp = p["received"] / p["server_cpu_s"] if p["server_cpu_s"] > 0 else float("inf")
-    jp = j["received"] / j["server_cpu_s"] if j["server_cpu_s"] > 0 else float("inf")
+    """The one comparison line of a scenario, from the largest step both ran, with busy accounting (see
+    docs/PERFORMANCE.md: the idle-backoff worker's spinning between packets is not packet work)."""
+    p, j = largest_common(steps)
+    pp, jp = per_cpu(p, "server_busy_s"), per_cpu(j, "server_busy_s")
     ratio = pp / jp if jp > 0 else float("inf")
     return (f"bench {name}: pkts/cpu-s portunus {pp:.0f} janus {jp:.0f} ratio {ratio:.2f}; "
             f"p99 added latency ms portunus {p['rtt_ms']['p99']:.3f} janus {j['rtt_ms']['p99']:.3f}; "
-            f"loss % portunus {p['loss_percent']:.3f} janus {j['loss_percent']:.3f}")
+            f"loss % portunus {p['loss_percent']:.3f} janus {j['loss_percent']:.3f}; "
+            f"cpu accounting busy (portunus worker busy cycles + other threads, janus process) at n={p['n']}")
 
 
 def table(name, steps):
-    rows = [f"{'scenario':<9} {'server':<9} {'peers':>5} {'up':>4} {'fwd pkts':>9} {'cpu s':>7} {'cpu %':>6} "
-            f"{'pkts/cpu-s':>10} {'RSS/PC KiB':>10} {'setup p50':>9} {'p50 ms':>8} {'p99 ms':>8} {'loss %':>7}"]
+    rows = [f"{'scenario':<9} {'server':<9} {'peers':>5} {'up':>4} {'fwd pkts':>9} {'cpu s':>7} {'busy s':>7} "
+            f"{'cpu %':>6} {'pkts/cpu-s':>10} {'pkts/busy-s':>11} {'RSS/PC KiB':>10} {'setup p50':>9} {'PCs/s':>6} "
+            f"{'p50 ms':>8} {'p99 ms':>8} {'loss %':>7}"]
     for server in ("portunus", "janus"):
         for s in steps[server]:
-            pkcpu = s["received"] / s["server_cpu_s"] if s["server_cpu_s"] > 0 else float("inf")
             setup = s.get("setup_ms", {}).get("p50", float("nan"))
             rows.append(f"{name:<9} {server:<9} {s['n']:>5} {s.get('peers_up', s['n']):>4} {s['received']:>9} "
-                        f"{s['server_cpu_s']:>7.2f} {s['server_cpu_percent']:>6.1f} {pkcpu:>10.0f} "
-                        f"{s['server_rss_per_pc_kib']:>10.0f} {setup:>9.1f} {s['rtt_ms']['p50']:>8.3f} "
-                        f"{s['rtt_ms']['p99']:>8.3f} {s['loss_percent']:>7.3f}")
+                        f"{s['server_cpu_s']:>7.2f} {s['server_busy_s']:>7.2f} {s['server_cpu_percent']:>6.1f} "
+                        f"{per_cpu(s, 'server_cpu_s'):>10.0f} {per_cpu(s, 'server_busy_s'):>11.0f} "
+                        f"{s['server_rss_per_pc_kib']:>10.0f} {setup:>9.1f} {s.get('setup_rate', float('nan')):>6.1f} "
+                        f"{s['rtt_ms']['p50']:>8.3f} {s['rtt_ms']['p99']:>8.3f} {s['loss_percent']:>7.3f}")
     return "\n".join(rows)
 
 
+def gnuplot(png: Path, xlabel: str, ylabel: str, series: list, extra: str = ""):
+    script = (f"set terminal png size 900,540\nset output '{png}'\nset xlabel '{xlabel}'\nset ylabel '{ylabel}'\n"
+              f"set key left top\nset grid\n{extra}plot {', '.join(series)}\n")
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode == 0 and png.exists():
+        return str(png)
+    print(f"gnuplot failed for {png.name}: {r.stderr[-500:]}")
+    return None
+
+
 def plots(results, out_dir: Path, stem: str):
-    """latency vs peers, pps vs peers, CPU vs load, with gnuplot (pngcairo or png)."""
+    """Latency CDF (both servers, largest common step of each scenario), delivered pps vs peers/subscribers, server
+    CPU (process and busy accounting) vs delivered pps, with gnuplot."""
     if not shutil.which("gnuplot"):
         print("gnuplot not installed: no plots (scripts/install-deps.sh installs gnuplot-nox)")
         return []
     made = []
-    data = out_dir / f"{stem}.dat"
-    with open(data, "w") as f:
-        for scen, steps in results["scenarios"].items():
-            for server in ("portunus", "janus"):
-                f.write(f"# {scen} {server}\n")
+    series = {"cdf": [], "pps": [], "cpu": []}
+    for scen, steps in results["scenarios"].items():
+        if not (steps["portunus"] and steps["janus"]):
+            continue
+        largest = dict(zip(("portunus", "janus"), largest_common(steps)))
+        for server in ("portunus", "janus"):
+            cdf = largest[server].get("latency_cdf_ms") or []
+            if cdf:
+                f = out_dir / f"{stem}-{scen}-{server}-cdf.dat"
+                f.write_text("".join(f"{x:.4f} {(k + 1) / len(cdf):.2f}\n" for k, x in enumerate(cdf)))
+                series["cdf"].append(f"'{f}' using 1:2 with lines lw 2 title '{scen} {server} "
+                                     f"(n={largest[server]['n']})'")
+            f = out_dir / f"{stem}-{scen}-{server}.dat"
+            with open(f, "w") as out:
                 for s in steps[server]:
-                    f.write(f"{s['n']} {s['received'] / max(s.get('media_s') or s['duration_s'], 0.1):.1f} "
-                            f"{s['server_cpu_percent']:.2f} {s['rtt_ms']['p50']:.4f} {s['rtt_ms']['p99']:.4f}\n")
-                f.write("\n\n")
-    # Index in the data file: scenario i, server k -> 2*i + k.
-    scenarios = list(results["scenarios"])
-    for what, col, ylabel in (("pps", 2, "echoed/forwarded packets per second"),
-                              ("cpu", 3, "server CPU % (of one core)"), ("latency-p99", 5, "lab RTT p99 (ms)")):
-        png = out_dir / f"{stem}-{what}.png"
-        series = []
-        for i, scen in enumerate(scenarios):
-            for k, server in enumerate(("portunus", "janus")):
-                series.append(f"'{data}' index {2 * i + k} using 1:{col} with linespoints title '{scen} {server}'")
-        script = (f"set terminal png size 900,540\nset output '{png}'\nset xlabel 'peers (echotest) / "
-                  f"subscribers (webinar)'\nset ylabel '{ylabel}'\nset key left top\nset grid\n"
-                  f"plot {', '.join(series)}\n")
-        r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
-        if r.returncode == 0 and png.exists():
-            made.append(str(png))
-        else:
-            print(f"gnuplot failed for {what}: {r.stderr[-500:]}")
-    return made
+                    media = max(s.get("media_s") or s["duration_s"], 0.1)
+                    out.write(f"{s['n']} {s['received'] / media:.1f} {100 * s['server_cpu_s'] / s['server_wall_s']:.2f} "
+                              f"{100 * s['server_busy_s'] / s['server_wall_s']:.2f}\n")
+            if scen == "setup":
+                continue
+            series["pps"].append(f"'{f}' using 1:2 with linespoints title '{scen} {server}'")
+            series["cpu"].append(f"'{f}' using 2:3 with linespoints title '{scen} {server} process'")
+            series["cpu"].append(f"'{f}' using 2:4 with linespoints dt 2 title '{scen} {server} busy'")
+    if series["cdf"]:
+        made.append(gnuplot(out_dir / f"{stem}-latency-cdf.png", "latency ms (echotest: round trip; webinar: "
+                            "publisher to subscriber)", "fraction of packets", series["cdf"],
+                            "set logscale x\nset key right bottom\n"))
+    if series["pps"]:
+        made.append(gnuplot(out_dir / f"{stem}-pps.png", "peers (echotest) / subscribers (webinar)",
+                            "delivered packets per second", series["pps"]))
+    if series["cpu"]:
+        made.append(gnuplot(out_dir / f"{stem}-cpu.png", "delivered packets per second",
+                            "server CPU % of one core (process / busy accounting)", series["cpu"]))
+    return [m for m in made if m]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build", nargs="?", default=str(ROOT / "build"))
-    ap.add_argument("--echotest-peers", default="2,6,12")
-    ap.add_argument("--webinar-subscribers", default="2,6,12")
-    ap.add_argument("--duration", type=float, default=10)
-    ap.add_argument("--ramp", type=float, default=4)
-    ap.add_argument("--scenarios", default="echotest,webinar")
+    ap.add_argument("--echotest-peers", default="10,50,150")
+    ap.add_argument("--webinar-subscribers", default="10,25,50,75,100,150")
+    ap.add_argument("--setup-peers", default="50")
+    ap.add_argument("--duration", type=float, default=8)
+    ap.add_argument("--ramp", type=float, default=50)
+    ap.add_argument("--threads", type=int, default=2, help="lab media threads and IceLoops (one per core)")
+    ap.add_argument("--setup-threads", type=int, default=16)
+    ap.add_argument("--scenarios", default="echotest,setup,webinar")
     ap.add_argument("--servers", default="portunus,janus", help="which servers to run (the line needs both)")
     args = ap.parse_args()
     build = Path(args.build).resolve()
@@ -302,25 +407,41 @@ def main():
             server.up()
             server.start()
             print(f"== {name} up (pid {server.proc.pid})", flush=True)
+            threads = sorted(k.split("/")[0] for k in task_cpu_seconds(server.proc.pid))
+            results.setdefault("threads", {})[name] = threads
             for scen in scenarios:
-                sizes = [int(x) for x in (args.echotest_peers if scen == "echotest"
-                                          else args.webinar_subscribers).split(",")]
+                sizes = [int(x) for x in {"echotest": args.echotest_peers, "webinar": args.webinar_subscribers,
+                                          "setup": args.setup_peers}[scen].split(",")]
                 for n in sizes:
                     out = tmp / f"{name}-{scen}-{n}.json"
-                    if scen == "echotest":
-                        cmd = ["load", "--peers", str(n), "--ramp", str(args.ramp), "--duration",
-                               str(args.duration), "--warmup", "1", "--no-progress"]
+                    if scen in ("echotest", "setup"):
+                        setup = scen == "setup"
+                        cmd = ["load", "--peers", str(n), "--ramp", str(1000 if setup else args.ramp),
+                               "--duration", str(1 if setup else args.duration), "--warmup", "0.5" if setup else "1",
+                               "--threads", str(args.threads), "--setup-threads", str(args.setup_threads),
+                               "--loops", str(args.threads), "--no-progress"]
                     else:
                         cmd = ["videoroom", "--publishers", "1", "--subscribers", str(n), "--duration",
-                               str(args.duration), "--warmup", "1"]
-                    r = run_step(server, lab_bin, out, cmd, n if scen == "echotest" else n + 1)
+                               str(args.duration), "--warmup", "1", "--loops", str(args.threads)]
+                    try:
+                        r = run_step(server, lab_bin, out, cmd, n if scen != "webinar" else n + 1)
+                    except RuntimeError as e:  # e.g. the server still busy closing the last step's PCs
+                        print(f"   {name} {scen} {n}: {str(e)[-300:]}; retrying once in 5 s", flush=True)
+                        time.sleep(5)
+                        r = run_step(server, lab_bin, out, cmd, n if scen != "webinar" else n + 1)
                     if scen == "webinar":
                         r.update(webinar_summary(r))
+                    else:
+                        r["setup_rate"] = r.get("setup_rate_per_s", 0)
                     r["n"] = n
                     r.setdefault("duration_s", args.duration)
                     results["scenarios"][scen][name].append(r)
-                    print(f"   {name} {scen} {n}: fwd {r['received']} pkts, cpu {r['server_cpu_s']:.2f} s, "
-                          f"p99 {r['rtt_ms']['p99']:.3f} ms, loss {r['loss_percent']:.3f} %", flush=True)
+                    print(f"   {name} {scen} {n}: fwd {r['received']} pkts, cpu {r['server_cpu_s']:.2f} s, busy "
+                          f"{r['server_busy_s']:.2f} s, p99 {r['rtt_ms']['p99']:.3f} ms, loss "
+                          f"{r['loss_percent']:.3f} %", flush=True)
+                    time.sleep(2)  # let the server finish closing this step's PeerConnections
+                    if scen == "webinar" and r["loss_percent"] > LOSSLESS_PERCENT:
+                        break  # the fan-out is no longer lossless: larger steps only lose more
             server.down()
     finally:
         for server in servers.values():
@@ -328,11 +449,18 @@ def main():
                 server.down()
             except Exception as e:  # noqa: BLE001 - cleanup must go on
                 print(f"cleanup: {e}")
+    # Max lossless fan-out: the largest webinar step with ≤ 0.1 % loss.
+    if "webinar" in results["scenarios"]:
+        results["max_lossless_fanout"] = {
+            srv: max((s["n"] for s in steps if s["loss_percent"] <= LOSSLESS_PERCENT), default=0)
+            for srv, steps in results["scenarios"]["webinar"].items()}
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{datetime.date.today().isoformat()}-{socket.gethostname()}"
     for r in (s for scen in results["scenarios"].values() for srv in scen.values() for s in srv):
         r.pop("per_peer", None)  # keep the results file readable
+        for stream in r.get("streams", []):
+            stream.pop("latency_cdf_ms", None)
     results["plots"] = plots(results, out_dir, stem)
     lines = []
     for scen, steps in results["scenarios"].items():
@@ -344,6 +472,12 @@ def main():
     path.write_text(json.dumps(results, indent=2) + "\n")
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"results: {path}")
+    if "max_lossless_fanout" in results:
+        f = results["max_lossless_fanout"]
+        top = max(int(x) for x in args.webinar_subscribers.split(","))
+        fmt = {k: (f">={v}" if v == top else str(v)) for k, v in f.items()}
+        print(f"bench max lossless fan-out (loss <= {LOSSLESS_PERCENT} %, 1 publisher, audio + 500 kbit/s video): "
+              f"portunus {fmt.get('portunus', '?')} janus {fmt.get('janus', '?')} subscribers")
     for line in lines:
         print(line)
 

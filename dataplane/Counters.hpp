@@ -72,6 +72,8 @@ struct alignas(64) WorkerCounters {
   std::uint64_t keyframe_requests = 0;
   std::uint64_t busy_loops = 0;
   std::uint64_t idle_loops = 0;
+  std::uint64_t busy_cycles = 0;   // TSC cycles of the loop iterations that found work
+  std::uint64_t total_cycles = 0;  // TSC cycles since the loop started (busy + idle + sleeping)
   std::uint64_t events_lost = 0;
   std::uint64_t nack_in = 0;         // sequence numbers NACKed by subscribers
   std::uint64_t nack_out = 0;        // sequence numbers we NACKed toward publishers
@@ -81,7 +83,6 @@ struct alignas(64) WorkerCounters {
   std::uint64_t sr_out = 0;
   std::uint64_t remb_out = 0;
   std::uint64_t layer_switches = 0;
-  std::uint64_t busy_cycles = 0;  // TSC cycles of the loop iterations that had work (two rdtsc per iteration)
   std::array<std::uint64_t, kPuntReasons> punts{};
   std::array<std::uint64_t, kDropReasons> drops{};
 };

@@ -1026,6 +1026,9 @@ StatsSnapshot Dataplane::stats() const {
     ws.keyframe_requests = relaxedLoad(c.keyframe_requests);
     ws.busy_loops = relaxedLoad(c.busy_loops);
     ws.idle_loops = relaxedLoad(c.idle_loops);
+    ws.busy_cycles = relaxedLoad(c.busy_cycles);
+    ws.total_cycles = relaxedLoad(c.total_cycles);
+    ws.tsc_hz = rte_get_tsc_hz();
     ws.events_lost = relaxedLoad(c.events_lost);
     ws.nack_in = relaxedLoad(c.nack_in);
     ws.nack_out = relaxedLoad(c.nack_out);
@@ -1035,8 +1038,6 @@ StatsSnapshot Dataplane::stats() const {
     ws.sr_out = relaxedLoad(c.sr_out);
     ws.remb_out = relaxedLoad(c.remb_out);
     ws.layer_switches = relaxedLoad(c.layer_switches);
-    ws.busy_cycles = relaxedLoad(c.busy_cycles);
-    ws.tsc_hz = rte_get_tsc_hz();
     timespec cpu{};
     if (w->has_cpu_clock.load(std::memory_order_acquire) && !w->stopped.load(std::memory_order_acquire) &&
         clock_gettime(w->cpu_clock, &cpu) == 0)

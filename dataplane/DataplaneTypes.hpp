@@ -166,15 +166,17 @@ struct WorkerStats {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   std::uint64_t exception_in = 0, exception_out = 0, handoff_in = 0, commands = 0;
   std::uint64_t rtcp_in = 0, rtcp_out = 0, keyframe_requests = 0, busy_loops = 0, idle_loops = 0;
+  /** TSC cycles of the loop iterations that did work, and since the loop started; tsc_hz converts them to seconds
+   * (busy_cycles / tsc_hz: the worker's CPU seconds spent on packets, whatever its polling mode). */
+  std::uint64_t busy_cycles = 0, total_cycles = 0, tsc_hz = 0;
   /** NACK/RTX: NACKed packets asked by subscribers, NACKed packets we asked publishers for, packets resent
    * (RTX or plain), NACKed packets no longer (or never) in the cache. */
   std::uint64_t nack_in = 0, nack_out = 0, rtx_sent = 0, rtx_cache_miss = 0;
   /** Inbound RTX packets unwrapped (publisher retransmissions), SRs / REMBs sent, simulcast layer switches. */
   std::uint64_t rtx_in = 0, sr_out = 0, remb_out = 0, layer_switches = 0;
   std::uint64_t events_lost = 0;  // the event ring was full
-  /** Cost accounting: TSC cycles of the loop iterations that had work, the TSC rate, and the CPU time the worker's
-   *  thread has consumed (its thread CPU clock, nanoseconds; 0 where unavailable). */
-  std::uint64_t busy_cycles = 0, tsc_hz = 0, cpu_ns = 0;
+  /** The CPU time the worker's thread has consumed (its thread CPU clock, nanoseconds; 0 where unavailable). */
+  std::uint64_t cpu_ns = 0;
   std::map<std::string, std::uint64_t> punts;  // non-zero only
   std::map<std::string, std::uint64_t> drops;
 };

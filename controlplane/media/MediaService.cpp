@@ -563,6 +563,11 @@ nlohmann::json MediaService::dataplaneStats() const {
                        {"rtx_cache_miss", w.rtx_cache_miss},
                        {"rtx_in", w.rtx_in},
                        {"remb_out", w.remb_out},
+                       {"busy_loops", w.busy_loops},
+                       {"idle_loops", w.idle_loops},
+                       {"busy_cycles", w.busy_cycles},
+                       {"total_cycles", w.total_cycles},
+                       {"tsc_hz", w.tsc_hz},
                        {"punts", w.punts},
                        {"drops", w.drops}});
     rx += w.rx_packets;
@@ -619,6 +624,10 @@ std::string MediaService::prometheusText() const {
           [](const dp::WorkerStats& w) { return w.exception_in; });
   counter("portunus_dataplane_exception_out_total", "Frames from the kernel sent on the media port.",
           [](const dp::WorkerStats& w) { return w.exception_out; });
+  counter("portunus_dataplane_busy_seconds_total", "Seconds of worker loop iterations that found work (TSC).",
+          [](const dp::WorkerStats& w) { return w.tsc_hz ? static_cast<double>(w.busy_cycles) / w.tsc_hz : 0.0; });
+  counter("portunus_dataplane_loop_seconds_total", "Seconds since the worker loop started (TSC).",
+          [](const dp::WorkerStats& w) { return w.tsc_hz ? static_cast<double>(w.total_cycles) / w.tsc_hz : 0.0; });
   out << "# HELP portunus_dataplane_drops_total Dropped frames per reason.\n# TYPE portunus_dataplane_drops_total "
          "counter\n";
   for (const auto& w : s.workers)

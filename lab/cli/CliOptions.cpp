@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "lab/load/LoadScenario.hpp"
 #include "lab/media/SrtpSession.hpp"
 
 namespace portunus::lab {
@@ -39,8 +40,12 @@ std::string usageText() {
          "                              [--subscriber-address A] [--simulcast[-ssrc-group]] [options]\n"
          "       portunus-lab videoroom --renegotiate [--hold] --server URL [--room N] [options]\n"
          "                              one subscriber's unsubscribe/subscribe/update on one PeerConnection\n"
-         "       portunus-lab load --server URL [--peers N] [--ramp PER_S] [--loops K] [--no-progress] [options]\n"
-         "                              N EchoTest PCs in one process (one session, one connection), a live\n"
+         "       portunus-lab load --server URL [--scenario FILE.yaml] [--peers N] [--ramp PER_S] [--loops K]\n"
+         "                              [--threads T] [--setup-threads S] [--churn-rate R]\n"
+         "                              [--churn-lifetime S] [--no-progress] [options]\n"
+         "                              N EchoTest PCs in one process (one session, one connection), paced by T\n"
+         "                              media threads (event loops), negotiated by S setup threads; R more PCs\n"
+         "                              per second join, send S seconds and leave while they run; a live\n"
          "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
@@ -144,7 +149,7 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     } else if (flag == "--publishers" && command.name == "videoroom") {
       o.publishers = static_cast<unsigned>(toUint(flag, value(), 1, 16));
     } else if (flag == "--subscribers" && command.name == "videoroom") {
-      o.subscribers = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+      o.subscribers = static_cast<unsigned>(toUint(flag, value(), 1, 1000));
     } else if (flag == "--churn" && command.name == "videoroom") {
       o.churn = static_cast<unsigned>(toUint(flag, value(), 0, 1000));
     } else if (flag == "--switch" && command.name == "videoroom") {
@@ -170,8 +175,18 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
     } else if (flag == "--ramp" && command.name == "load") {
       o.ramp_per_s = toDouble(flag, value(), 0.1, 1000);
-    } else if (flag == "--loops" && command.name == "load") {
+    } else if (flag == "--loops" && (command.name == "load" || command.name == "videoroom")) {
       o.loops = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--scenario" && command.name == "load") {
+      applyLoadScenarioFile(value(), o);
+    } else if (flag == "--churn-rate" && command.name == "load") {
+      o.churn_per_s = toDouble(flag, value(), 0, 100);
+    } else if (flag == "--churn-lifetime" && command.name == "load") {
+      o.churn_lifetime_s = toDouble(flag, value(), 0.5, 3600);
+    } else if (flag == "--threads" && command.name == "load") {
+      o.threads = static_cast<unsigned>(toUint(flag, value(), 1, 64));
+    } else if (flag == "--setup-threads" && command.name == "load") {
+      o.setup_threads = static_cast<unsigned>(toUint(flag, value(), 1, 256));
     } else if (flag == "--no-progress" && command.name == "load") {
       o.progress = false;
     } else if (flag == "--log") {

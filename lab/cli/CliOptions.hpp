@@ -80,6 +80,10 @@ struct EchoTestOptions {
   unsigned peers = 10;
   double ramp_per_s = 5.0;
   unsigned loops = 2;
+  double churn_per_s = 0;         // load: extra peers joining (and leaving) per second while the others send
+  double churn_lifetime_s = 2.0;  // load: how long each of them sends before it leaves
+  unsigned threads = 2;           // media threads (event loops pacing many peers each)
+  unsigned setup_threads = 16;    // negotiation threads (attach, offer, wait for webrtcup)
   bool progress = true;
 };
 

@@ -87,7 +87,8 @@ nlohmann::json EchoTestReport::json() const {
          {"measured_received", r.measured_received},
          {"delivered_ratio", r.deliveredRatio()},
          {"latency_ms", {{"p50", r.latency_p50_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
-         {"jitter_ms", r.jitter_ms}});
+         {"jitter_ms", r.jitter_ms},
+         {"latency_cdf_ms", r.latency_cdf_ms}});
     if (s.recovery) {
       const RecoveryStats& v = *s.recovery;
       streamsJson.back()["recovery"] = {

@@ -18,7 +18,7 @@ double percentile(std::vector<double> values, double p) {
 struct Totals {
   std::uint64_t sent = 0, received = 0, measured_sent = 0, measured_received = 0, bytes_sent = 0, bad = 0;
   double media_s = 0;
-  std::vector<double> setup, p50, p99, max, jitter;
+  std::vector<double> setup, p50, p99, max, jitter, latency_points;
 };
 
 Totals totals(const std::vector<LoadPeerResult>& results) {
@@ -37,11 +37,30 @@ Totals totals(const std::vector<LoadPeerResult>& results) {
     t.p99.push_back(r.latency_p99_ms);
     t.max.push_back(r.latency_max_ms);
     t.jitter.push_back(r.jitter_ms);
+    t.latency_points.insert(t.latency_points.end(), r.latency_points_ms.begin(), r.latency_points_ms.end());
   }
   return t;
 }
 
+/** The pooled streams' latency quantiles resampled to 100 points: the run's latency CDF (each stream weighs the
+ * same, which is right for streams of similar packet counts, as audio and video here). */
+std::vector<double> latencyCdf(std::vector<double> points) {
+  std::vector<double> out;
+  if (points.empty()) return out;
+  std::sort(points.begin(), points.end());
+  for (std::size_t k = 1; k <= 100; ++k)
+    out.push_back(points[std::min(points.size() - 1, (k * points.size() + 99) / 100 - 1)]);
+  return out;
+}
+
 }  // namespace
+
+double LoadReport::setupRate() const {
+  double last = 0;
+  for (const auto& r : results)
+    if (r.up) last = std::max(last, r.up_at_s);
+  return last > 0 ? static_cast<double>(up()) / last : 0.0;
+}
 
 unsigned LoadReport::up() const {
   return static_cast<unsigned>(std::count_if(results.begin(), results.end(), [](const auto& r) { return r.up; }));
@@ -122,9 +141,15 @@ nlohmann::json LoadReport::json() const {
           {"peers_up", up()},
           {"ramp_per_s", ramp_per_s},
           {"loops", loops},
+          {"threads", threads},
+          {"churn_peers", churn_peers},
+          {"churn_per_s", churn_per_s},
+          {"setup_threads", setup_threads},
+          {"mean_lateness_us", mean_lateness_us},
           {"duration_s", duration_s},
           {"wall_s", wall_s},
           {"media_s", t.media_s},
+          {"setup_rate_per_s", setupRate()},
           {"setup_ms",
            {{"p50", percentile(t.setup, 50)},
             {"p90", percentile(t.setup, 90)},
@@ -142,6 +167,7 @@ nlohmann::json LoadReport::json() const {
             {"p99_worst_peer", percentile(t.p99, 100)},
             {"max", percentile(t.max, 100)}}},
           {"jitter_ms", percentile(t.jitter, 50)},
+          {"latency_cdf_ms", latencyCdf(t.latency_points)},
           {"passed", passed()},
           {"problems", problems()},
           {"per_peer", peersJson}};

@@ -1,7 +1,10 @@
 #include "lab/cli/VideoRoomCommand.hpp"
 
+#include <algorithm>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
@@ -123,7 +126,11 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   report.min_ratio = o.min_ratio;
 
   ServerUrl url = ServerUrl::parse(o.server);
-  cp::IceLoop loop("lab-ice");
+  // --loops IceLoops share the receive paths (a webinar's subscribers verify every packet): round robin.
+  std::vector<std::unique_ptr<cp::IceLoop>> loops;
+  for (unsigned i = 0; i < std::max(1u, o.loops); ++i)
+    loops.push_back(std::make_unique<cp::IceLoop>(i == 0 ? "lab-ice" : "lab-ice" + std::to_string(i)));
+  cp::IceLoop& loop = *loops.front();
   const cp::DtlsIdentity identity = cp::DtlsIdentity::generate("portunus-lab");
   JanusClient client(url);
   PeerSet set;
@@ -159,7 +166,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
     for (unsigned i = 0; i < o.subscribers; ++i) {
       // With --switch, subscriber 0 starts on feed 0 alone and moves to feed 1 later.
       const Json feeds = o.switch_feed && i == 0 ? Json::array({publishers[0].feed}) : allFeeds;
-      subscribers.push_back(subscribe(client, session, loop, identity, spo, set, o, feeds, "sub" + std::to_string(i)));
+      subscribers.push_back(subscribe(client, session, *loops[(i + 1) % loops.size()], identity, spo, set, o, feeds,
+                                      "sub" + std::to_string(i)));
     }
     if (auto p = subscribers.front().peer->srtpProfile()) {
       report.srtp_profile = SrtpSession::opensslName(*p);

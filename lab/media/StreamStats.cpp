@@ -52,6 +52,9 @@ StreamReport StreamStats::report(std::uint64_t sent, std::uint64_t firstMeasured
     r.latency_p50_ms = at(0.50);
     r.latency_p99_ms = at(0.99);
     r.latency_max_ms = static_cast<double>(sorted.back()) / 1e6;
+    r.latency_cdf_ms.reserve(StreamReport::kLatencyCdfPoints);
+    for (std::size_t k = 1; k <= StreamReport::kLatencyCdfPoints; ++k)
+      r.latency_cdf_ms.push_back(at(static_cast<double>(k) / StreamReport::kLatencyCdfPoints));
   }
   r.jitter_ms = jitter_ns_ / 1e6;
   return r;

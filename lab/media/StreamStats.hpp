@@ -19,6 +19,10 @@ struct StreamReport {
   std::uint64_t measured_received = 0;  // of those, received
   double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
   double jitter_ms = 0;
+  /** The latency distribution in kLatencyCdfPoints quantiles ((k+1)/kLatencyCdfPoints, k = 0..n-1), for CDF plots
+   *  and for pooling streams of similar packet counts (the bench's latency CDF). Empty without samples. */
+  static constexpr std::size_t kLatencyCdfPoints = 100;
+  std::vector<double> latency_cdf_ms;
   double deliveredRatio() const noexcept {
     return measured_sent ? static_cast<double>(measured_received) / static_cast<double>(measured_sent) : 0.0;
   }

@@ -456,6 +456,20 @@ bool LabPeer::waitForMediaPath(std::chrono::milliseconds timeout) {
 }
 
 void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds) {
+  using Clock = MediaClock;
+  startMedia(warmupSeconds);
+  const auto end = media_start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (!senders_.empty()) {
+    const auto next = nextMediaDue();
+    if (next >= end) break;
+    std::this_thread::sleep_until(next);
+    unsigned packets = 0;
+    if (!stepMedia(Clock::now(), packets)) break;
+  }
+  waitForEchoes(drainSeconds);
+}
+
+void LabPeer::startMedia(double warmupSeconds) {
   // A second round on the same SSRC continues its RTP sequence and timestamps (a jump would look like a replay).
   std::map<std::uint32_t, std::pair<std::uint16_t, std::uint32_t>> resume;
   for (const auto& s : senders_)
@@ -479,14 +493,12 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
     }
   }
   first_measured_.assign(senders_.size(), 0);
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  const auto warmupEnd =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmupSeconds));
-  std::vector<Clock::time_point> due(senders_.size(), start);
-  bool warm = warmupSeconds <= 0;
-  auto sink = [this](std::span<std::uint8_t> packet) {
+  media_start_ = MediaClock::now();
+  warmup_end_ =
+      media_start_ + std::chrono::duration_cast<MediaClock::duration>(std::chrono::duration<double>(warmupSeconds));
+  due_.assign(senders_.size(), media_start_);
+  warm_ = warmupSeconds <= 0;
+  media_sink_ = [this](std::span<std::uint8_t> packet) {
     if (options_.nack) {  // kept before --drop-every: a dropped packet is one the network lost, it can be resent
       std::lock_guard lock(recovery_mutex_);
       history_.store(packet);
@@ -498,23 +510,45 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
     }
     sendProtected(packet.data(), packet.size(), packet.size() + RtpSender::kTailroom, false);
   };
-  while (!senders_.empty()) {
-    const auto next = std::min_element(due.begin(), due.end());
-    if (*next >= end) break;
-    std::this_thread::sleep_until(*next);
-    if (!warm && Clock::now() >= warmupEnd) {
-      warm = true;
-      for (std::size_t i = 0; i < senders_.size(); ++i)
-        first_measured_[i] = senders_[i]->packetsSent();
-    }
-    {
-      std::lock_guard lock(mutex_);
-      if (!failure_.empty()) break;
-    }
-    const std::size_t i = static_cast<std::size_t>(next - due.begin());
-    senders_[i]->sendNext(sink);
-    *next += std::chrono::nanoseconds(senders_[i]->intervalNs());
+}
+
+LabPeer::MediaClock::time_point LabPeer::nextMediaDue() const {
+  if (due_.empty()) return MediaClock::time_point::max();
+  return *std::min_element(due_.begin(), due_.end());
+}
+
+bool LabPeer::stepMedia(MediaClock::time_point now, unsigned& packets) {
+  packets = 0;
+  if (senders_.empty()) return false;
+  if (!warm_ && now >= warmup_end_) {
+    warm_ = true;
+    for (std::size_t i = 0; i < senders_.size(); ++i)
+      first_measured_[i] = senders_[i]->packetsSent();
   }
+  {
+    std::lock_guard lock(mutex_);
+    if (!failure_.empty()) return false;
+  }
+  const auto next = std::min_element(due_.begin(), due_.end());
+  const std::size_t i = static_cast<std::size_t>(next - due_.begin());
+  const std::uint32_t before = senders_[i]->packetsSent();
+  senders_[i]->sendNext(media_sink_);
+  packets = senders_[i]->packetsSent() - before;
+  *next += std::chrono::nanoseconds(senders_[i]->intervalNs());
+  return true;
+}
+
+std::pair<std::uint64_t, std::uint64_t> LabPeer::echoProgress() const {
+  std::uint64_t received = 0, sent = 0;
+  for (const auto& s : senders_) {
+    received += receiver_.received(s->config().stream_id);
+    sent += s->packetsSent();
+  }
+  return {received, sent};
+}
+
+void LabPeer::waitForEchoes(double drainSeconds) {
+  using Clock = MediaClock;
   // Drain: wait until the echoes stop arriving (nothing new for 300 ms) or the drain time is up.
   const auto drainEnd =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(drainSeconds));

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/sdp/SessionDescription.hpp"
@@ -116,6 +117,18 @@ class LabPeer {
   /** Sends media for `seconds`, then waits up to `drainSeconds` for the last echoes. */
   void runMedia(double seconds, double warmupSeconds, double drainSeconds = 2.0);
 
+  // runMedia() in steps, for an event loop that paces many peers from one thread: startMedia() makes the senders,
+  // stepMedia() sends the one frame (or audio packet) due first and reports how many packets it sent, false once
+  // the peer failed; nextMediaDue() is when the next one is due. One thread drives a peer's steps at a time.
+  using MediaClock = std::chrono::steady_clock;
+  void startMedia(double warmupSeconds);
+  MediaClock::time_point nextMediaDue() const;
+  bool stepMedia(MediaClock::time_point now, unsigned& packets);
+  /** Echoed packets received and RTP packets sent by this media round's senders. */
+  std::pair<std::uint64_t, std::uint64_t> echoProgress() const;
+  /** Waits up to `drainSeconds` until the echoes stop arriving (nothing new for 300 ms) or all came back. */
+  void waitForEchoes(double drainSeconds);
+
   /** Sends DTLS close_notify (our side of the PeerConnection ends) and waits up to `timeout` for the server's
    *  `hangup`; true if it came. */
   bool closeDtls(std::chrono::milliseconds timeout);
@@ -190,6 +203,10 @@ class LabPeer {
   RtpObserver rtp_observer_;
   std::vector<std::unique_ptr<RtpSender>> senders_;
   std::vector<std::uint64_t> first_measured_;
+  MediaClock::time_point media_start_{}, warmup_end_{};  // media thread
+  std::vector<MediaClock::time_point> due_;              // media thread: next send per sender
+  bool warm_ = false;                                    // media thread
+  RtpSender::PacketSink media_sink_;                     // media thread
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;

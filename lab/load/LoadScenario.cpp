@@ -1,0 +1,57 @@
+#include "lab/load/LoadScenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common/config/ConfigReader.hpp"
+
+namespace portunus::lab {
+
+void applyLoadScenario(const std::string& yamlText, EchoTestOptions& o) {
+  try {
+    const YAML::Node root = YAML::Load(yamlText);
+    if (!root.IsMap()) throw UsageError("scenario: not a YAML mapping");
+    config::MapReader in(root, "");
+    std::string scenario = "echotest";
+    in.getOneOf("scenario", scenario, {"echotest"});
+    in.get("peers", o.peers, 1, 2000);
+    in.get("ramp_per_s", o.ramp_per_s);
+    if (o.ramp_per_s < 0.1 || o.ramp_per_s > 1000) in.fail("ramp_per_s", "must be in [0.1, 1000]");
+    in.get("warmup_s", o.warmup_s);
+    in.get("duration_s", o.duration_s);
+    if (o.duration_s <= 0 || o.duration_s > 3600) in.fail("duration_s", "must be in (0, 3600]");
+    if (o.warmup_s < 0 || o.warmup_s >= o.duration_s) in.fail("warmup_s", "must be in [0, duration_s)");
+    in.get("threads", o.threads, 1, 64);
+    in.get("setup_threads", o.setup_threads, 1, 256);
+    in.get("loops", o.loops, 1, 64);
+    config::MapReader churn = in.child("churn");
+    churn.get("rate_per_s", o.churn_per_s);
+    churn.get("lifetime_s", o.churn_lifetime_s);
+    if (o.churn_per_s < 0 || o.churn_per_s > 100) churn.fail("rate_per_s", "must be in [0, 100]");
+    if (o.churn_lifetime_s < 0.5 || o.churn_lifetime_s > 3600) churn.fail("lifetime_s", "must be in [0.5, 3600]");
+    churn.finish();
+    config::MapReader media = in.child("media");
+    media.get("audio", o.audio);
+    media.get("video", o.video);
+    media.get("video_bitrate_bps", o.video_bitrate_bps, 10'000, 50'000'000);
+    media.get("video_fps", o.video_fps, 1, 120);
+    media.finish();
+    in.finish();
+  } catch (const config::ConfigError& e) {
+    throw UsageError(std::string("scenario: ") + e.what());
+  } catch (const YAML::Exception& e) {
+    throw UsageError(std::string("scenario: ") + e.what());
+  }
+}
+
+void applyLoadScenarioFile(const std::string& path, EchoTestOptions& o) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--scenario: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  applyLoadScenario(text.str(), o);
+}
+
+}  // namespace portunus::lab

@@ -1,0 +1,29 @@
+// A load scenario file for `portunus-lab load --scenario FILE.yaml` (examples under bench/scenarios/), decoded
+// strictly like the daemon's configuration (common/config: unknown keys rejected with their path, ranges checked).
+// The file sets the same options as the flags; flags given after --scenario override it.
+//
+//   scenario: echotest          # N EchoTest PeerConnections
+//   peers: 150
+//   ramp_per_s: 50              # PeerConnections started per second
+//   warmup_s: 1                 # media seconds not counted in the loss
+//   duration_s: 8               # media seconds per peer
+//   threads: 2                  # media threads (event loops)
+//   setup_threads: 16           # negotiation threads
+//   loops: 2                    # IceLoops (receive paths)
+//   churn: {rate_per_s: 2, lifetime_s: 3}  # extra PCs joining per second while the others send, each leaving
+//                                          # after lifetime_s (0: no churn)
+//   media: {audio: true, video: true, video_bitrate_bps: 500000, video_fps: 30}
+#pragma once
+
+#include <string>
+
+#include "lab/cli/CliOptions.hpp"
+
+namespace portunus::lab {
+
+/** Applies the scenario in `yamlText` to `options`; throws UsageError naming the offending key. */
+void applyLoadScenario(const std::string& yamlText, EchoTestOptions& options);
+/** Reads `path` and applies it; throws UsageError when it cannot be read or is invalid. */
+void applyLoadScenarioFile(const std::string& path, EchoTestOptions& options);
+
+}  // namespace portunus::lab

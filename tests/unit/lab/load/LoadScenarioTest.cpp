@@ -1,0 +1,83 @@
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <string>
+
+#include "lab/cli/CliOptions.hpp"
+#include "lab/load/LoadScenario.hpp"
+
+using namespace portunus::lab;
+
+BOOST_AUTO_TEST_CASE(load_scenario_sets_every_key) {
+  EchoTestOptions o;
+  applyLoadScenario(
+      "scenario: echotest\npeers: 150\nramp_per_s: 50\nwarmup_s: 1\nduration_s: 8\nthreads: 3\nsetup_threads: 12\n"
+      "loops: 4\nchurn: {rate_per_s: 2.5, lifetime_s: 3}\nmedia: {audio: false, video: true, video_bitrate_bps: "
+      "800000, video_fps: 25}\n",
+      o);
+  BOOST_TEST(o.peers == 150u);
+  BOOST_TEST(o.ramp_per_s == 50.0);
+  BOOST_TEST(o.warmup_s == 1.0);
+  BOOST_TEST(o.duration_s == 8.0);
+  BOOST_TEST(o.threads == 3u);
+  BOOST_TEST(o.setup_threads == 12u);
+  BOOST_TEST(o.loops == 4u);
+  BOOST_TEST(o.churn_per_s == 2.5);
+  BOOST_TEST(o.churn_lifetime_s == 3.0);
+  BOOST_TEST(!o.audio);
+  BOOST_TEST(o.video);
+  BOOST_TEST(o.video_bitrate_bps == 800000u);
+  BOOST_TEST(o.video_fps == 25u);
+}
+
+BOOST_AUTO_TEST_CASE(load_scenario_absent_keys_keep_defaults) {
+  EchoTestOptions o;
+  applyLoadScenario("peers: 7\n", o);
+  BOOST_TEST(o.peers == 7u);
+  BOOST_TEST(o.threads == EchoTestOptions{}.threads);
+  BOOST_TEST(o.duration_s == EchoTestOptions{}.duration_s);
+}
+
+BOOST_AUTO_TEST_CASE(load_scenario_rejects_with_the_key) {
+  struct Case {
+    const char* yaml;
+    const char* mentions;
+  };
+  const Case cases[] = {
+      {"peers: 0\n", "peers"},
+      {"peers: 10\nfrobnicate: 1\n", "frobnicate"},
+      {"media: {audio: true, colour: red}\n", "media.colour"},
+      {"scenario: meetings\n", "scenario"},
+      {"duration_s: 2\nwarmup_s: 3\n", "warmup_s"},
+      {"threads: many\n", "threads"},
+      {"churn: {rate_per_s: 1000}\n", "churn.rate_per_s"},
+      {"churn: {every: 2}\n", "churn.every"},
+      {"- a list\n", "mapping"},
+  };
+  for (const auto& c : cases) {
+    EchoTestOptions o;
+    try {
+      applyLoadScenario(c.yaml, o);
+      BOOST_ERROR("accepted: " << c.yaml);
+    } catch (const UsageError& e) {
+      BOOST_TEST(std::string(e.what()).find(c.mentions) != std::string::npos, e.what() << " lacks " << c.mentions);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(scenario_flag_then_flags_override) {
+  const std::string path = "/tmp/portunus-lab-scenario-test.yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    BOOST_REQUIRE(f);
+    std::fputs("peers: 40\nthreads: 4\n", f);
+    std::fclose(f);
+  }
+  const CliCommand c = parseCommandLine(
+      {"load", "--server", "ws://h:8188", "--scenario", path, "--threads", "2", "--setup-threads", "5"});
+  BOOST_TEST(c.echotest.peers == 40u);
+  BOOST_TEST(c.echotest.threads == 2u);
+  BOOST_TEST(c.echotest.setup_threads == 5u);
+  std::remove(path.c_str());
+  BOOST_CHECK_THROW(parseCommandLine({"load", "--server", "ws://h:8188", "--scenario", "/nonexistent.yaml"}),
+                    UsageError);
+}
