@@ -27,7 +27,9 @@ YAML::Node MapReader::take(std::string_view key) {
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
-void MapReader::fail(std::string_view key, const std::string& reason) const { throw ConfigError(pathOf(key), reason); }
+void MapReader::fail(std::string_view key, const std::string& reason) const {
+  throw ConfigError(pathOf(key), reason);
+}
 
 void MapReader::get(std::string_view key, bool& out) {
   YAML::Node n = take(key);
@@ -93,18 +95,24 @@ void MapReader::getOneOf(std::string_view key, std::string& out, std::initialize
       return;
     }
   std::string list;
-  for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
+  for (auto a : allowed)
+    list.append(list.empty() ? "" : ", ").append(a);
   fail(key, "'" + value + "' is not one of: " + list);
 }
 
-MapReader MapReader::child(std::string_view key) { return MapReader(take(key), pathOf(key)); }
+MapReader MapReader::child(std::string_view key) {
+  return MapReader(take(key), pathOf(key));
+}
 
-YAML::Node MapReader::raw(std::string_view key) { return take(key); }
+YAML::Node MapReader::raw(std::string_view key) {
+  return take(key);
+}
 
 std::vector<std::string> MapReader::keys() const {
   std::vector<std::string> out;
   if (node_.IsMap())
-    for (const auto& kv : node_) out.push_back(kv.first.Scalar());
+    for (const auto& kv : node_)
+      out.push_back(kv.first.Scalar());
   return out;
 }
 

@@ -56,9 +56,7 @@ class MapReader {
   /** Integers of any width, range-checked against [min, max] (default: the type's range, see defaultMax()). */
   template <typename Int>
   void get(std::string_view key, Int& out, long long min = static_cast<long long>(std::numeric_limits<Int>::min()),
-           long long max = defaultMax<Int>())
-    requires std::is_integral_v<Int> && (!std::is_same_v<Int, bool>)
-  {
+           long long max = defaultMax<Int>()) requires std::is_integral_v<Int> &&(!std::is_same_v<Int, bool>) {
     long long value = 0;
     if (getInteger(key, value, min, max)) out = static_cast<Int>(value);
   }

@@ -55,7 +55,9 @@ struct BadCase {
   const char* path;    // the key path the error must name
   const char* reason;  // a fragment of the reason
 };
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.path; }
+std::ostream& operator<<(std::ostream& os, const BadCase& c) {
+  return os << c.path;
+}
 
 static const BadCase kBad[] = {
     {"general: {sesion_timeout: 5}", "general.sesion_timeout", "unknown key"},
@@ -88,8 +90,9 @@ BOOST_DATA_TEST_CASE(bad_values_name_their_path, boost::unit_test::data::make(kB
 }
 
 BOOST_AUTO_TEST_CASE(overrides_apply_before_decoding) {
-  const Config cfg = loadConfigText("general: {session_timeout: 30}",
-                                    {"general.session_timeout=5", "transports.http.port=9999", "nat.nat_1_1_mapping=[a, b]"});
+  const Config cfg =
+      loadConfigText("general: {session_timeout: 30}",
+                     {"general.session_timeout=5", "transports.http.port=9999", "nat.nat_1_1_mapping=[a, b]"});
   BOOST_TEST(cfg.general.session_timeout == 5);
   BOOST_TEST(cfg.transports.http.port == 9999);
   BOOST_TEST(cfg.nat.nat_1_1_mapping.size() == 2u);
