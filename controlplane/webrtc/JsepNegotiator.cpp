@@ -367,7 +367,9 @@ JsepAnswer JsepNegotiator::answer(std::string_view offerSdp, const JsepLocalTran
 
     const auto kind = parseMediaKind(om.kind);
     const bool inBundle = std::find(bundle->mids.begin(), bundle->mids.end(), *om.mid) != bundle->mids.end();
-    const bool srtp = om.protocol.find("SAVPF") != std::string::npos;
+    // An RTP profile with SRTP and feedback (UDP/TLS/RTP/SAVPF, RTP/SAVPF): anything else ("UDP/TLS/RyP/SAVPF") is
+    // not RTP to the SDP layer either (no rtpmap/fmtp parsed), so it is rejected rather than read by payload type.
+    const bool srtp = om.isRtp() && om.protocol.find("SAVPF") != std::string::npos;
     std::optional<CodecChoice> choice;
     // Port 0 with a=bundle-only is a live m-line of a max-bundle offer (RFC 9143 §6), not a rejected one.
     const bool bundleOnly = std::any_of(om.otherAttributes.begin(), om.otherAttributes.end(),

@@ -705,6 +705,19 @@ BOOST_AUTO_TEST_CASE(lab_simulcast_publisher_and_janus_videoroom_answer) {
   BOOST_TEST(negotiator.processAnswer(offer, plain).media[1].localRids.empty());
 }
 
+BOOST_AUTO_TEST_CASE(m_line_without_an_rtp_profile_is_rejected) {
+  // "RyP" instead of "RTP": the SDP layer does not read the m-line's rtpmaps, so its static payload types (9 G722, 0
+  // PCMU) must not make it an audio stream either; the answer rejects it and still parses to what was written.
+  JsepNegotiator negotiator;
+  const std::string offer = replaceAll(readFixture("firefox-offer-audio-video-data.sdp"), "m=audio 9 UDP/TLS/RTP/SAVPF",
+                                       "m=audio 9 UDP/TLS/RyP/SAVPF");
+  const JsepAnswer a = negotiator.answer(offer, localTransport());
+  BOOST_TEST(!a.session.media[0].accepted);
+  BOOST_TEST(a.description.media[0].port == 0);
+  BOOST_TEST(a.session.media[1].accepted);
+  BOOST_TEST((sdp::parseSdp(a.sdp) == a.description));
+}
+
 BOOST_AUTO_TEST_CASE(hostile_mappings_are_narrowed) {
   JsepNegotiator negotiator;
   JsepAnswerOptions publisher;
