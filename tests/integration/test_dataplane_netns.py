@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from lib.labrun import running_lab
 from lib.netns import ApplianceLab, nsexec
 
 BUILD = pathlib.Path(os.environ.get("PORTUNUS_BUILD", "build")).resolve()
@@ -114,15 +115,8 @@ def punts(lab):
 
 @pytest.fixture(params=["af_xdp", "af_packet"])
 def daemon_lab(request, tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver=request.param, prefix="dpf", subnet="198.18.11")
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver=request.param, prefix="dpf", subnet="198.18.11") as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        print(lab.log.read_text()[-3000:] if lab.log.exists() else "")
 
 
 def test_kernel_sockets_of_portunusd_work_through_the_exception_path(daemon_lab):

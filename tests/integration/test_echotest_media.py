@@ -5,23 +5,13 @@ exception path, and the dataplane echoes the SRTP media on the fast path. Checke
 verified payloads, the dataplane (not the kernel) carried the media, and no dataplane object is left after the
 hangup."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from lib.netns import ApplianceLab
-from lib.labrun import wait_for
+from lib.labrun import LAB, NEEDS_LAB, running_lab, wait_for
 
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 # Each SRTP engine end to end at no extra cost: intel-ipsec-mb on af_xdp, libsrtp2 (+ OpenSSL) on af_packet.
@@ -31,15 +21,8 @@ ENGINES = {"ipsec-mb": "ipsec-mb", "libsrtp2": "libsrtp2-openssl"}  # dataplane.
 @pytest.fixture(params=[("af_xdp", "ipsec-mb"), ("af_packet", "libsrtp2")], ids=lambda p: f"{p[0]}-{p[1]}")
 def lab(request, tmp_path):
     driver, engine = request.param
-    lab = ApplianceLab(tmp_path, BUILD, driver=driver, srtp_engine=engine)
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver=driver, srtp_engine=engine) as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        print((tmp_path / "portunusd.log").read_text()[-3000:] if (tmp_path / "portunusd.log").exists() else "")
 
 
 def run_lab(lab, tmp_path, transport, *extra, timeout=40):

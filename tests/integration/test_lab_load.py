@@ -4,29 +4,15 @@ per peer) and negotiated by 4 setup threads, 3 s of audio and video each through
 namespace, while 2 more peers per second join, send for 1.5 s and leave (churn). Every peer comes up, every stream
 is echoed, the report adds up."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
-import pytest
+from lib.labrun import LAB, NEEDS_LAB, running_lab
 
-from lib.netns import ApplianceLab
-
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 def test_load_twenty_peers_in_two_media_threads_all_echoed(tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", subnet="198.18.46")
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver="af_xdp", subnet="198.18.46") as lab:
         report_path = tmp_path / "load.json"
         cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "load", "--server", f"ws://{lab.appliance}:8188",
                "--transport", "ws", "--ice-address", lab.client, "--peers", "20", "--ramp", "20", "--duration", "3",
@@ -57,6 +43,3 @@ def test_load_twenty_peers_in_two_media_threads_all_echoed(tmp_path):
         assert sum(w["busy_loops"] for w in workers) > 0
         # The media threads kept their deadlines (mean lateness of a send under 20 ms even on a loaded machine).
         assert 0 <= report["mean_lateness_us"] < 20000
-    finally:
-        lab.stop()
-        lab.down()

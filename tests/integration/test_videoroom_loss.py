@@ -13,40 +13,28 @@ in both cases the subscriber's residual loss stays under 0.5 % while what it saw
 - PLI: the subscriber asks for a keyframe every 50 ms; the publisher gets PLIs for its own video SSRC (not the
   SSRC the SFU rewrote toward the subscriber), at most one per pli_interval (500 ms) plus the SFU's own."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from lib.netns import ApplianceLab, nsexec
+from lib.labrun import LAB, NEEDS_LAB, running_lab
+from lib.netns import nsexec
 
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
 SUBNET = "198.18.51"
 SUBSCRIBER = f"{SUBNET}.3"
 LOSS_PERMILLE = 50
 DURATION = 4.0
 
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 @pytest.fixture
 def lab(tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", prefix="vrl", subnet=SUBNET)
-    try:
-        lab.up()
+    def before_start(lab):
         nsexec(lab.cli, "ip", "addr", "add", f"{SUBSCRIBER}/24", "dev", lab.veth_cli)
-        lab.start()
+
+    with running_lab(tmp_path, before_start=before_start, driver="af_xdp", prefix="vrl", subnet=SUBNET) as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        print((tmp_path / "portunusd.log").read_text()[-3000:] if (tmp_path / "portunusd.log").exists() else "")
 
 
 def drop_rtp(lab, hook: str, match: str):

@@ -4,36 +4,19 @@ every feed (payloads verified per publisher stream), a subscriber switching feed
 publisher leaving while subscribed (every subscriber gets `updated`), 20 subscribers joining and leaving one after
 the other, Portunus as DTLS server toward subscribers with GCM negotiated; and afterwards no dataplane object left."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from lib.netns import ApplianceLab
-from lib.labrun import wait_for
+from lib.labrun import LAB, NEEDS_LAB, running_lab, wait_for
 
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 @pytest.fixture
 def lab(tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", prefix="pvr", subnet="198.18.41")
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver="af_xdp", prefix="pvr", subnet="198.18.41") as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        print((tmp_path / "portunusd.log").read_text()[-3000:] if (tmp_path / "portunusd.log").exists() else "")
 
 
 

@@ -5,37 +5,20 @@ an ICE restart, a new DTLS fingerprint or a moved mid), answered with `start`; a
 with verified payloads that the subscriber gets exactly the feeds it holds. Between the changes (`--hold`) the test
 reads the dataplane: one stream per subscribed m-line, none left for a dropped one."""
 import json
-import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from lib.labrun import wait_for
-from lib.netns import ApplianceLab
+from lib.labrun import LAB, NEEDS_LAB, running_lab, wait_for
 
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 @pytest.fixture
 def lab(tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", prefix="vra", subnet="198.18.53")
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver="af_xdp", prefix="vra", subnet="198.18.53") as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        print((tmp_path / "portunusd.log").read_text()[-3000:] if (tmp_path / "portunusd.log").exists() else "")
 
 
 def streams_count(lab) -> int:

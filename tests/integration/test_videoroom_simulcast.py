@@ -6,37 +6,19 @@ and temporal layers (payload-verified: every packet names the layer and temporal
 keyframe, with one SSRC and continuous sequence numbers, timestamps and VP8 PictureIDs throughout, and get Janus's
 `substream` / `temporal` events."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from lib.labrun import dataplane_empty
-from lib.netns import ApplianceLab
+from lib.labrun import LAB, NEEDS_LAB, dataplane_empty, running_lab
 
-BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
-DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
-    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
-]
+pytestmark = NEEDS_LAB
 
 
 @pytest.fixture
 def lab(tmp_path):
-    lab = ApplianceLab(tmp_path, BUILD, driver="af_xdp", prefix="vrs", subnet="198.18.52")
-    try:
-        lab.up()
-        lab.start()
+    with running_lab(tmp_path, driver="af_xdp", prefix="vrs", subnet="198.18.52") as lab:
         yield lab
-    finally:
-        lab.stop()
-        lab.down()
-        log = tmp_path / "portunusd.log"
-        print(log.read_text()[-3000:] if log.exists() else "")
 
 
 @pytest.mark.parametrize("form", ["rid", "ssrc-group"])

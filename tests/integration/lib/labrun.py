@@ -1,9 +1,42 @@
 """Running portunus-lab against an ApplianceLab (lib/netns.py) and watching the daemon meanwhile: the helpers the
 WebRTC end-to-end tests share."""
+import contextlib
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
+
+import pytest
+
+from lib.netns import ApplianceLab
+
+BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[3] / "build")).resolve()
+DAEMON = BUILD / "controlplane" / "portunusd"
+LAB = BUILD / "lab" / "portunus-lab"
+
+# The `pytestmark` of the tests that run portunusd and portunus-lab in network namespaces.
+NEEDS_LAB = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces and DPDK"),
+    pytest.mark.skipif(not DAEMON.exists() or not LAB.exists(), reason="portunusd or portunus-lab not built"),
+]
+
+
+@contextlib.contextmanager
+def running_lab(tmp_path, before_start=None, **options):
+    """An ApplianceLab (lib/netns.py, `options` passed on) up with portunusd started; `before_start(lab)` runs once
+    the namespaces exist. Afterwards the daemon is stopped, the namespaces removed and its log's tail printed."""
+    lab = ApplianceLab(tmp_path, BUILD, **options)
+    try:
+        lab.up()
+        if before_start:
+            before_start(lab)
+        lab.start()
+        yield lab
+    finally:
+        lab.stop()
+        lab.down()
+        print(lab.log.read_text()[-3000:] if lab.log.exists() else "")
 
 
 def wait_for(predicate, timeout=5.0, step=0.1):
