@@ -9,22 +9,11 @@
 #include "common/log/Log.hpp"
 #include "common/sdp/SdpParser.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
+#include "lab/cli/RoomRequests.hpp"
 #include "lab/janus/JanusClient.hpp"
 
 namespace portunus::lab {
 namespace {
-
-Json pluginData(const Json& message) {
-  return message.value("plugindata", Json::object()).value("data", Json::object());
-}
-
-const Json& expectOk(const Json& message, const std::string& what) {
-  const Json data = pluginData(message);
-  if (data.contains("error"))
-    throw std::runtime_error(what + ": plugin error " + std::to_string(data.value("error_code", 0)) + ": " +
-                             data["error"].get<std::string>());
-  return message;
-}
 
 struct Feed {
   std::string name;
@@ -87,16 +76,9 @@ class Scenario {
     subHandle_ = client_.attach(session_, "janus.plugin.videoroom", "portunus-lab-renegotiate-sub");
     sub_ = std::make_unique<LabPeer>(client_, session_, subHandle_, loop_, identity_, peerOptions(o_));
     addPeer(sub_.get());
-    const Json attached = expectOk(client_.message(session_, subHandle_,
-                                                   {{"request", "join"},
-                                                    {"room", o_.room},
-                                                    {"ptype", "subscriber"},
-                                                    {"streams", {{{"feed", a.id}}, {{"feed", b.id}}}}}),
-                                   "subscriber join");
-    if (!attached.contains("jsep")) throw std::runtime_error("subscriber join: no offer");
+    const Json attached = joinAndStart(client_, session_, subHandle_, o_.room,
+                                       Json::array({{{"feed", a.id}}, {{"feed", b.id}}}), *sub_, "subscriber");
     firstOffer_ = attached["jsep"].value("sdp", "");
-    expectOk(client_.message(session_, subHandle_, {{"request", "start"}}, sub_->answer(attached["jsep"])), "start");
-    if (!sub_->waitForMediaPath(std::chrono::seconds(15))) throw std::runtime_error("subscriber: " + sub_->failure());
     if (auto p = sub_->srtpProfile()) report_.srtp_profile = SrtpSession::opensslName(*p);
     report_.dtls_role = sub_->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
     hold("joined");

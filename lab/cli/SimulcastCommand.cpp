@@ -7,6 +7,7 @@
 
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
+#include "lab/cli/RoomRequests.hpp"
 #include "lab/janus/JanusClient.hpp"
 #include "lab/media/SimulcastSender.hpp"
 #include "lab/media/SimulcastTrack.hpp"
@@ -15,17 +16,6 @@
 namespace portunus::lab {
 
 namespace {
-
-Json pluginData(const Json& message) {
-  return message.value("plugindata", Json::object()).value("data", Json::object());
-}
-
-void expectOk(const Json& message, const std::string& what) {
-  const Json data = pluginData(message);
-  if (data.contains("error"))
-    throw std::runtime_error(what + ": plugin error " + std::to_string(data.value("error_code", 0)) + ": " +
-                             data["error"].get<std::string>());
-}
 
 /** The `substream` / `temporal` events among the peer's events from index `from` on. */
 std::vector<Json> layerEvents(const LabPeer& peer, std::size_t from, std::size_t& to) {
@@ -175,19 +165,11 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
       }
     });
 
-    const Json attached = client.message(
-        session, subHandle,
-        {{"request", "join"}, {"room", o.room}, {"ptype", "subscriber"}, {"streams", {{{"feed", feed}}}}});
-    expectOk(attached, "subscriber join");
-    if (!attached.contains("jsep") || attached["jsep"].value("type", "") != "offer")
-      throw std::runtime_error("the server did not offer (reply: " + attached.dump() + ")");
+    const Json attached =
+        joinAndStart(client, session, subHandle, o.room, Json::array({{{"feed", feed}}}), *subscriber, "subscriber");
     const std::string mid = pluginData(attached).value("streams", Json::array()).empty()
                                 ? "0"
                                 : pluginData(attached)["streams"][0].value("mid", std::string("0"));
-    expectOk(client.message(session, subHandle, {{"request", "start"}}, subscriber->answer(attached["jsep"])),
-             "subscriber start");
-    if (!subscriber->waitForMediaPath(std::chrono::seconds(15)))
-      throw std::runtime_error("subscriber: " + subscriber->failure());
 
     // The phases: a configure (or the high layer stopping), then `dwell` of media.
     struct Step {
@@ -255,15 +237,7 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
     report.sent = {{"packets", perLayer}, {"keyframes", sender->keyframesSent()}};
   }
   if (publisher) report.pli_in = publisher->counters().pli_in;
-  if (publisher) publisher->tearingDown();
-  if (subscriber) subscriber->tearingDown();
-  try {
-    if (subHandle) client.detach(session, subHandle);
-    if (pubHandle) client.detach(session, pubHandle);
-    if (session) client.destroySession(session);
-  } catch (const std::exception& e) {
-    PLOG(Warn, "lab") << "teardown: " << e.what();
-  }
+  endScenario(client, session, {publisher.get(), subscriber.get()}, {subHandle, pubHandle});
   client.setEventHandler(nullptr);
   client.close();
   subscriber.reset();

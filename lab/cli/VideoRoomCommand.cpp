@@ -9,23 +9,12 @@
 #include "common/log/Log.hpp"
 #include "controlplane/webrtc/IceLoop.hpp"
 #include "lab/cli/RenegotiateScenario.hpp"
+#include "lab/cli/RoomRequests.hpp"
 #include "lab/janus/JanusClient.hpp"
 
 namespace portunus::lab {
 
 namespace {
-
-Json pluginData(const Json& message) {
-  return message.value("plugindata", Json::object()).value("data", Json::object());
-}
-
-void expectNoPluginError(const Json& message, const char* what) {
-  const Json data = pluginData(message);
-  if (data.contains("error")) {
-    throw std::runtime_error(std::string(what) + ": plugin error " + std::to_string(data.value("error_code", 0)) +
-                             ": " + data["error"].get<std::string>());
-  }
-}
 
 /** The peers the client's events go to (each keeps those of its own handle); peers come and go during a run. */
 class PeerSet {
@@ -76,15 +65,7 @@ RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop
   Json streams = Json::array();
   for (const auto& f : feeds)
     streams.push_back({{"feed", f}});
-  const Json attached = client.message(
-      session, sub.handle, {{"request", "join"}, {"room", o.room}, {"ptype", "subscriber"}, {"streams", streams}});
-  expectNoPluginError(attached, (label + " join").c_str());
-  if (!attached.contains("jsep") || attached["jsep"].value("type", "") != "offer")
-    throw std::runtime_error(label + ": the server did not offer (reply: " + attached.dump() + ")");
-  const Json answer = sub.peer->answer(attached["jsep"]);
-  expectNoPluginError(client.message(session, sub.handle, {{"request", "start"}}, answer), (label + " start").c_str());
-  if (!sub.peer->waitForMediaPath(std::chrono::seconds(15)))
-    throw std::runtime_error(label + ": " + sub.peer->failure());
+  joinAndStart(client, session, sub.handle, o.room, streams, *sub.peer, label);
   return sub;
 }
 
@@ -153,7 +134,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
                                            {"room", o.room},
                                            {"ptype", "publisher"},
                                            {"display", "lab-pub-" + std::to_string(j)}});
-      expectNoPluginError(joined, "publisher joinandconfigure");
+      expectOk(joined, "publisher joinandconfigure");
       pub.feed = pluginData(joined).value("id", Json());
       if (pub.feed.is_null()) throw std::runtime_error("no publisher id in " + joined.dump());
       if (!pub.peer->waitForMediaPath(std::chrono::seconds(15)))
@@ -192,7 +173,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
       }
       const Json switched =
           client.message(session, subscribers[0].handle, {{"request", "switch"}, {"streams", changes}});
-      expectNoPluginError(switched, "switch");
+      expectOk(switched, "switch");
       if (pluginData(switched).value("switched", "") != "ok") throw std::runtime_error("switch: " + switched.dump());
       report.events.push_back("switched: " + pluginData(switched).dump());
       // Only feeds 0 and 1 send in this round; what subscriber 0 gets from feed 1 is all new.
@@ -215,7 +196,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
     if (o.publisher_leaves && publishers.size() > 1) {
       RoomPeer& last = publishers.back();
       last.peer->tearingDown();
-      expectNoPluginError(client.message(session, last.handle, {{"request", "leave"}}), "publisher leave");
+      expectOk(client.message(session, last.handle, {{"request", "leave"}}), "publisher leave");
       // Every subscriber of that feed is told (`updated` with a new offer).
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
       for (const auto& s : subscribers) {
@@ -305,24 +286,13 @@ EchoTestReport runVideoRoom(const EchoTestOptions& o) {
                                           {"display", "portunus-lab"},
                                           {"audio", o.audio},
                                           {"video", o.video}});
-    expectNoPluginError(joined, "publisher joinandconfigure");
+    expectOk(joined, "publisher joinandconfigure");
     const auto feed = pluginData(joined).value("id", std::uint64_t{0});
     if (feed == 0) throw std::runtime_error("no publisher id in " + joined.dump());
     if (!publisher->waitForMediaPath(std::chrono::seconds(15)))
       throw std::runtime_error("publisher: " + publisher->failure());
 
-    const Json attached = client.message(
-        session, subHandle,
-        {{"request", "join"}, {"room", o.room}, {"ptype", "subscriber"}, {"streams", {{{"feed", feed}}}}});
-    expectNoPluginError(attached, "subscriber join");
-    if (!attached.contains("jsep") || attached["jsep"].value("type", "") != "offer") {
-      throw std::runtime_error("the server did not offer (reply: " + attached.dump() + ")");
-    }
-    const Json answer = subscriber->answer(attached["jsep"]);
-    const Json started = client.message(session, subHandle, {{"request", "start"}}, answer);
-    expectNoPluginError(started, "subscriber start");
-    if (!subscriber->waitForMediaPath(std::chrono::seconds(15)))
-      throw std::runtime_error("subscriber: " + subscriber->failure());
+    joinAndStart(client, session, subHandle, o.room, Json::array({{{"feed", feed}}}), *subscriber, "subscriber");
     publisher->runMedia(o.duration_s, o.warmup_s);
     report.failure = publisher->failure().empty() ? subscriber->failure() : publisher->failure();
   } catch (const std::exception& e) {
@@ -337,15 +307,7 @@ EchoTestReport runVideoRoom(const EchoTestOptions& o) {
     report.counters = subscriber->counters();
     report.publisher_counters = publisher->counters();
   }
-  if (publisher) publisher->tearingDown();
-  if (subscriber) subscriber->tearingDown();
-  try {
-    if (subHandle) client.detach(session, subHandle);
-    if (pubHandle) client.detach(session, pubHandle);
-    if (session) client.destroySession(session);
-  } catch (const std::exception& e) {
-    PLOG(Warn, "lab") << "teardown: " << e.what();
-  }
+  endScenario(client, session, {publisher.get(), subscriber.get()}, {subHandle, pubHandle});
   if (subscriber) report.events = subscriber->events();
   report.keepalives_sent = client.keepalivesSent();
   client.setEventHandler(nullptr);
