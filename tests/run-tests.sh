@@ -68,8 +68,9 @@ for tier in "${tiers[@]}"; do
   fi
   echo "=== tier: asan"
   abuild="$build-asan"
-  # A time budget (for a CI that can afford the tier): PORTUNUS_RUN_START (epoch s) + PORTUNUS_TIME_BUDGET (s) is the deadline; the tier
-  # starts only if its estimated cost PORTUNUS_ASAN_COST (s) still fits, else it is one skipped case saying so.
+  # A time budget (for a CI that can afford the tier): PORTUNUS_RUN_START (epoch s) + PORTUNUS_TIME_BUDGET (s) is
+  # the deadline; the tier starts only if its estimated cost PORTUNUS_ASAN_COST (s) still fits, else it is one
+  # skipped case saying so.
   if [[ -n "${PORTUNUS_TIME_BUDGET:-}" ]]; then
     left=$((${PORTUNUS_RUN_START:-$(date +%s)} + PORTUNUS_TIME_BUDGET - $(date +%s)))
     if ((left < ${PORTUNUS_ASAN_COST:-1500})); then
