@@ -465,6 +465,7 @@ ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
   t.tx_profile = spec.tx_keys.profile;
   try {
     t.rtcp_out = d.engine->createStream(spec.tx_keys, t.rtcp_ssrc, SrtpDirection::Outbound);
+    t.rtcp_verifier = std::make_unique<SrtcpVerifier>(spec.rx_keys);
     for (std::uint32_t ssrc : spec.remote_rtcp_ssrcs) {
       if (rec.rtcp.size() == kMaxRtcpContexts) return ApiStatus::TableFull;
       auto c = std::make_unique<RtcpContext>();

@@ -16,6 +16,7 @@
 #include "dataplane/codec/Vp8Descriptor.hpp"
 #include "dataplane/rtcp/NackCache.hpp"
 #include "dataplane/rtcp/NackGenerator.hpp"
+#include "dataplane/srtp/SrtcpVerifier.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
 
 namespace portunus::dp {
@@ -155,6 +156,7 @@ struct Transport {
   std::array<InboundStream*, kMaxStreamsPerTransport> in{};
   std::array<OutboundStream*, kMaxStreamsPerTransport> out{};
   std::array<RtcpContext*, kMaxRtcpContexts> rtcp_in{};  // extra remote RTCP sender SSRCs
+  std::unique_ptr<SrtcpVerifier> rtcp_verifier;          // authenticates RTCP of senders not in rtcp_in yet
   std::uint64_t last_rr_ms = 0;
   std::uint64_t last_unknown_rtcp_event_ms = 0;
   std::uint8_t learning = 0;  // inbound streams still learning their SSRC

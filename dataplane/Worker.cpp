@@ -556,6 +556,17 @@ class Loop {
         op.ctx = t->rtcpInbound(sender);
         op.rtcp = true;
         if (!op.ctx) {
+          // Only a sender holding the transport's keys gets a context (the control plane answers the event): a
+          // forged packet is an SRTP authentication drop and costs the transport none of its kMaxRtcpContexts.
+          if (!t->rtcp_verifier) {
+            dropOn(t, m, DropReason::UnknownRtcpSsrc);
+            continue;
+          }
+          const SrtpStatus st = t->rtcp_verifier->verify(payload, plen);
+          if (st != SrtpStatus::Ok) {
+            dropOn(t, m, srtpDrop(st));
+            continue;
+          }
           if (now_ms_ - t->last_unknown_rtcp_event_ms >= 1000 || t->last_unknown_rtcp_event_ms == 0) {
             t->last_unknown_rtcp_event_ms = now_ms_;
             emit(EventType::UnknownRtcpSsrc, t->id, sender);

@@ -190,8 +190,8 @@ std::unique_ptr<SrtpStreamContext> IpsecMbEngine::createStream(const SrtpKeyMate
 }
 
 std::unique_ptr<SrtpStreamContext> IpsecMbEngine::createStreamFromSessionSecrets(SrtpProfile profile,
-                                                                                 const IpsecMbSessionSecrets& rtp,
-                                                                                 const IpsecMbSessionSecrets& rtcp,
+                                                                                 const SrtpSessionSecrets& rtp,
+                                                                                 const SrtpSessionSecrets& rtcp,
                                                                                  std::uint32_t ssrc,
                                                                                  SrtpDirection direction) {
   if (masterKeyLength(profile) == 0) {

@@ -14,8 +14,8 @@
 #include <memory>
 #include <string_view>
 
-#include "dataplane/srtp/IpsecMbKeyDerivation.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
+#include "dataplane/srtp/SrtpKeyDerivation.hpp"
 
 namespace portunus::dp {
 
@@ -46,10 +46,9 @@ class IpsecMbEngine final : public SrtpEngine {
   std::unique_ptr<SrtpStreamContext> createStream(const SrtpKeyMaterial& keys, std::uint32_t ssrc,
                                                   SrtpDirection direction) override;
   /** Control side: a stream from session secrets directly, below the KDF (RFC 7714's vectors are given that way). */
-  std::unique_ptr<SrtpStreamContext> createStreamFromSessionSecrets(SrtpProfile profile,
-                                                                    const IpsecMbSessionSecrets& rtp,
-                                                                    const IpsecMbSessionSecrets& rtcp,
-                                                                    std::uint32_t ssrc, SrtpDirection direction);
+  std::unique_ptr<SrtpStreamContext> createStreamFromSessionSecrets(SrtpProfile profile, const SrtpSessionSecrets& rtp,
+                                                                    const SrtpSessionSecrets& rtcp, std::uint32_t ssrc,
+                                                                    SrtpDirection direction);
 
   /** Each op's ctx must come from this engine; protect needs an Outbound context, unprotect an Inbound one (else
    *  NoContext), and the packet's SSRC must be the context's (else NoContext). */

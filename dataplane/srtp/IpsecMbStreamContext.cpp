@@ -6,7 +6,7 @@
 namespace portunus::dp {
 namespace {
 
-void scheduleKeys(IMB_MGR* mgr, SrtpProfile profile, const IpsecMbSessionSecrets& secrets, IpsecMbSessionKeys& keys) {
+void scheduleKeys(IMB_MGR* mgr, SrtpProfile profile, const SrtpSessionSecrets& secrets, IpsecMbSessionKeys& keys) {
   std::memset(&keys, 0, sizeof(keys));
   std::memcpy(keys.salt, secrets.salt.data(), sizeof(keys.salt));
   switch (profile) {
@@ -37,9 +37,9 @@ void scheduleKeys(IMB_MGR* mgr, SrtpProfile profile, const IpsecMbSessionSecrets
 
 }  // namespace
 
-IpsecMbStreamContext::IpsecMbStreamContext(IMB_MGR* mgr, SrtpProfile profile, const IpsecMbSessionSecrets& rtp,
-                                           const IpsecMbSessionSecrets& rtcp, std::uint32_t ssrc,
-                                           SrtpDirection direction, std::uint32_t replay_window)
+IpsecMbStreamContext::IpsecMbStreamContext(IMB_MGR* mgr, SrtpProfile profile, const SrtpSessionSecrets& rtp,
+                                           const SrtpSessionSecrets& rtcp, std::uint32_t ssrc, SrtpDirection direction,
+                                           std::uint32_t replay_window)
     : rtp_window_(replay_window),
       ssrc_(ssrc),
       direction_(direction),

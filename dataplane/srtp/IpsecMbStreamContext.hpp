@@ -8,9 +8,9 @@
 
 #include <cstdint>
 
-#include "dataplane/srtp/IpsecMbKeyDerivation.hpp"
 #include "dataplane/srtp/IpsecMbReplayWindow.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
+#include "dataplane/srtp/SrtpKeyDerivation.hpp"
 
 namespace portunus::dp {
 
@@ -27,9 +27,8 @@ struct alignas(64) IpsecMbSessionKeys {
 class IpsecMbStreamContext final : public SrtpStreamContext {
  public:
   /** Control side: schedules the keys with `mgr`. Throws std::runtime_error on an unsupported profile. */
-  IpsecMbStreamContext(IMB_MGR* mgr, SrtpProfile profile, const IpsecMbSessionSecrets& rtp,
-                       const IpsecMbSessionSecrets& rtcp, std::uint32_t ssrc, SrtpDirection direction,
-                       std::uint32_t replay_window);
+  IpsecMbStreamContext(IMB_MGR* mgr, SrtpProfile profile, const SrtpSessionSecrets& rtp, const SrtpSessionSecrets& rtcp,
+                       std::uint32_t ssrc, SrtpDirection direction, std::uint32_t replay_window);
 
   std::uint32_t ssrc() const noexcept override { return ssrc_; }
   SrtpDirection direction() const noexcept override { return direction_; }

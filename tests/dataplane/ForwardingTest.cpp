@@ -332,6 +332,101 @@ BOOST_AUTO_TEST_CASE(pli_is_translated_to_the_publisher_and_receiver_reports_flo
   BOOST_TEST(r.dp.stats().workers.at(0).keyframe_requests == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(rtcp_of_an_unknown_sender_ssrc_is_reported_only_when_authentic) {
+  // A recvonly subscriber sends RTCP from an SSRC of its own: the dataplane reports it (UnknownRtcpSsrc) and the
+  // control plane adds a context. Packets forged by someone without the transport's keys must not be reported: they
+  // would use up the transport's kMaxRtcpContexts extra contexts.
+  for (const SrtpProfile profile : {SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmSha1_80}) {
+    BOOST_TEST_CONTEXT(profileName(profile)) {
+      RingDataplane r(1, quietConfig());
+      const MacAddress mac = r.dp.mediaMac();
+      Peer pub = peer(SrtpProfile::AeadAes128Gcm, 1), sub = peer(profile, 2), stranger = peer(profile, 3);
+      Peer spoofer = sub;  // the subscriber's addresses and ports, another peer's keys
+      spoofer.to_appliance = stranger.to_appliance;
+      TransportSpec ps = pub.spec(0);
+      ps.rtcp_ssrc = 0xC0C0;
+      ok(r.dp.addTransport(ps, pub.id));
+      ok(r.dp.addTransport(sub.spec(0), sub.id));
+      StreamId in = 0, out = 0;
+      RouteId rid = 0;
+      InboundStreamSpec is;
+      is.transport = pub.id;
+      is.ssrc = 0xAAAA;
+      ok(r.dp.addInboundStream(is, in));
+      OutboundStreamSpec os;
+      os.transport = sub.id;
+      os.ssrc = 0x5555;
+      ok(r.dp.addOutboundStream(os, out));
+      ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+      BOOST_REQUIRE(r.dp.sync());
+      LibsrtpReferenceSession ptx(pub.to_appliance, 0xAAAA, SrtpDirection::Outbound);  // (the appliance learns the
+      r.send(pub.protect(ptx, rtp(0xAAAA, 1, 0, 96, 100), mac));                       // publisher's MAC from it)
+      BOOST_REQUIRE_EQUAL(RingDataplane::collect(r.media_tx, 1).size(), 1u);
+      // Forged: the subscriber's 5-tuple, 16 sender SSRCs, keys of someone else.
+      constexpr int kForged = 16;
+      for (int i = 0; i < kForged; ++i) {
+        const auto ssrc = static_cast<std::uint32_t>(0x0BAD0000 + i);
+        LibsrtpReferenceSession forger(stranger.to_appliance, ssrc, SrtpDirection::Outbound);
+        Bytes pli(12);
+        BOOST_REQUIRE_EQUAL(proto::buildPli(pli.data(), pli.size(), ssrc, 0x5555), 12u);
+        r.send(spoofer.protect(forger, pli, mac, true));
+      }
+      auto drops = [&](const char* reason) {
+        const auto st = r.dp.stats();
+        const auto& d = st.transports.at(sub.id).drops;
+        const auto it = d.find(reason);
+        return it == d.end() ? std::uint64_t{0} : it->second;
+      };
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (drops("srtp_auth") < kForged && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      BOOST_TEST(drops("srtp_auth") == static_cast<std::uint64_t>(kForged));
+      BOOST_TEST(drops("unknown_rtcp_ssrc") == 0u);
+      std::vector<Event> ev;
+      r.dp.pollEvents(ev);
+      for (const Event& e : ev)
+        BOOST_TEST((e.type != EventType::UnknownRtcpSsrc), "reported a forged sender " << e.value);
+      // Genuine: reported once, then its context lets its PLI through to the publisher.
+      LibsrtpReferenceSession stx(sub.to_appliance, 0x0001, SrtpDirection::Outbound);
+      Bytes pli(12);
+      BOOST_REQUIRE_EQUAL(proto::buildPli(pli.data(), pli.size(), 0x0001, 0x5555), 12u);
+      r.send(sub.protect(stx, pli, mac, true));
+      bool reported = false;
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (!reported && std::chrono::steady_clock::now() < deadline) {
+        ev.clear();
+        r.dp.pollEvents(ev);
+        for (const Event& e : ev)
+          reported = reported || (e.type == EventType::UnknownRtcpSsrc && e.id == sub.id && e.value == 0x0001u);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      BOOST_REQUIRE(reported);
+      BOOST_TEST(drops("unknown_rtcp_ssrc") == 1u);
+      ok(r.dp.addRemoteRtcpSsrc(sub.id, 0x0001));
+      BOOST_REQUIRE(r.dp.sync());
+      r.send(sub.protect(stx, pli, mac, true));
+      LibsrtpReferenceSession prx(pub.from_appliance, 0xC0C0, SrtpDirection::Inbound);
+      bool pli_seen = false;
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (!pli_seen && std::chrono::steady_clock::now() < deadline) {
+        for (const Bytes& f : RingDataplane::collect(r.media_tx, 1, 200)) {
+          Bytes p;
+          if (!payloadTo(f, pub, mac, p)) continue;
+          int len = static_cast<int>(p.size());
+          BOOST_REQUIRE(prx.unprotect(p.data(), len, true) == srtp_err_status_ok);
+          proto::RtcpCompound c(p.data(), static_cast<std::size_t>(len));
+          proto::RtcpBlock b;
+          while (c.next(b) == proto::RtcpParseStatus::Ok)
+            pli_seen = pli_seen ||
+                       (b.type == proto::rtcp::kPsfb && b.count == proto::rtcp::kFmtPli && b.media_ssrc() == 0xAAAAu);
+        }
+      }
+      BOOST_TEST(pli_seen);
+      BOOST_TEST(drops("unknown_rtcp_ssrc") == 1u);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(exception_path_both_ways) {
   RingDataplane r(2);
   const MacAddress mac = r.dp.mediaMac();

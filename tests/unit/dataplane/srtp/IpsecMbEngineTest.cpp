@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "dataplane/srtp/IpsecMbEngine.hpp"
-#include "dataplane/srtp/IpsecMbKeyDerivation.hpp"
 #include "dataplane/srtp/IpsecMbStreamContext.hpp"
 #include "dataplane/srtp/LibsrtpReferenceSession.hpp"
+#include "dataplane/srtp/SrtpKeyDerivation.hpp"
 #include "tests/unit/dataplane/srtp/SrtpTestPackets.hpp"
 
 namespace portunus::dp {
@@ -567,7 +567,7 @@ BOOST_AUTO_TEST_CASE(rfc3711_b3_key_derivation) {
     deriveSrtpKey(keys, row.label, out.data(), out.size());
     BOOST_TEST(out == row.expected, boost::test_tools::per_element());
   }
-  const IpsecMbSessionSecrets secrets = deriveSessionSecrets(keys, false);
+  const SrtpSessionSecrets secrets = deriveSessionSecrets(keys, false);
   BOOST_TEST(Bytes(secrets.cipher_key.begin(), secrets.cipher_key.begin() + 16) == rows[0].expected,
              boost::test_tools::per_element());
   BOOST_TEST(Bytes(secrets.salt.begin(), secrets.salt.end()) == rows[1].expected, boost::test_tools::per_element());
@@ -576,8 +576,8 @@ BOOST_AUTO_TEST_CASE(rfc3711_b3_key_derivation) {
 }
 
 // RFC 7714 §16/§17: session key 00..0f or 00..1f, session salt "Quid pro quo" (below the KDF).
-IpsecMbSessionSecrets rfc7714Secrets(std::size_t key_length) {
-  IpsecMbSessionSecrets secrets;
+SrtpSessionSecrets rfc7714Secrets(std::size_t key_length) {
+  SrtpSessionSecrets secrets;
   for (std::size_t i = 0; i < key_length; ++i)
     secrets.cipher_key[i] = static_cast<std::uint8_t>(i);
   const Bytes salt = hex("517569642070726f2071756f");
@@ -615,7 +615,7 @@ BOOST_AUTO_TEST_CASE(rfc7714_vectors_through_the_engine) {
   IpsecMbEngine engine;
   for (const auto& row : rows) {
     BOOST_TEST_CONTEXT(row.name) {
-      const IpsecMbSessionSecrets secrets = rfc7714Secrets(row.key_length);
+      const SrtpSessionSecrets secrets = rfc7714Secrets(row.key_length);
       auto tx =
           engine.createStreamFromSessionSecrets(row.profile, secrets, secrets, 0x5501a0b2, SrtpDirection::Outbound);
       auto rx =

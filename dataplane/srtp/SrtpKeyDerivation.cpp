@@ -1,4 +1,4 @@
-#include "dataplane/srtp/IpsecMbKeyDerivation.hpp"
+#include "dataplane/srtp/SrtpKeyDerivation.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -28,8 +28,8 @@ void deriveSrtpKey(const SrtpKeyMaterial& keys, SrtpKdfLabel label, std::uint8_t
   }
 }
 
-IpsecMbSessionSecrets deriveSessionSecrets(const SrtpKeyMaterial& keys, bool rtcp) {
-  IpsecMbSessionSecrets secrets;
+SrtpSessionSecrets deriveSessionSecrets(const SrtpKeyMaterial& keys, bool rtcp) {
+  SrtpSessionSecrets secrets;
   const auto base = static_cast<std::uint8_t>(rtcp ? 3 : 0);
   deriveSrtpKey(keys, static_cast<SrtpKdfLabel>(base), secrets.cipher_key.data(), masterKeyLength(keys.profile));
   deriveSrtpKey(keys, static_cast<SrtpKdfLabel>(base + 2), secrets.salt.data(), masterSaltLength(keys.profile));

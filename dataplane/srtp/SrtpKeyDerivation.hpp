@@ -12,7 +12,7 @@
 namespace portunus::dp {
 
 /** One of SRTP's or SRTCP's session secrets; only the first masterKeyLength()/salt/20 bytes are meaningful. */
-struct IpsecMbSessionSecrets {
+struct SrtpSessionSecrets {
   std::array<std::uint8_t, 32> cipher_key{};
   std::array<std::uint8_t, 14> salt{};
   std::array<std::uint8_t, 20> auth_key{};  // HMAC-SHA1 key (AES-CM profiles only)
@@ -32,6 +32,6 @@ enum class SrtpKdfLabel : std::uint8_t {
 void deriveSrtpKey(const SrtpKeyMaterial& keys, SrtpKdfLabel label, std::uint8_t* out, std::size_t length);
 
 /** The SRTP (rtcp = false) or SRTCP session secrets of a profile. */
-IpsecMbSessionSecrets deriveSessionSecrets(const SrtpKeyMaterial& keys, bool rtcp);
+SrtpSessionSecrets deriveSessionSecrets(const SrtpKeyMaterial& keys, bool rtcp);
 
 }  // namespace portunus::dp
