@@ -36,6 +36,7 @@ std::uint32_t toUint(const std::string& flag, const std::string& value, std::uin
 std::string usageText() {
   return "usage: portunus-lab echotest --server URL [options]\n"
          "       portunus-lab videoroom --server URL [--room N] [--publishers P] [--subscribers S] [--churn K]\n"
+         "                              [--rooms R]  (R > 1: R rooms created for the run, P x S in each)\n"
          "                              [--switch] [--publisher-leaves] [--send-pli MS]\n"
          "                              [--subscriber-address A] [--simulcast[-ssrc-group]] [options]\n"
          "       portunus-lab videoroom --renegotiate [--hold] --server URL [--room N] [options]\n"
@@ -150,6 +151,8 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.publishers = static_cast<unsigned>(toUint(flag, value(), 1, 16));
     } else if (flag == "--subscribers" && command.name == "videoroom") {
       o.subscribers = static_cast<unsigned>(toUint(flag, value(), 1, 1000));
+    } else if (flag == "--rooms" && command.name == "videoroom") {
+      o.rooms = static_cast<unsigned>(toUint(flag, value(), 1, 64));
     } else if (flag == "--churn" && command.name == "videoroom") {
       o.churn = static_cast<unsigned>(toUint(flag, value(), 0, 1000));
     } else if (flag == "--switch" && command.name == "videoroom") {
@@ -218,6 +221,8 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     }
   }
   if (o.server.empty()) throw UsageError("--server URL is required");
+  if (o.rooms > 1 && (o.churn > 0 || o.switch_feed || o.publisher_leaves || o.renegotiate || o.simulcast))
+    throw UsageError("--rooms: not with --churn, --switch, --publisher-leaves, --renegotiate or --simulcast");
   if (!o.audio && !o.video) throw UsageError("nothing to send: both --no-audio and --no-video");
   if (o.warmup_s >= o.duration_s) throw UsageError("--warmup must be shorter than --duration");
   if (o.transport.empty()) o.transport = o.server.starts_with("http://") ? "http" : "ws";

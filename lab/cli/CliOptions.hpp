@@ -60,6 +60,7 @@ struct EchoTestOptions {
   // second media round; --publisher-leaves: the last publisher leaves while subscribed (subscribers get `updated`).
   unsigned publishers = 1;
   unsigned subscribers = 1;
+  unsigned rooms = 1;  // --rooms R > 1: meetings, R rooms created for the run, P publishers and S subscribers in each
   unsigned churn = 0;
   bool switch_feed = false;
   bool publisher_leaves = false;

@@ -56,7 +56,7 @@ void runPublishers(std::vector<RoomPeer>& publishers, const EchoTestOptions& o) 
 
 /** A subscriber handle joined to `feeds` (all streams of each), answered and started. */
 RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop, const cp::DtlsIdentity& identity,
-                   const LabPeerOptions& po, PeerSet& set, const EchoTestOptions& o, const Json& feeds,
+                   const LabPeerOptions& po, PeerSet& set, std::uint64_t room, const Json& feeds,
                    const std::string& label) {
   RoomPeer sub;
   sub.handle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-" + label);
@@ -65,7 +65,7 @@ RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop
   Json streams = Json::array();
   for (const auto& f : feeds)
     streams.push_back({{"feed", f}});
-  joinAndStart(client, session, sub.handle, o.room, streams, *sub.peer, label);
+  joinAndStart(client, session, sub.handle, room, streams, *sub.peer, label);
   return sub;
 }
 
@@ -100,7 +100,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   report.command = "videoroom";
   report.server = o.server;
   report.transport = o.transport;
-  report.role = "room: " + std::to_string(o.publishers) + " publisher(s), " + std::to_string(o.subscribers) +
+  report.role = (o.rooms > 1 ? std::to_string(o.rooms) + " rooms, each: " : std::string("room: ")) +
+                std::to_string(o.publishers) + " publisher(s), " + std::to_string(o.subscribers) +
                 " subscriber(s), churn " + std::to_string(o.churn);
   report.trickle = o.trickle == TrickleMode::Early ? "early" : o.trickle == TrickleMode::Normal ? "normal" : "none";
   report.duration_s = o.duration_s;
@@ -116,39 +117,61 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   JanusClient client(url);
   PeerSet set;
   std::uint64_t session = 0;
+  // Room r's publishers are publishers[r * P, (r + 1) * P), its subscribers subscribers[r * S, (r + 1) * S).
   std::vector<RoomPeer> publishers, subscribers;
+  std::vector<std::uint64_t> rooms;  // with --rooms R > 1: R rooms created for the run (destroyed at its end)
+  std::uint64_t roomsHandle = 0;     // the handle that creates and destroys them
   LabPeerOptions po = peerOptions(o);
   const LabPeerOptions spo = subscriberOptions(po, o);
   try {
     client.connect();
     session = client.createSession();
     client.setEventHandler([&set](const JanusEvent& e) { set.dispatch(e); });
-    for (unsigned j = 0; j < o.publishers; ++j) {
-      RoomPeer pub;
-      LabPeerOptions ppo = po;
-      ppo.stream_id_base = 10 * (j + 1);
-      pub.handle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-pub");
-      pub.peer = std::make_unique<LabPeer>(client, session, pub.handle, loop, identity, ppo);
-      set.add(pub.peer.get());
-      const Json joined = pub.peer->offer({{"request", "joinandconfigure"},
-                                           {"room", o.room},
-                                           {"ptype", "publisher"},
-                                           {"display", "lab-pub-" + std::to_string(j)}});
-      expectOk(joined, "publisher joinandconfigure");
-      pub.feed = pluginData(joined).value("id", Json());
-      if (pub.feed.is_null()) throw std::runtime_error("no publisher id in " + joined.dump());
-      if (!pub.peer->waitForMediaPath(std::chrono::seconds(15)))
-        throw std::runtime_error("publisher " + std::to_string(j) + ": " + pub.peer->failure());
-      publishers.push_back(std::move(pub));
+    if (o.rooms > 1) {
+      roomsHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-rooms");
+      for (unsigned r = 0; r < o.rooms; ++r) {
+        const Json created = client.message(session, roomsHandle,
+                                            {{"request", "create"},
+                                             {"publishers", std::max(o.publishers, 3u)},
+                                             {"description", "portunus-lab meeting " + std::to_string(r)}});
+        expectOk(created, "create room");
+        const Json id = pluginData(created).value("room", Json());
+        if (!id.is_number_unsigned()) throw std::runtime_error("no room id in " + created.dump());
+        rooms.push_back(id.get<std::uint64_t>());
+      }
     }
-    Json allFeeds = Json::array();
-    for (const auto& p : publishers)
-      allFeeds.push_back(p.feed);
-    for (unsigned i = 0; i < o.subscribers; ++i) {
-      // With --switch, subscriber 0 starts on feed 0 alone and moves to feed 1 later.
-      const Json feeds = o.switch_feed && i == 0 ? Json::array({publishers[0].feed}) : allFeeds;
-      subscribers.push_back(subscribe(client, session, *loops[(i + 1) % loops.size()], identity, spo, set, o, feeds,
-                                      "sub" + std::to_string(i)));
+    const std::vector<std::uint64_t> roomIds = o.rooms > 1 ? rooms : std::vector<std::uint64_t>{o.room};
+    auto prefix = [&](std::size_t r) { return o.rooms > 1 ? "r" + std::to_string(r) : std::string(); };
+    for (std::size_t r = 0; r < roomIds.size(); ++r) {
+      for (unsigned j = 0; j < o.publishers; ++j) {
+        RoomPeer pub;
+        LabPeerOptions ppo = po;
+        ppo.stream_id_base = static_cast<std::uint32_t>(10 * (publishers.size() + 1));
+        pub.handle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-pub");
+        pub.peer = std::make_unique<LabPeer>(client, session, pub.handle, loop, identity, ppo);
+        set.add(pub.peer.get());
+        const Json joined = pub.peer->offer({{"request", "joinandconfigure"},
+                                             {"room", roomIds[r]},
+                                             {"ptype", "publisher"},
+                                             {"display", "lab-pub-" + prefix(r) + std::to_string(j)}});
+        expectOk(joined, "publisher joinandconfigure");
+        pub.feed = pluginData(joined).value("id", Json());
+        if (pub.feed.is_null()) throw std::runtime_error("no publisher id in " + joined.dump());
+        if (!pub.peer->waitForMediaPath(std::chrono::seconds(15)))
+          throw std::runtime_error("publisher " + prefix(r) + std::to_string(j) + ": " + pub.peer->failure());
+        publishers.push_back(std::move(pub));
+      }
+    }
+    for (std::size_t r = 0; r < roomIds.size(); ++r) {
+      Json roomFeeds = Json::array();
+      for (unsigned j = 0; j < o.publishers; ++j)
+        roomFeeds.push_back(publishers[r * o.publishers + j].feed);
+      for (unsigned i = 0; i < o.subscribers; ++i) {
+        // With --switch, subscriber 0 starts on feed 0 alone and moves to feed 1 later.
+        const Json feeds = o.switch_feed && i == 0 ? Json::array({publishers[0].feed}) : roomFeeds;
+        subscribers.push_back(subscribe(client, session, *loops[(subscribers.size() + 1) % loops.size()], identity, spo,
+                                        set, roomIds[r], feeds, prefix(r) + "sub" + std::to_string(i)));
+      }
     }
     if (auto p = subscribers.front().peer->srtpProfile()) {
       report.srtp_profile = SrtpSession::opensslName(*p);
@@ -156,10 +179,13 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
     }
 
     runPublishers(publishers, o);
-    for (std::size_t i = 0; i < subscribers.size(); ++i) {
-      for (std::size_t j = 0; j < publishers.size(); ++j) {
-        if (o.switch_feed && i == 0 && j != 0) continue;
-        collect(report, subscribers[i], publishers[j], "s" + std::to_string(i) + "<-p" + std::to_string(j));
+    for (std::size_t r = 0; r < roomIds.size(); ++r) {
+      for (unsigned i = 0; i < o.subscribers; ++i) {
+        for (unsigned j = 0; j < o.publishers; ++j) {
+          if (o.switch_feed && i == 0 && j != 0) continue;
+          collect(report, subscribers[r * o.subscribers + i], publishers[r * o.publishers + j],
+                  prefix(r) + "s" + std::to_string(i) + "<-p" + std::to_string(j));
+        }
       }
     }
 
@@ -186,8 +212,11 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
       collect(report, subscribers[0], publishers[1], "s0<-p1(switched)");
     }
 
+    Json allFeeds = Json::array();  // (--churn runs in one room)
+    for (const auto& p : publishers)
+      allFeeds.push_back(p.feed);
     for (unsigned k = 0; k < o.churn; ++k) {
-      RoomPeer c = subscribe(client, session, loop, identity, po, set, o, allFeeds, "churn" + std::to_string(k));
+      RoomPeer c = subscribe(client, session, loop, identity, po, set, o.room, allFeeds, "churn" + std::to_string(k));
       c.peer->tearingDown();
       set.remove(c.peer.get());
       client.detach(session, c.handle);
@@ -235,6 +264,9 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
       client.detach(session, s.handle);
     for (auto& p : publishers)
       client.detach(session, p.handle);
+    for (const std::uint64_t room : rooms)
+      expectOk(client.message(session, roomsHandle, {{"request", "destroy"}, {"room", room}}), "destroy room");
+    if (roomsHandle) client.detach(session, roomsHandle);
     if (session) client.destroySession(session);
   } catch (const std::exception& e) {
     PLOG(Warn, "lab") << "teardown: " << e.what();
@@ -251,7 +283,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
 
 EchoTestReport runVideoRoom(const EchoTestOptions& o) {
   if (o.renegotiate) return runRenegotiation(o);
-  if (o.publishers > 1 || o.subscribers > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves)
+  if (o.publishers > 1 || o.subscribers > 1 || o.rooms > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves)
     return runVideoRoomScenario(o);
   EchoTestReport report;
   report.command = "videoroom";

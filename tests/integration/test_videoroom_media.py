@@ -56,3 +56,39 @@ def test_room_three_publishers_six_subscribers(lab, tmp_path):
         lab.admin("dataplane_stats")["dataplane"]))
     assert stats, lab.admin("dataplane_stats")["dataplane"]
     assert lab.proc.poll() is None
+
+
+def test_meetings_two_rooms(lab, tmp_path):
+    """portunus-lab's meetings form (`--rooms`): two rooms created for the run, 2 publishers x 2 subscribers in each;
+    every subscriber gets exactly its own room's feeds, verified; the rooms are destroyed at the end."""
+    report_path = tmp_path / "meetings.json"
+    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--server", f"http://{lab.appliance}:8088/janus",
+           "--ice-address", lab.client, "--duration", "2", "--warmup", "0.5", "--rooms", "2",
+           "--publishers", "2", "--subscribers", "2", "--json", str(report_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    print(result.stdout)
+    print(result.stderr[-4000:])
+    assert report_path.exists(), result.stderr[-2000:]
+    report = json.loads(report_path.read_text())
+    assert result.returncode == 0 and report["passed"], report.get("problems")
+    streams = report["streams"]
+    assert len(streams) == 2 * 2 * 2 * 2  # rooms x subscribers x publishers x (audio, video)
+    assert sorted({s["mid"].split("/")[0] for s in streams}) == [
+        f"r{r}s{i}<-p{j}" for r in range(2) for i in range(2) for j in range(2)]
+    for s in streams:
+        assert s["sent"] > 0 and s["received"] == s["sent"], s
+        assert s["lost"] == 0 and s["bad_payloads"] == 0 and s["duplicates"] == 0, s
+
+    # The two rooms are gone again: `list` shows the configured ones only.
+    sid = lab.janus({"janus": "create"})["data"]["id"]
+    hid = lab.janus({"janus": "attach", "plugin": "janus.plugin.videoroom"}, f"/{sid}")["data"]["id"]
+    listed = lab.janus({"janus": "message", "body": {"request": "list"}}, f"/{sid}/{hid}")
+    rooms = [r["room"] for r in listed["plugindata"]["data"]["list"]]
+    assert rooms == [1234], rooms
+    lab.janus({"janus": "destroy"}, f"/{sid}")
+    assert dataplane_empty_counts(lab)
+
+
+def dataplane_empty_counts(lab):
+    return wait_for(lambda: (lambda d: d if d["transports_count"] == 0 and d["streams_count"] == 0 else None)(
+        lab.admin("dataplane_stats")["dataplane"]))

@@ -93,4 +93,18 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
   BOOST_TEST(!parseCommandLine(split("echotest --server ws://h")).echotest.nack);
   BOOST_CHECK_THROW(parseCommandLine(split("echotest --server ws://h --send-pli 50")), UsageError);
   BOOST_CHECK_THROW(parseCommandLine(split("videoroom --server ws://h --send-pli 5")), UsageError);  // < 10 ms
+  // Meetings: R rooms of P x S; one-room scenario options do not combine with them.
+  const EchoTestOptions meetings =
+      parseCommandLine(split("videoroom --server ws://h --rooms 4 --publishers 3 --subscribers 2")).echotest;
+  BOOST_TEST(meetings.rooms == 4u);
+  BOOST_TEST(parseCommandLine(split("videoroom --server ws://h")).echotest.rooms == 1u);
+  for (const char* line :
+       {"videoroom --server ws://h --rooms 0", "videoroom --server ws://h --rooms 65",
+        "echotest --server ws://h --rooms 2", "videoroom --server ws://h --rooms 2 --churn 3",
+        "videoroom --server ws://h --rooms 2 --switch", "videoroom --server ws://h --rooms 2 --simulcast",
+        "videoroom --server ws://h --rooms 2 --publisher-leaves"}) {
+    BOOST_TEST_CONTEXT(line) {
+      BOOST_CHECK_THROW(parseCommandLine(split(line)), UsageError);
+    }
+  }
 }
