@@ -11,8 +11,9 @@ Per scenario step and server: server CPU seconds two ways, (a) "process": utime+
 work, admin `dataplane_stats`) plus the CPU of every other thread (/proc/<pid>/task/*/stat), for Janus its process
 CPU (it has no polling thread: all its CPU is work); peak RSS growth per PeerConnection, the lab's setup times,
 loss, latency (payload send time → arrival) and its CDF, pps. Scenarios: echotest (N PCs, portunus-lab load's
-event loops), webinar (1 → N; the steps go up until loss exceeds 0.1 %: the max lossless fan-out), setup (PCs/s to
-webrtcup at an unthrottled ramp). Writes bench/results/<date>-<host>.json, PNG plots (gnuplot) and prints one line
+event loops), webinar (1 → N; the steps go up until loss exceeds 0.1 %: the max lossless fan-out), meetings (R rooms
+created for the step, P publishers x S subscribers in each, every subscriber on every feed of its room), setup (PCs/s
+to webrtcup at an unthrottled ramp). Writes bench/results/<date>-<host>.json, PNG plots (gnuplot) and prints one line
 per scenario:
   bench <scenario>: pkts/cpu-s portunus <x> janus <y> ratio <r>; p99 added latency ms portunus <a> janus <b>; ...
 """
@@ -257,8 +258,9 @@ def run_step(server, lab_bin: Path, out: Path, command: list, peers: int):
     return report
 
 
-def webinar_summary(report):
-    """A videoroom report in the load report's terms: forwarded packets, loss, one-way latency."""
+def room_summary(report):
+    """A videoroom report (webinar, meetings) in the load report's terms: forwarded packets, loss, one-way
+    latency."""
     streams = report.get("streams", [])
     sent = sum(s.get("measured_sent", 0) for s in streams)
     received = sum(s.get("measured_received", 0) for s in streams)
@@ -361,11 +363,11 @@ def plots(results, out_dir: Path, stem: str):
             series["cpu"].append(f"'{f}' using 2:3 with linespoints title '{scen} {server} process'")
             series["cpu"].append(f"'{f}' using 2:4 with linespoints dt 2 title '{scen} {server} busy'")
     if series["cdf"]:
-        made.append(gnuplot(out_dir / f"{stem}-latency-cdf.png", "latency ms (echotest: round trip; webinar: "
-                            "publisher to subscriber)", "fraction of packets", series["cdf"],
+        made.append(gnuplot(out_dir / f"{stem}-latency-cdf.png", "latency ms (echotest: round trip; webinar, "
+                            "meetings: publisher to subscriber)", "fraction of packets", series["cdf"],
                             "set logscale x\nset key right bottom\n"))
     if series["pps"]:
-        made.append(gnuplot(out_dir / f"{stem}-pps.png", "peers (echotest) / subscribers (webinar)",
+        made.append(gnuplot(out_dir / f"{stem}-pps.png", "peers (echotest) / subscribers (webinar) / rooms (meetings)",
                             "delivered packets per second", series["pps"]))
     if series["cpu"]:
         made.append(gnuplot(out_dir / f"{stem}-cpu.png", "delivered packets per second",
@@ -378,12 +380,15 @@ def main():
     ap.add_argument("build", nargs="?", default=str(ROOT / "build"))
     ap.add_argument("--echotest-peers", default="10,50,150")
     ap.add_argument("--webinar-subscribers", default="10,25,50,75,100,150")
+    ap.add_argument("--meetings-rooms", default="1,2,4", help="meetings: room counts, one step each")
+    ap.add_argument("--meeting-publishers", type=int, default=3)
+    ap.add_argument("--meeting-subscribers", type=int, default=3)
     ap.add_argument("--setup-peers", default="50")
     ap.add_argument("--duration", type=float, default=8)
     ap.add_argument("--ramp", type=float, default=50)
     ap.add_argument("--threads", type=int, default=2, help="lab media threads and IceLoops (one per core)")
     ap.add_argument("--setup-threads", type=int, default=16)
-    ap.add_argument("--scenarios", default="echotest,setup,webinar")
+    ap.add_argument("--scenarios", default="echotest,setup,webinar,meetings")
     ap.add_argument("--servers", default="portunus,janus", help="which servers to run (the line needs both)")
     args = ap.parse_args()
     build = Path(args.build).resolve()
@@ -411,7 +416,7 @@ def main():
             results.setdefault("threads", {})[name] = threads
             for scen in scenarios:
                 sizes = [int(x) for x in {"echotest": args.echotest_peers, "webinar": args.webinar_subscribers,
-                                          "setup": args.setup_peers}[scen].split(",")]
+                                          "meetings": args.meetings_rooms, "setup": args.setup_peers}[scen].split(",")]
                 for n in sizes:
                     out = tmp / f"{name}-{scen}-{n}.json"
                     if scen in ("echotest", "setup"):
@@ -420,17 +425,22 @@ def main():
                                "--duration", str(1 if setup else args.duration), "--warmup", "0.5" if setup else "1",
                                "--threads", str(args.threads), "--setup-threads", str(args.setup_threads),
                                "--loops", str(args.threads), "--no-progress"]
-                    else:
+                    elif scen == "webinar":
                         cmd = ["videoroom", "--publishers", "1", "--subscribers", str(n), "--duration",
                                str(args.duration), "--warmup", "1", "--loops", str(args.threads)]
+                    else:
+                        cmd = ["videoroom", "--rooms", str(n), "--publishers", str(args.meeting_publishers),
+                               "--subscribers", str(args.meeting_subscribers), "--duration", str(args.duration),
+                               "--warmup", "1", "--loops", str(args.threads)]
+                    pcs = {"webinar": n + 1, "meetings": n * (args.meeting_publishers + args.meeting_subscribers)}
                     try:
-                        r = run_step(server, lab_bin, out, cmd, n if scen != "webinar" else n + 1)
+                        r = run_step(server, lab_bin, out, cmd, pcs.get(scen, n))
                     except RuntimeError as e:  # e.g. the server still busy closing the last step's PCs
                         print(f"   {name} {scen} {n}: {str(e)[-300:]}; retrying once in 5 s", flush=True)
                         time.sleep(5)
-                        r = run_step(server, lab_bin, out, cmd, n if scen != "webinar" else n + 1)
-                    if scen == "webinar":
-                        r.update(webinar_summary(r))
+                        r = run_step(server, lab_bin, out, cmd, pcs.get(scen, n))
+                    if scen in ("webinar", "meetings"):
+                        r.update(room_summary(r))
                     else:
                         r["setup_rate"] = r.get("setup_rate_per_s", 0)
                     r["n"] = n
