@@ -22,8 +22,8 @@
 namespace portunus::dp {
 
 constexpr std::size_t kMaxStreamsPerTransport = 16;
-constexpr std::size_t kMaxRoutesPerStream = 128;  // fan-out of one inbound stream on one worker
-constexpr std::size_t kMaxRtcpContexts = 8;       // remote RTCP sender SSRCs besides the inbound media SSRCs
+constexpr std::size_t kMaxRoutesPerStream = 1024;  // fan-out of one inbound stream on one worker (a webinar)
+constexpr std::size_t kMaxRtcpContexts = 8;        // remote RTCP sender SSRCs besides the inbound media SSRCs
 
 struct Transport;
 struct OutboundStream;

@@ -165,6 +165,79 @@ BOOST_DATA_TEST_CASE(fan_out_one_to_fifty,
   BOOST_TEST(per_sub.size() == static_cast<std::size_t>(kSubs));
 }
 
+BOOST_AUTO_TEST_CASE(fan_out_to_the_per_stream_limit_then_a_clear_table_full) {
+  // A webinar: one inbound stream to kMaxRoutesPerStream (1024) subscriber streams, 16 on each of 64 transports;
+  // every copy arrives with its own SSRC and sequence; one more route is refused with TableFull.
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.mbufs = 16383;
+  RingDataplane r(1, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer pub = peer(SrtpProfile::AeadAes128Gcm, 0);
+  ok(r.dp.addTransport(pub.spec(0), pub.id));
+  StreamId in = 0;
+  InboundStreamSpec is;
+  is.transport = pub.id;
+  is.ssrc = 0xA0A0;
+  ok(r.dp.addInboundStream(is, in));
+  // dataplane/Tables.hpp: kMaxRoutesPerStream = 1024, kMaxStreamsPerTransport = 16.
+  constexpr int kTransports = 64, kPerTransport = 16, kRoutes = kTransports * kPerTransport;
+  std::vector<Peer> subs;
+  for (int t = 0; t < kTransports; ++t) {
+    subs.push_back(peer(SrtpProfile::AeadAes128Gcm, static_cast<std::uint16_t>(100 + t)));
+    ok(r.dp.addTransport(subs.back().spec(0), subs.back().id));
+    for (int k = 0; k < kPerTransport; ++k) {
+      OutboundStreamSpec os;
+      os.transport = subs.back().id;
+      os.ssrc = 0x10000u * (t + 1) + k;
+      StreamId out = 0;
+      RouteId rid = 0;
+      ok(r.dp.addOutboundStream(os, out));
+      ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+    }
+  }
+  Peer extra = peer(SrtpProfile::AeadAes128Gcm, 99);
+  ok(r.dp.addTransport(extra.spec(0), extra.id));
+  OutboundStreamSpec os;
+  os.transport = extra.id;
+  os.ssrc = 0xEEEE;
+  StreamId out = 0;
+  RouteId rid = 0;
+  ok(r.dp.addOutboundStream(os, out));
+  BOOST_TEST(r.dp.addRoute(RouteSpec{in, out, {}}, rid) == ApiStatus::TableFull);
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(pub.to_appliance, 0xA0A0, SrtpDirection::Outbound);
+  constexpr int kPackets = 2;
+  for (int i = 0; i < kPackets; ++i)
+    r.send(pub.protect(tx, rtp(0xA0A0, static_cast<std::uint16_t>(i), 90u * i, 96, 300), mac));
+  const auto frames = RingDataplane::collect(r.media_tx, kRoutes * kPackets, 20000);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kRoutes * kPackets));
+  // Every copy: L2-L4 toward its transport, its SSRC and continuous sequence (the RTP header is plain in SRTP); the
+  // first stream of each transport also decrypted by stock libsrtp2 (a stock session costs ~30 ms to make).
+  std::map<std::uint32_t, int> per_ssrc;
+  std::map<int, std::unique_ptr<LibsrtpReferenceSession>> rx;
+  int decrypted = 0;
+  for (const Bytes& f : frames) {
+    const int t = proto::load16(&f[36]) - 5100;
+    BOOST_REQUIRE(t >= 0 && t < kTransports);
+    Bytes payload;
+    BOOST_REQUIRE(payloadTo(f, subs[t], mac, payload));
+    const std::uint32_t ssrc = proto::load32(&payload[8]);
+    BOOST_REQUIRE(ssrc / 0x10000u == static_cast<std::uint32_t>(t + 1));
+    BOOST_TEST(proto::load16(&payload[2]) == per_ssrc[ssrc]);
+    ++per_ssrc[ssrc];
+    if (ssrc % 0x10000u != 0) continue;
+    auto& session = rx[t];
+    if (!session)
+      session = std::make_unique<LibsrtpReferenceSession>(subs[t].from_appliance, ssrc, SrtpDirection::Inbound);
+    Decoded d;
+    BOOST_REQUIRE(decode(f, subs[t], mac, *session, d));
+    ++decrypted;
+  }
+  BOOST_TEST(decrypted == kTransports * kPackets);
+  BOOST_TEST(per_ssrc.size() == static_cast<std::size_t>(kRoutes));
+  BOOST_TEST(r.dp.stats().drop("tx_full") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
   RingDataplane r(2);
   const MacAddress mac = r.dp.mediaMac();
