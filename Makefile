@@ -25,7 +25,7 @@ test: build
 	bash tests/run-tests.sh $(BUILD)
 
 # The unit, dataplane and integration tiers again on an ASan+UBSan build in $(BUILD)-asan (docs/hardening.md).
-# Not part of `make test` or CI (its build alone takes over 30 min on 2 cores); PORTUNUS_ASAN=1 make test adds it.
+# PORTUNUS_ASAN=1 make test adds it to the other tiers (CI does: .ci/run), its build running in the background.
 test-asan: deps
 	bash tests/run-tests.sh $(BUILD) asan
 

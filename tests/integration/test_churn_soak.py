@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from lib import labrun
 from lib.netns import ApplianceLab
 from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
+LAB = labrun.LAB
 MINUTES = float(os.environ.get("PORTUNUS_SOAK_MINUTES", "3"))
 PEERS = int(os.environ.get("PORTUNUS_SOAK_PEERS", "3"))
 SESSION_TIMEOUT = 8  # seconds: vanished peers are reaped quickly

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from lib import labrun
 from lib.labrun import dataplane_empty, run_lab
 from lib.netns import ApplianceLab
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
+LAB = labrun.LAB
 REASON = "Dataplane table full"
 
 pytestmark = [

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from lib import labrun
 from lib.netns import ApplianceLab
 from lib.labrun import wait_for
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
+LAB = labrun.LAB
 STORM = Path(__file__).resolve().parent / "lib" / "storm.py"
 PORT_RANGE = "40000-40099"
 MIN_RATIO = 0.995  # the live streams' delivered ratio during the storm, the client's own socket drops aside

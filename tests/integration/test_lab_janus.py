@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from lib import labrun
+
 JANUS = "/usr/bin/janus"
 JANUS_LIB = Path("/usr/lib/x86_64-linux-gnu/janus")
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build"))
-LAB = BUILD / "lab" / "portunus-lab"
+LAB = labrun.LAB
 
 JANUS_ADDRESS = "198.18.30.1"
 LAB_ADDRESS = JANUS_ADDRESS

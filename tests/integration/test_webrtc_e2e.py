@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from lib import labrun
 from lib.labrun import LabRun, assert_clean_echo, dataplane_empty, run_lab, wait_for
 from lib.netns import ApplianceLab, nsexec
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[2] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
+LAB = labrun.LAB
 SLOWLINK_THRESHOLD = 4
 
 pytestmark = [

@@ -13,7 +13,9 @@ from lib.netns import ApplianceLab
 
 BUILD = Path(os.environ.get("PORTUNUS_BUILD", Path(__file__).resolve().parents[3] / "build")).resolve()
 DAEMON = BUILD / "controlplane" / "portunusd"
-LAB = BUILD / "lab" / "portunus-lab"
+# PORTUNUS_LAB_BUILD: where portunus-lab comes from when it is not the daemon's build (the asan tier sanitizes the
+# daemon and drives it with the normal build's lab).
+LAB = Path(os.environ.get("PORTUNUS_LAB_BUILD", BUILD)).resolve() / "lab" / "portunus-lab"
 
 # The `pytestmark` of the tests that run portunusd and portunus-lab in network namespaces.
 NEEDS_LAB = [

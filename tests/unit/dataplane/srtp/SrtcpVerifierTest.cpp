@@ -10,12 +10,16 @@
 
 #include "dataplane/srtp/LibsrtpReferenceSession.hpp"
 #include "dataplane/srtp/SrtcpVerifier.hpp"
+#ifdef PORTUNUS_COUNT_MALLOC
 #include "tests/unit/dataplane/srtp/MallocCounter.h"
+#endif
 #include "tests/unit/dataplane/srtp/SrtpTestPackets.hpp"
 
 namespace portunus::dp {
 
-std::ostream& operator<<(std::ostream& os, SrtpStatus s) { return os << statusName(s); }
+std::ostream& operator<<(std::ostream& os, SrtpStatus s) {
+  return os << statusName(s);
+}
 
 namespace {
 
@@ -42,7 +46,7 @@ BOOST_AUTO_TEST_CASE(genuine_srtcp_of_any_sender_verifies) {
     BOOST_TEST_CONTEXT(profileName(profile)) {
       const auto keys = test::randomKeys(profile, rng);
       SrtcpVerifier v(keys);
-      for (int i = 0; i < 50; ++i) {
+      for (int i = 0; i < 12; ++i) {  // (a stock libsrtp2 session costs ~30 ms to make)
         const std::uint32_t ssrc = static_cast<std::uint32_t>(rng());
         const std::size_t length = 8 + 4 * (rng() % 100);
         BOOST_TEST(verify(v, srtcp(keys, ssrc, length, rng)) == SrtpStatus::Ok, "ssrc " << ssrc);
@@ -92,6 +96,7 @@ BOOST_AUTO_TEST_CASE(unencrypted_srtcp_is_refused) {
   }
 }
 
+#ifdef PORTUNUS_COUNT_MALLOC  // not in the ASan build: the sanitizer runtime owns malloc there
 BOOST_AUTO_TEST_CASE(verify_never_allocates) {
   std::mt19937 rng(10);
   for (const SrtpProfile profile : test::kAllProfiles) {
@@ -99,7 +104,7 @@ BOOST_AUTO_TEST_CASE(verify_never_allocates) {
       const auto keys = test::randomKeys(profile, rng);
       SrtcpVerifier v(keys);
       std::vector<Bytes> packets;
-      for (int i = 0; i < 64; ++i)
+      for (int i = 0; i < 16; ++i)
         packets.push_back(srtcp(keys, static_cast<std::uint32_t>(rng()), 8 + 4 * (rng() % 50), rng));
       Bytes forged = packets.front();
       forged[forged.size() / 2] ^= 1;
@@ -109,11 +114,12 @@ BOOST_AUTO_TEST_CASE(verify_never_allocates) {
       for (Bytes& p : packets)
         ok += v.verify(p.data(), static_cast<std::uint32_t>(p.size())) == SrtpStatus::Ok;
       malloc_counter_stop();
-      BOOST_TEST(ok == 64);
+      BOOST_TEST(ok == 16);
       BOOST_TEST(malloc_counter_count() == 0);
     }
   }
 }
+#endif
 
 }  // namespace
 }  // namespace portunus::dp
