@@ -44,6 +44,29 @@ void ok(ApiStatus s) {
   BOOST_REQUIRE_MESSAGE(s == ApiStatus::Ok, "API status " << apiStatusName(s));
 }
 
+/** A publisher: `pub`'s transport on `worker` with one inbound stream of `ssrc`. */
+StreamId addPublisher(RingDataplane& r, Peer& pub, std::uint32_t ssrc, std::uint16_t worker = 0) {
+  ok(r.dp.addTransport(pub.spec(worker), pub.id));
+  InboundStreamSpec is;
+  is.transport = pub.id;
+  is.ssrc = ssrc;
+  StreamId in = 0;
+  ok(r.dp.addInboundStream(is, in));
+  return in;
+}
+
+/** One subscriber stream of `ssrc` on transport `to`, routed from `in`. */
+StreamId addRoutedStream(RingDataplane& r, StreamId in, TransportId to, std::uint32_t ssrc) {
+  OutboundStreamSpec os;
+  os.transport = to;
+  os.ssrc = ssrc;
+  StreamId out = 0;
+  RouteId rid = 0;
+  ok(r.dp.addOutboundStream(os, out));
+  ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+  return out;
+}
+
 struct Decoded {
   proto::RtpPacket rtp;
   Bytes bytes;
@@ -173,27 +196,15 @@ BOOST_AUTO_TEST_CASE(fan_out_to_the_per_stream_limit_then_a_clear_table_full) {
   RingDataplane r(1, cfg);
   const MacAddress mac = r.dp.mediaMac();
   Peer pub = peer(SrtpProfile::AeadAes128Gcm, 0);
-  ok(r.dp.addTransport(pub.spec(0), pub.id));
-  StreamId in = 0;
-  InboundStreamSpec is;
-  is.transport = pub.id;
-  is.ssrc = 0xA0A0;
-  ok(r.dp.addInboundStream(is, in));
+  const StreamId in = addPublisher(r, pub, 0xA0A0);
   // dataplane/Tables.hpp: kMaxRoutesPerStream = 1024, kMaxStreamsPerTransport = 16.
   constexpr int kTransports = 64, kPerTransport = 16, kRoutes = kTransports * kPerTransport;
   std::vector<Peer> subs;
   for (int t = 0; t < kTransports; ++t) {
     subs.push_back(peer(SrtpProfile::AeadAes128Gcm, static_cast<std::uint16_t>(100 + t)));
     ok(r.dp.addTransport(subs.back().spec(0), subs.back().id));
-    for (int k = 0; k < kPerTransport; ++k) {
-      OutboundStreamSpec os;
-      os.transport = subs.back().id;
-      os.ssrc = 0x10000u * (t + 1) + k;
-      StreamId out = 0;
-      RouteId rid = 0;
-      ok(r.dp.addOutboundStream(os, out));
-      ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
-    }
+    for (int k = 0; k < kPerTransport; ++k)
+      addRoutedStream(r, in, subs.back().id, 0x10000u * (t + 1) + k);
   }
   Peer extra = peer(SrtpProfile::AeadAes128Gcm, 99);
   ok(r.dp.addTransport(extra.spec(0), extra.id));
@@ -420,17 +431,12 @@ BOOST_AUTO_TEST_CASE(rtcp_of_an_unknown_sender_ssrc_is_reported_only_when_authen
       ps.rtcp_ssrc = 0xC0C0;
       ok(r.dp.addTransport(ps, pub.id));
       ok(r.dp.addTransport(sub.spec(0), sub.id));
-      StreamId in = 0, out = 0;
-      RouteId rid = 0;
+      StreamId in = 0;
       InboundStreamSpec is;
       is.transport = pub.id;
       is.ssrc = 0xAAAA;
       ok(r.dp.addInboundStream(is, in));
-      OutboundStreamSpec os;
-      os.transport = sub.id;
-      os.ssrc = 0x5555;
-      ok(r.dp.addOutboundStream(os, out));
-      ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+      addRoutedStream(r, in, sub.id, 0x5555);
       BOOST_REQUIRE(r.dp.sync());
       LibsrtpReferenceSession ptx(pub.to_appliance, 0xAAAA, SrtpDirection::Outbound);  // (the appliance learns the
       r.send(pub.protect(ptx, rtp(0xAAAA, 1, 0, 96, 100), mac));                       // publisher's MAC from it)

@@ -3,10 +3,7 @@ one lab process over one WebSocket session, ramped up at 20/s, paced by 2 media 
 per peer) and negotiated by 4 setup threads, 3 s of audio and video each through the DPDK dataplane of an appliance
 namespace, while 2 more peers per second join, send for 1.5 s and leave (churn). Every peer comes up, every stream
 is echoed, the report adds up."""
-import json
-import subprocess
-
-from lib.labrun import LAB, NEEDS_LAB, running_lab
+from lib.labrun import LAB, NEEDS_LAB, run_lab_report, running_lab
 
 pytestmark = NEEDS_LAB
 
@@ -18,11 +15,7 @@ def test_load_twenty_peers_in_two_media_threads_all_echoed(tmp_path):
                "--transport", "ws", "--ice-address", lab.client, "--peers", "20", "--ramp", "20", "--duration", "3",
                "--warmup", "0.5", "--threads", "2", "--setup-threads", "4",
                "--churn-rate", "2", "--churn-lifetime", "1.5", "--json", str(report_path)]
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-        print(result.stdout)
-        print(result.stderr[-3000:])
-        assert report_path.exists(), result.stderr[-2000:]
-        report = json.loads(report_path.read_text())
+        result, report = run_lab_report(cmd, report_path, timeout=60)
         assert result.returncode == 0, report["problems"]
         # 20 peers for the whole run, and 6 more that joined (2/s over the 3 s), sent 1.5 s and left meanwhile.
         assert report["churn_peers"] == 6

@@ -2,13 +2,11 @@
 portunus-lab peers in the client namespace. One room run covers: 3 publishers and 6 subscribers each subscribed to
 every feed (payloads verified per publisher stream), a subscriber switching feed without renegotiation, the last
 publisher leaving while subscribed (every subscriber gets `updated`), 20 subscribers joining and leaving one after
-the other, Portunus as DTLS server toward subscribers with GCM negotiated; and afterwards no dataplane object left."""
-import json
-import subprocess
-
+the other, Portunus as DTLS server toward subscribers with GCM negotiated; and afterwards no dataplane object left.
+And the meetings form: two rooms of 2 x 2 created for the run."""
 import pytest
 
-from lib.labrun import LAB, NEEDS_LAB, running_lab, wait_for
+from lib.labrun import LAB, NEEDS_LAB, dataplane_empty, run_lab_report, running_lab, wait_for
 
 pytestmark = NEEDS_LAB
 
@@ -26,11 +24,7 @@ def test_room_three_publishers_six_subscribers(lab, tmp_path):
            "--room", "1234", "--ice-address", lab.client, "--duration", "2", "--warmup", "0.5",
            "--publishers", "3", "--subscribers", "6", "--switch", "--publisher-leaves", "--churn", "20",
            "--json", str(report_path)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=150)
-    print(result.stdout)
-    print(result.stderr[-4000:])
-    assert report_path.exists(), result.stderr[-2000:]
-    report = json.loads(report_path.read_text())
+    result, report = run_lab_report(cmd, report_path, timeout=150)
     assert result.returncode == 0, report.get("problems")
     assert report["passed"], report["problems"]
 
@@ -65,11 +59,7 @@ def test_meetings_two_rooms(lab, tmp_path):
     cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--server", f"http://{lab.appliance}:8088/janus",
            "--ice-address", lab.client, "--duration", "2", "--warmup", "0.5", "--rooms", "2",
            "--publishers", "2", "--subscribers", "2", "--json", str(report_path)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    print(result.stdout)
-    print(result.stderr[-4000:])
-    assert report_path.exists(), result.stderr[-2000:]
-    report = json.loads(report_path.read_text())
+    result, report = run_lab_report(cmd, report_path, timeout=120)
     assert result.returncode == 0 and report["passed"], report.get("problems")
     streams = report["streams"]
     assert len(streams) == 2 * 2 * 2 * 2  # rooms x subscribers x publishers x (audio, video)
@@ -86,9 +76,4 @@ def test_meetings_two_rooms(lab, tmp_path):
     rooms = [r["room"] for r in listed["plugindata"]["data"]["list"]]
     assert rooms == [1234], rooms
     lab.janus({"janus": "destroy"}, f"/{sid}")
-    assert dataplane_empty_counts(lab)
-
-
-def dataplane_empty_counts(lab):
-    return wait_for(lambda: (lambda d: d if d["transports_count"] == 0 and d["streams_count"] == 0 else None)(
-        lab.admin("dataplane_stats")["dataplane"]))
+    assert dataplane_empty(lab), lab.admin("dataplane_stats")["dataplane"]

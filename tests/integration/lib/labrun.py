@@ -59,6 +59,16 @@ def lab_command(lab, lab_bin: Path, report: Path, transport="http", duration=1.5
             "--json", str(report), *[str(e) for e in extra]]
 
 
+def run_lab_report(cmd: list, report: Path, timeout: float):
+    """Runs a portunus-lab command line that writes its JSON report to `report`: (CompletedProcess, report dict).
+    Prints the lab's output (pytest shows it on failure) and fails when no report was written."""
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    print(result.stdout)
+    print(result.stderr[-4000:])
+    assert report.exists(), result.stderr[-2000:]
+    return result, json.loads(report.read_text())
+
+
 def media_handles(lab, min_packets=1):
     """(session, handle, handle_info) of every handle whose PeerConnection has carried `min_packets` on the
     dataplane."""

@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(any_changed_bit_other_keys_and_short_packets_fail) {
 }
 
 BOOST_AUTO_TEST_CASE(unencrypted_srtcp_is_refused) {
-  // E = 0 is never sent by browsers or by us; the engines refuse it and so does the verifier, even with a valid tag
-  // (here: the E bit cleared in a genuine packet, which also breaks the tag; and a random packet with E = 0).
+  // E = 0 is never sent by browsers or by us; the engines refuse it and so does the verifier (here: the E bit
+  // cleared in a genuine packet, refused before the tag is looked at).
   std::mt19937 rng(9);
   for (const SrtpProfile profile : test::kAllProfiles) {
     BOOST_TEST_CONTEXT(profileName(profile)) {
