@@ -72,6 +72,8 @@ if [[ " ${tiers[*]} " == *" asan "* && "${tiers[0]}" != asan ]]; then
   echo "(asan: building $build-asan in the background; log: $asan_build_log)"
   setsid nice -n 19 bash "$here/sanitizers/build-asan.sh" "$build-asan" >"$asan_build_log" 2>&1 &
   asan_build_pid=$!
+  # Interrupted before the asan tier reaps it (Ctrl-C, a timeout): the build does not outlive the run.
+  trap 'kill -- -"$asan_build_pid" 2>/dev/null' EXIT
 fi
 
 # asan_skip REASON: the asan tier as one skipped case saying why.
