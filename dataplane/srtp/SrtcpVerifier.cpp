@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/proto/ByteOrder.hpp"
 #include "dataplane/srtp/OpensslCipherCache.hpp"
 #include "dataplane/srtp/SrtpKeyDerivation.hpp"
 
@@ -22,11 +23,6 @@ constexpr std::uint32_t kGcmTag = 16;     // RFC 7714 §9
 constexpr std::uint32_t kSha1Block = 64;  // HMAC-SHA1 pad length
 constexpr std::uint32_t kSha1Digest = 20;
 constexpr std::uint32_t kMaxLength = 65535;
-
-std::uint32_t load32(const std::uint8_t* p) noexcept {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
 
 }  // namespace
 
@@ -80,7 +76,7 @@ SrtpStatus SrtcpVerifier::verify(std::uint8_t* data, std::uint32_t len) noexcept
     // header | ciphertext | E || index | tag; the tag covers everything before it.
     if (len < kHeader + kIndex + kCmTag) return SrtpStatus::BadLength;
     const std::uint32_t tag_at = len - kCmTag;
-    if ((load32(data + tag_at - kIndex) & 0x80000000U) == 0) return SrtpStatus::AuthFail;
+    if ((proto::load32(data + tag_at - kIndex) & 0x80000000U) == 0) return SrtpStatus::AuthFail;
     std::uint8_t digest[kSha1Digest];
     SHA_CTX work = pads_->inner;
     bool ok = SHA1_Update(&work, data, tag_at) == 1 && SHA1_Final(digest, &work) == 1;
@@ -93,7 +89,7 @@ SrtpStatus SrtcpVerifier::verify(std::uint8_t* data, std::uint32_t len) noexcept
   // header | ciphertext | tag | E || index (RFC 7714 §9.2); IV = salt XOR (0 0 | SSRC | 0 0 | index) (§9.1).
   if (len < kHeader + kGcmTag + kIndex) return SrtpStatus::BadLength;
   const std::uint8_t* e_index = data + len - kIndex;
-  if ((load32(e_index) & 0x80000000U) == 0) return SrtpStatus::AuthFail;
+  if ((proto::load32(e_index) & 0x80000000U) == 0) return SrtpStatus::AuthFail;
   std::uint8_t iv[12];
   std::memcpy(iv, salt_, sizeof(iv));
   for (int i = 0; i < 4; ++i) {

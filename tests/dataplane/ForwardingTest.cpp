@@ -145,25 +145,14 @@ BOOST_DATA_TEST_CASE(fan_out_one_to_fifty,
   RingDataplane r(2, cfg);
   const MacAddress mac = r.dp.mediaMac();
   Peer pub = peer(profile, 0);
-  ok(r.dp.addTransport(pub.spec(1), pub.id));
-  StreamId in = 0;
-  InboundStreamSpec is;
-  is.transport = pub.id;
-  is.ssrc = 0xA0A0;
-  ok(r.dp.addInboundStream(is, in));
+  const StreamId in = addPublisher(r, pub, 0xA0A0, 1);
   constexpr int kSubs = 50;
   std::vector<Peer> subs;
   std::vector<std::unique_ptr<LibsrtpReferenceSession>> rx;
   for (int i = 0; i < kSubs; ++i) {
     subs.push_back(peer(profile, static_cast<std::uint16_t>(100 + i)));
     ok(r.dp.addTransport(subs.back().spec(1), subs.back().id));
-    OutboundStreamSpec os;
-    os.transport = subs.back().id;
-    os.ssrc = 0xB000u + i;
-    StreamId out = 0;
-    RouteId rid = 0;
-    ok(r.dp.addOutboundStream(os, out));
-    ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
+    addRoutedStream(r, in, subs.back().id, 0xB000u + i);
     rx.push_back(
         std::make_unique<LibsrtpReferenceSession>(subs.back().from_appliance, 0xB000u + i, SrtpDirection::Inbound));
   }
