@@ -6,12 +6,18 @@ XML shows no failure) counts as one more failure, so a crash can never disappear
 
 Usage: summarize.py RESULTS_DIR [testlog.json ...] [-- RESULTS_DIR [testlog.json ...]] ...
 Each group (e.g. the regular build and the ASan build) is counted on its own and the totals are added.
+The failed cases are named, one line each, right above the summary line: a log cut to its last lines still says
+which test failed.
 """
 import json
 import pathlib
 import re
 import sys
 import xml.etree.ElementTree as ET
+
+
+FAILED_NAMES = []  # "<results dir>/<xml stem>: <classname>::<name>", in the order found
+MAX_NAMED = 20
 
 
 def count_xml(path):
@@ -26,6 +32,8 @@ def count_xml(path):
     for case in root.iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
             failed += 1
+            where = f"{pathlib.Path(path).parent.parent.name}/{pathlib.Path(path).stem}"
+            FAILED_NAMES.append(f"{where}: {case.get('classname', '')}::{case.get('name', '')}")
         elif case.find("skipped") is not None:
             skipped += 1
         else:
@@ -42,6 +50,7 @@ def count_group(results, testlogs):
             print(f"summarize: unreadable {xml.name}: counted as a failure", file=sys.stderr)
             failed += 1
             failed_xml.add(xml.stem)
+            FAILED_NAMES.append(f"{xml}: unreadable")
             continue
         p, f, s = counts
         passed, failed, skipped = passed + p, failed + f, skipped + s
@@ -59,6 +68,7 @@ def count_group(results, testlogs):
                     print(f"summarize: {entry['name']} ended {entry['result']} without a failing test case: +1 failed",
                           file=sys.stderr)
                     failed += 1
+                    FAILED_NAMES.append(f"{entry['name']}: ended {entry['result']}")
     return passed, failed, skipped
 
 
@@ -78,6 +88,10 @@ def main():
             continue
         p, f, s = count_group(pathlib.Path(g[0]), [pathlib.Path(x) for x in g[1:]])
         passed, failed, skipped = passed + p, failed + f, skipped + s
+    for name in FAILED_NAMES[:MAX_NAMED]:
+        print(f"FAILED {name}")
+    if len(FAILED_NAMES) > MAX_NAMED:
+        print(f"... and {len(FAILED_NAMES) - MAX_NAMED} more failed")
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
