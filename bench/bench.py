@@ -425,13 +425,14 @@ def main():
                                "--duration", str(1 if setup else args.duration), "--warmup", "0.5" if setup else "1",
                                "--threads", str(args.threads), "--setup-threads", str(args.setup_threads),
                                "--loops", str(args.threads), "--no-progress"]
-                    elif scen == "webinar":
-                        cmd = ["videoroom", "--publishers", "1", "--subscribers", str(n), "--duration",
-                               str(args.duration), "--warmup", "1", "--loops", str(args.threads)]
-                    else:
-                        cmd = ["videoroom", "--rooms", str(n), "--publishers", str(args.meeting_publishers),
-                               "--subscribers", str(args.meeting_subscribers), "--duration", str(args.duration),
-                               "--warmup", "1", "--loops", str(args.threads)]
+                    else:  # the load generator's room scenarios, from a scenario file like bench/scenarios/
+                        room = (f"subscribers: {n}\nroom: 1234\n" if scen == "webinar" else
+                                f"rooms: {n}\npublishers: {args.meeting_publishers}\n"
+                                f"subscribers: {args.meeting_subscribers}\n")
+                        scenario_file = tmp / f"{name}-{scen}-{n}.yaml"
+                        scenario_file.write_text(f"scenario: {scen}\n{room}warmup_s: 1\nduration_s: {args.duration}\n"
+                                                 f"threads: {args.threads}\nloops: {args.threads}\n")
+                        cmd = ["load", "--scenario", str(scenario_file), "--no-progress"]
                     pcs = {"webinar": n + 1, "meetings": n * (args.meeting_publishers + args.meeting_subscribers)}
                     try:
                         r = run_step(server, lab_bin, out, cmd, pcs.get(scen, n))

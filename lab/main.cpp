@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     const auto level = portunus::log::parseLevel(o.log_level);
     if (!level) throw UsageError("--log: unknown level '" + o.log_level + "'");
     portunus::log::setThreshold(*level);
-    if (command.name == "load") {
+    if (command.name == "load" && o.load_scenario == "echotest") {
       const LoadReport load = runLoad(o);
       std::cout << load.text() << std::flush;
       if (!o.json_path.empty()) {
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       }
       return simulcast.passed() ? 0 : 1;
     }
-    const EchoTestReport report = command.name == "videoroom" ? runVideoRoom(o) : runEchoTest(o);
+    const EchoTestReport report = command.name == "echotest" ? runEchoTest(o) : runVideoRoom(o);
     std::cout << report.text() << std::flush;
     if (!o.json_path.empty()) {
       std::ofstream out(o.json_path);

@@ -48,6 +48,10 @@ std::string usageText() {
          "                              media threads (event loops), negotiated by S setup threads; R more PCs\n"
          "                              per second join, send S seconds and leave while they run; a live\n"
          "                              progress line and a report of setup time, loss, latency, jitter, pps\n"
+         "       portunus-lab load --server URL --scenario FILE.yaml [--subscribers S] [--publishers P]\n"
+         "                              [--rooms R] [--room N] [--threads T] [--loops K] [options]\n"
+         "                              FILE says `scenario: webinar` (1 publisher -> S subscribers) or\n"
+         "                              `scenario: meetings` (R rooms of P publishers x S subscribers)\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -86,8 +90,19 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     throw UsageError("unknown command '" + args[0] + "'");
   command.name = args[0];
   EchoTestOptions& o = command.echotest;
+  // `load` takes the room flags for its webinar/meetings scenarios and the EchoTest flags for its echotest one;
+  // which scenario it is may be known only at the end (--scenario FILE), so the first misplaced flag is kept.
+  std::string roomFlagGiven, echoFlagGiven;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
+    auto roomFlag = [&] {
+      if (command.name == "load" && roomFlagGiven.empty()) roomFlagGiven = flag;
+      return command.name == "videoroom" || command.name == "load";
+    };
+    auto echoLoadFlag = [&] {
+      if (command.name == "load" && echoFlagGiven.empty()) echoFlagGiven = flag;
+      return command.name == "load";
+    };
     auto value = [&]() -> const std::string& {
       if (i + 1 >= args.size()) throw UsageError(flag + " needs a value");
       return args[++i];
@@ -145,13 +160,13 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.min_ratio = toDouble(flag, value(), 0, 1);
     } else if (flag == "--json") {
       o.json_path = value();
-    } else if (flag == "--room" && command.name == "videoroom") {
+    } else if (flag == "--room" && roomFlag()) {
       o.room = toUint(flag, value(), 1, 0xffffffffu);
-    } else if (flag == "--publishers" && command.name == "videoroom") {
+    } else if (flag == "--publishers" && roomFlag()) {
       o.publishers = static_cast<unsigned>(toUint(flag, value(), 1, 16));
-    } else if (flag == "--subscribers" && command.name == "videoroom") {
+    } else if (flag == "--subscribers" && roomFlag()) {
       o.subscribers = static_cast<unsigned>(toUint(flag, value(), 1, 1000));
-    } else if (flag == "--rooms" && command.name == "videoroom") {
+    } else if (flag == "--rooms" && roomFlag()) {
       o.rooms = static_cast<unsigned>(toUint(flag, value(), 1, 64));
     } else if (flag == "--churn" && command.name == "videoroom") {
       o.churn = static_cast<unsigned>(toUint(flag, value(), 0, 1000));
@@ -174,23 +189,23 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     } else if (flag == "--simulcast-ssrc-group" && command.name == "videoroom") {
       o.simulcast = true;
       o.simulcast_ssrc_group = true;
-    } else if (flag == "--peers" && command.name == "load") {
+    } else if (flag == "--peers" && echoLoadFlag()) {
       o.peers = static_cast<unsigned>(toUint(flag, value(), 1, 2000));
-    } else if (flag == "--ramp" && command.name == "load") {
+    } else if (flag == "--ramp" && echoLoadFlag()) {
       o.ramp_per_s = toDouble(flag, value(), 0.1, 1000);
     } else if (flag == "--loops" && (command.name == "load" || command.name == "videoroom")) {
       o.loops = static_cast<unsigned>(toUint(flag, value(), 1, 64));
     } else if (flag == "--scenario" && command.name == "load") {
       applyLoadScenarioFile(value(), o);
-    } else if (flag == "--churn-rate" && command.name == "load") {
+    } else if (flag == "--churn-rate" && echoLoadFlag()) {
       o.churn_per_s = toDouble(flag, value(), 0, 100);
-    } else if (flag == "--churn-lifetime" && command.name == "load") {
+    } else if (flag == "--churn-lifetime" && echoLoadFlag()) {
       o.churn_lifetime_s = toDouble(flag, value(), 0.5, 3600);
-    } else if (flag == "--threads" && command.name == "load") {
+    } else if (flag == "--threads" && (command.name == "load" || command.name == "videoroom")) {
       o.threads = static_cast<unsigned>(toUint(flag, value(), 1, 64));
-    } else if (flag == "--setup-threads" && command.name == "load") {
+    } else if (flag == "--setup-threads" && echoLoadFlag()) {
       o.setup_threads = static_cast<unsigned>(toUint(flag, value(), 1, 256));
-    } else if (flag == "--no-progress" && command.name == "load") {
+    } else if (flag == "--no-progress" && (command.name == "load" || command.name == "videoroom")) {
       o.progress = false;
     } else if (flag == "--log") {
       o.log_level = value();
@@ -221,6 +236,12 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     }
   }
   if (o.server.empty()) throw UsageError("--server URL is required");
+  if (command.name == "load" && o.load_scenario == "echotest" && !roomFlagGiven.empty())
+    throw UsageError(roomFlagGiven + ": applies to load scenarios webinar and meetings only");
+  if (command.name == "load" && o.load_scenario != "echotest" && !echoFlagGiven.empty())
+    throw UsageError(echoFlagGiven + ": applies to load scenario echotest only");
+  if (command.name == "load" && o.load_scenario == "webinar" && (o.publishers != 1 || o.rooms != 1))
+    throw UsageError("a webinar has one publisher in one room");
   if (o.rooms > 1 && (o.churn > 0 || o.switch_feed || o.publisher_leaves || o.renegotiate || o.simulcast))
     throw UsageError("--rooms: not with --churn, --switch, --publisher-leaves, --renegotiate or --simulcast");
   if (!o.audio && !o.video) throw UsageError("nothing to send: both --no-audio and --no-video");

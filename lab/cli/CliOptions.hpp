@@ -8,6 +8,7 @@
 //       one publisher and one subscriber (which answers the server's offer) in a VideoRoom; the subscriber
 //       verifies what the publisher sent; [--nack] loss recovery (rtx, NACK, RTX) on every peer, [--send-pli MS]
 //       subscribers' keyframe requests, [--subscriber-address A] subscribers gather on their own address
+//   portunus-lab load --server URL [--scenario FILE.yaml] [--peers N] ...   (usageText() has every option)
 #pragma once
 
 #include <cstdint>
@@ -86,6 +87,9 @@ struct EchoTestOptions {
   unsigned threads = 2;           // media threads (event loops pacing many peers each)
   unsigned setup_threads = 16;    // negotiation threads (attach, offer, wait for webrtcup)
   bool progress = true;
+  // load --scenario FILE: "echotest" (the above), "webinar" or "meetings" (the VideoRoom room scenario above, its
+  // publishers paced by `threads` media threads); lab/load/LoadScenario.hpp.
+  std::string load_scenario = "echotest";
 };
 
 struct CliCommand {

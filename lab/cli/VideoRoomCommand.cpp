@@ -1,6 +1,8 @@
 #include "lab/cli/VideoRoomCommand.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -11,6 +13,7 @@
 #include "lab/cli/RenegotiateScenario.hpp"
 #include "lab/cli/RoomRequests.hpp"
 #include "lab/janus/JanusClient.hpp"
+#include "lab/load/MediaScheduler.hpp"
 
 namespace portunus::lab {
 
@@ -44,13 +47,45 @@ struct RoomPeer {
   Json feed;  // publishers: their participant id
 };
 
-/** Every publisher sends at once (one thread each); the subscribers' receivers count what arrives. */
-void runPublishers(std::vector<RoomPeer>& publishers, const EchoTestOptions& o) {
-  std::vector<std::thread> threads;
-  for (auto& p : publishers)
-    if (p.peer) threads.emplace_back([&p, &o] { p.peer->runMedia(o.duration_s, o.warmup_s, 0.3); });
-  for (auto& t : threads)
-    t.join();
+/** The publishers' media round: every publisher sends at once, paced by `o.threads` media threads (a
+ *  MediaScheduler: event loops, not a thread per publisher); the subscribers' receivers (on the IceLoops) count what
+ *  arrives. With `progress`, a line each second on stderr: publishers sending, pps out (what they send) and in (what
+ *  the subscribers receive), and the loss against `fanout` copies of each packet sent. */
+void runPublishers(const std::vector<RoomPeer*>& publishers, const std::vector<RoomPeer>& subscribers, double fanout,
+                   const EchoTestOptions& o, bool progress) {
+  using Clock = std::chrono::steady_clock;
+  MediaScheduler scheduler(std::max(1u, o.threads));
+  std::atomic<unsigned> done{0};
+  unsigned started = 0;
+  for (RoomPeer* p : publishers)
+    if (p->peer) {
+      scheduler.add(*p->peer, o.duration_s, o.warmup_s, [&done](bool) { ++done; });
+      ++started;
+    }
+  const auto received = [&subscribers] {
+    std::uint64_t in = 0;
+    for (const auto& s : subscribers)
+      in += s.peer->counters().srtp_in;
+    return in;
+  };
+  const auto start = Clock::now();
+  auto last = start;
+  std::uint64_t lastIn = received(), lastOut = scheduler.packetsSent();
+  while (done.load() < started) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!progress || Clock::now() - last < std::chrono::seconds(1)) continue;
+    const std::uint64_t in = received(), out = scheduler.packetsSent();
+    const double dt = std::chrono::duration<double>(Clock::now() - last).count();
+    last = Clock::now();
+    const double dIn = static_cast<double>(in - lastIn), expected = static_cast<double>(out - lastOut) * fanout;
+    std::fprintf(stderr, "[%6.1f s] publishers sending %u/%u, subscribers %zu, pps out %.0f in %.0f, loss %.2f %%\n",
+                 std::chrono::duration<double>(last - start).count(), scheduler.active(), started, subscribers.size(),
+                 static_cast<double>(out - lastOut) / dt, dIn / dt,
+                 expected > 0 ? std::max(0.0, 100.0 * (expected - dIn) / expected) : 0.0);
+    lastIn = in;
+    lastOut = out;
+  }
+  scheduler.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last packets through the room
 }
 
@@ -97,7 +132,7 @@ void collect(EchoTestReport& report, const RoomPeer& sub, const RoomPeer& pub, c
 
 EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   EchoTestReport report;
-  report.command = "videoroom";
+  report.command = o.load_scenario == "echotest" ? "videoroom" : "load " + o.load_scenario;
   report.server = o.server;
   report.transport = o.transport;
   report.role = (o.rooms > 1 ? std::to_string(o.rooms) + " rooms, each: " : std::string("room: ")) +
@@ -119,15 +154,17 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   std::uint64_t session = 0;
   // Room r's publishers are publishers[r * P, (r + 1) * P), its subscribers subscribers[r * S, (r + 1) * S).
   std::vector<RoomPeer> publishers, subscribers;
-  std::vector<std::uint64_t> rooms;  // with --rooms R > 1: R rooms created for the run (destroyed at its end)
-  std::uint64_t roomsHandle = 0;     // the handle that creates and destroys them
+  // With --rooms R > 1 or a `meetings` load scenario: R rooms created for the run (destroyed at its end).
+  const bool createRooms = o.rooms > 1 || o.load_scenario == "meetings";
+  std::vector<std::uint64_t> rooms;
+  std::uint64_t roomsHandle = 0;  // the handle that creates and destroys them
   LabPeerOptions po = peerOptions(o);
   const LabPeerOptions spo = subscriberOptions(po, o);
   try {
     client.connect();
     session = client.createSession();
     client.setEventHandler([&set](const JanusEvent& e) { set.dispatch(e); });
-    if (o.rooms > 1) {
+    if (createRooms) {
       roomsHandle = client.attach(session, "janus.plugin.videoroom", "videoroom-portunus-lab-rooms");
       for (unsigned r = 0; r < o.rooms; ++r) {
         const Json created = client.message(session, roomsHandle,
@@ -140,8 +177,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
         rooms.push_back(id.get<std::uint64_t>());
       }
     }
-    const std::vector<std::uint64_t> roomIds = o.rooms > 1 ? rooms : std::vector<std::uint64_t>{o.room};
-    auto prefix = [&](std::size_t r) { return o.rooms > 1 ? "r" + std::to_string(r) : std::string(); };
+    const std::vector<std::uint64_t> roomIds = createRooms ? rooms : std::vector<std::uint64_t>{o.room};
+    auto prefix = [&](std::size_t r) { return createRooms ? "r" + std::to_string(r) : std::string(); };
     for (std::size_t r = 0; r < roomIds.size(); ++r) {
       for (unsigned j = 0; j < o.publishers; ++j) {
         RoomPeer pub;
@@ -178,7 +215,11 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
       report.dtls_role = subscribers.front().peer->dtlsRole() == cp::DtlsRole::Client ? "client" : "server";
     }
 
-    runPublishers(publishers, o);
+    std::vector<RoomPeer*> everyPublisher;
+    for (auto& p : publishers)
+      everyPublisher.push_back(&p);
+    // Each packet a publisher sends goes to the S subscribers of its room (subscriber 0 of --switch: feed 0 only).
+    runPublishers(everyPublisher, subscribers, static_cast<double>(o.subscribers), o, o.progress);
     for (std::size_t r = 0; r < roomIds.size(); ++r) {
       for (unsigned i = 0; i < o.subscribers; ++i) {
         for (unsigned j = 0; j < o.publishers; ++j) {
@@ -203,12 +244,7 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
       if (pluginData(switched).value("switched", "") != "ok") throw std::runtime_error("switch: " + switched.dump());
       report.events.push_back("switched: " + pluginData(switched).dump());
       // Only feeds 0 and 1 send in this round; what subscriber 0 gets from feed 1 is all new.
-      std::vector<std::thread> threads;
-      for (std::size_t j = 0; j < 2; ++j)
-        threads.emplace_back([&, j] { publishers[j].peer->runMedia(o.duration_s, o.warmup_s, 0.3); });
-      for (auto& t : threads)
-        t.join();
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      runPublishers({&publishers[0], &publishers[1]}, subscribers, 0, o, false);
       collect(report, subscribers[0], publishers[1], "s0<-p1(switched)");
     }
 
@@ -283,7 +319,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
 
 EchoTestReport runVideoRoom(const EchoTestOptions& o) {
   if (o.renegotiate) return runRenegotiation(o);
-  if (o.publishers > 1 || o.subscribers > 1 || o.rooms > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves)
+  if (o.publishers > 1 || o.subscribers > 1 || o.rooms > 1 || o.churn > 0 || o.switch_feed || o.publisher_leaves ||
+      o.load_scenario != "echotest")
     return runVideoRoomScenario(o);
   EchoTestReport report;
   report.command = "videoroom";

@@ -13,6 +13,22 @@
 //   churn: {rate_per_s: 2, lifetime_s: 3}  # extra PCs joining per second while the others send, each leaving
 //                                          # after lifetime_s (0: no churn)
 //   media: {audio: true, video: true, video_bitrate_bps: 500000, video_fps: 30}
+//
+//   scenario: webinar           # one publisher -> N subscribers in a VideoRoom (room 1234 unless `room` says)
+//   subscribers: 150
+//   room: 1234
+//   nack: false                 # loss recovery (rtx, NACK, RTX) on every peer
+//   duration_s, warmup_s, threads, loops, media: as above
+//
+//   scenario: meetings          # R rooms created for the run, P publishers and S subscribers in each; every
+//   rooms: 4                    # subscriber receives every publisher of its room
+//   publishers: 3
+//   subscribers: 3
+//   nack: false
+//   duration_s, warmup_s, threads, loops, media: as above
+//
+// Keys of the other kind (peers, ramp_per_s, setup_threads, churn for webinar/meetings; publishers, subscribers,
+// rooms, room, nack for echotest) are refused by name.
 #pragma once
 
 #include <string>

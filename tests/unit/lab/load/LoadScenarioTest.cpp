@@ -29,6 +29,34 @@ BOOST_AUTO_TEST_CASE(load_scenario_sets_every_key) {
   BOOST_TEST(o.video_fps == 25u);
 }
 
+BOOST_AUTO_TEST_CASE(load_scenario_webinar_and_meetings) {
+  EchoTestOptions w;
+  applyLoadScenario(
+      "scenario: webinar\nsubscribers: 150\nroom: 77\nnack: true\nduration_s: 6\nthreads: 1\n"
+      "media: {audio: false}\n",
+      w);
+  BOOST_TEST(w.load_scenario == "webinar");
+  BOOST_TEST(w.publishers == 1u);
+  BOOST_TEST(w.rooms == 1u);
+  BOOST_TEST(w.subscribers == 150u);
+  BOOST_TEST(w.room == 77u);
+  BOOST_TEST(w.nack);
+  BOOST_TEST(w.duration_s == 6.0);
+  BOOST_TEST(w.threads == 1u);
+  BOOST_TEST(!w.audio);
+  EchoTestOptions m;
+  applyLoadScenario("scenario: meetings\nrooms: 4\npublishers: 3\nsubscribers: 2\nloops: 3\n", m);
+  BOOST_TEST(m.load_scenario == "meetings");
+  BOOST_TEST(m.rooms == 4u);
+  BOOST_TEST(m.publishers == 3u);
+  BOOST_TEST(m.subscribers == 2u);
+  BOOST_TEST(m.loops == 3u);
+  BOOST_TEST(!m.nack);
+  EchoTestOptions e;
+  applyLoadScenario("peers: 3\n", e);
+  BOOST_TEST(e.load_scenario == "echotest");
+}
+
 BOOST_AUTO_TEST_CASE(load_scenario_absent_keys_keep_defaults) {
   EchoTestOptions o;
   applyLoadScenario("peers: 7\n", o);
@@ -46,7 +74,19 @@ BOOST_AUTO_TEST_CASE(load_scenario_rejects_with_the_key) {
       {"peers: 0\n", "peers"},
       {"peers: 10\nfrobnicate: 1\n", "frobnicate"},
       {"media: {audio: true, colour: red}\n", "media.colour"},
-      {"scenario: meetings\n", "scenario"},
+      {"scenario: conference\n", "scenario"},
+      {"scenario: webinar\npeers: 10\n", "peers: applies to scenario echotest only"},
+      {"scenario: meetings\nchurn: {rate_per_s: 1}\n", "churn: applies to scenario echotest only"},
+      {"scenario: echotest\nsubscribers: 3\n", "subscribers: applies to scenarios webinar and meetings only"},
+      {"rooms: 3\n", "rooms: applies to scenarios webinar and meetings only"},
+      {"scenario: webinar\npublishers: 2\n", "one publisher"},
+      {"scenario: webinar\nrooms: 2\n", "rooms"},
+      {"scenario: webinar\nsubscribers: 0\n", "subscribers"},
+      {"scenario: meetings\nroom: 1234\n", "meetings create their rooms"},
+      {"scenario: meetings\nrooms: 65\n", "rooms"},
+      {"scenario: meetings\npublishers: 17\n", "publishers"},
+      {"scenario: meetings\nrooms: 64\npublishers: 16\nsubscribers: 20\n", "2000 PeerConnections"},
+      {"scenario: meetings\nnack: maybe\n", "nack"},
       {"duration_s: 2\nwarmup_s: 3\n", "warmup_s"},
       {"threads: many\n", "threads"},
       {"churn: {rate_per_s: 1000}\n", "churn.rate_per_s"},
@@ -80,4 +120,32 @@ BOOST_AUTO_TEST_CASE(scenario_flag_then_flags_override) {
   std::remove(path.c_str());
   BOOST_CHECK_THROW(parseCommandLine({"load", "--server", "ws://h:8188", "--scenario", "/nonexistent.yaml"}),
                     UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(room_flags_go_with_room_scenarios_only) {
+  const std::string path = "/tmp/portunus-lab-scenario-meetings-test.yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    BOOST_REQUIRE(f);
+    std::fputs("scenario: meetings\nrooms: 2\npublishers: 2\nsubscribers: 2\n", f);
+    std::fclose(f);
+  }
+  // Flags after the file override it, before it too (the kind is known at the end).
+  const CliCommand c =
+      parseCommandLine({"load", "--subscribers", "5", "--server", "ws://h:8188", "--scenario", path, "--rooms", "3"});
+  BOOST_TEST(c.echotest.load_scenario == "meetings");
+  BOOST_TEST(c.echotest.rooms == 3u);
+  BOOST_TEST(c.echotest.subscribers == 2u);  // the file came after --subscribers 5
+  const auto refused = [&](std::vector<std::string> args, const std::string& mentions) {
+    try {
+      parseCommandLine(args);
+      BOOST_ERROR("accepted: " << args.back());
+    } catch (const UsageError& e) {
+      BOOST_TEST(std::string(e.what()).find(mentions) != std::string::npos, e.what() << " lacks " << mentions);
+    }
+  };
+  refused({"load", "--server", "ws://h:8188", "--scenario", path, "--peers", "4"}, "--peers: applies to load scenario");
+  refused({"load", "--server", "ws://h:8188", "--rooms", "2"}, "--rooms: applies to load scenarios webinar");
+  refused({"load", "--server", "ws://h:8188", "--scenario", path, "--churn-rate", "1"}, "--churn-rate");
+  std::remove(path.c_str());
 }
