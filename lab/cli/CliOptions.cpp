@@ -51,7 +51,9 @@ std::string usageText() {
          "       portunus-lab load --server URL --scenario FILE.yaml [--subscribers S] [--publishers P]\n"
          "                              [--rooms R] [--room N] [--threads T] [--loops K] [options]\n"
          "                              FILE says `scenario: webinar` (1 publisher -> S subscribers) or\n"
-         "                              `scenario: meetings` (R rooms of P publishers x S subscribers)\n"
+         "                              `scenario: meetings` (R rooms of P publishers x S subscribers);\n"
+         "                              [--simulcast [--substream L]]: publishers send VP8 simulcast,\n"
+         "                              subscribers ask for layer L (default 2)\n"
          "  --server URL            ws://host:8188 or http://host:8088/janus\n"
          "  --transport ws|http     (default: from the URL)\n"
          "  --duration S            seconds of media (default 5)\n"
@@ -184,8 +186,10 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
       o.subscriber_address = value();
     } else if (flag == "--nack") {
       o.nack = true;
-    } else if (flag == "--simulcast" && command.name == "videoroom") {
+    } else if (flag == "--simulcast" && (command.name == "videoroom" || roomFlag())) {
       o.simulcast = true;
+    } else if (flag == "--substream" && command.name == "load" && roomFlag()) {
+      o.substream = static_cast<unsigned>(toUint(flag, value(), 0, 2));
     } else if (flag == "--simulcast-ssrc-group" && command.name == "videoroom") {
       o.simulcast = true;
       o.simulcast_ssrc_group = true;
@@ -242,7 +246,10 @@ CliCommand parseCommandLine(const std::vector<std::string>& args) {
     throw UsageError(echoFlagGiven + ": applies to load scenario echotest only");
   if (command.name == "load" && o.load_scenario == "webinar" && (o.publishers != 1 || o.rooms != 1))
     throw UsageError("a webinar has one publisher in one room");
-  if (o.rooms > 1 && (o.churn > 0 || o.switch_feed || o.publisher_leaves || o.renegotiate || o.simulcast))
+  if (command.name == "load" && o.simulcast && (!o.video || o.nack))
+    throw UsageError("--simulcast: needs video and is not with --nack");
+  if (command.name == "videoroom" && o.rooms > 1 &&
+      (o.churn > 0 || o.switch_feed || o.publisher_leaves || o.renegotiate || o.simulcast))
     throw UsageError("--rooms: not with --churn, --switch, --publisher-leaves, --renegotiate or --simulcast");
   if (!o.audio && !o.video) throw UsageError("nothing to send: both --no-audio and --no-video");
   if (o.warmup_s >= o.duration_s) throw UsageError("--warmup must be shorter than --duration");

@@ -77,6 +77,9 @@ struct EchoTestOptions {
   // with `configure` (lab/cli/SimulcastCommand.hpp); each phase lasts `duration` seconds (at least 1).
   bool simulcast = false;
   bool simulcast_ssrc_group = false;  // --simulcast-ssrc-group: the same with a=ssrc-group:SIM instead of rids
+  // load webinar/meetings with --simulcast (YAML media.simulcast): a media profile instead, every publisher's video
+  // is VP8 simulcast (3 rids, 3 temporal layers), every subscriber asks for `substream` (YAML media.substream).
+  unsigned substream = 2;
   // load: `peers` EchoTest PCs in one process, started at `ramp` per second, their ICE/DTLS/receive paths shared
   // by `loops` IceLoop threads; each sends for `duration` seconds once up.
   unsigned peers = 10;

@@ -78,10 +78,13 @@ void runPublishers(const std::vector<RoomPeer*>& publishers, const std::vector<R
     const double dt = std::chrono::duration<double>(Clock::now() - last).count();
     last = Clock::now();
     const double dIn = static_cast<double>(in - lastIn), expected = static_cast<double>(out - lastOut) * fanout;
-    std::fprintf(stderr, "[%6.1f s] publishers sending %u/%u, subscribers %zu, pps out %.0f in %.0f, loss %.2f %%\n",
+    char loss[32] = "";
+    if (fanout > 0)
+      std::snprintf(loss, sizeof loss, ", loss %.2f %%",
+                    expected > 0 ? std::max(0.0, 100.0 * (expected - dIn) / expected) : 0.0);
+    std::fprintf(stderr, "[%6.1f s] publishers sending %u/%u, subscribers %zu, pps out %.0f in %.0f%s\n",
                  std::chrono::duration<double>(last - start).count(), scheduler.active(), started, subscribers.size(),
-                 static_cast<double>(out - lastOut) / dt, dIn / dt,
-                 expected > 0 ? std::max(0.0, 100.0 * (expected - dIn) / expected) : 0.0);
+                 static_cast<double>(out - lastOut) / dt, dIn / dt, loss);
     lastIn = in;
     lastOut = out;
   }
@@ -100,7 +103,17 @@ RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop
   Json streams = Json::array();
   for (const auto& f : feeds)
     streams.push_back({{"feed", f}});
-  joinAndStart(client, session, sub.handle, room, streams, *sub.peer, label);
+  const Json attached = joinAndStart(client, session, sub.handle, room, streams, *sub.peer, label);
+  if (po.simulcast_layer >= 0 && po.simulcast_layer != 2) {
+    // Every video stream on the wanted layer (the default is the highest) before the publishers send.
+    Json layers = Json::array();
+    for (const auto& s : pluginData(attached).value("streams", Json::array()))
+      if (s.value("type", "") == "video" && s.contains("mid"))
+        layers.push_back({{"mid", s["mid"]}, {"substream", po.simulcast_layer}});
+    if (!layers.empty())
+      expectOk(client.message(session, sub.handle, {{"request", "configure"}, {"streams", layers}}),
+               label + " configure substream");
+  }
   return sub;
 }
 
@@ -108,6 +121,9 @@ RoomPeer subscribe(JanusClient& client, std::uint64_t session, cp::IceLoop& loop
 LabPeerOptions subscriberOptions(LabPeerOptions po, const EchoTestOptions& o) {
   if (!o.subscriber_address.empty()) po.ice_address = o.subscriber_address;
   po.pli_interval_ms = o.send_pli_ms;
+  po.simulcast = false;
+  po.simulcast_media = false;
+  if (o.simulcast && o.load_scenario != "echotest") po.simulcast_layer = static_cast<int>(o.substream);
   return po;
 }
 
@@ -137,7 +153,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   report.transport = o.transport;
   report.role = (o.rooms > 1 ? std::to_string(o.rooms) + " rooms, each: " : std::string("room: ")) +
                 std::to_string(o.publishers) + " publisher(s), " + std::to_string(o.subscribers) +
-                " subscriber(s), churn " + std::to_string(o.churn);
+                " subscriber(s), churn " + std::to_string(o.churn) +
+                (o.simulcast ? ", simulcast (substream " + std::to_string(o.substream) + ")" : std::string());
   report.trickle = o.trickle == TrickleMode::Early ? "early" : o.trickle == TrickleMode::Normal ? "normal" : "none";
   report.duration_s = o.duration_s;
   report.min_ratio = o.min_ratio;
@@ -159,6 +176,10 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   std::vector<std::uint64_t> rooms;
   std::uint64_t roomsHandle = 0;  // the handle that creates and destroys them
   LabPeerOptions po = peerOptions(o);
+  if (o.simulcast && o.load_scenario != "echotest") {  // the simulcast media profile of the load scenarios
+    po.simulcast = true;
+    po.simulcast_media = true;
+  }
   const LabPeerOptions spo = subscriberOptions(po, o);
   try {
     client.connect();
@@ -219,7 +240,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
     for (auto& p : publishers)
       everyPublisher.push_back(&p);
     // Each packet a publisher sends goes to the S subscribers of its room (subscriber 0 of --switch: feed 0 only).
-    runPublishers(everyPublisher, subscribers, static_cast<double>(o.subscribers), o, o.progress);
+    // (Simulcast: each subscriber takes one layer of three, the line shows no loss; the report has it per layer.)
+    runPublishers(everyPublisher, subscribers, o.simulcast ? 0.0 : static_cast<double>(o.subscribers), o, o.progress);
     for (std::size_t r = 0; r < roomIds.size(); ++r) {
       for (unsigned i = 0; i < o.subscribers; ++i) {
         for (unsigned j = 0; j < o.publishers; ++j) {

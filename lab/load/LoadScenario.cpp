@@ -61,6 +61,13 @@ void applyLoadScenario(const std::string& yamlText, EchoTestOptions& o) {
     media.get("video", o.video);
     media.get("video_bitrate_bps", o.video_bitrate_bps, 10'000, 50'000'000);
     media.get("video_fps", o.video_fps, 1, 120);
+    for (const char* key : {"simulcast", "substream"})
+      if (echotest && media.has(key)) media.fail(key, "applies to scenarios webinar and meetings only");
+    media.get("simulcast", o.simulcast);
+    media.get("substream", o.substream, 0, 2);
+    if (media.has("substream") && !o.simulcast) media.fail("substream", "needs simulcast: true");
+    if (o.simulcast && !o.video) media.fail("simulcast", "needs video");
+    if (o.simulcast && o.nack) media.fail("simulcast", "not with nack (the layers carry no RTX)");
     media.finish();
     in.finish();
   } catch (const config::ConfigError& e) {

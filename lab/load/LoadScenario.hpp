@@ -18,7 +18,9 @@
 //   subscribers: 150
 //   room: 1234
 //   nack: false                 # loss recovery (rtx, NACK, RTX) on every peer
-//   duration_s, warmup_s, threads, loops, media: as above
+//   duration_s, warmup_s, threads, loops, media: as above; and in media (webinar and meetings only):
+//     simulcast: false          # publishers send VP8 simulcast (rids h, m, l: 900, 300, 100 kbit/s; 3 temporal
+//     substream: 2              #   layers) and every subscriber asks for this layer (0 lowest), reported alone
 //
 //   scenario: meetings          # R rooms created for the run, P publishers and S subscribers in each; every
 //   rooms: 4                    # subscriber receives every publisher of its room

@@ -1,5 +1,7 @@
 #include "lab/media/RtpReceiver.hpp"
 
+#include "lab/media/Vp8Payload.hpp"
+
 namespace portunus::lab {
 
 RtpParseStatus rtpPayload(std::span<const std::uint8_t> packet, std::span<const std::uint8_t>& payload) noexcept {
@@ -29,7 +31,14 @@ PayloadStatus RtpReceiver::receive(std::span<const std::uint8_t> packet, std::ui
     return PayloadStatus::TooShort;
   }
   PayloadHeader header;
-  const PayloadStatus status = MediaPayload::verify(payload, header);
+  PayloadStatus status = MediaPayload::verify(payload, header);
+  if (status == PayloadStatus::BadMagic) {
+    // A lab simulcast VP8 packet: descriptor, frame tag and layer tag before the MediaPayload (Vp8Payload).
+    if (const auto vp8 = Vp8Payload::parse(payload)) {
+      header = vp8->payload;
+      status = PayloadStatus::Ok;
+    }
+  }
   if (status != PayloadStatus::Ok) {
     ++bad_packets_;
     if (status != PayloadStatus::BadMagic && status != PayloadStatus::TooShort) {

@@ -37,6 +37,12 @@ constexpr std::uint32_t kVideoStreamId = 2;
 constexpr std::uint8_t kOfferRtxPayloadType = 97;  // rtx for VP8 96, as browsers number it
 constexpr std::uint64_t kFeedbackTickMs = 5;
 
+/** The payload stream id of simulcast layer `layer` of the peer whose stream ids start at `base` (apart from
+ *  every peer's audio and video ids, base + 1 and base + 2). */
+std::uint32_t simulcastStreamId(std::uint32_t base, std::uint32_t layer) {
+  return 1'000'000 + 4 * base + layer;
+}
+
 std::uint32_t randomSsrc(std::mt19937& rng) {
   return std::uniform_int_distribution<std::uint32_t>(1, 0xfffffff0u)(rng);
 }
@@ -459,7 +465,7 @@ void LabPeer::runMedia(double seconds, double warmupSeconds, double drainSeconds
   using Clock = MediaClock;
   startMedia(warmupSeconds);
   const auto end = media_start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  while (!senders_.empty()) {
+  while (!due_.empty()) {
     const auto next = nextMediaDue();
     if (next >= end) break;
     std::this_thread::sleep_until(next);
@@ -477,8 +483,28 @@ void LabPeer::startMedia(double warmupSeconds) {
   senders_.clear();
   first_measured_.clear();
   std::mt19937 rng{std::random_device{}()};
+  simulcast_.reset();
   for (const auto& m : media_) {
     if (m.rejected || !sdp::sends(m.direction)) continue;
+    if (options_.simulcast_media && m.kind == MediaKind::Video) {
+      SimulcastSenderConfig sc;
+      sc.payload_type = m.payload_type;
+      sc.mid = m.mid;
+      sc.mid_ext_id = m.mid_ext_id;
+      sc.rid_ext_id = m.rid_ext_id;
+      sc.fps = options_.video_fps;
+      sc.stream_id_base = simulcastStreamId(options_.stream_id_base, 0);
+      sc.layers = defaultSimulcastLayers(rng());
+      if (!m.sim_ssrcs.empty()) {  // a=ssrc-group:SIM: the SSRCs we offered, nothing to announce
+        for (std::size_t l = 0; l < sc.layers.size() && l < m.sim_ssrcs.size(); ++l)
+          sc.layers[l].ssrc = m.sim_ssrcs[l];
+        sc.announce_frames = 0;
+      }
+      simulcast_ = std::make_unique<SimulcastSender>(sc, rng());
+      simulcast_first_ = {};
+      simulcast_plis_ = counters().pli_in;
+      continue;
+    }
     RtpSenderConfig config;
     config.kind = m.kind;
     config.stream_id = options_.stream_id_base + (m.kind == MediaKind::Audio ? kAudioStreamId : kVideoStreamId);
@@ -496,7 +522,7 @@ void LabPeer::startMedia(double warmupSeconds) {
   media_start_ = MediaClock::now();
   warmup_end_ =
       media_start_ + std::chrono::duration_cast<MediaClock::duration>(std::chrono::duration<double>(warmupSeconds));
-  due_.assign(senders_.size(), media_start_);
+  due_.assign(senders_.size() + (simulcast_ ? 1 : 0), media_start_);
   warm_ = warmupSeconds <= 0;
   media_sink_ = [this](std::span<std::uint8_t> packet) {
     if (options_.nack) {  // kept before --drop-every: a dropped packet is one the network lost, it can be resent
@@ -519,23 +545,45 @@ LabPeer::MediaClock::time_point LabPeer::nextMediaDue() const {
 
 bool LabPeer::stepMedia(MediaClock::time_point now, unsigned& packets) {
   packets = 0;
-  if (senders_.empty()) return false;
+  if (due_.empty()) return false;
   if (!warm_ && now >= warmup_end_) {
     warm_ = true;
     for (std::size_t i = 0; i < senders_.size(); ++i)
       first_measured_[i] = senders_[i]->packetsSent();
+    for (std::size_t l = 0; simulcast_ && l < simulcast_first_.size(); ++l)
+      simulcast_first_[l] = simulcast_->packetsSent(l);
   }
+  std::uint64_t plis = 0;
   {
     std::lock_guard lock(mutex_);
     if (!failure_.empty()) return false;
+    plis = counters_.pli_in;
   }
   const auto next = std::min_element(due_.begin(), due_.end());
   const std::size_t i = static_cast<std::size_t>(next - due_.begin());
+  if (i == senders_.size()) {  // the simulcast layers' next frame
+    if (plis != simulcast_plis_) {
+      simulcast_plis_ = plis;
+      simulcast_->requestKeyframe();
+    }
+    const std::uint64_t before = simulcastSent();
+    simulcast_->sendFrame(media_sink_);
+    packets = static_cast<unsigned>(simulcastSent() - before);
+    *next += std::chrono::nanoseconds(simulcast_->intervalNs());
+    return true;
+  }
   const std::uint32_t before = senders_[i]->packetsSent();
   senders_[i]->sendNext(media_sink_);
   packets = senders_[i]->packetsSent() - before;
   *next += std::chrono::nanoseconds(senders_[i]->intervalNs());
   return true;
+}
+
+std::uint64_t LabPeer::simulcastSent() const {
+  std::uint64_t sent = 0;
+  for (std::size_t l = 0; simulcast_ && l < simulcast_->config().layers.size(); ++l)
+    sent += simulcast_->packetsSent(l);
+  return sent;
 }
 
 std::pair<std::uint64_t, std::uint64_t> LabPeer::echoProgress() const {
@@ -731,6 +779,15 @@ std::vector<StreamResult> LabPeer::resultsFrom(const LabPeer& source) const {
     std::lock_guard lock(recovery_mutex_);
     for (const auto& [ssrc, r] : received_)
       if (options_.nack && r.stream_id == s.config().stream_id) out.back().recovery = r.nack.stats();
+  }
+  const int layer = options_.simulcast_layer;
+  if (source.simulcast_ && layer >= 0 && static_cast<std::size_t>(layer) < source.simulcast_->config().layers.size()) {
+    const auto& sc = source.simulcast_->config();
+    const auto l = static_cast<std::size_t>(layer);
+    out.push_back(StreamResult{MediaKind::Video, sc.mid + "/" + sc.layers[l].rid,
+                               receiver_.report(sc.stream_id_base + static_cast<std::uint32_t>(l),
+                                                source.simulcast_->packetsSent(l), source.simulcast_first_[l]),
+                               std::nullopt});
   }
   return out;
 }

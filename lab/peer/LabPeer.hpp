@@ -7,6 +7,7 @@
 // the IceLoop; Janus events arrive on the JanusClient's io thread through onJanusEvent().
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +33,7 @@
 #include "lab/media/RetransmitHistory.hpp"
 #include "lab/media/RtpReceiver.hpp"
 #include "lab/media/RtpSender.hpp"
+#include "lab/media/SimulcastSender.hpp"
 #include "lab/media/SrtpSession.hpp"
 #include "lab/peer/LocalDescription.hpp"
 
@@ -58,6 +60,12 @@ struct LabPeerOptions {
   bool simulcast = false;
   /** With `simulcast`: offer the layers as `a=ssrc-group:SIM` of these SSRCs (lowest first) instead of rids. */
   std::vector<std::uint32_t> simulcast_ssrcs;
+  /** With `simulcast` and the paced media (startMedia/stepMedia): the video m-line's media is a SimulcastSender's
+   *  three layers (answering keyframe requests) instead of one RtpSender. */
+  bool simulcast_media = false;
+  /** A subscriber of simulcast publishers: the layer (0 lowest .. 2) it asked for; resultsFrom() reports what it
+   *  received of that layer against what the publisher sent on it. -1: none. */
+  int simulcast_layer = -1;
 };
 
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
@@ -124,6 +132,8 @@ class LabPeer {
   void startMedia(double warmupSeconds);
   MediaClock::time_point nextMediaDue() const;
   bool stepMedia(MediaClock::time_point now, unsigned& packets);
+  /** RTP packets the simulcast layers sent (simulcast_media), 0 without. */
+  std::uint64_t simulcastSent() const;
   /** Echoed packets received and RTP packets sent by this media round's senders. */
   std::pair<std::uint64_t, std::uint64_t> echoProgress() const;
   /** Waits up to `drainSeconds` until the echoes stop arriving (nothing new for 300 ms) or all came back. */
@@ -203,6 +213,10 @@ class LabPeer {
   RtpObserver rtp_observer_;
   std::vector<std::unique_ptr<RtpSender>> senders_;
   std::vector<std::uint64_t> first_measured_;
+  // simulcast_media: the video layers, paced in the last slot of due_ (media thread; read by resultsFrom() after)
+  std::unique_ptr<SimulcastSender> simulcast_;
+  std::array<std::uint64_t, 3> simulcast_first_{};       // packets sent per layer when the warm-up ended
+  std::uint64_t simulcast_plis_ = 0;                     // keyframe requests already answered
   MediaClock::time_point media_start_{}, warmup_end_{};  // media thread
   std::vector<MediaClock::time_point> due_;              // media thread: next send per sender
   bool warm_ = false;                                    // media thread

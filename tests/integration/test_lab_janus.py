@@ -231,3 +231,27 @@ def test_videoroom_subscriber_answers_as_dtls_client(janus, tmp_path, transport,
         assert s["bad_payloads"] == 0
         assert s["measured_received"] == s["measured_sent"], s
     assert "webrtcup" in report["events"]
+
+
+@pytest.mark.parametrize("media", ["", "media: {simulcast: true, substream: 0}\n"])
+def test_load_meetings_scenario_against_janus(janus, tmp_path, media):
+    """The load generator's meetings scenario drives Janus as it drives Portunus: a room created for the run
+    (`create`), 2 publishers and 2 subscribers of both, every stream verified, the room destroyed; with the
+    simulcast profile each subscriber receives the lowest layer it asked for."""
+    scenario = tmp_path / "meetings.yaml"
+    scenario.write_text("scenario: meetings\nrooms: 1\npublishers: 2\nsubscribers: 2\nwarmup_s: 1\nduration_s: 3\n"
+                        + media)
+    report_path = tmp_path / "meetings.json"
+    cmd = ["ip", "netns", "exec", janus["netns"], str(LAB), "load", "--scenario", str(scenario), "--server",
+           janus["ws"], "--ice-address", LAB_ADDRESS, "--json", str(report_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    print(" ".join(cmd))
+    print(result.stdout)
+    print(result.stderr[-3000:])
+    report = json.loads(report_path.read_text())
+    assert result.returncode == 0 and report["passed"], report["problems"]
+    video = sorted(s["mid"] for s in report["streams"] if s["kind"] == "video")
+    assert video == [f"r0s{i}<-p{j}/1" + ("/l" if media else "") for i in range(2) for j in range(2)], video
+    for s in report["streams"]:
+        assert s["sent"] > 0 and s["bad_payloads"] == 0
+        assert s["measured_received"] == s["measured_sent"], s

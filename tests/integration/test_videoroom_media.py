@@ -102,3 +102,26 @@ def test_load_scenario_files_webinar_and_meetings(lab, tmp_path):
             assert s["sent"] > 0 and s["received"] == s["sent"], s
             assert s["lost"] == 0 and s["bad_payloads"] == 0, s
     assert dataplane_empty(lab), lab.admin("dataplane_stats")["dataplane"]
+
+
+def test_load_meetings_with_simulcast(lab, tmp_path):
+    """The simulcast media profile of the load generator: each publisher's video is VP8 simulcast (rids h, m, l),
+    every subscriber asks for substream 1 before the media starts, and receives exactly that layer of every
+    publisher of its room, every packet of it after the warm-up, beside the audio."""
+    scenario = tmp_path / "meetings-simulcast.yaml"
+    scenario.write_text("scenario: meetings\nrooms: 1\npublishers: 2\nsubscribers: 2\nwarmup_s: 1\n"
+                        "duration_s: 3\nmedia: {simulcast: true, substream: 1}\n")
+    report_path = tmp_path / "meetings-simulcast.json"
+    cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "load", "--scenario", str(scenario), "--server",
+           f"ws://{lab.appliance}:8188", "--ice-address", lab.client, "--json", str(report_path)]
+    result, report = run_lab_report(cmd, report_path, timeout=120)
+    assert result.returncode == 0 and report["passed"], report.get("problems")
+    assert "simulcast (substream 1)" in report["role"]
+    streams = report["streams"]
+    video = [s for s in streams if s["kind"] == "video"]
+    assert sorted(s["mid"] for s in video) == [f"r0s{i}<-p{j}/1/m" for i in range(2) for j in range(2)], streams
+    assert len(streams) == 2 * 2 * 2
+    for s in streams:
+        assert s["sent"] > 0 and s["received"] == s["sent"], s
+        assert s["lost"] == 0 and s["bad_payloads"] == 0, s
+    assert dataplane_empty(lab), lab.admin("dataplane_stats")["dataplane"]

@@ -52,6 +52,10 @@ BOOST_AUTO_TEST_CASE(load_scenario_webinar_and_meetings) {
   BOOST_TEST(m.subscribers == 2u);
   BOOST_TEST(m.loops == 3u);
   BOOST_TEST(!m.nack);
+  EchoTestOptions sim;
+  applyLoadScenario("scenario: meetings\nmedia: {simulcast: true, substream: 0}\n", sim);
+  BOOST_TEST(sim.simulcast);
+  BOOST_TEST(sim.substream == 0u);
   EchoTestOptions e;
   applyLoadScenario("peers: 3\n", e);
   BOOST_TEST(e.load_scenario == "echotest");
@@ -87,6 +91,11 @@ BOOST_AUTO_TEST_CASE(load_scenario_rejects_with_the_key) {
       {"scenario: meetings\npublishers: 17\n", "publishers"},
       {"scenario: meetings\nrooms: 64\npublishers: 16\nsubscribers: 20\n", "2000 PeerConnections"},
       {"scenario: meetings\nnack: maybe\n", "nack"},
+      {"media: {simulcast: true}\n", "media.simulcast: applies to scenarios webinar and meetings only"},
+      {"scenario: webinar\nmedia: {substream: 1}\n", "media.substream: needs simulcast"},
+      {"scenario: webinar\nmedia: {simulcast: true, substream: 3}\n", "media.substream"},
+      {"scenario: webinar\nmedia: {simulcast: true, video: false}\n", "media.simulcast: needs video"},
+      {"scenario: webinar\nnack: true\nmedia: {simulcast: true}\n", "not with nack"},
       {"duration_s: 2\nwarmup_s: 3\n", "warmup_s"},
       {"threads: many\n", "threads"},
       {"churn: {rate_per_s: 1000}\n", "churn.rate_per_s"},
@@ -147,5 +156,11 @@ BOOST_AUTO_TEST_CASE(room_flags_go_with_room_scenarios_only) {
   refused({"load", "--server", "ws://h:8188", "--scenario", path, "--peers", "4"}, "--peers: applies to load scenario");
   refused({"load", "--server", "ws://h:8188", "--rooms", "2"}, "--rooms: applies to load scenarios webinar");
   refused({"load", "--server", "ws://h:8188", "--scenario", path, "--churn-rate", "1"}, "--churn-rate");
+  refused({"load", "--server", "ws://h:8188", "--simulcast"}, "--simulcast: applies to load scenarios webinar");
+  refused({"load", "--server", "ws://h:8188", "--scenario", path, "--simulcast", "--nack"}, "not with --nack");
+  const CliCommand sim =
+      parseCommandLine({"load", "--server", "ws://h:8188", "--scenario", path, "--simulcast", "--substream", "1"});
+  BOOST_TEST(sim.echotest.simulcast);
+  BOOST_TEST(sim.echotest.substream == 1u);
   std::remove(path.c_str());
 }

@@ -2,6 +2,7 @@
 #include <map>
 #include <vector>
 
+#include "lab/media/RtpReceiver.hpp"
 #include "lab/media/SimulcastSender.hpp"
 #include "lab/media/SimulcastTrack.hpp"
 
@@ -34,6 +35,31 @@ SimulcastSenderConfig config() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(simulcast_sender)
+
+BOOST_AUTO_TEST_CASE(the_verifying_receiver_counts_each_layer_apart) {
+  // A load subscriber's RtpReceiver finds the MediaPayload behind the VP8 descriptor and the layer tag.
+  SimulcastSenderConfig c = config();
+  c.stream_id_base = 500;
+  SimulcastSender sender(c, 9);
+  RtpReceiver receiver;
+  const auto bySsrc = sendFrames(sender, 30);
+  for (const auto& [ssrc, packets] : bySsrc)
+    for (const auto& p : packets)
+      BOOST_TEST((receiver.receive(p, 1) == PayloadStatus::Ok));
+  for (std::uint32_t l = 0; l < 3; ++l) {
+    BOOST_TEST(sender.packetsSent(l) > 0u);
+    BOOST_TEST(receiver.received(500 + l) == sender.packetsSent(l));
+    const StreamReport r = receiver.report(500 + l, sender.packetsSent(l), 0);
+    BOOST_TEST(r.lost == 0u);
+    BOOST_TEST(r.bad_payloads == 0u);
+  }
+  BOOST_TEST(receiver.badPackets() == 0u);
+  // A corrupted MediaPayload behind a valid descriptor is no packet of any layer.
+  Packet broken = bySsrc.begin()->second.back();
+  broken.back() ^= 0xff;
+  BOOST_TEST((receiver.receive(broken, 2) != PayloadStatus::Ok));
+  BOOST_TEST(receiver.badPackets() == 1u);
+}
 
 BOOST_AUTO_TEST_CASE(three_layers_distinct_bitrates_rid_only_on_first_frames) {
   SimulcastSender sender(config(), 7);
