@@ -388,7 +388,10 @@ def main():
     ap.add_argument("--ramp", type=float, default=50)
     ap.add_argument("--threads", type=int, default=2, help="lab media threads and IceLoops (one per core)")
     ap.add_argument("--setup-threads", type=int, default=16)
-    ap.add_argument("--scenarios", default="echotest,setup,webinar,meetings")
+    ap.add_argument("--simulcast-substream", type=int, default=1, choices=(0, 1, 2),
+                    help="meetings-simulcast: the layer every subscriber asks for")
+    ap.add_argument("--scenarios", default="echotest,setup,webinar,meetings,meetings-simulcast",
+                    help="of echotest, setup, webinar, meetings, meetings-simulcast")
     ap.add_argument("--servers", default="portunus,janus", help="which servers to run (the line needs both)")
     args = ap.parse_args()
     build = Path(args.build).resolve()
@@ -416,7 +419,8 @@ def main():
             results.setdefault("threads", {})[name] = threads
             for scen in scenarios:
                 sizes = [int(x) for x in {"echotest": args.echotest_peers, "webinar": args.webinar_subscribers,
-                                          "meetings": args.meetings_rooms, "setup": args.setup_peers}[scen].split(",")]
+                                          "meetings": args.meetings_rooms, "meetings-simulcast": args.meetings_rooms,
+                                          "setup": args.setup_peers}[scen].split(",")]
                 for n in sizes:
                     out = tmp / f"{name}-{scen}-{n}.json"
                     if scen in ("echotest", "setup"):
@@ -429,18 +433,24 @@ def main():
                         room = (f"subscribers: {n}\nroom: 1234\n" if scen == "webinar" else
                                 f"rooms: {n}\npublishers: {args.meeting_publishers}\n"
                                 f"subscribers: {args.meeting_subscribers}\n")
+                        # meetings-simulcast: the meetings with the simulcast media profile (VP8 h/m/l from every
+                        # publisher, every subscriber on --simulcast-substream)
+                        media = (f"media: {{simulcast: true, substream: {args.simulcast_substream}}}\n"
+                                 if scen == "meetings-simulcast" else "")
                         scenario_file = tmp / f"{name}-{scen}-{n}.yaml"
-                        scenario_file.write_text(f"scenario: {scen}\n{room}warmup_s: 1\nduration_s: {args.duration}\n"
-                                                 f"threads: {args.threads}\nloops: {args.threads}\n")
+                        scenario_file.write_text(f"scenario: {scen.split('-')[0]}\n{room}warmup_s: 1\n"
+                                                 f"duration_s: {args.duration}\nthreads: {args.threads}\n"
+                                                 f"loops: {args.threads}\n{media}")
                         cmd = ["load", "--scenario", str(scenario_file), "--no-progress"]
                     pcs = {"webinar": n + 1, "meetings": n * (args.meeting_publishers + args.meeting_subscribers)}
+                    pcs["meetings-simulcast"] = pcs["meetings"]
                     try:
                         r = run_step(server, lab_bin, out, cmd, pcs.get(scen, n))
                     except RuntimeError as e:  # e.g. the server still busy closing the last step's PCs
                         print(f"   {name} {scen} {n}: {str(e)[-300:]}; retrying once in 5 s", flush=True)
                         time.sleep(5)
                         r = run_step(server, lab_bin, out, cmd, pcs.get(scen, n))
-                    if scen in ("webinar", "meetings"):
+                    if scen in ("webinar", "meetings", "meetings-simulcast"):
                         r.update(room_summary(r))
                     else:
                         r["setup_rate"] = r.get("setup_rate_per_s", 0)

@@ -151,7 +151,8 @@ EchoTestReport runVideoRoomScenario(const EchoTestOptions& o) {
   report.command = o.load_scenario == "echotest" ? "videoroom" : "load " + o.load_scenario;
   report.server = o.server;
   report.transport = o.transport;
-  report.role = (o.rooms > 1 ? std::to_string(o.rooms) + " rooms, each: " : std::string("room: ")) +
+  report.role = (o.rooms > 1 || o.load_scenario == "meetings" ? std::to_string(o.rooms) + " room(s), each: "
+                                                              : std::string("room: ")) +
                 std::to_string(o.publishers) + " publisher(s), " + std::to_string(o.subscribers) +
                 " subscriber(s), churn " + std::to_string(o.churn) +
                 (o.simulcast ? ", simulcast (substream " + std::to_string(o.substream) + ")" : std::string());
