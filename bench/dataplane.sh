@@ -33,6 +33,10 @@ for engine in "${engines[@]}"; do
           echo "bench-dataplane $engine/$profile ${size}B fanout=$fanout: failed (exit $status, see $log)")
         echo "$line"
         lines+=("$line")
+        # How much of the worker's busy time the port's tx took (net_memif copies into memory the generator's core
+        # reads next; a NIC DMAs it): the ratio without it says what the forwarding itself reaches.
+        tx=$(tail -n 20 "$log" | grep -o 'port tx.*' | tail -n 1 || true)
+        [[ -n "$tx" ]] && echo "  ($tx)"
       done
     done
   done

@@ -463,6 +463,7 @@ ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
   t.rtcp_ssrc = spec.rtcp_ssrc ? spec.rtcp_ssrc : 0x50000000u | t.id;
   t.rx_profile = spec.rx_keys.profile;
   t.tx_profile = spec.tx_keys.profile;
+  t.tx_rtp_overhead = static_cast<std::uint8_t>(srtpOverhead(t.tx_profile, false));
   try {
     t.rtcp_out = d.engine->createStream(spec.tx_keys, t.rtcp_ssrc, SrtpDirection::Outbound);
     t.rtcp_verifier = std::make_unique<SrtcpVerifier>(spec.rx_keys);
@@ -1029,6 +1030,7 @@ StatsSnapshot Dataplane::stats() const {
     ws.idle_loops = relaxedLoad(c.idle_loops);
     ws.busy_cycles = relaxedLoad(c.busy_cycles);
     ws.total_cycles = relaxedLoad(c.total_cycles);
+    ws.tx_cycles = relaxedLoad(c.tx_cycles);
     ws.tsc_hz = rte_get_tsc_hz();
     ws.events_lost = relaxedLoad(c.events_lost);
     ws.nack_in = relaxedLoad(c.nack_in);

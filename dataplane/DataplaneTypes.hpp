@@ -169,6 +169,9 @@ struct WorkerStats {
   /** TSC cycles of the loop iterations that did work, and since the loop started; tsc_hz converts them to seconds
    * (busy_cycles / tsc_hz: the worker's CPU seconds spent on packets, whatever its polling mode). */
   std::uint64_t busy_cycles = 0, total_cycles = 0, tsc_hz = 0;
+  /** TSC cycles spent inside the media port driver's tx burst calls (one TSC read per burst): what handing frames
+   * to the port costs - descriptor writes on a NIC, a copy into shared memory on net_memif. */
+  std::uint64_t tx_cycles = 0;
   /** NACK/RTX: NACKed packets asked by subscribers, NACKed packets we asked publishers for, packets resent
    * (RTX or plain), NACKed packets no longer (or never) in the cache. */
   std::uint64_t nack_in = 0, nack_out = 0, rtx_sent = 0, rtx_cache_miss = 0;

@@ -152,6 +152,12 @@ struct Transport {
   std::uint32_t rtcp_ssrc = 0;
   SrtpProfile rx_profile = SrtpProfile::AeadAes128Gcm;
   SrtpProfile tx_profile = SrtpProfile::AeadAes128Gcm;
+  std::uint8_t tx_rtp_overhead = 16;  // srtpOverhead(tx_profile, false), read per forwarded copy
+  // Worker: the Ethernet + IPv4 + UDP header of what we send on this transport, lengths and IP checksum zero, and
+  // the folded ones' complement sum of its IPv4 header; rebuilt when the 5-tuple or the remote MAC changes.
+  bool tx_header_ready = false;
+  std::uint16_t tx_header_sum = 0;
+  std::array<std::uint8_t, 42> tx_header{};
   std::unique_ptr<SrtpStreamContext> rtcp_out;  // SRTCP we originate, sender = rtcp_ssrc
   std::array<InboundStream*, kMaxStreamsPerTransport> in{};
   std::array<OutboundStream*, kMaxStreamsPerTransport> out{};

@@ -80,6 +80,10 @@ class SentHistory {
   void record(const SentPacket& p) noexcept {
     if (slots_) slots_[p.out_seq & (kPackets - 1)] = p;
   }
+  /** Where record() of `out_seq` writes (for a prefetch); `this` when disabled. */
+  const void* slotFor(std::uint16_t out_seq) const noexcept {
+    return slots_ ? static_cast<const void*>(&slots_[out_seq & (kPackets - 1)]) : this;
+  }
   const SentPacket* find(std::uint16_t out_seq) const noexcept {
     if (!slots_) return nullptr;
     const SentPacket& p = slots_[out_seq & (kPackets - 1)];

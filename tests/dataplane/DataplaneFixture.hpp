@@ -190,6 +190,14 @@ inline bool payloadTo(const Bytes& f, const Peer& peer, const MacAddress& applia
   if (proto::load32(&f[26]) != kApplianceIp || proto::load32(&f[30]) != kClientIp) return false;
   if (proto::load16(&f[34]) != peer.local_port || proto::load16(&f[36]) != peer.port) return false;
   if (proto::load16(&f[16]) != f.size() - 14 || proto::load16(&f[38]) != f.size() - 34) return false;
+  // RFC 791 header checksum: the ones' complement sum of the header's ten 16-bit words, checksum included, is all
+  // ones.
+  std::uint32_t sum = 0;
+  for (std::size_t i = 14; i < 34; i += 2)
+    sum += proto::load16(&f[i]);
+  while (sum > 0xffff)
+    sum = (sum & 0xffff) + (sum >> 16);
+  if (sum != 0xffff) return false;
   payload.assign(f.begin() + 42, f.end());
   return true;
 }
