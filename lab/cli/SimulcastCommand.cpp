@@ -139,13 +139,7 @@ SimulcastReport runVideoRoomSimulcast(const EchoTestOptions& o) {
       throw std::runtime_error("publisher: " + publisher->failure());
 
     // The publisher sends from now on, answering keyframe requests.
-    SimulcastSenderConfig sc;
-    const auto& video = publisher->localMedia().front();
-    sc.payload_type = video.payload_type;
-    sc.mid = video.mid;
-    sc.mid_ext_id = video.mid_ext_id;
-    sc.rid_ext_id = video.rid_ext_id;
-    sc.fps = o.video_fps;
+    SimulcastSenderConfig sc = simulcastSenderConfig(publisher->localMedia().front(), o.video_fps);
     sc.layers = layers;
     if (o.simulcast_ssrc_group) sc.announce_frames = 0;  // the SSRCs are in the SDP
     sender = std::make_unique<SimulcastSender>(sc, seed + 1);

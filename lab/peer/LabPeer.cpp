@@ -30,6 +30,16 @@ LabPeerOptions peerOptions(const EchoTestOptions& o) {
   return po;
 }
 
+SimulcastSenderConfig simulcastSenderConfig(const LocalMedia& video, std::uint32_t fps) {
+  SimulcastSenderConfig sc;
+  sc.payload_type = video.payload_type;
+  sc.mid = video.mid;
+  sc.mid_ext_id = video.mid_ext_id;
+  sc.rid_ext_id = video.rid_ext_id;
+  sc.fps = fps;
+  return sc;
+}
+
 namespace {
 
 constexpr std::uint32_t kAudioStreamId = 1;
@@ -487,12 +497,7 @@ void LabPeer::startMedia(double warmupSeconds) {
   for (const auto& m : media_) {
     if (m.rejected || !sdp::sends(m.direction)) continue;
     if (options_.simulcast_media && m.kind == MediaKind::Video) {
-      SimulcastSenderConfig sc;
-      sc.payload_type = m.payload_type;
-      sc.mid = m.mid;
-      sc.mid_ext_id = m.mid_ext_id;
-      sc.rid_ext_id = m.rid_ext_id;
-      sc.fps = options_.video_fps;
+      SimulcastSenderConfig sc = simulcastSenderConfig(m, options_.video_fps);
       sc.stream_id_base = simulcastStreamId(options_.stream_id_base, 0);
       sc.layers = defaultSimulcastLayers(rng());
       if (!m.sim_ssrcs.empty()) {  // a=ssrc-group:SIM: the SSRCs we offered, nothing to announce

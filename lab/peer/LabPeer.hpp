@@ -68,6 +68,10 @@ struct LabPeerOptions {
   int simulcast_layer = -1;
 };
 
+/** A SimulcastSender's settings for our negotiated video m-line `video` (its PT, mid, mid/rid extension ids) at
+ *  `fps`; layers and stream ids are the caller's. */
+SimulcastSenderConfig simulcastSenderConfig(const LocalMedia& video, std::uint32_t fps);
+
 /** The media and transport options every CLI command gives its peers (media profile, SRTP profile, trickle, ICE
  *  address); the test-only knobs (drop_every, bad_fingerprint, stream_id_base) stay at their defaults. */
 LabPeerOptions peerOptions(const EchoTestOptions& o);
