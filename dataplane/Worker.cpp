@@ -663,14 +663,18 @@ class Loop {
     std::uint16_t used = 0;
     unsigned taken = 0;  // routes that took the packet (a failed copy is counted by forward() itself)
     // The loop is bound by cache misses on each route's Route, OutboundStream, Transport and history slot (the
-    // protect batches in between evict them from L1): they are prefetched a few routes ahead, each level once the
-    // pointer to it was itself prefetched an iteration earlier.
-    for (std::uint16_t i = 0; i < routes && i < 2; ++i)
-      prefetchRoute(in->routes[i]);
-    if (routes > 0) prefetchOut(in->routes[0]->out);
+    // protect batches in between evict them from L1). They are prefetched in stages, each reading only what the
+    // stage before fetched an iteration earlier: the Route three routes ahead, its OutboundStream two ahead, the
+    // Transport and history slot that stream points at one ahead.
+    for (std::uint16_t k = 0; k < routes && k < 3; ++k)
+      prefetchRoute(in->routes[k]);
+    for (std::uint16_t k = 0; k < routes && k < 2; ++k)
+      prefetchOut(in->routes[k]->out);
+    if (routes > 0) prefetchOutTargets(in->routes[0]->out);
     for (std::uint16_t i = 0; i < routes; ++i) {
-      if (i + 2 < routes) prefetchRoute(in->routes[i + 2]);
-      if (i + 1 < routes) prefetchOut(in->routes[i + 1]->out);
+      if (i + 3 < routes) prefetchRoute(in->routes[i + 3]);
+      if (i + 2 < routes) prefetchOut(in->routes[i + 2]->out);
+      if (i + 1 < routes) prefetchOutTargets(in->routes[i + 1]->out);
       Route* r = in->routes[i];
       if (r->paused) continue;
       if (r->simulcast && !selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
@@ -717,11 +721,14 @@ class Loop {
     rte_prefetch0(r);
     rte_prefetch0(&r->paused);
   }
-  /** The OutboundStream lines a copy touches (its transport pointer, rewrite continuity and history slot, its
-   * counters) and the transport's first line (tx profile, 5-tuple, MAC). */
+  /** The OutboundStream lines a copy touches: its transport pointer and SSRC, the rewrite continuity. */
   static void prefetchOut(const OutboundStream* out) noexcept {
     rte_prefetch0(out);
     rte_prefetch0(&out->sent_packets);
+  }
+  /** What those lines point at: the history slot the copy will fill and the transport's first line (tx overhead,
+   *  5-tuple, MAC). */
+  static void prefetchOutTargets(const OutboundStream* out) noexcept {
     rte_prefetch0(out->history.slotFor(static_cast<std::uint16_t>(out->last_seq + 1)));
     rte_prefetch0(out->transport);
   }

@@ -106,15 +106,21 @@ BOOST_AUTO_TEST_CASE(rss_port_gets_a_queue_per_worker) {
   const auto w = d.workerForFlow({kApplianceIp, 40000}, {kClientIp, 5000});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const StatsSnapshot st = d.stats();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const StatsSnapshot later = d.stats();
   d.stop();
   BOOST_REQUIRE(w.has_value());  // RSS: the queue owner is known
   BOOST_TEST(*w < 2u);
   // net_null fills every queue it is polled on: both workers received on their own queue.
   BOOST_TEST(st.workers.at(0).rx_packets > 1000u);
   BOOST_TEST(st.workers.at(1).rx_packets > 1000u);
-  // Every non-IPv4 frame is punted and, with no exception interface, dropped: the two counters move together. The
-  // snapshot is taken while the workers run, so they may be apart by what is in flight (a burst per worker).
+  // Every non-IPv4 frame is punted and, with no exception interface, dropped right after: the two counters move
+  // together. A snapshot reads them one after the other while the workers run (a preempted or sanitized reader lets
+  // thousands of frames through in between), so each is checked against the other one in a later snapshot: every
+  // frame punted by the first was dropped by the second (but the one in hand per worker), and the other way round.
   const std::uint64_t punted = st.punt("non_ipv4"), dropped = st.drop("no_exception");
   BOOST_TEST(punted > 1000u);
-  BOOST_TEST((punted > dropped ? punted - dropped : dropped - punted) <= 2u * 64u);
+  BOOST_TEST(dropped > 1000u);
+  BOOST_TEST(later.drop("no_exception") + 2u >= punted);
+  BOOST_TEST(later.punt("non_ipv4") >= dropped);
 }
