@@ -842,7 +842,7 @@ class Loop {
     }
     const std::uint32_t room = rte_pktmbuf_tailroom(c) - static_cast<std::uint32_t>(kHeaders);
     const std::uint32_t out_len = static_cast<std::uint32_t>(len) + (as_rtx ? 2 : 0);
-    if (room < out_len + srtpOverhead(to->tx_profile, false)) {
+    if (room < out_len + to->tx_rtp_overhead) {
       rte_pktmbuf_free(c);
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
       return false;

@@ -7,6 +7,29 @@
 
 using namespace portunus::lab;
 
+namespace {
+
+/** Writes a scenario file for the command-line tests. */
+void writeScenario(const std::string& path, const char* yaml) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  BOOST_REQUIRE(f);
+  std::fputs(yaml, f);
+  std::fclose(f);
+}
+
+/** `parse` must throw a UsageError whose text contains `mentions`. */
+template <typename Parse>
+void expectRefused(Parse parse, const std::string& what, const std::string& mentions) {
+  try {
+    parse();
+    BOOST_ERROR("accepted: " << what);
+  } catch (const UsageError& e) {
+    BOOST_TEST(std::string(e.what()).find(mentions) != std::string::npos, e.what() << " lacks " << mentions);
+  }
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(load_scenario_sets_every_key) {
   EchoTestOptions o;
   applyLoadScenario(
@@ -104,23 +127,13 @@ BOOST_AUTO_TEST_CASE(load_scenario_rejects_with_the_key) {
   };
   for (const auto& c : cases) {
     EchoTestOptions o;
-    try {
-      applyLoadScenario(c.yaml, o);
-      BOOST_ERROR("accepted: " << c.yaml);
-    } catch (const UsageError& e) {
-      BOOST_TEST(std::string(e.what()).find(c.mentions) != std::string::npos, e.what() << " lacks " << c.mentions);
-    }
+    expectRefused([&] { applyLoadScenario(c.yaml, o); }, c.yaml, c.mentions);
   }
 }
 
 BOOST_AUTO_TEST_CASE(scenario_flag_then_flags_override) {
   const std::string path = "/tmp/portunus-lab-scenario-test.yaml";
-  {
-    std::FILE* f = std::fopen(path.c_str(), "w");
-    BOOST_REQUIRE(f);
-    std::fputs("peers: 40\nthreads: 4\n", f);
-    std::fclose(f);
-  }
+  writeScenario(path, "peers: 40\nthreads: 4\n");
   const CliCommand c = parseCommandLine(
       {"load", "--server", "ws://h:8188", "--scenario", path, "--threads", "2", "--setup-threads", "5"});
   BOOST_TEST(c.echotest.peers == 40u);
@@ -133,25 +146,15 @@ BOOST_AUTO_TEST_CASE(scenario_flag_then_flags_override) {
 
 BOOST_AUTO_TEST_CASE(room_flags_go_with_room_scenarios_only) {
   const std::string path = "/tmp/portunus-lab-scenario-meetings-test.yaml";
-  {
-    std::FILE* f = std::fopen(path.c_str(), "w");
-    BOOST_REQUIRE(f);
-    std::fputs("scenario: meetings\nrooms: 2\npublishers: 2\nsubscribers: 2\n", f);
-    std::fclose(f);
-  }
+  writeScenario(path, "scenario: meetings\nrooms: 2\npublishers: 2\nsubscribers: 2\n");
   // Flags after the file override it, before it too (the kind is known at the end).
   const CliCommand c =
       parseCommandLine({"load", "--subscribers", "5", "--server", "ws://h:8188", "--scenario", path, "--rooms", "3"});
   BOOST_TEST(c.echotest.load_scenario == "meetings");
   BOOST_TEST(c.echotest.rooms == 3u);
   BOOST_TEST(c.echotest.subscribers == 2u);  // the file came after --subscribers 5
-  const auto refused = [&](std::vector<std::string> args, const std::string& mentions) {
-    try {
-      parseCommandLine(args);
-      BOOST_ERROR("accepted: " << args.back());
-    } catch (const UsageError& e) {
-      BOOST_TEST(std::string(e.what()).find(mentions) != std::string::npos, e.what() << " lacks " << mentions);
-    }
+  const auto refused = [](const std::vector<std::string>& args, const std::string& mentions) {
+    expectRefused([&] { parseCommandLine(args); }, args.back(), mentions);
   };
   refused({"load", "--server", "ws://h:8188", "--scenario", path, "--peers", "4"}, "--peers: applies to load scenario");
   refused({"load", "--server", "ws://h:8188", "--rooms", "2"}, "--rooms: applies to load scenarios webinar");
