@@ -1,5 +1,6 @@
 #include "lab/cli/EchoTestCommand.hpp"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -89,7 +90,19 @@ EchoTestReport runEchoTest(const EchoTestOptions& o) {
   // the log. Close/None say nothing: the server must notice by itself (WebSocket close, session timeout).
   if (peer) peer->tearingDown();
   try {
-    if (handle && o.teardown == Teardown::Hangup) client.hangup(session, handle);
+    if (handle && o.teardown == Teardown::Hangup) {
+      client.hangup(session, handle);
+      // EchoTest answers a hangup with its `done` event, pushed after the reply: wait for it (at most 2 s) while the
+      // handle still exists, or a slow long-poll loses it with the session.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      auto done = [&] {
+        const auto events = peer->events();
+        return std::any_of(events.begin(), events.end(),
+                           [](const std::string& e) { return e.find("\"result\":\"done\"") != std::string::npos; });
+      };
+      while (peer && !done() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     if (handle && (o.teardown == Teardown::Hangup || o.teardown == Teardown::Detach)) client.detach(session, handle);
     if (session && o.teardown != Teardown::Close && o.teardown != Teardown::None) client.destroySession(session);
   } catch (const std::exception& e) {
