@@ -9,13 +9,17 @@
 //   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the feed; until SIGTERM)
 // E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
 //   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
+#include <pthread.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -41,9 +45,9 @@ constexpr std::uint32_t kPeer = 0xC6121402;       // 198.18.20.2
 constexpr std::uint32_t kSsrc = 0x5EED;
 const dp::MacAddress kPeerMac{0x02, 0, 0, 0, 0x20, 0x02};
 
-volatile sig_atomic_t g_stop = 0;
+std::atomic<bool> g_stop{false};  // lock-free: set from the signal handler (memif feed) or main (ring feed)
 void onTerm(int) {
-  g_stop = 1;
+  g_stop.store(true);
 }
 
 dp::SrtpKeyMaterial keys(dp::SrtpProfile p, std::uint8_t seed) {
@@ -141,11 +145,69 @@ std::string profileField(const std::string& engine, dp::SrtpProfile profile) {
   return engine + "/" + p;
 }
 
-/** The feed: protected packets in bursts of kFeedBurst, Ethernet/IPv4/UDP headers from a template, encrypted with
- *  the fastest engine here (intel-ipsec-mb where supported: the feed should not be what limits the worker), and the
- *  worker's egress drained. */
-int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t size, const std::string& engine_name) {
-  constexpr int kFeedBurst = 128;
+/** The feed's frames: protected RTP in Ethernet/IPv4/UDP from a template (only the lengths, seq and ts change per
+ *  packet), encrypted in bursts with the fastest engine here (intel-ipsec-mb where supported: the feed should not be
+ *  what limits the worker). */
+class FeedFrames {
+ public:
+  static constexpr std::uint16_t kBurst = 128;
+  static constexpr std::uint32_t kCapacity = 2048 - 128;  // bytes a frame may grow to
+
+  FeedFrames(dp::SrtpProfile profile, std::size_t size, const std::string& engine_name)
+      : rtp_len_(static_cast<std::uint32_t>(rtpLength(size))) {
+    std::string feed_engine = engine_name;
+    try {
+      feed_engine = dp::resolveSrtpEngine("ipsec-mb");
+    } catch (const std::exception&) {
+    }
+    engine_ = dp::makeSrtpEngineFactory(feed_engine)();
+    ctx_ = engine_->createStream(keys(profile, 1), kSsrc, dp::SrtpDirection::Outbound);
+    std::memcpy(tmpl_ + 6, kPeerMac.data(), 6);  // the appliance does not check the destination MAC
+    tmpl_[12] = 0x08;
+    std::uint8_t* ip = tmpl_ + 14;
+    ip[0] = 0x45;
+    ip[8] = 64;
+    ip[9] = 17;
+    proto::store32(ip + 12, kPeer);
+    proto::store32(ip + 16, kAppliance);
+    proto::store16(ip + 20, 5000);
+    proto::store16(ip + 22, 40000);
+    tmpl_[42] = 0x80;
+    tmpl_[43] = 96;
+    proto::store32(tmpl_ + 50, kSsrc);
+  }
+
+  /** Writes the next `n` (<= kBurst) frames at `frames[i]` (kCapacity bytes each) and their lengths into `lens`. */
+  void make(std::uint8_t* const* frames, std::uint16_t* lens, std::uint16_t n) {
+    for (std::uint16_t i = 0; i < n; ++i) {
+      std::memcpy(frames[i], tmpl_, sizeof(tmpl_));
+      std::uint8_t* p = frames[i] + 42;
+      proto::store16(p + 2, seq_);
+      proto::store32(p + 4, 90u * seq_);
+      ++seq_;
+      ops_[i] = dp::SrtpOp{p, rtp_len_, kCapacity - 42, ctx_.get(), false, dp::SrtpStatus::Ok};
+    }
+    engine_->protect(ops_, n);
+    for (std::uint16_t i = 0; i < n; ++i) {
+      proto::store16(frames[i] + 16, static_cast<std::uint16_t>(28 + ops_[i].len));
+      proto::store16(frames[i] + 38, static_cast<std::uint16_t>(8 + ops_[i].len));
+      lens[i] = static_cast<std::uint16_t>(42 + ops_[i].len);
+    }
+  }
+
+ private:
+  std::uint32_t rtp_len_;
+  std::unique_ptr<dp::SrtpEngine> engine_;
+  std::unique_ptr<dp::SrtpStreamContext> ctx_;
+  std::uint8_t tmpl_[54] = {};
+  std::uint16_t seq_ = 0;
+  dp::SrtpOp ops_[kBurst];
+};
+
+/** --port memif: the feed as a separate DPDK process, the memif client of the appliance's server socket, until
+ *  SIGTERM; the worker's egress taken back and freed. */
+int memifGenerator(const std::string& socket, dp::SrtpProfile profile, std::size_t size,
+                   const std::string& engine_name) {
   std::string vdev = "--vdev=net_memif0,role=client,socket=" + socket;
   std::string prefix = "--file-prefix=pdpgen" + std::to_string(getpid());
   std::vector<std::string> args{"gen",         "--no-pci",     "--no-huge",           "-m",   "256",
@@ -162,69 +224,162 @@ int generator(const std::string& socket, dp::SrtpProfile profile, std::size_t si
   rte_eth_rx_queue_setup(port, 0, 1024, 0, nullptr, pool);
   rte_eth_tx_queue_setup(port, 0, 1024, 0, nullptr);
   rte_eth_dev_start(port);
-  std::string feed_engine = engine_name;
-  try {
-    feed_engine = dp::resolveSrtpEngine("ipsec-mb");
-  } catch (const std::exception&) {
-  }
-  const std::unique_ptr<dp::SrtpEngine> owned = dp::makeSrtpEngineFactory(feed_engine)();
-  dp::SrtpEngine& engine = *owned;
-  auto ctx = engine.createStream(keys(profile, 1), kSsrc, dp::SrtpDirection::Outbound);
-  // Ethernet / IPv4 / UDP / RTP header template; only the lengths, seq and ts change per packet.
-  std::uint8_t tmpl[54] = {};
-  std::memcpy(tmpl + 6, kPeerMac.data(), 6);  // the appliance does not check the destination MAC
-  tmpl[12] = 0x08;
-  std::uint8_t* ip = tmpl + 14;
-  ip[0] = 0x45;
-  ip[8] = 64;
-  ip[9] = 17;
-  proto::store32(ip + 12, kPeer);
-  proto::store32(ip + 16, kAppliance);
-  proto::store16(ip + 20, 5000);
-  proto::store16(ip + 22, 40000);
-  tmpl[42] = 0x80;
-  tmpl[43] = 96;
-  proto::store32(tmpl + 50, kSsrc);
-  const auto rtp_len = static_cast<std::uint32_t>(rtpLength(size));
-  std::uint16_t seq = 0;
-  rte_mbuf* pkts[kFeedBurst];
-  dp::SrtpOp ops[kFeedBurst];
-  while (!g_stop) {
-    if (rte_pktmbuf_alloc_bulk(pool, pkts, kFeedBurst) == 0) {
-      for (int i = 0; i < kFeedBurst; ++i) {
-        std::uint8_t* f = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
-        std::memcpy(f, tmpl, sizeof(tmpl));
-        std::uint8_t* p = f + 42;
-        proto::store16(p + 2, seq);
-        proto::store32(p + 4, 90u * seq);
-        ++seq;
-        ops[i] = dp::SrtpOp{p, rtp_len, 2048 - 42 - 128, ctx.get(), false, dp::SrtpStatus::Ok};
-      }
-      engine.protect(ops, kFeedBurst);
-      for (int i = 0; i < kFeedBurst; ++i) {
-        std::uint8_t* f = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
-        proto::store16(f + 16, static_cast<std::uint16_t>(28 + ops[i].len));
-        proto::store16(f + 38, static_cast<std::uint16_t>(8 + ops[i].len));
-        pkts[i]->data_len = pkts[i]->pkt_len = static_cast<std::uint16_t>(42 + ops[i].len);
-      }
+  FeedFrames frames(profile, size, engine_name);
+  constexpr std::uint16_t kBurst = FeedFrames::kBurst;
+  rte_mbuf* pkts[kBurst];
+  std::uint8_t* data[kBurst];
+  std::uint16_t lens[kBurst];
+  auto drain = [&](int bursts) {
+    std::uint16_t n;
+    for (int k = 0; k < bursts && (n = rte_eth_rx_burst(port, 0, pkts, kBurst)) > 0; ++k)
+      rte_pktmbuf_free_bulk(pkts, n);
+  };
+  while (!g_stop.load(std::memory_order_relaxed)) {
+    if (rte_pktmbuf_alloc_bulk(pool, pkts, kBurst) == 0) {
+      for (std::uint16_t i = 0; i < kBurst; ++i)
+        data[i] = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
+      frames.make(data, lens, kBurst);
+      for (std::uint16_t i = 0; i < kBurst; ++i)
+        pkts[i]->data_len = pkts[i]->pkt_len = lens[i];
       std::uint16_t sent = 0;
-      for (int tries = 0; sent < kFeedBurst && !g_stop; ++tries) {
-        sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(kFeedBurst - sent));
-        if (tries > 0) {  // the worker's ring is full: drain its egress meanwhile
+      for (int tries = 0; sent < kBurst && !g_stop.load(std::memory_order_relaxed); ++tries) {
+        sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(kBurst - sent));
+        if (sent < kBurst) {  // the worker's ring is full: take its egress meanwhile
           rte_mbuf* rx[64];
-          const std::uint16_t n = rte_eth_rx_burst(port, 0, rx, 64);
-          rte_pktmbuf_free_bulk(rx, n);
+          rte_pktmbuf_free_bulk(rx, rte_eth_rx_burst(port, 0, rx, 64));
         }
       }
-      if (sent < kFeedBurst) rte_pktmbuf_free_bulk(pkts + sent, kFeedBurst - sent);
+      if (sent < kBurst) rte_pktmbuf_free_bulk(pkts + sent, kBurst - sent);
     }
-    std::uint16_t n;
-    for (int k = 0; k < 64 && (n = rte_eth_rx_burst(port, 0, pkts, kFeedBurst)) > 0; ++k)
-      rte_pktmbuf_free_bulk(pkts, n);
+    drain(64);
   }
+  drain(1 << 20);
   rte_eth_dev_stop(port);
   return 0;
 }
+
+/** --port ring: frames handed over the way a NIC hands them over. The appliance's port is a pair of rings
+ *  (rte_eth_from_rings). The feed thread (CPU 0, an EAL thread) plays the NIC's receive side: it writes each frame
+ *  into an mbuf of the appliance's own pool, as a NIC's DMA does, and enqueues it on the rx ring, the descriptor
+ *  ring the worker polls. A tx callback in the worker's tx burst plays the transmit side: frames stay on the tx ring
+ *  as on a NIC's descriptor ring until kTxInFlight are queued, and the worker frees the oldest there, as a PMD frees
+ *  completed descriptors' mbufs. Nothing is copied by the port. */
+class RingFeed {
+ public:
+  static constexpr unsigned kTxInFlight = 512;
+
+  explicit RingFeed(const std::string& port_name)
+      : rx_(rte_ring_lookup((port_name + "_rx").c_str())), tx_(rte_ring_lookup((port_name + "_tx").c_str())) {
+    if (!rx_ || !tx_) throw std::runtime_error("no rings " + port_name + "_rx/_tx");
+    // rte_eth_from_rings names the port net_ring_<name>.
+    if (rte_eth_dev_get_port_by_name(("net_ring_" + port_name).c_str(), &port_) != 0)
+      throw std::runtime_error("no port net_ring_" + port_name);
+    // The appliance's pool (net_ring keeps no rx pool of its own): the one the dataplane made, pdp_mbuf<N>.
+    rte_mempool_walk(
+        [](rte_mempool* mp, void* arg) {
+          if (std::strncmp(mp->name, "pdp_mbuf", 8) == 0) *static_cast<rte_mempool**>(arg) = mp;
+        },
+        &pool_);
+    if (!pool_) throw std::runtime_error("no dataplane mbuf pool");
+    callback_ = rte_eth_add_tx_callback(port_, 0, complete, this);
+    if (!callback_) throw std::runtime_error("cannot add the tx callback on " + port_name);
+  }
+  RingFeed(const RingFeed&) = delete;
+  RingFeed& operator=(const RingFeed&) = delete;
+
+  /** The feed thread, until g_stop. */
+  void run(dp::SrtpProfile profile, std::size_t size, const std::string& engine_name) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(0, &cpus);
+    pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+    if (rte_thread_register() != 0) {  // an lcore id: the pool's per-lcore cache
+      std::fprintf(stderr, "  feed: rte_thread_register failed\n");
+      return;
+    }
+    FeedFrames frames(profile, size, engine_name);
+    constexpr std::uint16_t kBurst = FeedFrames::kBurst;
+    rte_mbuf* pkts[kBurst];
+    std::uint8_t* data[kBurst];
+    std::uint16_t lens[kBurst];
+    while (!g_stop.load(std::memory_order_relaxed)) {
+      // Enough queued for the worker (a quarter of the ring): wait, as a NIC's ring of posted buffers fills.
+      if (rte_ring_count(rx_) > rte_ring_get_capacity(rx_) / 4 || rte_pktmbuf_alloc_bulk(pool_, pkts, kBurst) != 0) {
+        rte_pause();
+        continue;
+      }
+      for (std::uint16_t i = 0; i < kBurst; ++i)
+        data[i] = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
+      frames.make(data, lens, kBurst);
+      for (std::uint16_t i = 0; i < kBurst; ++i)
+        pkts[i]->data_len = pkts[i]->pkt_len = lens[i];
+      const unsigned sent = rte_ring_enqueue_burst(rx_, reinterpret_cast<void* const*>(pkts), kBurst, nullptr);
+      if (sent < kBurst) rte_pktmbuf_free_bulk(pkts + sent, kBurst - sent);
+    }
+    rte_thread_unregister();
+  }
+
+  /** --feed local instead of run(): the frames are made inside the worker's rx burst (an rx callback filling it
+   *  up to its size from the worker's own pool), so that none crosses between cores; the TSC cycles spent making
+   *  them are counted in feedCycles() and not charged to the worker. */
+  void feedLocally(dp::SrtpProfile profile, std::size_t size, const std::string& engine_name) {
+    local_ = std::make_unique<FeedFrames>(profile, size, engine_name);
+    rx_callback_ = rte_eth_add_rx_callback(port_, 0, makeInBurst, this);
+    if (!rx_callback_) throw std::runtime_error("cannot add the rx callback");
+  }
+  std::uint64_t feedCycles() const { return feed_cycles_.load(std::memory_order_relaxed); }
+
+  /** Before the worker stops: the callbacks off (the dataplane frees what is left on the rings). */
+  void detach() {
+    rte_eth_remove_tx_callback(port_, 0, callback_);
+    if (rx_callback_) rte_eth_remove_rx_callback(port_, 0, rx_callback_);
+    callback_ = rx_callback_ = nullptr;
+  }
+
+ private:
+  /** rte_tx_callback_fn, in the worker before the ring PMD enqueues `n` frames: frees the oldest queued ones so that
+   *  at most kTxInFlight stay, as a NIC's tx burst frees the mbufs of descriptors it has sent. */
+  static std::uint16_t complete(std::uint16_t, std::uint16_t, rte_mbuf** pkts, std::uint16_t n, void* arg) {
+    auto* self = static_cast<RingFeed*>(arg);
+    const unsigned queued = rte_ring_count(self->tx_);
+    if (queued + n > kTxInFlight) {
+      rte_mbuf* done[kTxInFlight];
+      const unsigned want = queued + n - kTxInFlight < kTxInFlight ? queued + n - kTxInFlight : kTxInFlight;
+      const unsigned got = rte_ring_sc_dequeue_burst(self->tx_, reinterpret_cast<void**>(done), want, nullptr);
+      rte_pktmbuf_free_bulk(done, got);
+    }
+    (void)pkts;
+    return n;
+  }
+
+  /** rte_rx_callback_fn, in the worker after the ring PMD's rx: the burst filled up to max with new frames. */
+  static std::uint16_t makeInBurst(std::uint16_t, std::uint16_t, rte_mbuf** pkts, std::uint16_t n, std::uint16_t max,
+                                   void* arg) {
+    auto* self = static_cast<RingFeed*>(arg);
+    const std::uint64_t start = rte_get_tsc_cycles();
+    const auto want = static_cast<std::uint16_t>(std::min<unsigned>(max - n, FeedFrames::kBurst));
+    if (want == 0 || rte_pktmbuf_alloc_bulk(self->pool_, pkts + n, want) != 0) return n;
+    std::uint8_t* data[FeedFrames::kBurst];
+    std::uint16_t lens[FeedFrames::kBurst];
+    for (std::uint16_t i = 0; i < want; ++i)
+      data[i] = rte_pktmbuf_mtod(pkts[n + i], std::uint8_t*);
+    self->local_->make(data, lens, want);
+    for (std::uint16_t i = 0; i < want; ++i)
+      pkts[n + i]->data_len = pkts[n + i]->pkt_len = lens[i];
+    self->feed_cycles_.store(self->feed_cycles_.load(std::memory_order_relaxed) + rte_get_tsc_cycles() - start,
+                             std::memory_order_relaxed);
+    return static_cast<std::uint16_t>(n + want);
+  }
+
+  rte_ring* rx_;
+  rte_ring* tx_;
+  std::uint16_t port_ = 0;
+  rte_mempool* pool_ = nullptr;
+  const rte_eth_rxtx_callback* callback_ = nullptr;
+  const rte_eth_rxtx_callback* rx_callback_ = nullptr;
+  std::unique_ptr<FeedFrames> local_;
+  std::atomic<std::uint64_t> feed_cycles_{0};  // written by the worker only
+};
 
 }  // namespace
 
@@ -233,7 +388,8 @@ int main(int argc, char** argv) {
                                        {"--size", "1200"},
                                        {"--fanout", "1"},
                                        {"--seconds", "2"},
-                                       {"--engine", "auto"}};
+                                       {"--engine", "auto"},
+                                       {"--feed", "local"}};
   for (int i = 1; i + 1 < argc; i += 2)
     o[argv[i]] = argv[i + 1];
   const auto profile = dp::profileFromName(o["--profile"]);
@@ -247,7 +403,13 @@ int main(int argc, char** argv) {
     return 3;
   }
   if (o.count("--check")) return 0;  // --engine E --check 1: whether E runs here
-  if (o.count("--generator")) return generator(o["--generator"], *profile, size, engine);
+  if (o.count("--generator")) return memifGenerator(o["--generator"], *profile, size, engine);
+  const std::string feed = o["--feed"];
+  if (feed != "local" && feed != "ring" && feed != "memif") {
+    std::fprintf(stderr, "--feed: local, ring or memif, got '%s'\n", feed.c_str());
+    return 2;
+  }
+  const std::string port = feed == "memif" ? "memif" : "ring";
   const dp::SrtpEngineFactory factory = dp::makeSrtpEngineFactory(engine);
 
   const unsigned fanout = static_cast<unsigned>(std::stoul(o["--fanout"]));
@@ -256,9 +418,9 @@ int main(int argc, char** argv) {
   config::DataplaneConfig cfg;
   cfg.enabled = true;
   cfg.eal_args = {"--no-pci", "--no-huge", "-m", "512", "--no-shconf", "--lcores=0@0,1@1", "--log-level=*:error"};
-  cfg.port.driver = "memif";
-  cfg.port.device = socket;
-  cfg.port.args = "role=server";
+  cfg.port.driver = port;
+  cfg.port.device = port == "memif" ? socket : "pdpbench" + std::to_string(getpid());
+  cfg.port.args = port == "memif" ? "role=server" : "";
   cfg.exception.driver = "none";
   cfg.workers = {1};
   cfg.poll = "busy";
@@ -267,6 +429,14 @@ int main(int argc, char** argv) {
   cfg.srtp_engine = engine;
   dp::Dataplane d;
   d.start(cfg, factory);
+  std::unique_ptr<RingFeed> ring;
+  try {
+    if (port == "ring") ring = std::make_unique<RingFeed>(cfg.port.device);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    d.stop();
+    return 4;
+  }
   dp::TransportSpec pub;
   pub.local = {kAppliance, 40000};
   pub.remote = {kPeer, 5000};
@@ -295,8 +465,13 @@ int main(int argc, char** argv) {
     d.addRoute(dp::RouteSpec{in, out, {}}, rid);
   }
   d.sync();
-  const pid_t child = fork();
-  if (child == 0) {
+  pid_t child = -1;
+  std::thread feeder;
+  if (feed == "local") {
+    ring->feedLocally(*profile, size, engine);
+  } else if (feed == "ring") {
+    feeder = std::thread([&] { ring->run(*profile, size, engine); });
+  } else if ((child = fork()) == 0) {
     execl("/proc/self/exe", argv[0], "--generator", socket.c_str(), "--engine", engine.c_str(), "--profile",
           o["--profile"].c_str(), "--size", o["--size"].c_str(), static_cast<char*>(nullptr));
     _exit(127);
@@ -304,7 +479,7 @@ int main(int argc, char** argv) {
   // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full memif ring
   // (the generator shares a CPU with everything else and cannot always drain; that is the feed's limit, not ours).
   struct Sample {
-    std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, tx_cycles = 0, cpu_ns = 0, tsc_hz = 1;
+    std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, busy_loops = 0, tx_cycles = 0, cpu_ns = 0, tsc_hz = 1;
     Clock::time_point at;
   };
   auto sample = [&] {
@@ -313,7 +488,8 @@ int main(int argc, char** argv) {
     Sample s;
     s.egress = w.tx_packets + (full == w.drops.end() ? 0 : full->second);
     s.ingress = w.rx_packets;
-    s.busy_cycles = w.busy_cycles;
+    s.busy_cycles = w.busy_cycles - (ring ? ring->feedCycles() : 0);  // the local feed's frames are not ours
+    s.busy_loops = w.busy_loops;
     s.tx_cycles = w.tx_cycles;
     s.cpu_ns = w.cpu_ns;
     s.tsc_hz = w.tsc_hz ? w.tsc_hz : 1;
@@ -332,10 +508,17 @@ int main(int argc, char** argv) {
   // The worker stops before the feed goes: a memif client that disconnects makes the server side unmap the shared
   // regions from DPDK's interrupt thread while the worker may still be in rx/tx on them (net_memif is not safe against
   // that), which crashed the worker (SIGSEGV in librte_net_memif) in about one case of ten.
+  if (feeder.joinable()) {
+    g_stop.store(true);
+    feeder.join();
+  }
+  if (ring) ring->detach();
   d.stop();
-  kill(child, SIGTERM);
-  waitpid(child, nullptr, 0);
-  unlink(socket.c_str());
+  if (child > 0) {
+    kill(child, SIGTERM);
+    waitpid(child, nullptr, 0);
+    unlink(socket.c_str());
+  }
   const double wall = std::chrono::duration<double>(s1.at - s0.at).count();
   const double egress = static_cast<double>(s1.egress - s0.egress);
   const double cpu = static_cast<double>(s1.cpu_ns - s0.cpu_ns) / 1e9;
@@ -352,16 +535,21 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "  floor ops per CPU-second: protect %.0f, unprotect %.0f; fan-out %u crypto-only egress %.0f\n",
                floor.protect, floor.unprotect, fanout, fanout_floor);
   std::fprintf(stderr, "  ratio against the protect-only floor %.2f\n", pps / floor.protect);
-  std::fprintf(stderr, "  feed (ingress) %.0f pps\n", static_cast<double>(s1.ingress - s0.ingress) / wall);
+  const double loops = static_cast<double>(s1.busy_loops - s0.busy_loops);
+  std::fprintf(stderr, "  feed (%s, ingress) %.0f pps, %.1f packets per busy loop iteration\n", feed.c_str(),
+               static_cast<double>(s1.ingress - s0.ingress) / wall,
+               loops > 0 ? static_cast<double>(s1.ingress - s0.ingress) / loops : 0.0);
   // What handing the frames to the port cost (net_memif: a copy into memory the generator's core reads next, whose
   // price depends on where the VM's two vCPUs sit; a NIC's DMA takes none of it).
   const double busy_s = static_cast<double>(s1.busy_cycles - s0.busy_cycles);
   const double tx_share = busy_s > 0 ? static_cast<double>(s1.tx_cycles - s0.tx_cycles) / busy_s : 0;
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
-  std::fprintf(stderr, "  port tx (net_memif copy) %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n",
+  std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n",
                100 * tx_share, pps_wo_tx, pps_wo_tx / fanout_floor);
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
+  for (const auto& [k, v] : st.workers.at(0).punts)
+    std::fprintf(stderr, "  punt %s: %lu\n", k.c_str(), v);
   std::printf("bench-dataplane %s %zuB fanout=%u: %.0f pps/worker, floor %.0f, ratio %.2f\n",
               profileField(engine, *profile).c_str(), size, fanout, pps, fanout_floor, pps / fanout_floor);
   std::fflush(stdout);  // the line is out even if teardown at exit fails

@@ -29,6 +29,7 @@ namespace {
 // cold headers in rte_pktmbuf_alloc_bulk was a third of the worker's non-crypto time (perf).
 constexpr std::uint16_t kTxBatch = 128;
 constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
+constexpr std::uint16_t kRxAhead = 4;    // received frames whose first line is prefetched ahead of the classifier
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
 constexpr std::size_t kMaxNackPerBlock = 256;  // NACKed sequence numbers answered per feedback block
@@ -382,7 +383,14 @@ class Loop {
     Classified cls[kBurst];
     const void* keys[kBurst];
     unsigned k = 0;
+    // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
+    // whole burst, their first bytes kRxAhead frames ahead of the classifier.
+    for (std::uint16_t i = 0; i < n; ++i)
+      rte_prefetch0(pkts[i]);
+    for (std::uint16_t i = 0; i < n && i < kRxAhead; ++i)
+      rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
     for (std::uint16_t i = 0; i < n; ++i) {
+      if (i + kRxAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kRxAhead], void*));
       rte_mbuf* m = pkts[i];
       ++w_.counters.rx_packets;
       w_.counters.rx_bytes += m->pkt_len;
@@ -581,6 +589,12 @@ class Loop {
       }
       ++ops;
     }
+    // The rest of each packet (the classifier read its first line) on its way before the batch decrypts it.
+    for (unsigned i = 0; i < ops; ++i) {
+      const std::uint8_t* p = rx_ops_[i].data;
+      for (std::uint32_t at = 64; at < rx_ops_[i].len; at += 64)
+        rte_prefetch1(p + at);
+    }
     if (ops) w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
@@ -656,9 +670,18 @@ class Loop {
     } else if (in->codec == VideoCodec::H264) {
       keyframe = isH264Keyframe(payload, rtp.payload_length);
     }
+    const std::uint16_t routes = in->route_count;
+    if (routes == 1) {
+      // One route (a 1:1 call, EchoTest, a single subscriber): the packet goes out in the mbuf it came in, its
+      // headers rewritten and its body encrypted in place; no copy to allocate, fill and free.
+      Route* r = in->routes[0];
+      if (!r->paused && (!r->simulcast || selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)))
+        return forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, meta.m, true);
+      ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
+      return drop(meta.m, DropReason::Filtered);
+    }
     // One mbuf per route, allocated in bulk (one per route if the pool cannot give them all at once).
     rte_mbuf* copies[kMaxRoutesPerStream];
-    const std::uint16_t routes = in->route_count;
     const bool bulk = rte_pktmbuf_alloc_bulk(s_.pool, copies, routes) == 0;
     std::uint16_t used = 0;
     unsigned taken = 0;  // routes that took the packet (a failed copy is counted by forward() itself)
@@ -733,9 +756,10 @@ class Loop {
     rte_prefetch0(out->transport);
   }
 
-  /** One copy of the packet out on route `r`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. */
-  void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const std::uint8_t* data, std::uint32_t len,
-               const Vp8Descriptor* vp8, rte_mbuf* c) noexcept {
+  /** The packet out on route `r` in mbuf `c`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. `c`
+   *  is a fresh copy, or with `in_place` the received mbuf that holds `data` (rewritten and encrypted there). */
+  void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, std::uint8_t* data, std::uint32_t len,
+               const Vp8Descriptor* vp8, rte_mbuf* c, bool in_place = false) noexcept {
     OutboundStream* out = r->out;
     Transport* to = out->transport;
     if (!c) {
@@ -743,16 +767,30 @@ class Loop {
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
       return;
     }
-    const std::uint32_t room = rte_pktmbuf_tailroom(c);
+    std::uint8_t* p = nullptr;
+    std::uint32_t room = 0;  // from the frame's first byte to the buffer's end
+    if (in_place) {
+      // The frame shortened at its front so that our Ethernet/IPv4/UDP headers end where the RTP starts (the
+      // received ones were at least that long: VLAN tag, IP options and an RTX unwrap only add to them).
+      const auto before = static_cast<std::uint32_t>(data - rte_pktmbuf_mtod(c, std::uint8_t*));
+      if (before < kHeaders || !rte_pktmbuf_adj(c, static_cast<std::uint16_t>(before - kHeaders)))
+        return drop(c, DropReason::NoMbuf);
+      c->ol_flags = 0;
+      c->packet_type = 0;
+      p = data;
+      room = static_cast<std::uint32_t>(c->buf_len - c->data_off);
+    } else {
+      p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
+      room = rte_pktmbuf_tailroom(c);
+    }
     if (room < kHeaders + len + to->tx_rtp_overhead) {
       rte_pktmbuf_free(c);
       ++w_.counters.drops[static_cast<std::size_t>(DropReason::NoMbuf)];
       return;
     }
-    std::uint8_t* p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
-    // The header only: the body is encrypted from `data` straight into this mbuf (SrtpEngine::protectFrom). VP8,
-    // whose payload descriptor is rewritten here, is copied whole and protected in place.
-    std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
+    // A copy takes the header only: the body is encrypted from `data` straight into it (SrtpEngine::protectFrom).
+    // VP8, whose payload descriptor is rewritten here, is copied whole and protected in place.
+    if (!in_place) std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
     if (!r->rewrite.started() && out->sent_packets) r->rewrite.continueAfter(out->last_seq, out->last_ts, out->last_ms);
     const RewriteResult rw =
         r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
@@ -778,7 +816,7 @@ class Loop {
     ++out->sent_packets;
     out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
     queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false,
-                 vp8 ? nullptr : data);
+                 vp8 || in_place ? nullptr : data);
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
