@@ -65,7 +65,7 @@ struct alignas(64) WorkerCounters {
   std::uint64_t tx_bytes = 0;
   std::uint64_t exception_in = 0;   // kernel -> wire
   std::uint64_t exception_out = 0;  // punted to the kernel
-  std::uint64_t handoff_in = 0;
+  std::uint64_t handoff_in = 0;     // packets of this worker's flows taken (its hand-off ring or its own rx)
   std::uint64_t commands = 0;
   std::uint64_t rtcp_in = 0;
   std::uint64_t rtcp_out = 0;

@@ -458,6 +458,11 @@ class Loop {
     for (std::size_t i = 0; i < s_.workers.size() && i < kMaxWorkers; ++i) {
       auto& q = handoff_[i];
       if (!q.n) continue;
+      if (i == w_.index) {  // our own flows: no trip through our own ring
+        handle(q.pkts, q.n);
+        q.n = 0;
+        continue;
+      }
       const unsigned sent =
           rte_ring_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
       for (unsigned k = sent; k < q.n; ++k)
@@ -502,10 +507,16 @@ class Loop {
   }
 
   // ---- owner: SRTP/SRTCP unprotect, routes, rewrite, protect ----------------------------------------------
+  /** Packets other workers classified for our flows. */
   unsigned pollHandoff() noexcept {
     rte_mbuf* pkts[kBurst];
     const unsigned n = rte_ring_sc_dequeue_burst(w_.handoff, reinterpret_cast<void**>(pkts), kBurst, nullptr);
-    if (!n) return 0;
+    if (n) handle(pkts, n);
+    return n;
+  }
+
+  /** Packets of our flows, classified (by us or another worker): SRTP/SRTCP unprotect, then each on its way. */
+  void handle(rte_mbuf* const* pkts, unsigned n) noexcept {
     w_.counters.handoff_in += n;
     unsigned ops = 0;
     for (unsigned i = 0; i < n; ++i) {
@@ -609,7 +620,6 @@ class Loop {
       else
         onRtcp(meta, op);
     }
-    return n;
   }
 
   void dropOn(Transport* t, rte_mbuf* m, DropReason r) noexcept {
