@@ -1,12 +1,15 @@
-// bench-dataplane: encrypted-egress packets per worker-CPU-second for a 1 -> N fan-out, fed through net_memif by a
-// generator process, next to the same run's crypto floor of that fan-out: the egress rate one core reaches doing
-// nothing but the forwarding's SRTP work (one unprotect per input packet, one protect per output packet) with the same
-// engine, the same size, bursts of 32, in a tight loop (ops per CPU-second of the measuring thread).
+// bench-dataplane: encrypted-egress packets per worker-CPU-second for a 1 -> N fan-out, next to the same run's crypto
+// floor of that fan-out: the egress rate one core reaches doing nothing but the forwarding's SRTP work (one unprotect
+// per input packet, one protect per output packet) with the same engine, the same size, bursts of 32, in a tight loop
+// (ops per CPU-second of the measuring thread).
 // The worker is charged for the CPU time of its loop iterations that had work: its thread CPU clock over the run
 // times the share of its loop's TSC cycles spent in non-empty iterations (empty polls are not charged; preemption
 // by other processes on the shared CPUs is not charged either, the thread CPU clock does not run while preempted).
-//   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S]  (the appliance; spawns the feed)
-//   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the feed; until SIGTERM)
+// The feed (--feed): local (default) makes the frames inside the worker's rx burst and takes those cycles off the
+// charge, so that the packets are in the worker's cache as the floor's are; ring makes them on the other CPU and
+// hands them over by pointer like a NIC; memif runs a generator process on net_memif (copies each way). See RingFeed.
+//   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S] [--feed local|ring|memif]
+//   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the memif feed; until SIGTERM)
 // E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
 //   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
 #include <pthread.h>
@@ -476,8 +479,8 @@ int main(int argc, char** argv) {
           o["--profile"].c_str(), "--size", o["--size"].c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full memif ring
-  // (the generator shares a CPU with everything else and cannot always drain; that is the feed's limit, not ours).
+  // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full tx ring
+  // (a memif generator shares a CPU with everything else and cannot always drain; that is the feed's limit).
   struct Sample {
     std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, busy_loops = 0, tx_cycles = 0, cpu_ns = 0, tsc_hz = 1;
     Clock::time_point at;
@@ -505,9 +508,11 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::duration<double>(std::stod(o["--seconds"])));
   const Sample s1 = sample();
   const auto st = d.stats();
-  // The worker stops before the feed goes: a memif client that disconnects makes the server side unmap the shared
-  // regions from DPDK's interrupt thread while the worker may still be in rx/tx on them (net_memif is not safe against
-  // that), which crashed the worker (SIGSEGV in librte_net_memif) in about one case of ten.
+  // The ring feed's thread stops before the dataplane (its rings and pool go with it); the callbacks come off while
+  // the worker may still be in one (the RingFeed they read outlives the worker). The memif feed goes after the
+  // worker: a memif client that disconnects makes the server side unmap the shared regions from DPDK's interrupt
+  // thread while the worker may still be in rx/tx on them (net_memif is not safe against that), which crashed the
+  // worker (SIGSEGV in librte_net_memif) in about one case of ten.
   if (feeder.joinable()) {
     g_stop.store(true);
     feeder.join();
@@ -544,8 +549,8 @@ int main(int argc, char** argv) {
   const double busy_s = static_cast<double>(s1.busy_cycles - s0.busy_cycles);
   const double tx_share = busy_s > 0 ? static_cast<double>(s1.tx_cycles - s0.tx_cycles) / busy_s : 0;
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
-  std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n",
-               100 * tx_share, pps_wo_tx, pps_wo_tx / fanout_floor);
+  std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n", 100 * tx_share,
+               pps_wo_tx, pps_wo_tx / fanout_floor);
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   for (const auto& [k, v] : st.workers.at(0).punts)
