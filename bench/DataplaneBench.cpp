@@ -9,6 +9,7 @@
 // charge, so that the packets are in the worker's cache as the floor's are; ring makes them on the other CPU and
 // hands them over by pointer like a NIC; memif runs a generator process on net_memif (copies each way). See RingFeed.
 //   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S] [--feed local|ring|memif]
+//                            [--nack PACKETS]  (the publisher stream's retransmission cache, default 512 as for video)
 //   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the memif feed; until SIGTERM)
 // E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
 //   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
@@ -207,7 +208,7 @@ class FeedFrames {
   dp::SrtpOp ops_[kBurst];
 };
 
-/** --port memif: the feed as a separate DPDK process, the memif client of the appliance's server socket, until
+/** --feed memif: the feed as a separate DPDK process, the memif client of the appliance's server socket, until
  *  SIGTERM; the worker's egress taken back and freed. */
 int memifGenerator(const std::string& socket, dp::SrtpProfile profile, std::size_t size,
                    const std::string& engine_name) {
@@ -261,7 +262,7 @@ int memifGenerator(const std::string& socket, dp::SrtpProfile profile, std::size
   return 0;
 }
 
-/** --port ring: frames handed over the way a NIC hands them over. The appliance's port is a pair of rings
+/** --feed ring (and local): frames handed over the way a NIC hands them over. The appliance's port is a pair of rings
  *  (rte_eth_from_rings). The feed thread (CPU 0, an EAL thread) plays the NIC's receive side: it writes each frame
  *  into an mbuf of the appliance's own pool, as a NIC's DMA does, and enqueues it on the rx ring, the descriptor
  *  ring the worker polls. A tx callback in the worker's tx burst plays the transmit side: frames stay on the tx ring
@@ -342,7 +343,7 @@ class RingFeed {
  private:
   /** rte_tx_callback_fn, in the worker before the ring PMD enqueues `n` frames: frees the oldest queued ones so that
    *  at most kTxInFlight stay, as a NIC's tx burst frees the mbufs of descriptors it has sent. */
-  static std::uint16_t complete(std::uint16_t, std::uint16_t, rte_mbuf** pkts, std::uint16_t n, void* arg) {
+  static std::uint16_t complete(std::uint16_t, std::uint16_t, rte_mbuf**, std::uint16_t n, void* arg) {
     auto* self = static_cast<RingFeed*>(arg);
     const unsigned queued = rte_ring_count(self->tx_);
     if (queued + n > kTxInFlight) {
@@ -351,7 +352,6 @@ class RingFeed {
       const unsigned got = rte_ring_sc_dequeue_burst(self->tx_, reinterpret_cast<void**>(done), want, nullptr);
       rte_pktmbuf_free_bulk(done, got);
     }
-    (void)pkts;
     return n;
   }
 
@@ -359,18 +359,20 @@ class RingFeed {
   static std::uint16_t makeInBurst(std::uint16_t, std::uint16_t, rte_mbuf** pkts, std::uint16_t n, std::uint16_t max,
                                    void* arg) {
     auto* self = static_cast<RingFeed*>(arg);
-    const std::uint64_t start = rte_get_tsc_cycles();
+    // The mbufs and their lengths are the worker's to pay, as a NIC PMD's rx refill and descriptor reading are; the
+    // frames' making (what the wire would bring) is not.
     const auto want = static_cast<std::uint16_t>(std::min<unsigned>(max - n, FeedFrames::kBurst));
     if (want == 0 || rte_pktmbuf_alloc_bulk(self->pool_, pkts + n, want) != 0) return n;
     std::uint8_t* data[FeedFrames::kBurst];
     std::uint16_t lens[FeedFrames::kBurst];
     for (std::uint16_t i = 0; i < want; ++i)
       data[i] = rte_pktmbuf_mtod(pkts[n + i], std::uint8_t*);
+    const std::uint64_t start = rte_get_tsc_cycles();
     self->local_->make(data, lens, want);
-    for (std::uint16_t i = 0; i < want; ++i)
-      pkts[n + i]->data_len = pkts[n + i]->pkt_len = lens[i];
     self->feed_cycles_.store(self->feed_cycles_.load(std::memory_order_relaxed) + rte_get_tsc_cycles() - start,
                              std::memory_order_relaxed);
+    for (std::uint16_t i = 0; i < want; ++i)
+      pkts[n + i]->data_len = pkts[n + i]->pkt_len = lens[i];
     return static_cast<std::uint16_t>(n + want);
   }
 
@@ -392,7 +394,8 @@ int main(int argc, char** argv) {
                                        {"--fanout", "1"},
                                        {"--seconds", "2"},
                                        {"--engine", "auto"},
-                                       {"--feed", "local"}};
+                                       {"--feed", "local"},
+                                       {"--nack", "512"}};
   for (int i = 1; i + 1 < argc; i += 2)
     o[argv[i]] = argv[i + 1];
   const auto profile = dp::profileFromName(o["--profile"]);
@@ -452,6 +455,10 @@ int main(int argc, char** argv) {
   dp::InboundStreamSpec is;
   is.transport = pid;
   is.ssrc = kSsrc;
+  // A video stream as the control plane sets one up: NACKs generated, the last --nack packets kept for
+  // retransmission (one copy per input packet; 0: neither).
+  is.nack_cache_packets = static_cast<std::uint16_t>(std::stoul(o["--nack"]));
+  is.generate_nack = is.nack_cache_packets > 0;
   d.addInboundStream(is, in);
   for (unsigned i = 0; i < fanout; ++i) {
     dp::TransportSpec sub = pub;
