@@ -140,6 +140,18 @@ Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile,
   return f;
 }
 
+/** Pins the calling thread to `cpu`; returns the CPUs it could run on before. */
+cpu_set_t pinThisThread(int cpu) {
+  cpu_set_t before;
+  CPU_ZERO(&before);
+  pthread_getaffinity_np(pthread_self(), sizeof(before), &before);
+  cpu_set_t only;
+  CPU_ZERO(&only);
+  CPU_SET(cpu, &only);
+  pthread_setaffinity_np(pthread_self(), sizeof(only), &only);
+  return before;
+}
+
 /** The profile field of the result line: engine and profile, e.g. ipsec-mb/aes-gcm-128, libsrtp2/aes-cm-sha1-80. */
 std::string profileField(const std::string& engine, dp::SrtpProfile profile) {
   const char* p = profile == dp::SrtpProfile::AeadAes128Gcm     ? "aes-gcm-128"
@@ -181,6 +193,21 @@ class FeedFrames {
     proto::store32(tmpl_ + 50, kSsrc);
   }
 
+  /** Writes the next `n` (<= kBurst) frames into the mbufs `pkts` and sets their lengths; the TSC cycles of the
+   *  making itself (not of the mbuf fields) are added to `*making` when given. */
+  void fill(rte_mbuf* const* pkts, std::uint16_t n, std::uint64_t* making = nullptr) {
+    std::uint8_t* data[kBurst];
+    std::uint16_t lens[kBurst];
+    for (std::uint16_t i = 0; i < n; ++i)
+      data[i] = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
+    const std::uint64_t start = making ? rte_get_tsc_cycles() : 0;
+    make(data, lens, n);
+    if (making) *making += rte_get_tsc_cycles() - start;
+    for (std::uint16_t i = 0; i < n; ++i)
+      pkts[i]->data_len = pkts[i]->pkt_len = lens[i];
+  }
+
+ private:
   /** Writes the next `n` (<= kBurst) frames at `frames[i]` (kCapacity bytes each) and their lengths into `lens`. */
   void make(std::uint8_t* const* frames, std::uint16_t* lens, std::uint16_t n) {
     for (std::uint16_t i = 0; i < n; ++i) {
@@ -199,7 +226,6 @@ class FeedFrames {
     }
   }
 
- private:
   std::uint32_t rtp_len_;
   std::unique_ptr<dp::SrtpEngine> engine_;
   std::unique_ptr<dp::SrtpStreamContext> ctx_;
@@ -231,8 +257,6 @@ int memifGenerator(const std::string& socket, dp::SrtpProfile profile, std::size
   FeedFrames frames(profile, size, engine_name);
   constexpr std::uint16_t kBurst = FeedFrames::kBurst;
   rte_mbuf* pkts[kBurst];
-  std::uint8_t* data[kBurst];
-  std::uint16_t lens[kBurst];
   auto drain = [&](int bursts) {
     std::uint16_t n;
     for (int k = 0; k < bursts && (n = rte_eth_rx_burst(port, 0, pkts, kBurst)) > 0; ++k)
@@ -240,11 +264,7 @@ int memifGenerator(const std::string& socket, dp::SrtpProfile profile, std::size
   };
   while (!g_stop.load(std::memory_order_relaxed)) {
     if (rte_pktmbuf_alloc_bulk(pool, pkts, kBurst) == 0) {
-      for (std::uint16_t i = 0; i < kBurst; ++i)
-        data[i] = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
-      frames.make(data, lens, kBurst);
-      for (std::uint16_t i = 0; i < kBurst; ++i)
-        pkts[i]->data_len = pkts[i]->pkt_len = lens[i];
+      frames.fill(pkts, kBurst);
       std::uint16_t sent = 0;
       for (int tries = 0; sent < kBurst && !g_stop.load(std::memory_order_relaxed); ++tries) {
         sent += rte_eth_tx_burst(port, 0, pkts + sent, static_cast<std::uint16_t>(kBurst - sent));
@@ -293,10 +313,7 @@ class RingFeed {
 
   /** The feed thread, until g_stop. */
   void run(dp::SrtpProfile profile, std::size_t size, const std::string& engine_name) {
-    cpu_set_t cpus;
-    CPU_ZERO(&cpus);
-    CPU_SET(0, &cpus);
-    pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+    pinThisThread(0);
     if (rte_thread_register() != 0) {  // an lcore id: the pool's per-lcore cache
       std::fprintf(stderr, "  feed: rte_thread_register failed\n");
       return;
@@ -304,19 +321,13 @@ class RingFeed {
     FeedFrames frames(profile, size, engine_name);
     constexpr std::uint16_t kBurst = FeedFrames::kBurst;
     rte_mbuf* pkts[kBurst];
-    std::uint8_t* data[kBurst];
-    std::uint16_t lens[kBurst];
     while (!g_stop.load(std::memory_order_relaxed)) {
       // Enough queued for the worker (a quarter of the ring): wait, as a NIC's ring of posted buffers fills.
       if (rte_ring_count(rx_) > rte_ring_get_capacity(rx_) / 4 || rte_pktmbuf_alloc_bulk(pool_, pkts, kBurst) != 0) {
         rte_pause();
         continue;
       }
-      for (std::uint16_t i = 0; i < kBurst; ++i)
-        data[i] = rte_pktmbuf_mtod(pkts[i], std::uint8_t*);
-      frames.make(data, lens, kBurst);
-      for (std::uint16_t i = 0; i < kBurst; ++i)
-        pkts[i]->data_len = pkts[i]->pkt_len = lens[i];
+      frames.fill(pkts, kBurst);
       const unsigned sent = rte_ring_enqueue_burst(rx_, reinterpret_cast<void* const*>(pkts), kBurst, nullptr);
       if (sent < kBurst) rte_pktmbuf_free_bulk(pkts + sent, kBurst - sent);
     }
@@ -363,16 +374,9 @@ class RingFeed {
     // frames' making (what the wire would bring) is not.
     const auto want = static_cast<std::uint16_t>(std::min<unsigned>(max - n, FeedFrames::kBurst));
     if (want == 0 || rte_pktmbuf_alloc_bulk(self->pool_, pkts + n, want) != 0) return n;
-    std::uint8_t* data[FeedFrames::kBurst];
-    std::uint16_t lens[FeedFrames::kBurst];
-    for (std::uint16_t i = 0; i < want; ++i)
-      data[i] = rte_pktmbuf_mtod(pkts[n + i], std::uint8_t*);
-    const std::uint64_t start = rte_get_tsc_cycles();
-    self->local_->make(data, lens, want);
-    self->feed_cycles_.store(self->feed_cycles_.load(std::memory_order_relaxed) + rte_get_tsc_cycles() - start,
-                             std::memory_order_relaxed);
-    for (std::uint16_t i = 0; i < want; ++i)
-      pkts[n + i]->data_len = pkts[n + i]->pkt_len = lens[i];
+    std::uint64_t making = 0;
+    self->local_->fill(pkts + n, want, &making);
+    self->feed_cycles_.store(self->feed_cycles_.load(std::memory_order_relaxed) + making, std::memory_order_relaxed);
     return static_cast<std::uint16_t>(n + want);
   }
 
@@ -420,13 +424,7 @@ int main(int argc, char** argv) {
 
   const unsigned fanout = static_cast<unsigned>(std::stoul(o["--fanout"]));
   // The floor on the worker's CPU (lcore 1 runs on CPU 1): the two vCPUs of a VM need not be equally fast.
-  cpu_set_t before;
-  CPU_ZERO(&before);
-  pthread_getaffinity_np(pthread_self(), sizeof(before), &before);
-  cpu_set_t worker_cpu;
-  CPU_ZERO(&worker_cpu);
-  CPU_SET(1, &worker_cpu);
-  pthread_setaffinity_np(pthread_self(), sizeof(worker_cpu), &worker_cpu);
+  const cpu_set_t before = pinThisThread(1);
   const Floor floor = cryptoFloor(factory, *profile, size);
   pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
   const std::string socket = "/tmp/pdp-bench-" + std::to_string(getpid()) + ".sock";

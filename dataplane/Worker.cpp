@@ -685,7 +685,7 @@ class Loop {
       // One route (a 1:1 call, EchoTest, a single subscriber): the packet goes out in the mbuf it came in, its
       // headers rewritten and its body encrypted in place; no copy to allocate, fill and free.
       Route* r = in->routes[0];
-      if (!r->paused && (!r->simulcast || selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)))
+      if (takes(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe))
         return forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, meta.m, true);
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
@@ -709,8 +709,7 @@ class Loop {
       if (i + 2 < routes) prefetchOut(in->routes[i + 2]->out);
       if (i + 1 < routes) prefetchOutTargets(in->routes[i + 1]->out);
       Route* r = in->routes[i];
-      if (r->paused) continue;
-      if (r->simulcast && !selectLayer(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
+      if (!takes(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) continue;
       ++taken;
       forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, bulk ? copies[used++] : rte_pktmbuf_alloc(s_.pool));
     }
@@ -722,6 +721,12 @@ class Loop {
     // The copies are encrypted out of place from this packet: it is freed once they are (flushProtect).
     if (n_sources_ == kTxBatch) flushProtect();
     sources_[n_sources_++] = meta.m;
+  }
+
+  /** Whether route `r` takes this packet of `in`: not paused, and for simulcast the layer choice (selectLayer). */
+  bool takes(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const Vp8Descriptor* vp8,
+             bool keyframe) noexcept {
+    return !r->paused && (!r->simulcast || selectLayer(r, in, rtp, vp8, keyframe));
   }
 
   /** Simulcast: whether this packet of `in` goes out on route `r` (layer choice, switch at keyframes, VP8 temporal
