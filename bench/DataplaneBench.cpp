@@ -5,11 +5,16 @@
 // The worker is charged for the CPU time of its loop iterations that had work: its thread CPU clock over the run
 // times the share of its loop's TSC cycles spent in non-empty iterations (empty polls are not charged; preemption
 // by other processes on the shared CPUs is not charged either, the thread CPU clock does not run while preempted).
+// The floor and the worker are measured in turn, --rounds times (default 5; --seconds of the worker in all): the
+// feed held back (the worker idles, polling with idle backoff) while the floor runs on the worker's CPU, then let go;
+// each round's ratio is its worker rate over the floor measured just before it, and the line printed is the round of
+// the median ratio, so that a shared host's slow and fast phases fall on both sides of a ratio.
 // The feed (--feed): local (default) makes the frames inside the worker's rx burst and takes those cycles off the
 // charge, so that the packets are in the worker's cache as the floor's are; ring makes them on the other CPU and
 // hands them over by pointer like a NIC; memif runs a generator process on net_memif (copies each way). See RingFeed.
 //   portunus-bench-dataplane --engine E --profile P --size B --fanout N [--seconds S] [--feed local|ring|memif]
 //                            [--nack PACKETS]  (the publisher stream's retransmission cache, default 512 as for video)
+//                            [--rounds R]      (floor/worker turns, default 5; memif: 1, the floor before the run)
 //   portunus-bench-dataplane --generator SOCKET --engine E --profile P --size B       (the memif feed; until SIGTERM)
 // E: ipsec-mb | libsrtp2 | auto (dataplane.srtp_engine). Prints, the engine named in the profile field:
 //   bench-dataplane <engine>/<profile> <size>B fanout=<N>: <pps> pps/worker, floor <pps>, ratio <r>
@@ -23,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -75,7 +81,7 @@ double threadCpuSeconds() {
 }
 
 /** The crypto floor: ops per CPU-second of protect, and of unprotect, of `size`-byte RTP packets in bursts of 32 on
- *  this thread, ~0.6 s of its CPU each. */
+ *  this thread, `seconds` of its CPU each. */
 struct Floor {
   double protect = 0;    // ops per CPU-second
   double unprotect = 0;  // ops per CPU-second
@@ -84,7 +90,7 @@ struct Floor {
   double fanout(unsigned n) const { return n / (1.0 / unprotect + n / protect); }
 };
 
-Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile, std::size_t size) {
+Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile, std::size_t size, double seconds) {
   const std::unique_ptr<dp::SrtpEngine> owned = factory();
   dp::SrtpEngine& engine = *owned;
   auto tx = engine.createStream(keys(profile, 99), kSsrc, dp::SrtpDirection::Outbound);
@@ -106,7 +112,7 @@ Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile,
   Floor f;
   std::uint64_t done = 0;
   double start = threadCpuSeconds(), elapsed = 0;
-  while (elapsed < 0.6) {
+  while (elapsed < seconds) {
     protect();
     done += 32;
     elapsed = threadCpuSeconds() - start;
@@ -121,7 +127,7 @@ Floor cryptoFloor(const dp::SrtpEngineFactory& factory, dp::SrtpProfile profile,
   done = 0;
   start = threadCpuSeconds();
   elapsed = 0;
-  while (elapsed < 0.6) {
+  while (elapsed < seconds) {
     protect();
     for (int i = 0; i < 32; ++i)
       ops[i].ctx = rx.get();
@@ -323,7 +329,8 @@ class RingFeed {
     rte_mbuf* pkts[kBurst];
     while (!g_stop.load(std::memory_order_relaxed)) {
       // Enough queued for the worker (a quarter of the ring): wait, as a NIC's ring of posted buffers fills.
-      if (rte_ring_count(rx_) > rte_ring_get_capacity(rx_) / 4 || rte_pktmbuf_alloc_bulk(pool_, pkts, kBurst) != 0) {
+      if (paused_.load(std::memory_order_relaxed) || rte_ring_count(rx_) > rte_ring_get_capacity(rx_) / 4 ||
+          rte_pktmbuf_alloc_bulk(pool_, pkts, kBurst) != 0) {
         rte_pause();
         continue;
       }
@@ -343,6 +350,8 @@ class RingFeed {
     if (!rx_callback_) throw std::runtime_error("cannot add the rx callback");
   }
   std::uint64_t feedCycles() const { return feed_cycles_.load(std::memory_order_relaxed); }
+  /** Holds the feed back (the worker goes idle and, polling with idle backoff, sleeps) or lets it go again. */
+  void pause(bool on) { paused_.store(on, std::memory_order_relaxed); }
 
   /** Before the worker stops: the callbacks off (the dataplane frees what is left on the rings). */
   void detach() {
@@ -370,6 +379,7 @@ class RingFeed {
   static std::uint16_t makeInBurst(std::uint16_t, std::uint16_t, rte_mbuf** pkts, std::uint16_t n, std::uint16_t max,
                                    void* arg) {
     auto* self = static_cast<RingFeed*>(arg);
+    if (self->paused_.load(std::memory_order_relaxed)) return n;
     // The mbufs and their lengths are the worker's to pay, as a NIC PMD's rx refill and descriptor reading are; the
     // frames' making (what the wire would bring) is not.
     const auto want = static_cast<std::uint16_t>(std::min<unsigned>(max - n, FeedFrames::kBurst));
@@ -388,6 +398,7 @@ class RingFeed {
   const rte_eth_rxtx_callback* rx_callback_ = nullptr;
   std::unique_ptr<FeedFrames> local_;
   std::atomic<std::uint64_t> feed_cycles_{0};  // written by the worker only
+  std::atomic<bool> paused_{false};
 };
 
 }  // namespace
@@ -399,7 +410,8 @@ int main(int argc, char** argv) {
                                        {"--seconds", "2"},
                                        {"--engine", "auto"},
                                        {"--feed", "local"},
-                                       {"--nack", "512"}};
+                                       {"--nack", "512"},
+                                       {"--rounds", "5"}};
   for (int i = 1; i + 1 < argc; i += 2)
     o[argv[i]] = argv[i + 1];
   const auto profile = dp::profileFromName(o["--profile"]);
@@ -423,10 +435,27 @@ int main(int argc, char** argv) {
   const dp::SrtpEngineFactory factory = dp::makeSrtpEngineFactory(engine);
 
   const unsigned fanout = static_cast<unsigned>(std::stoul(o["--fanout"]));
-  // The floor on the worker's CPU (lcore 1 runs on CPU 1): the two vCPUs of a VM need not be equally fast.
-  const cpu_set_t before = pinThisThread(1);
-  const Floor floor = cryptoFloor(factory, *profile, size);
-  pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
+  // Rounds: the floor and the worker measured in turn, each round's ratio from the two measured next to each other,
+  // so that the slow and fast phases of a shared host fall on both. The memif generator cannot be held back: one
+  // floor, before the run.
+  const int rounds = feed == "memif" ? 1 : std::max(1, std::stoi(o["--rounds"]));
+  const double window = std::stod(o["--seconds"]) / rounds;
+  // The floor on the worker's CPU (lcore 1 runs on CPU 1: the two vCPUs of a VM need not be equally fast), at
+  // real-time priority so that the held-back worker's idle wake-ups on that CPU wait until it is done.
+  auto measureFloor = [&](double seconds) {
+    const cpu_set_t before = pinThisThread(1);
+    int policy = SCHED_OTHER;
+    sched_param normal{};
+    pthread_getschedparam(pthread_self(), &policy, &normal);
+    sched_param rt{};
+    rt.sched_priority = 1;
+    const bool raised = pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt) == 0;
+    const Floor f = cryptoFloor(factory, *profile, size, seconds);
+    if (raised) pthread_setschedparam(pthread_self(), policy, &normal);
+    pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
+    return f;
+  };
+  const Floor memif_floor = feed == "memif" ? measureFloor(0.6) : Floor{};
   const std::string socket = "/tmp/pdp-bench-" + std::to_string(getpid()) + ".sock";
   config::DataplaneConfig cfg;
   cfg.enabled = true;
@@ -436,7 +465,9 @@ int main(int argc, char** argv) {
   cfg.port.args = port == "memif" ? "role=server" : "";
   cfg.exception.driver = "none";
   cfg.workers = {1};
-  cfg.poll = "busy";
+  // Idle backoff while the feed is held back for the floor (the worker then sleeps); under the feed every iteration
+  // has work and the loop is the busy one. The memif feed never stops: busy.
+  cfg.poll = feed == "memif" ? "busy" : "idle_backoff";
   cfg.mbufs = 16383;
   cfg.rr_interval_ms = 0;
   cfg.srtp_engine = engine;
@@ -444,7 +475,10 @@ int main(int argc, char** argv) {
   d.start(cfg, factory);
   std::unique_ptr<RingFeed> ring;
   try {
-    if (port == "ring") ring = std::make_unique<RingFeed>(cfg.port.device);
+    if (port == "ring") {
+      ring = std::make_unique<RingFeed>(cfg.port.device);
+      ring->pause(true);  // until the first round's floor is measured
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     d.stop();
@@ -513,14 +547,57 @@ int main(int argc, char** argv) {
     s.at = Clock::now();
     return s;
   };
-  // Connect + warm up: until the feed flows (memif connects late on a loaded machine), then one more second.
-  const auto connect_deadline = Clock::now() + std::chrono::seconds(15);
-  while (sample().ingress == 0 && Clock::now() < connect_deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  const Sample s0 = sample();
-  std::this_thread::sleep_for(std::chrono::duration<double>(std::stod(o["--seconds"])));
-  const Sample s1 = sample();
+  // Per round: the feed held back and the floor measured, then the feed let go, warmed up (the first round until it
+  // flows - memif connects late on a loaded machine - and one more second) and the worker measured for `window`.
+  struct Round {
+    double pps = 0;
+    Floor floor;
+    double ratio = 0;
+  };
+  std::vector<Round> results;
+  std::uint64_t egress_sum = 0, ingress_sum = 0, busy_sum = 0, loops_sum = 0, tx_sum = 0, cpu_ns_sum = 0;
+  double wall_sum = 0, busy_cpu_sum = 0;
+  for (int r = 0; r < rounds; ++r) {
+    Round round;
+    if (ring) {
+      ring->pause(true);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the worker drains its burst and goes idle
+      round.floor = measureFloor(0.25);
+      ring->pause(false);
+    } else {
+      round.floor = memif_floor;
+    }
+    if (r == 0) {
+      const auto connect_deadline = Clock::now() + std::chrono::seconds(15);
+      while (sample().ingress == 0 && Clock::now() < connect_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    const Sample s0 = sample();
+    std::this_thread::sleep_for(std::chrono::duration<double>(window));
+    const Sample s1 = sample();
+    const double wall = std::chrono::duration<double>(s1.at - s0.at).count();
+    const double cpu = static_cast<double>(s1.cpu_ns - s0.cpu_ns) / 1e9;
+    double busy_share = static_cast<double>(s1.busy_cycles - s0.busy_cycles) / static_cast<double>(s1.tsc_hz) / wall;
+    if (busy_share > 1) busy_share = 1;
+    // The worker's charge: its thread CPU time in the iterations that had work (see the top of this file).
+    const double busy_cpu = cpu * busy_share;
+    egress_sum += s1.egress - s0.egress;
+    ingress_sum += s1.ingress - s0.ingress;
+    busy_sum += s1.busy_cycles - s0.busy_cycles;
+    loops_sum += s1.busy_loops - s0.busy_loops;
+    tx_sum += s1.tx_cycles - s0.tx_cycles;
+    cpu_ns_sum += s1.cpu_ns - s0.cpu_ns;
+    wall_sum += wall;
+    busy_cpu_sum += busy_cpu;
+    round.pps = busy_cpu > 0 ? static_cast<double>(s1.egress - s0.egress) / busy_cpu : 0;
+    round.ratio = round.pps / round.floor.fanout(fanout);
+    std::fprintf(stderr, "  round %d: %.0f pps/worker, floor %.0f (protect %.0f, unprotect %.0f ops/s), ratio %.2f\n",
+                 r + 1, round.pps, round.floor.fanout(fanout), round.floor.protect, round.floor.unprotect, round.ratio);
+    results.push_back(round);
+  }
   const auto st = d.stats();
   // The ring feed's thread stops before the dataplane (its rings and pool go with it); the callbacks come off while
   // the worker may still be in one (the RingFeed they read outlives the worker). The memif feed goes after the
@@ -538,30 +615,34 @@ int main(int argc, char** argv) {
     waitpid(child, nullptr, 0);
     unlink(socket.c_str());
   }
-  const double wall = std::chrono::duration<double>(s1.at - s0.at).count();
-  const double egress = static_cast<double>(s1.egress - s0.egress);
-  const double cpu = static_cast<double>(s1.cpu_ns - s0.cpu_ns) / 1e9;
-  double busy_share = static_cast<double>(s1.busy_cycles - s0.busy_cycles) / static_cast<double>(s1.tsc_hz) / wall;
-  if (busy_share > 1) busy_share = 1;
-  // The worker's charge: its thread CPU time in the iterations that had work (see the top of this file).
-  const double busy_cpu = cpu * busy_share;
-  const double pps = busy_cpu > 0 ? egress / busy_cpu : 0;
+  // The line of record: the round of the median ratio (its own worker rate and floor).
+  std::vector<Round> sorted = results;
+  std::sort(sorted.begin(), sorted.end(), [](const Round& x, const Round& y) { return x.ratio < y.ratio; });
+  const Round& median = sorted[sorted.size() / 2];
+  const Floor& floor = median.floor;
+  const double pps = median.pps;
   const double fanout_floor = floor.fanout(fanout);
-  std::fprintf(stderr, "  egress %.0f pps wall-clock; worker thread CPU %.3f s of %.3f s, %.1f %% of its loop busy\n",
-               egress / wall, cpu, wall, 100 * busy_share);
+  const double wall = wall_sum;
+  const double egress = static_cast<double>(egress_sum);
+  const double cpu = static_cast<double>(cpu_ns_sum) / 1e9;
+  std::fprintf(stderr, "  %d round(s) of %.2f s: ratio %.2f to %.2f, median %.2f\n", rounds, window,
+               sorted.front().ratio, sorted.back().ratio, median.ratio);
+  std::fprintf(stderr, "  egress %.0f pps wall-clock; worker thread CPU %.3f s of %.3f s, %.1f %% of it busy\n",
+               egress / wall, cpu, wall, cpu > 0 ? 100 * busy_cpu_sum / cpu : 0.0);
   std::fprintf(stderr, "  egress per worker-CPU-second %.0f (all of its CPU), %.0f (busy iterations only)\n",
-               cpu > 0 ? egress / cpu : 0, pps);
-  std::fprintf(stderr, "  floor ops per CPU-second: protect %.0f, unprotect %.0f; fan-out %u crypto-only egress %.0f\n",
+               cpu > 0 ? egress / cpu : 0, busy_cpu_sum > 0 ? egress / busy_cpu_sum : 0);
+  std::fprintf(stderr,
+               "  median round's floor ops per CPU-second: protect %.0f, unprotect %.0f; fan-out %u crypto-only "
+               "egress %.0f\n",
                floor.protect, floor.unprotect, fanout, fanout_floor);
   std::fprintf(stderr, "  ratio against the protect-only floor %.2f\n", pps / floor.protect);
-  const double loops = static_cast<double>(s1.busy_loops - s0.busy_loops);
+  const double loops = static_cast<double>(loops_sum);
   std::fprintf(stderr, "  feed (%s, ingress) %.0f pps, %.1f packets per busy loop iteration\n", feed.c_str(),
-               static_cast<double>(s1.ingress - s0.ingress) / wall,
-               loops > 0 ? static_cast<double>(s1.ingress - s0.ingress) / loops : 0.0);
+               static_cast<double>(ingress_sum) / wall, loops > 0 ? static_cast<double>(ingress_sum) / loops : 0.0);
   // What handing the frames to the port cost (net_memif: a copy into memory the generator's core reads next, whose
   // price depends on where the VM's two vCPUs sit; a NIC's DMA takes none of it).
-  const double busy_s = static_cast<double>(s1.busy_cycles - s0.busy_cycles);
-  const double tx_share = busy_s > 0 ? static_cast<double>(s1.tx_cycles - s0.tx_cycles) / busy_s : 0;
+  const double busy_s = static_cast<double>(busy_sum);
+  const double tx_share = busy_s > 0 ? static_cast<double>(tx_sum) / busy_s : 0;
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
   std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n", 100 * tx_share,
                pps_wo_tx, pps_wo_tx / fanout_floor);
