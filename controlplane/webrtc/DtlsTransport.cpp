@@ -2,6 +2,8 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -205,7 +207,10 @@ void DtlsTransport::receive(const std::uint8_t* data, std::size_t len) {
   }
   const DtlsState now = state();
   if (now == DtlsState::Failed || now == DtlsState::Closed || ssl_ == nullptr) return;
-  if (!wellFramed(data, len)) {
+  // Connected: encrypted records too short for the negotiated suite are forgeries; OpenSSL would end the association
+  // on one (sealedMinimum). In a handshake a forged record may abort it anyway (DTLS 1.2 does not authenticate epoch
+  // 0) and every record goes to OpenSSL.
+  if (!wellFramed(data, len, now == DtlsState::Connected ? sealed_min_ : 0)) {
     std::lock_guard lock(snapshot_mutex_);
     ++stats_.malformed;
     return;
@@ -229,7 +234,30 @@ void DtlsTransport::receive(const std::uint8_t* data, std::size_t len) {
   if (rbio_ != nullptr) (void)BIO_reset(rbio_);
 }
 
-bool DtlsTransport::wellFramed(const std::uint8_t* data, std::size_t len) noexcept {
+std::size_t DtlsTransport::sealedMinimum(const SSL* ssl) noexcept {
+  const SSL_CIPHER* cipher = ssl != nullptr ? SSL_get_current_cipher(ssl) : nullptr;
+  if (cipher == nullptr) return 0;
+  switch (SSL_CIPHER_get_cipher_nid(cipher)) {
+    case NID_aes_128_gcm:
+    case NID_aes_256_gcm:
+    case NID_aria_128_gcm:
+    case NID_aria_256_gcm:
+      return 8 + 16;
+    case NID_aes_128_ccm:
+    case NID_aes_256_ccm:
+      return 8 + 8;  // CCM_8 has an 8-byte tag
+    case NID_chacha20_poly1305:
+      return 16;
+    default:
+      break;
+  }
+  if (SSL_CIPHER_is_aead(cipher)) return 16;
+  const EVP_MD* md = EVP_get_digestbynid(SSL_CIPHER_get_digest_nid(cipher));
+  const int mac = md != nullptr ? EVP_MD_get_size(md) : 0;
+  return 8 + static_cast<std::size_t>(mac > 0 ? mac : 0) + 1;  // the smallest block cipher's IV
+}
+
+bool DtlsTransport::wellFramed(const std::uint8_t* data, std::size_t len, std::size_t sealed_min) noexcept {
   // RFC 6347 §4.1: type(1) version(2) epoch(2) sequence(6) length(2) fragment; records fill the datagram exactly.
   // Epoch 0 records are plaintext, so their structure is checked too; encrypted ones are OpenSSL's to
   // authenticate. Invalid records are silently discarded (RFC 6347 §4.1.2.7), before OpenSSL, which treats some
@@ -243,6 +271,7 @@ bool DtlsTransport::wellFramed(const std::uint8_t* data, std::size_t len) noexce
     const std::size_t body = (static_cast<std::size_t>(r[11]) << 8) | r[12];
     if (body > len - at - kHeader) return false;
     const bool plaintext = r[3] == 0 && r[4] == 0;
+    if (!plaintext && body < sealed_min) return false;
     const std::uint8_t* b = r + kHeader;
     switch (r[0]) {
       case 20:  // change_cipher_spec: the single byte 1
@@ -360,6 +389,7 @@ void DtlsTransport::completeHandshake() {
     std::lock_guard lock(snapshot_mutex_);
     profile_ = profile;
   }
+  sealed_min_ = sealedMinimum(ssl_);
   setState(DtlsState::Connected);
   PLOG(Debug, "dtls") << (options_.role == DtlsRole::Client ? "client" : "server") << " connected, "
                       << srtpProfileInfo(*profile).openssl_name;

@@ -82,9 +82,15 @@ class DtlsTransport {
     return len > 0 && data[0] >= 20 && data[0] <= 63;
   }
 
-  /** True when the datagram is a sequence of whole DTLS records with known content types. OpenSSL treats some
-   *  malformed records as fatal; dropping them first keeps noise on the port from killing a handshake. */
-  static bool wellFramed(const std::uint8_t* data, std::size_t len) noexcept;
+  /** True when the datagram is a sequence of whole DTLS records with known content types, none of its encrypted
+   *  records (epoch > 0) shorter than `sealed_min` bytes. OpenSSL treats some malformed records as fatal; dropping
+   *  them first keeps noise on the port from killing a handshake or an association. */
+  static bool wellFramed(const std::uint8_t* data, std::size_t len, std::size_t sealed_min = 0) noexcept;
+  /** The shortest body an encrypted record of `ssl`'s negotiated cipher suite can have (0 before one is known):
+   *  explicit nonce + tag for AES-GCM (RFC 5288 §3) and AES-CCM (RFC 6655 §3), the tag for ChaCha20-Poly1305
+   *  (RFC 7905 §2), IV + MAC + one padding byte for the block ciphers (RFC 5246 §6.2.3.2). OpenSSL 3.0.19 aborts an
+   *  association with a fatal internal_error alert on an encrypted record shorter than its cipher's overhead. */
+  static std::size_t sealedMinimum(const SSL* ssl) noexcept;
 
   /** Begins the handshake (as client: sends the ClientHello) and arms the handshake deadline. Call once ICE has a
    *  selected pair. */
@@ -124,7 +130,8 @@ class DtlsTransport {
   DtlsTransportCallbacks callbacks_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
-  BIO* rbio_ = nullptr;  // owned by ssl_
+  std::size_t sealed_min_ = 0;  // sealedMinimum(ssl_) once connected
+  BIO* rbio_ = nullptr;         // owned by ssl_
   IceLoop::Timer retransmit_;
   IceLoop::Timer deadline_;
   bool started_ = false;
