@@ -399,7 +399,7 @@ def main():
     if os.geteuid() != 0:
         sys.exit("bench: needs root (network namespaces, DPDK)")
     if not os.path.exists(JANUS):
-        sys.exit("bench: Janus is not installed (bench/run.sh installs it)")
+        sys.exit("bench: Janus is not installed (bench/run.sh installs it: scripts/install-janus.sh)")
     tmp = Path(tempfile.mkdtemp(prefix="portunus-bench-"))
     scenarios = args.scenarios.split(",")
     results = {"date": datetime.datetime.utcnow().isoformat() + "Z", "host": socket.gethostname(),

@@ -9,9 +9,11 @@
 #    loop iterations and the floor is the fan-out's crypto-only rate;
 #  - below it, --feed ring: the frames made by a thread on the other CPU and handed over by pointer (a NIC's
 #    descriptor rings), so that each arrives in another core's cache - what that costs on this VM's two vCPUs.
+# Within a case the floor and the worker are measured in turn, five rounds, and the round of the median ratio is the
+# line (a shared host's fast and slow phases then fall on both sides of each ratio; the log has every round).
 # Each case's details (CPU shares, floors, drops) go to $BENCH_LOG (default /tmp/bench-dataplane.log); a case that
 # prints no line is shown as failed with its exit status.
-# A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~4 min).
+# A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~6 min).
 # Usage: bench/dataplane.sh BUILD [SECONDS]
 set -euo pipefail
 build=${1:?usage: bench/dataplane.sh BUILD [SECONDS]}

@@ -6,21 +6,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 BUILD="${1:-$HERE/../build}"
 shift || true
 
-if [ ! -x /usr/bin/janus ]; then
-  # Janus is the reference, not a dependency: install it without letting its postinst start a service
-  # (policy-rc.d refuses every start while the package goes in), and never leave one running.
-  echo "bench: installing Debian's janus (service start suppressed)"
-  guard=/usr/sbin/policy-rc.d
-  had_guard=0
-  [ -e "$guard" ] && had_guard=1
-  [ "$had_guard" = 1 ] || printf '#!/bin/sh\nexit 101\n' >"$guard"
-  chmod +x "$guard"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends janus || true
-  [ "$had_guard" = 1 ] || rm -f "$guard"
-  if command -v systemctl >/dev/null && systemctl is-active --quiet janus 2>/dev/null; then
-    systemctl stop janus
-  fi
-fi
+bash "$HERE/../scripts/install-janus.sh" || true  # without it bench.py stops, saying Janus is missing
 
 ninja -C "$BUILD" -j2 lab/portunus-lab controlplane/portunusd bench/portunus-bench-dataplane bench/cryptodev-floor
 start=$(date +%s)
