@@ -13,7 +13,7 @@
 # line (a shared host's fast and slow phases then fall on both sides of each ratio; the log has every round).
 # Each case's details (CPU shares, floors, drops) go to $BENCH_LOG (default /tmp/bench-dataplane.log); a case that
 # prints no line is shown as failed with its exit status.
-# A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~6 min).
+# A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~5 min).
 # Usage: bench/dataplane.sh BUILD [SECONDS]
 set -euo pipefail
 build=${1:?usage: bench/dataplane.sh BUILD [SECONDS]}
