@@ -582,8 +582,13 @@ int main(int argc, char** argv) {
     const double cpu = static_cast<double>(s1.cpu_ns - s0.cpu_ns) / 1e9;
     double busy_share = static_cast<double>(s1.busy_cycles - s0.busy_cycles) / static_cast<double>(s1.tsc_hz) / wall;
     if (busy_share > 1) busy_share = 1;
-    // The worker's charge: its thread CPU time in the iterations that had work (see the top of this file).
+    // The worker's charge: its thread CPU time in the iterations that had work (see the top of this file). Exact
+    // while the worker thread runs all along; a feed slower than the worker lets it back off and sleep, and then
+    // the charge is too low (said below).
     const double busy_cpu = cpu * busy_share;
+    if (cpu < 0.9 * wall)
+      std::fprintf(stderr, "  round %d: the worker ran %.0f %% of the time (slept or preempted): estimate less exact\n",
+                   r + 1, 100 * cpu / wall);
     egress_sum += s1.egress - s0.egress;
     ingress_sum += s1.ingress - s0.ingress;
     busy_sum += s1.busy_cycles - s0.busy_cycles;

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -30,11 +31,20 @@ void store32(std::uint8_t* p, std::uint32_t v) noexcept {
   p[3] = static_cast<std::uint8_t>(v);
 }
 
-/** Eight bytes in network order XORed into `to` from `from` (`value` given in host order). */
+std::uint64_t toBig64(std::uint64_t v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(v);
+  return v;
+}
+std::uint32_t toBig32(std::uint32_t v) noexcept {
+  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap32(v);
+  return v;
+}
+
+/** Eight bytes at `from` XORed with `value` in network order, into `to`. */
 void xorBig64(std::uint8_t* to, const std::uint8_t* from, std::uint64_t value) noexcept {
   std::uint64_t v;
   std::memcpy(&v, from, 8);
-  v ^= __builtin_bswap64(value);
+  v ^= toBig64(value);
   std::memcpy(to, &v, 8);
 }
 
@@ -52,7 +62,7 @@ void gcmIv(std::uint8_t* iv, const std::uint8_t* salt, std::uint32_t ssrc, std::
   xorBig64(iv, salt, std::uint64_t{ssrc} << 16 | (value >> 32 & 0xffff));
   std::uint32_t low;
   std::memcpy(&low, salt + 8, 4);
-  low ^= __builtin_bswap32(static_cast<std::uint32_t>(value));
+  low ^= toBig32(static_cast<std::uint32_t>(value));
   std::memcpy(iv + 8, &low, 4);
 }
 
