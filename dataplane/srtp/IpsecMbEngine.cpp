@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/proto/ByteOrder.hpp"
 #include "dataplane/srtp/IpsecMbStreamContext.hpp"
 
 namespace portunus::dp {
@@ -20,23 +21,11 @@ constexpr std::uint32_t kSha1Length = 20;    // full HMAC-SHA1 computed, truncat
 constexpr std::uint32_t kGcmTagLength = 16;  // RFC 7714 §12
 constexpr std::uint32_t kCmRtcpTag = 10;
 
-std::uint32_t load32(const std::uint8_t* p) noexcept {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
-void store32(std::uint8_t* p, std::uint32_t v) noexcept {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
+using proto::load32;
+using proto::store32;
 
 std::uint64_t toBig64(std::uint64_t v) noexcept {
   if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(v);
-  return v;
-}
-std::uint32_t toBig32(std::uint32_t v) noexcept {
-  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap32(v);
   return v;
 }
 
@@ -60,10 +49,7 @@ void cmIv(std::uint8_t* iv, const std::uint8_t* salt, std::uint32_t ssrc, std::u
  *  both are 00 00 | SSRC | 48-bit value. */
 void gcmIv(std::uint8_t* iv, const std::uint8_t* salt, std::uint32_t ssrc, std::uint64_t value) noexcept {
   xorBig64(iv, salt, std::uint64_t{ssrc} << 16 | (value >> 32 & 0xffff));
-  std::uint32_t low;
-  std::memcpy(&low, salt + 8, 4);
-  low ^= toBig32(static_cast<std::uint32_t>(value));
-  std::memcpy(iv + 8, &low, 4);
+  store32(iv + 8, load32(salt + 8) ^ static_cast<std::uint32_t>(value));
 }
 
 /** A tag's copy with the length known to the compiler: the lengths are 4, 10 and 16 bytes, and a variable-length
@@ -236,7 +222,6 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, const std::uint8_t* source,
   std::uint8_t* data = op.data;
   const std::uint32_t len = op.len;
   slot.rtcp = op.rtcp;
-  slot.tag_in_place = false;
 
   if (op.rtcp) {
     if (len < kRtcpHeader) return SrtpStatus::BadLength;
@@ -260,7 +245,6 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, const std::uint8_t* source,
       fillGcmJob(job, ctx.rtcp_keys, ctx.keyLength(), data, kRtcpHeader, len - kRtcpHeader, slot.aad,
                  kRtcpHeader + kSrtcpIndex, slot, true);
       job->auth_tag_output = data + len;  // the tag straight into its place (capacity checked above)
-      slot.tag_in_place = true;
     } else {
       // RFC 3711 §3.4: header | ciphertext | E || index | tag, the tag over all before it.
       store32(data + len, e_index);
@@ -290,8 +274,7 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, const std::uint8_t* source,
   if (ctx.aead()) {
     gcmIv(slot.iv, ctx.rtp_keys.salt, ctx.ssrc(), index);
     fillGcmJob(job, ctx.rtp_keys, ctx.keyLength(), data, header, len - header, data, header, slot, true);
-    job->auth_tag_output = data + len;  // the tag straight into its place (capacity checked above)
-    slot.tag_in_place = true;
+    job->auth_tag_output = data + len;         // the tag straight into its place (capacity checked above)
     if (source != nullptr) job->src = source;  // out of place: body from the source, ciphertext to data + header
   } else {
     if (source != nullptr) std::memcpy(data + header, source + header, len - header);
@@ -382,7 +365,8 @@ void IpsecMbEngine::complete(IMB_JOB* job) noexcept {
     return;
   }
   if constexpr (Protect) {
-    if (!slot.tag_in_place) copyTag(op.data + slot.tag_at, slot.tag, slot.tag_len);
+    // AES-GCM jobs wrote the tag into the packet themselves (prepareProtect); AES-CM's is truncated from slot.tag.
+    if (!static_cast<IpsecMbStreamContext*>(op.ctx)->aead()) copyTag(op.data + slot.tag_at, slot.tag, slot.tag_len);
     op.len = slot.new_len;
     op.status = SrtpStatus::Ok;
   } else {

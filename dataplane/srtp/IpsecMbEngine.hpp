@@ -69,7 +69,6 @@ class IpsecMbEngine final : public SrtpEngine {
     std::uint32_t new_len;   // length on success
     std::uint8_t tag_len;
     bool rtcp;
-    bool tag_in_place;  // protect: the job wrote the tag into the packet itself (AES-GCM)
   };
   static constexpr std::uint16_t kChunk = 256;
 
