@@ -532,6 +532,15 @@ int main(int argc, char** argv) {
   struct Sample {
     std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, busy_loops = 0, tx_cycles = 0, cpu_ns = 0, tsc_hz = 1;
     Clock::time_point at;
+    /** Adds the counters' growth from `a` to `b`: one round's window into a total over the rounds. */
+    void add(const Sample& a, const Sample& b) {
+      egress += b.egress - a.egress;
+      ingress += b.ingress - a.ingress;
+      busy_cycles += b.busy_cycles - a.busy_cycles;
+      busy_loops += b.busy_loops - a.busy_loops;
+      tx_cycles += b.tx_cycles - a.tx_cycles;
+      cpu_ns += b.cpu_ns - a.cpu_ns;
+    }
   };
   auto sample = [&] {
     const auto w = d.stats().workers.at(0);
@@ -555,7 +564,7 @@ int main(int argc, char** argv) {
     double ratio = 0;
   };
   std::vector<Round> results;
-  std::uint64_t egress_sum = 0, ingress_sum = 0, busy_sum = 0, loops_sum = 0, tx_sum = 0, cpu_ns_sum = 0;
+  Sample total;  // the rounds' windows added up
   double wall_sum = 0, busy_cpu_sum = 0;
   for (int r = 0; r < rounds; ++r) {
     Round round;
@@ -589,12 +598,7 @@ int main(int argc, char** argv) {
     if (cpu < 0.9 * wall)
       std::fprintf(stderr, "  round %d: the worker ran %.0f %% of the time (slept or preempted): estimate less exact\n",
                    r + 1, 100 * cpu / wall);
-    egress_sum += s1.egress - s0.egress;
-    ingress_sum += s1.ingress - s0.ingress;
-    busy_sum += s1.busy_cycles - s0.busy_cycles;
-    loops_sum += s1.busy_loops - s0.busy_loops;
-    tx_sum += s1.tx_cycles - s0.tx_cycles;
-    cpu_ns_sum += s1.cpu_ns - s0.cpu_ns;
+    total.add(s0, s1);
     wall_sum += wall;
     busy_cpu_sum += busy_cpu;
     round.pps = busy_cpu > 0 ? static_cast<double>(s1.egress - s0.egress) / busy_cpu : 0;
@@ -628,8 +632,8 @@ int main(int argc, char** argv) {
   const double pps = median.pps;
   const double fanout_floor = floor.fanout(fanout);
   const double wall = wall_sum;
-  const double egress = static_cast<double>(egress_sum);
-  const double cpu = static_cast<double>(cpu_ns_sum) / 1e9;
+  const double egress = static_cast<double>(total.egress);
+  const double cpu = static_cast<double>(total.cpu_ns) / 1e9;
   std::fprintf(stderr, "  %d round(s) of %.2f s: ratio %.2f to %.2f, median %.2f\n", rounds, window,
                sorted.front().ratio, sorted.back().ratio, median.ratio);
   std::fprintf(stderr, "  egress %.0f pps wall-clock; worker thread CPU %.3f s of %.3f s, %.1f %% of it busy\n",
@@ -641,13 +645,13 @@ int main(int argc, char** argv) {
                "egress %.0f\n",
                floor.protect, floor.unprotect, fanout, fanout_floor);
   std::fprintf(stderr, "  ratio against the protect-only floor %.2f\n", pps / floor.protect);
-  const double loops = static_cast<double>(loops_sum);
+  const double loops = static_cast<double>(total.busy_loops);
   std::fprintf(stderr, "  feed (%s, ingress) %.0f pps, %.1f packets per busy loop iteration\n", feed.c_str(),
-               static_cast<double>(ingress_sum) / wall, loops > 0 ? static_cast<double>(ingress_sum) / loops : 0.0);
+               static_cast<double>(total.ingress) / wall, loops > 0 ? static_cast<double>(total.ingress) / loops : 0.0);
   // What handing the frames to the port cost (net_memif: a copy into memory the generator's core reads next, whose
   // price depends on where the VM's two vCPUs sit; a NIC's DMA takes none of it).
-  const double busy_s = static_cast<double>(busy_sum);
-  const double tx_share = busy_s > 0 ? static_cast<double>(tx_sum) / busy_s : 0;
+  const double busy_s = static_cast<double>(total.busy_cycles);
+  const double tx_share = busy_s > 0 ? static_cast<double>(total.tx_cycles) / busy_s : 0;
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
   std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n", 100 * tx_share,
                pps_wo_tx, pps_wo_tx / fanout_floor);
