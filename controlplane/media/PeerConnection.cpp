@@ -455,7 +455,7 @@ std::vector<StreamDescription> PeerConnection::describe() const {
     StreamDescription d;
     d.mid = m.mid;
     d.kind = m.kind;
-    d.active = m.accepted;
+    d.active = m.accepted && m.direction != sdp::Direction::Inactive;  // an inactive m-line carries nothing
     d.receiving = m.accepted && sdp::receives(m.direction);
     d.sending = m.accepted && sdp::sends(m.direction);
     if (m.codec) {

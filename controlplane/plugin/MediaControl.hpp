@@ -47,8 +47,8 @@ struct LoopbackPolicy {
 
 /** One m-line Portunus offers (a VideoRoom subscriber stream), usually copied from a publisher's StreamDescription:
  *  same codec, payload type and fmtp (the dataplane forwards without transcoding), RTX when the publisher had it,
- *  never simulcast (a subscriber receives one layer). `active = false` keeps the mid with port 0 (a removed
- *  subscription); mids stay stable across renegotiations. */
+ *  never simulcast (a subscriber receives one layer). `active = false` keeps the mid as an inactive m-line of
+ *  the bundle (a removed subscription, as Janus offers it); mids stay stable across renegotiations. */
 struct OfferStream {
   std::string mid;
   std::string kind = "video";  // "audio" | "video"

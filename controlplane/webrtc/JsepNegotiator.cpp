@@ -536,7 +536,9 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
     nm.index = i;
     nm.mid = s.mid.value_or(std::to_string(i));
     nm.kind = std::string(mediaKindName(s.kind));
-    nm.accepted = s.active;
+    // A removed stream stays a live, inactive m-line of the BUNDLE group (port 9, transport attributes, no sender),
+    // as Janus offers it: were every m-line offered with port 0, the browser would close the bundle transport.
+    nm.accepted = true;
     nm.direction = s.active ? s.direction : Direction::Inactive;
     NegotiatedCodec codec{s.payloadType.value_or(cap->offerPayloadType),
                           cap->name,
@@ -557,18 +559,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
     m.kind = nm.kind;
     m.protocol = "UDP/TLS/RTP/SAVPF";
     m.mid = nm.mid;
-    if (!s.active) {
-      m.port = 0;
-      m.formats = {std::to_string(codec.payloadType)};
-      m.connection = sdp::Connection{};
-      m.direction = Direction::Inactive;
-      nm.codec.reset();
-      nm.rtcpFeedback.clear();
-      offer.media.push_back(std::move(m));
-      session.media.push_back(std::move(nm));
-      continue;
-    }
-    const bool ridSimulcast = s.kind == MediaKind::Video && sdp::sends(s.direction) && !s.sendRids.empty();
+    const bool ridSimulcast = s.kind == MediaKind::Video && sdp::sends(nm.direction) && !s.sendRids.empty();
     for (const auto& e : capabilities_.extensions) {
       const bool ridExtension = e.uri == ext::kRid || e.uri == ext::kRepairedRid;
       if (!(e.inOffers || (ridSimulcast && ridExtension)) || !(s.kind == MediaKind::Audio ? e.audio : e.video)) {
@@ -577,7 +568,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
       m.extMaps.push_back(sdp::ExtMap{e.offerId, std::nullopt, e.uri, ""});
       nm.extensions.push_back(NegotiatedExtension{e.offerId, e.uri});
     }
-    m.direction = s.direction;
+    m.direction = nm.direction;
     m.rtcpMux = true;
     m.rtcpRsize = nm.rtcpReducedSize;
     addCodec(m, codec, nm.rtcpFeedback);
@@ -590,7 +581,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
       m.simulcast = std::move(simulcast);
       m.msids = {s.msid.value_or(sdp::Msid{local.msidStream, local.msidStream + nm.mid})};
       nm.localRids = s.sendRids;
-    } else if (sdp::sends(s.direction)) {
+    } else if (sdp::sends(nm.direction)) {
       const NegotiatedMedia* before = previous != nullptr ? previous->findMid(nm.mid) : nullptr;
       nm.localSsrc = keepOrNew(before != nullptr ? before->localSsrc : std::nullopt);
       if (codec.rtxPayloadType) nm.localRtxSsrc = keepOrNew(before != nullptr ? before->localRtxSsrc : std::nullopt);
@@ -709,11 +700,12 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
     if (!transportIndex) transportIndex = i;
   }
   if (!transportIndex) {
-    // A renegotiation that took every m-line away (a VideoRoom subscriber whose last feed left) is answered with
-    // every m-line rejected: valid, nothing flows and the transport stays as it was (the caller keeps its remote
-    // parameters). Anything else with no m-line left is a failed negotiation.
-    const bool nothingOffered =
-        std::all_of(offered.begin(), offered.end(), [](const MediaDescription& m) { return m.port == 0; });
+    // A renegotiation that took every stream away (a VideoRoom subscriber whose last feed left: every m-line
+    // inactive) answered with every m-line rejected: valid, nothing flows and the transport stays as it was (the
+    // caller keeps its remote parameters). Anything else with no m-line left is a failed negotiation.
+    const bool nothingOffered = std::all_of(offered.begin(), offered.end(), [](const MediaDescription& m) {
+      return m.port == 0 || m.effectiveDirection() == Direction::Inactive;
+    });
     if (!nothingOffered) throw JsepError(JsepErrorKind::NoSupportedCodec, "the answer rejects every m-line");
     session.bundleMids.clear();
     return session;

@@ -68,7 +68,7 @@ struct JsepOfferStream {
   std::optional<std::string> fmtp;          // default: the capability's offer fmtp (e.g. the publisher's)
   bool rtx = true;                          // video only
   std::optional<std::string> mid;           // default: the m-line index
-  bool active = true;                       // false: m-line with port 0 (a removed subscription)
+  bool active = true;                       // false: a=inactive, no sender (a removed subscription)
   std::optional<sdp::Msid> msid;            // default: <transport.msidStream> <msidStream><mid>
   sdp::Direction direction = sdp::Direction::SendOnly;
   /** Simulcast by rid (RFC 8853), in a=simulcast order; the layers' SSRCs are then learnt from the rid extension,

@@ -23,11 +23,19 @@ struct Feed {
 };
 
 /** The m-lines of an SDP: mid -> port (0: rejected). */
-std::vector<std::pair<std::string, std::uint16_t>> mlines(const std::string& sdpText) {
-  std::vector<std::pair<std::string, std::uint16_t>> out;
+/** Each m-line as "mid#ssrc", with ":0" when rejected (port 0) and ":inactive" when it carries nothing. */
+std::vector<std::string> mlines(const std::string& sdpText) {
+  std::vector<std::string> out;
   const sdp::SessionDescription d = sdp::parseSdp(sdpText);
-  for (const auto& m : d.media)
-    out.emplace_back(m.mid.value_or("") + (m.ssrcs.empty() ? "" : "#" + std::to_string(m.ssrcs.front().ssrc)), m.port);
+  for (const auto& m : d.media) {
+    std::string line = m.mid.value_or("") + (m.ssrcs.empty() ? "" : "#" + std::to_string(m.ssrcs.front().ssrc));
+    if (m.port == 0) {
+      line += ":0";
+    } else if (m.effectiveDirection() == sdp::Direction::Inactive) {
+      line += ":inactive";
+    }
+    out.push_back(std::move(line));
+  }
   return out;
 }
 
@@ -128,8 +136,8 @@ class Scenario {
     const Json answer = sub_->answer(reply["jsep"]);  // throws on an ICE restart, new fingerprint or moved mid
     const auto after = mlines(sub_->remoteSdp());
     std::string lines;
-    for (const auto& [mid, port] : after)
-      lines += " " + mid + (port == 0 ? ":0" : "");
+    for (const auto& m : after)
+      lines += " " + m;
     report_.events.push_back(what + ": updated, m-lines" + lines + " (were " + std::to_string(before.size()) + ")");
     expectOk(client_.message(session_, subHandle_, {{"request", "start"}}, answer), what + " start");
     // The new m-lines' first packets follow the answer: give the dataplane's new routes a moment before media.

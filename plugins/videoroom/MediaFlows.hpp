@@ -67,7 +67,7 @@ class MediaFlows {
   struct SubStream {
     std::string mid;  // ours, stable for the subscription's life
     std::string type;
-    bool active = true;  // false: removed (port 0 in our offers)
+    bool active = true;  // false: removed (a=inactive in our offers)
     std::string feedId;
     cp::HandleId feedHandle = 0;
     std::string feedMid;

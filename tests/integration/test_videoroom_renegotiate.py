@@ -61,8 +61,8 @@ def test_subscriber_unsubscribe_subscribe_update(lab, tmp_path):
         assert s["sent"] > 0 and s["received"] == s["sent"], s
         assert s["bad_payloads"] == 0 and s["duplicates"] == 0, s
     assert phases == {"joined": {"A", "B"}, "unsubscribed": {"B"}, "subscribed": {"B", "C"}, "updated": {"A", "B"}}
-    # Each offer's m-lines as "mid#ssrc" (":0" when rejected). Unsubscribing A (the first two m-lines) keeps them, at
-    # port 0; C then takes those m-lines over (Janus reuses an inactive m-line of the same kind), so
+    # Each offer's m-lines as "mid#ssrc" (":inactive" when removed). Unsubscribing A (the first two m-lines) keeps
+    # them as inactive m-lines of the bundle, as Janus does; C then takes those m-lines over (Janus reuses an inactive m-line of the same kind), so
     # the offer never grows; the update hands them from C to A keeping their SSRCs (the route moves, the
     # subscriber's stream goes on), and B's m-lines keep theirs throughout.
     offers = {}
@@ -70,7 +70,7 @@ def test_subscriber_unsubscribe_subscribe_update(lab, tmp_path):
         m = re.fullmatch(r"(\w+): updated, m-lines (.*) \(were 4\)", e)
         if m:
             offers[m.group(1)] = m.group(2).split()
-    assert [o.split("#")[0] for o in offers["unsubscribe"]] == ["0:0", "1:0", "2", "3"], offers
+    assert [o.split("#")[0] for o in offers["unsubscribe"]] == ["0:inactive", "1:inactive", "2", "3"], offers
     assert [o.split("#")[0] for o in offers["subscribe"]] == ["0", "1", "2", "3"], offers
     assert offers["update"] == offers["subscribe"], offers
     assert offers["unsubscribe"][2:] == offers["subscribe"][2:], offers

@@ -503,14 +503,24 @@ BOOST_AUTO_TEST_CASE(portunus_offer_answered_by_portunus_negotiator) {
   BOOST_TEST(s.media[1].codec->fmtp == "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
 }
 
-BOOST_AUTO_TEST_CASE(inactive_subscriber_stream_gets_port_zero) {
+BOOST_AUTO_TEST_CASE(inactive_subscriber_stream_stays_a_live_inactive_mline) {
+  // As Janus offers a removed subscriber stream: port 9, a=inactive, in the BUNDLE group, no sender.
   JsepNegotiator negotiator;
   std::vector<JsepOfferStream> streams = subscriberStreams();
   streams[0].active = false;
   const JsepOffer offer = negotiator.offer(streams, localTransport());
-  BOOST_TEST(offer.description.media[0].port == 0);
-  BOOST_TEST(offer.description.bundleGroup()->mids == std::vector<std::string>{"1"}, boost::test_tools::per_element());
-  BOOST_TEST(!offer.pending.media[0].accepted);
+  const sdp::SessionDescription parsed = sdp::parseSdp(offer.sdp);
+  BOOST_TEST(parsed.media[0].port != 0);
+  BOOST_TEST((parsed.media[0].effectiveDirection() == Direction::Inactive));
+  BOOST_TEST(parsed.media[0].ssrcs.empty());
+  BOOST_TEST(parsed.media[0].msids.empty());
+  BOOST_TEST(parsed.media[0].transport.iceUfrag.has_value());
+  BOOST_TEST(parsed.media[0].rtcpMux);
+  BOOST_TEST(parsed.bundleGroup()->mids == (std::vector<std::string>{"0", "1"}), boost::test_tools::per_element());
+  BOOST_TEST(offer.pending.media[0].accepted);
+  BOOST_TEST((offer.pending.media[0].direction == Direction::Inactive));
+  BOOST_TEST(!offer.pending.media[0].localSsrc.has_value());
+  BOOST_TEST((parsed.media[1].effectiveDirection() == Direction::SendOnly));
 }
 
 namespace {
@@ -735,7 +745,7 @@ BOOST_AUTO_TEST_CASE(hostile_mappings_are_narrowed) {
 }
 
 BOOST_AUTO_TEST_CASE(server_renegotiation_keeps_mids_and_ssrcs) {
-  // A subscriber's second offer: audio removed (port 0, mid kept), video kept, a new video m-line added.
+  // A subscriber's second offer: audio removed (inactive, mid kept), video kept, a new video m-line added.
   JsepNegotiator server(JsepCapabilities::portunusDefaults(), 17);
   JsepNegotiator browser;
   JsepLocalTransport browserTransport = localTransport();
@@ -758,11 +768,13 @@ BOOST_AUTO_TEST_CASE(server_renegotiation_keeps_mids_and_ssrcs) {
   const sdp::SessionDescription parsed = sdp::parseSdp(second.sdp);
   BOOST_REQUIRE_EQUAL(parsed.media.size(), 3u);
   BOOST_TEST(parsed.origin.sessionVersion == "2");
-  BOOST_TEST(parsed.media[0].port == 0);
+  BOOST_TEST(parsed.media[0].port != 0);
+  BOOST_TEST((parsed.media[0].effectiveDirection() == Direction::Inactive));
   BOOST_TEST(*parsed.media[0].mid == "0");
   BOOST_TEST(*parsed.media[1].mid == "1");
   BOOST_TEST(*parsed.media[2].mid == "2");
-  BOOST_TEST(parsed.bundleGroup()->mids == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
+  BOOST_TEST(parsed.bundleGroup()->mids == (std::vector<std::string>{"0", "1", "2"}), boost::test_tools::per_element());
+  BOOST_TEST(!second.pending.media[0].localSsrc.has_value());
   BOOST_TEST((second.pending.media[1].localSsrc == before.media[1].localSsrc));
   BOOST_TEST((second.pending.media[1].localRtxSsrc == before.media[1].localRtxSsrc));
   BOOST_TEST(second.pending.media[2].localSsrc.has_value());
@@ -775,16 +787,18 @@ BOOST_AUTO_TEST_CASE(server_renegotiation_keeps_mids_and_ssrcs) {
   JsepAnswerOptions reanswer;
   reanswer.previous = &firstAnswer.session;
   const JsepAnswer secondAnswer = browser.answer(second.sdp, browserTransport, reanswer);
-  BOOST_TEST(!secondAnswer.session.media[0].accepted);
+  BOOST_TEST((secondAnswer.session.media[0].direction == Direction::Inactive));
   const NegotiatedSession after = server.processAnswer(second, secondAnswer.sdp);
-  BOOST_TEST(!after.media[0].accepted);
+  BOOST_TEST((after.media[0].direction == Direction::Inactive));
+  BOOST_TEST(!after.media[0].localSsrc.has_value());
   BOOST_TEST(after.media[2].accepted);
   BOOST_TEST((after.media[2].direction == Direction::SendOnly));
-  BOOST_TEST(after.bundleMids == (std::vector<std::string>{"1", "2"}), boost::test_tools::per_element());
+  BOOST_TEST(after.bundleMids == (std::vector<std::string>{"0", "1", "2"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(server_renegotiation_removing_every_mline_is_a_valid_round) {
-  // A subscriber whose last feed left: every m-line offered with port 0, every one rejected in the answer.
+  // A subscriber whose last feed left: every m-line offered inactive (the bundle transport stays, as with Janus);
+  // answered inactive as a browser does, or with every m-line rejected by a peer that drops them.
   JsepNegotiator server(JsepCapabilities::portunusDefaults(), 17);
   JsepNegotiator browser;
   std::vector<JsepOfferStream> streams = subscriberStreams();
@@ -797,9 +811,21 @@ BOOST_AUTO_TEST_CASE(server_renegotiation_removing_every_mline_is_a_valid_round)
   JsepLocalTransport again = localTransport();
   again.sessionVersion = "2";
   const JsepOffer second = server.offer(streams, again, &before);
-  for (const auto& m : sdp::parseSdp(second.sdp).media)
-    BOOST_TEST(m.port == 0);
-  // The answer rejects every m-line (port 0), as a browser does.
+  for (const auto& m : sdp::parseSdp(second.sdp).media) {
+    BOOST_TEST(m.port != 0);
+    BOOST_TEST((m.effectiveDirection() == Direction::Inactive));
+  }
+  JsepAnswerOptions reanswer;
+  reanswer.previous = &firstAnswer.session;
+  const JsepAnswer inactive = browser.answer(second.sdp, localTransport(), reanswer);
+  const NegotiatedSession kept = server.processAnswer(second, inactive.sdp);
+  for (const auto& m : kept.media) {
+    BOOST_TEST(m.accepted);
+    BOOST_TEST((m.direction == Direction::Inactive));
+  }
+  BOOST_TEST(kept.bundleMids.size() == kept.media.size());
+
+  // Every m-line rejected (port 0): valid too, nothing flows.
   const std::string rejected = std::regex_replace(firstAnswer.sdp, std::regex("m=(audio|video) [0-9]+ "), "m=$1 0 ");
   const NegotiatedSession after = server.processAnswer(second, rejected);
   for (const auto& m : after.media)
