@@ -502,7 +502,9 @@ int main(int argc, char** argv) {
   is.generate_nack = is.nack_cache_packets > 0;
   d.addInboundStream(is, in);
   for (unsigned i = 0; i < fanout; ++i) {
+    // Each subscriber PeerConnection on a local port of its own, as the control plane's ICE agents give them.
     dp::TransportSpec sub = pub;
+    sub.local.port = static_cast<std::uint16_t>(40001 + i);
     sub.remote.port = static_cast<std::uint16_t>(6000 + i);
     sub.tx_keys = keys(*profile, static_cast<std::uint8_t>(10 + i));
     dp::TransportId sid = 0;

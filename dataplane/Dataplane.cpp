@@ -81,6 +81,7 @@ struct Dataplane::Impl {
   std::vector<SrtpEngine*> worker_engines;
   EalPorts ports;
   Shared shared;
+  std::unique_ptr<FlowIndex> flows;  // shared.flows; written here, under mu
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::uint64_t> sent_seq;
   std::vector<std::uint32_t> free_slots;
@@ -210,6 +211,8 @@ struct Dataplane::Impl {
       rc.v = shared.qsbr;
       rc.mode = RTE_HASH_QSBR_MODE_SYNC;
       if (rte_hash_rcu_qsbr_add(shared.directory, &rc) != 0) throw DataplaneError("rte_hash_rcu_qsbr_add failed");
+      flows = std::make_unique<FlowIndex>();
+      shared.flows = flows.get();
 
       for (unsigned i = 0; i < nw; ++i) {
         auto w = std::make_unique<Worker>();
@@ -317,6 +320,8 @@ struct Dataplane::Impl {
     workers.clear();
     shared.workers.clear();
     rte_hash_free(shared.directory);
+    shared.flows = nullptr;
+    flows.reset();
     rte_ring_free(shared.events);
     rte_ring_free(shared.tx_fallback);
     rte_ring_free(shared.punts);
@@ -498,6 +503,7 @@ ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
     d.retire(std::move(ret));
     return ApiStatus::TableFull;
   }
+  d.flows->add(key, value);
   d.free_slots.pop_back();
   id = d.next_id++;
   d.transports.emplace(id, std::move(rec));
@@ -517,6 +523,7 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
   if (!d.room(t.worker, 1)) return ApiStatus::RingFull;
   const FlowKey prev = keyOf(it->second.spec.local, it->second.spec.remote);
   rte_hash_del_key(d.shared.directory, &prev);  // SYNC RCU mode: returns after readers are done with it
+  d.flows->remove(prev);
   Command c;
   c.type = CommandType::UpdateTransport;
   c.a = &t;
@@ -526,6 +533,7 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
   d.send(t.worker, c);
   const auto value = (std::uint64_t{t.worker} << 32) | t.slot;
   rte_hash_add_key_data(d.shared.directory, &key, reinterpret_cast<void*>(value));
+  d.flows->add(key, value);
   it->second.spec.local = local;
   it->second.spec.remote = remote;
   return ApiStatus::Ok;
@@ -972,6 +980,7 @@ ApiStatus Dataplane::removeTransport(TransportId id) {
     retireStream(d, s);
   const FlowKey key = keyOf(it->second.spec.local, it->second.spec.remote);
   rte_hash_del_key(d.shared.directory, &key);
+  d.flows->remove(key);
   Command c;
   c.type = CommandType::RemoveTransport;
   c.a = t;

@@ -376,8 +376,9 @@ class Loop {
     return n;
   }
 
-  /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up in one bulk
-   *  lookup, then punted or queued for their owner's hand-off ring. */
+  /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up by local port
+   *  (FlowIndex; the frames of ports with several flows in one bulk lookup of the complete directory), then punted
+   *  or queued for their owner's hand-off ring. */
   void receive(rte_mbuf* const* pkts, std::uint16_t n) noexcept {
     rte_mbuf* cand[kBurst];
     Classified cls[kBurst];
@@ -420,32 +421,49 @@ class Loop {
       ++k;
     }
     if (!k) return;
-    for (unsigned i = 0; i < k; ++i)
-      keys[i] = &cls[i].key;
+    // The port index first; the frames of a port with several flows go through the complete directory.
+    unsigned shared[kBurst];
+    unsigned ns = 0;
+    for (unsigned i = 0; i < k; ++i) {
+      std::uint64_t v = 0;
+      switch (s_.flows->find(cls[i].key, v)) {
+        case FlowIndex::Lookup::Hit:
+          toOwner(cand[i], cls[i], v);
+          break;
+        case FlowIndex::Lookup::Miss:
+          punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
+          break;
+        case FlowIndex::Lookup::Shared:
+          keys[ns] = &cls[i].key;
+          shared[ns++] = i;
+          break;
+      }
+    }
+    if (!ns) return;
     void* data[kBurst];
     std::uint64_t hits = 0;
-    if (rte_hash_lookup_bulk_data(s_.directory, keys, k, &hits, data) < 0) hits = 0;
-    for (unsigned i = 0; i < k; ++i) {
-      rte_mbuf* m = cand[i];
-      const Classified& c = cls[i];
-      if (!(hits & (std::uint64_t{1} << i))) {
-        punt(untagged(m, c), PuntReason::UnknownFlow);
+    if (rte_hash_lookup_bulk_data(s_.directory, keys, ns, &hits, data) < 0) hits = 0;
+    for (unsigned j = 0; j < ns; ++j) {
+      const unsigned i = shared[j];
+      if (!(hits & (std::uint64_t{1} << j))) {
+        punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
         continue;
       }
-      const auto v = reinterpret_cast<std::uintptr_t>(data[i]);
-      const auto owner = static_cast<unsigned>(v >> 32);
-      m->hash.usr = static_cast<std::uint32_t>(v);
-      m->l2_len = c.l2_len;
-      m->l3_len = c.l3_len;
-      m->packet_type = static_cast<std::uint32_t>(c.kind);
-      if (owner >= s_.workers.size()) {
-        drop(m, DropReason::StaleFlow);
-        continue;
-      }
-      auto& q = handoff_[owner];
-      q.pkts[q.n++] = m;
-      if (q.n == kBurst) flushHandoff();
+      toOwner(cand[i], cls[i], reinterpret_cast<std::uintptr_t>(data[j]));
     }
+  }
+
+  /** A frame of a known flow, `v` = owner << 32 | slot: queued for its owner's hand-off (ours: handled at once). */
+  void toOwner(rte_mbuf* m, const Classified& c, std::uint64_t v) noexcept {
+    const auto owner = static_cast<unsigned>(v >> 32);
+    m->hash.usr = static_cast<std::uint32_t>(v);
+    m->l2_len = c.l2_len;
+    m->l3_len = c.l3_len;
+    m->packet_type = static_cast<std::uint32_t>(c.kind);
+    if (owner >= s_.workers.size()) return drop(m, DropReason::StaleFlow);
+    auto& q = handoff_[owner];
+    q.pkts[q.n++] = m;
+    if (q.n == kBurst) flushHandoff();
   }
 
   /** The exception interface carries untagged frames. */

@@ -17,6 +17,7 @@
 
 #include "dataplane/Command.hpp"
 #include "dataplane/Counters.hpp"
+#include "dataplane/FlowIndex.hpp"
 #include "dataplane/NeighborCache.hpp"
 #include "dataplane/Tables.hpp"
 #include "dataplane/srtp/SrtpEngine.hpp"
@@ -32,7 +33,8 @@ struct Worker;
 /** What every worker reads; written before launch (or atomically). */
 struct Shared {
   rte_mempool* pool = nullptr;
-  rte_hash* directory = nullptr;  // FlowKey -> (worker << 32 | slot), written by the control side only
+  rte_hash* directory = nullptr;     // FlowKey -> (worker << 32 | slot), written by the control side only
+  const FlowIndex* flows = nullptr;  // the same by local port, looked up first (FlowIndex.hpp)
   rte_rcu_qsbr* qsbr = nullptr;
   rte_ring* events = nullptr;       // workers -> control, MP/SC
   rte_ring* tx_fallback = nullptr;  // workers without their own media tx queue -> io worker
