@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(a_reader_racing_the_writer_never_sees_a_flow_that_was_not_t
   const FlowKey a = key(kApp, 40000, kPeer, 5000);
   const FlowKey b = key(kApp2, 40000, kPeer + 1, 5002);
   const FlowKey mixed1 = key(kApp2, 40000, kPeer + 1, 5000);  // b's addresses with a's remote port
-  const FlowKey mixed2 = key(kApp, 40000, kPeer, 5002);        // a's addresses with b's remote port
+  const FlowKey mixed2 = key(kApp, 40000, kPeer, 5002);       // a's addresses with b's remote port
   index.add(a, value(1, 100));
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> wrong{0}, hits{0}, reads{0};
