@@ -37,36 +37,42 @@ Lookup find(const FlowIndex& index, const FlowKey& k, std::uint64_t& v) {
   return index.find(k, v);
 }
 
+/** Whether the index finds `k` itself, with `want` as its value. */
+bool hits(const FlowIndex& index, const FlowKey& k, std::uint64_t want) {
+  std::uint64_t v = 0;
+  return find(index, k, v) == Lookup::Hit && v == want;
+}
+
+Lookup lookup(const FlowIndex& index, const FlowKey& k) {
+  std::uint64_t v = 0;
+  return find(index, k, v);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(an_empty_index_knows_no_flow) {
   FlowIndex index;
-  std::uint64_t v = 0;
   for (std::uint16_t port : {0, 1, 9, 40000, 65535})
-    BOOST_TEST((find(index, key(kApp, port, kPeer, 5000), v) == Lookup::Miss));
+    BOOST_TEST((lookup(index, key(kApp, port, kPeer, 5000)) == Lookup::Miss));
 }
 
 BOOST_AUTO_TEST_CASE(a_port_of_one_flow_answers_with_its_owner_and_slot) {
   FlowIndex index;
   index.add(key(kApp, 40000, kPeer, 5000), value(3, 0x12345678));
   index.add(key(kApp, 40002, kPeer, 5002), value(63, 0xffffffffu));
-  std::uint64_t v = 0;
-  BOOST_TEST((find(index, key(kApp, 40000, kPeer, 5000), v) == Lookup::Hit));
-  BOOST_TEST(v == value(3, 0x12345678));
-  BOOST_TEST((find(index, key(kApp, 40002, kPeer, 5002), v) == Lookup::Hit));
-  BOOST_TEST(v == value(63, 0xffffffffu));
+  BOOST_TEST(hits(index, key(kApp, 40000, kPeer, 5000), value(3, 0x12345678)));
+  BOOST_TEST(hits(index, key(kApp, 40002, kPeer, 5002), value(63, 0xffffffffu)));
 }
 
 BOOST_AUTO_TEST_CASE(every_other_field_of_the_key_is_checked_against_the_frame) {
   FlowIndex index;
   index.add(key(kApp, 40000, kPeer, 5000), value(0, 7));
-  std::uint64_t v = 0;
-  BOOST_TEST((find(index, key(kApp, 40000, kPeer, 5001), v) == Lookup::Miss));      // another remote port
-  BOOST_TEST((find(index, key(kApp, 40000, kPeer + 1, 5000), v) == Lookup::Miss));  // another remote address
-  BOOST_TEST((find(index, key(kApp2, 40000, kPeer, 5000), v) == Lookup::Miss));     // another local address
-  BOOST_TEST((find(index, key(kApp, 40001, kPeer, 5000), v) == Lookup::Miss));      // another local port
+  BOOST_TEST((lookup(index, key(kApp, 40000, kPeer, 5001)) == Lookup::Miss));      // another remote port
+  BOOST_TEST((lookup(index, key(kApp, 40000, kPeer + 1, 5000)) == Lookup::Miss));  // another remote address
+  BOOST_TEST((lookup(index, key(kApp2, 40000, kPeer, 5000)) == Lookup::Miss));     // another local address
+  BOOST_TEST((lookup(index, key(kApp, 40001, kPeer, 5000)) == Lookup::Miss));      // another local port
   // Ports whose bytes are swapped name other entries.
-  BOOST_TEST((find(index, key(kApp, 0x409c, kPeer, 5000), v) == Lookup::Miss));
+  BOOST_TEST((lookup(index, key(kApp, 0x409c, kPeer, 5000)) == Lookup::Miss));
 }
 
 BOOST_AUTO_TEST_CASE(a_port_of_several_flows_sends_lookups_to_the_directory_until_one_is_left) {
@@ -76,20 +82,18 @@ BOOST_AUTO_TEST_CASE(a_port_of_several_flows_sends_lookups_to_the_directory_unti
   const FlowKey c = key(kApp, 40000, kPeer, 5004);   // same port, another remote
   index.add(a, value(0, 1));
   index.add(b, value(1, 2));
-  std::uint64_t v = 0;
-  BOOST_TEST((find(index, a, v) == Lookup::Shared));
-  BOOST_TEST((find(index, b, v) == Lookup::Shared));
-  BOOST_TEST((find(index, key(kApp, 40000, kPeer, 9), v) == Lookup::Shared));  // the directory says unknown
+  BOOST_TEST((lookup(index, a) == Lookup::Shared));
+  BOOST_TEST((lookup(index, b) == Lookup::Shared));
+  BOOST_TEST((lookup(index, key(kApp, 40000, kPeer, 9)) == Lookup::Shared));  // the directory says unknown
   index.add(c, value(0, 3));
-  BOOST_TEST((find(index, c, v) == Lookup::Shared));
+  BOOST_TEST((lookup(index, c) == Lookup::Shared));
   index.remove(a);
-  BOOST_TEST((find(index, b, v) == Lookup::Shared));
+  BOOST_TEST((lookup(index, b) == Lookup::Shared));
   index.remove(c);
-  BOOST_TEST((find(index, b, v) == Lookup::Hit));  // the one left is indexed again
-  BOOST_TEST(v == value(1, 2));
-  BOOST_TEST((find(index, a, v) == Lookup::Miss));
+  BOOST_TEST(hits(index, b, value(1, 2)));  // the one left is indexed again
+  BOOST_TEST((lookup(index, a) == Lookup::Miss));
   index.remove(b);
-  BOOST_TEST((find(index, b, v) == Lookup::Miss));
+  BOOST_TEST((lookup(index, b) == Lookup::Miss));
 }
 
 BOOST_AUTO_TEST_CASE(removing_unknown_flows_changes_nothing) {
@@ -98,9 +102,7 @@ BOOST_AUTO_TEST_CASE(removing_unknown_flows_changes_nothing) {
   index.add(a, value(2, 9));
   index.remove(key(kApp, 40000, kPeer, 5001));  // same port, not a flow
   index.remove(key(kApp, 41000, kPeer, 5000));  // a port without flows
-  std::uint64_t v = 0;
-  BOOST_TEST((find(index, a, v) == Lookup::Hit));
-  BOOST_TEST(v == value(2, 9));
+  BOOST_TEST(hits(index, a, value(2, 9)));
 }
 
 BOOST_AUTO_TEST_CASE(a_moved_flow_is_found_at_its_new_remote_only) {
@@ -111,10 +113,8 @@ BOOST_AUTO_TEST_CASE(a_moved_flow_is_found_at_its_new_remote_only) {
   index.add(before, value(1, 4));
   index.remove(before);
   index.add(after, value(1, 4));
-  std::uint64_t v = 0;
-  BOOST_TEST((find(index, before, v) == Lookup::Miss));
-  BOOST_TEST((find(index, after, v) == Lookup::Hit));
-  BOOST_TEST(v == value(1, 4));
+  BOOST_TEST((lookup(index, before) == Lookup::Miss));
+  BOOST_TEST(hits(index, after, value(1, 4)));
 }
 
 BOOST_AUTO_TEST_CASE(a_reader_racing_the_writer_never_sees_a_flow_that_was_not_there) {
