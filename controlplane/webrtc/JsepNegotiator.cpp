@@ -642,6 +642,15 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
                           std::string(sdp::directionName(om.effectiveDirection())) + " offer");
     }
     nm.direction = sdp::intersect(om.effectiveDirection(), sdp::reversed(answered));
+    if (om.effectiveDirection() == Direction::Inactive) {
+      // A removed stream kept in the bundle: nothing flows on it, so its codec and extensions are not checked
+      // again (whatever formats the answer lists); it still carries the transport.
+      nm.localSsrc.reset();
+      nm.localRtxSsrc.reset();
+      nm.localRids.clear();
+      if (!transportIndex) transportIndex = i;
+      continue;
+    }
 
     const std::string pt = std::to_string(nm.codec->payloadType);
     if (std::find(am.formats.begin(), am.formats.end(), pt) == am.formats.end()) {

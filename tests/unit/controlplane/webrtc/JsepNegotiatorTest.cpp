@@ -824,6 +824,11 @@ BOOST_AUTO_TEST_CASE(server_renegotiation_removing_every_mline_is_a_valid_round)
     BOOST_TEST((m.direction == Direction::Inactive));
   }
   BOOST_TEST(kept.bundleMids.size() == kept.media.size());
+  // Nothing flows on an inactive m-line: an answer listing other formats there is not a mismatch.
+  const std::string otherFormats =
+      std::regex_replace(inactive.sdp, std::regex("m=audio ([0-9]+) (\\S+) [0-9 ]+"), "m=audio $1 $2 0");
+  BOOST_REQUIRE(otherFormats != inactive.sdp);
+  BOOST_TEST(server.processAnswer(second, otherFormats).media[0].accepted);
 
   // Every m-line rejected (port 0): valid too, nothing flows.
   const std::string rejected = std::regex_replace(firstAnswer.sdp, std::regex("m=(audio|video) [0-9]+ "), "m=$1 0 ");
