@@ -536,7 +536,7 @@ JsepOffer JsepNegotiator::offer(const std::vector<JsepOfferStream>& streams, con
     nm.index = i;
     nm.mid = s.mid.value_or(std::to_string(i));
     nm.kind = std::string(mediaKindName(s.kind));
-    // A removed stream stays a live, inactive m-line of the BUNDLE group (port 9, transport attributes, no sender),
+    // A removed stream stays a live, inactive m-line of the BUNDLE group (a port, transport attributes, no sender),
     // as Janus offers it: were every m-line offered with port 0, the browser would close the bundle transport.
     nm.accepted = true;
     nm.direction = s.active ? s.direction : Direction::Inactive;

@@ -504,7 +504,7 @@ BOOST_AUTO_TEST_CASE(portunus_offer_answered_by_portunus_negotiator) {
 }
 
 BOOST_AUTO_TEST_CASE(inactive_subscriber_stream_stays_a_live_inactive_mline) {
-  // As Janus offers a removed subscriber stream: port 9, a=inactive, in the BUNDLE group, no sender.
+  // As Janus offers a removed subscriber stream: a port (not 0), a=inactive, in the BUNDLE group, no sender.
   JsepNegotiator negotiator;
   std::vector<JsepOfferStream> streams = subscriberStreams();
   streams[0].active = false;
