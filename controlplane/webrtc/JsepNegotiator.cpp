@@ -642,13 +642,19 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
                           std::string(sdp::directionName(om.effectiveDirection())) + " offer");
     }
     nm.direction = sdp::intersect(om.effectiveDirection(), sdp::reversed(answered));
+    // Every m-line that is not rejected ends here: no sender when we do not send, the first carries the transport.
+    const auto settle = [&] {
+      if (!sdp::sends(nm.direction)) {
+        nm.localSsrc.reset();
+        nm.localRtxSsrc.reset();
+        nm.localRids.clear();
+      }
+      if (!transportIndex) transportIndex = i;
+    };
     if (om.effectiveDirection() == Direction::Inactive) {
       // A removed stream kept in the bundle: nothing flows on it, so its codec and extensions are not checked
       // again (whatever formats the answer lists); it still carries the transport.
-      nm.localSsrc.reset();
-      nm.localRtxSsrc.reset();
-      nm.localRids.clear();
-      if (!transportIndex) transportIndex = i;
+      settle();
       continue;
     }
 
@@ -701,12 +707,7 @@ NegotiatedSession JsepNegotiator::processAnswer(const JsepOffer& offer, std::str
       nm.localRids = std::move(accepted);
     }
     if (sdp::receives(nm.direction)) fillRemoteSender(am, nm);
-    if (!sdp::sends(nm.direction)) {
-      nm.localSsrc.reset();
-      nm.localRtxSsrc.reset();
-      nm.localRids.clear();
-    }
-    if (!transportIndex) transportIndex = i;
+    settle();
   }
   if (!transportIndex) {
     // A renegotiation that took every stream away (a VideoRoom subscriber whose last feed left: every m-line
