@@ -102,6 +102,18 @@ struct Dataplane::Impl {
   }
   void retire(Retired r) { retired.push_back(std::move(r)); }
 
+  /** A flow into both directories (the complete rte_hash one, then the workers' port index); false if the hash is
+   *  full. */
+  bool addFlow(const FlowKey& key, std::uint64_t value) {
+    if (rte_hash_add_key_data(shared.directory, &key, reinterpret_cast<void*>(value)) < 0) return false;
+    flows->add(key, value);
+    return true;
+  }
+  void removeFlow(const FlowKey& key) {
+    rte_hash_del_key(shared.directory, &key);  // SYNC RCU mode: returns after readers are done with it
+    flows->remove(key);
+  }
+
   /** The inbound streams of a (simulcast) route: known, distinct, at most kMaxLayers, on `out`'s worker, each with
    * room for one more route (`self` is the route being re-pointed, not counted). */
   ApiStatus resolveLayers(const std::vector<StreamId>& ids, const OutboundStream* out, const Route* self,
@@ -491,7 +503,7 @@ ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
   c.a = &t;
   d.send(spec.worker, c);
   // Published after the command: a packet that finds the flow before the worker installs it is a counted stale drop.
-  if (rte_hash_add_key_data(d.shared.directory, &key, reinterpret_cast<void*>(value)) < 0) {
+  if (!d.addFlow(key, value)) {
     // Cannot happen (sized 2x max_transports); undo through the ring to stay consistent.
     Command r;
     r.type = CommandType::RemoveTransport;
@@ -503,7 +515,6 @@ ApiStatus Dataplane::addTransport(const TransportSpec& spec, TransportId& id) {
     d.retire(std::move(ret));
     return ApiStatus::TableFull;
   }
-  d.flows->add(key, value);
   d.free_slots.pop_back();
   id = d.next_id++;
   d.transports.emplace(id, std::move(rec));
@@ -522,8 +533,7 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
     return ApiStatus::Exists;
   if (!d.room(t.worker, 1)) return ApiStatus::RingFull;
   const FlowKey prev = keyOf(it->second.spec.local, it->second.spec.remote);
-  rte_hash_del_key(d.shared.directory, &prev);  // SYNC RCU mode: returns after readers are done with it
-  d.flows->remove(prev);
+  d.removeFlow(prev);
   Command c;
   c.type = CommandType::UpdateTransport;
   c.a = &t;
@@ -532,8 +542,7 @@ ApiStatus Dataplane::updateTransport(TransportId id, Endpoint local, Endpoint re
   c.flag = remote_mac != MacAddress{};
   d.send(t.worker, c);
   const auto value = (std::uint64_t{t.worker} << 32) | t.slot;
-  rte_hash_add_key_data(d.shared.directory, &key, reinterpret_cast<void*>(value));
-  d.flows->add(key, value);
+  d.addFlow(key, value);
   it->second.spec.local = local;
   it->second.spec.remote = remote;
   return ApiStatus::Ok;
@@ -979,8 +988,7 @@ ApiStatus Dataplane::removeTransport(TransportId id) {
   for (StreamId s : streams)
     retireStream(d, s);
   const FlowKey key = keyOf(it->second.spec.local, it->second.spec.remote);
-  rte_hash_del_key(d.shared.directory, &key);
-  d.flows->remove(key);
+  d.removeFlow(key);
   Command c;
   c.type = CommandType::RemoveTransport;
   c.a = t;
