@@ -380,8 +380,8 @@ class Loop {
    *  (FlowIndex; the frames of ports with several flows in one bulk lookup of the complete directory), then punted
    *  or queued for their owner's hand-off ring. */
   void receive(rte_mbuf* const* pkts, std::uint16_t n) noexcept {
-    rte_mbuf* cand[kBurst];
-    Classified cls[kBurst];
+    rte_mbuf** cand = rx_cand_;
+    Classified* cls = rx_cls_;  // each frame classified straight into its slot (a candidate keeps it)
     const void* keys[kBurst];
     unsigned k = 0;
     // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
@@ -396,7 +396,8 @@ class Loop {
       ++w_.counters.rx_packets;
       w_.counters.rx_bytes += m->pkt_len;
       const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
-      const Classified c = classify(f, m->data_len);
+      Classified& c = cls[k];
+      c = classify(f, m->data_len);
       if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) {
         drop(m, DropReason::WrongVlan);
         continue;
@@ -417,7 +418,6 @@ class Loop {
         continue;
       }
       cand[k] = m;
-      cls[k] = c;
       ++k;
     }
     if (!k) return;
@@ -439,24 +439,34 @@ class Loop {
           break;
       }
     }
-    if (!ns) return;
-    void* data[kBurst];
-    std::uint64_t hits = 0;
-    if (rte_hash_lookup_bulk_data(s_.directory, keys, ns, &hits, data) < 0) hits = 0;
-    for (unsigned j = 0; j < ns; ++j) {
-      const unsigned i = shared[j];
-      if (!(hits & (std::uint64_t{1} << j))) {
-        punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
-        continue;
+    if (ns) {
+      void* data[kBurst];
+      std::uint64_t hits = 0;
+      if (rte_hash_lookup_bulk_data(s_.directory, keys, ns, &hits, data) < 0) hits = 0;
+      for (unsigned j = 0; j < ns; ++j) {
+        const unsigned i = shared[j];
+        if (!(hits & (std::uint64_t{1} << j))) {
+          punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
+          continue;
+        }
+        toOwner(cand[i], cls[i], reinterpret_cast<std::uintptr_t>(data[j]));
       }
-      toOwner(cand[i], cls[i], reinterpret_cast<std::uintptr_t>(data[j]));
     }
+    runRx();
   }
 
-  /** A frame of a known flow, `v` = owner << 32 | slot: queued for its owner's hand-off (ours: handled at once). */
+  /** A frame of a known flow, `v` = owner << 32 | slot: ours admitted to this burst's unprotect batch at once (the
+   *  classification at hand), another worker's queued for its hand-off ring. */
   void toOwner(rte_mbuf* m, const Classified& c, std::uint64_t v) noexcept {
     const auto owner = static_cast<unsigned>(v >> 32);
-    m->hash.usr = static_cast<std::uint32_t>(v);
+    const auto slot = static_cast<std::uint32_t>(v);
+    if (owner == w_.index) {
+      Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
+      if (!t || !(t->key == c.key)) return drop(m, DropReason::StaleFlow);
+      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+      return admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
+    }
+    m->hash.usr = slot;
     m->l2_len = c.l2_len;
     m->l3_len = c.l3_len;
     m->packet_type = static_cast<std::uint32_t>(c.kind);
@@ -476,11 +486,6 @@ class Loop {
     for (std::size_t i = 0; i < s_.workers.size() && i < kMaxWorkers; ++i) {
       auto& q = handoff_[i];
       if (!q.n) continue;
-      if (i == w_.index) {  // our own flows: no trip through our own ring
-        handle(q.pkts, q.n);
-        q.n = 0;
-        continue;
-      }
       const unsigned sent =
           rte_ring_enqueue_burst(s_.workers[i]->handoff, reinterpret_cast<void* const*>(q.pkts), q.n, nullptr);
       for (unsigned k = sent; k < q.n; ++k)
@@ -533,17 +538,16 @@ class Loop {
     return n;
   }
 
-  /** Packets of our flows, classified (by us or another worker): SRTP/SRTCP unprotect, then each on its way. */
+  /** Packets of our flows another worker classified (the hand-off ring): each checked against its transport and
+   *  admitted, then the batch unprotected and each on its way. */
   void handle(rte_mbuf* const* pkts, unsigned n) noexcept {
-    w_.counters.handoff_in += n;
-    unsigned ops = 0;
     for (unsigned i = 0; i < n; ++i) {
       rte_mbuf* m = pkts[i];
       const std::uint32_t slot = m->hash.usr;
       Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
       std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
       const std::uint8_t* ip = f + m->l2_len;
-      const std::uint8_t* udp = ip + m->l3_len;
+      std::uint8_t* udp = f + m->l2_len + m->l3_len;
       FlowKey key;
       std::memcpy(&key.remote_ip, ip + 12, 4);
       std::memcpy(&key.local_ip, ip + 16, 4);
@@ -553,78 +557,76 @@ class Loop {
         drop(m, DropReason::StaleFlow);
         continue;
       }
-      if (!t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
-        std::memcpy(t->remote_mac.data(), f + 6, 6);
-        t->mac_known = true;
-        t->tx_header_ready = false;
-      }
-      std::uint8_t* payload = const_cast<std::uint8_t*>(udp) + 8;
-      const std::uint32_t plen = proto::load16(udp + 4) - 8u;
-      ++t->counters.packets_in;
-      t->counters.bytes_in += plen;
-      SrtpOp& op = rx_ops_[ops];
-      op = SrtpOp{};
-      op.data = payload;
-      op.len = plen;
-      op.capacity = plen;
-      if (static_cast<proto::PacketKind>(m->packet_type) == proto::PacketKind::Rtp) {
-        if (plen < 12) {
-          dropOn(t, m, DropReason::BadRtp);
-          continue;
-        }
-        const std::uint32_t ssrc = proto::load32(payload + 8);
-        InboundStream* in = t->inbound(ssrc);
-        bool rtx = false;
-        if (!in && t->learning) in = learnSsrc(t, payload, plen, ssrc);
-        if (!in) {
-          in = t->inboundRtx(ssrc);
-          if (!in) {
-            dropOn(t, m, DropReason::UnknownSsrc);
-            continue;
-          }
-          rtx = true;
-        }
-        op.ctx = rtx ? in->rtx_srtp.get() : in->srtp.get();
-        rx_meta_[ops] = RxMeta{m, t, in, rtx};
-      } else {
-        ++w_.counters.rtcp_in;
-        if (plen < 8) {
-          dropOn(t, m, DropReason::BadRtcp);
-          continue;
-        }
-        const std::uint32_t sender = proto::load32(payload + 4);
-        op.ctx = t->rtcpInbound(sender);
-        op.rtcp = true;
-        if (!op.ctx) {
-          // Only a sender holding the transport's keys gets a context (the control plane answers the event): a
-          // forged packet is an SRTP authentication drop and costs the transport none of its kMaxRtcpContexts.
-          if (!t->rtcp_verifier) {
-            dropOn(t, m, DropReason::UnknownRtcpSsrc);
-            continue;
-          }
-          const SrtpStatus st = t->rtcp_verifier->verify(payload, plen);
-          if (st != SrtpStatus::Ok) {
-            dropOn(t, m, srtpDrop(st));
-            continue;
-          }
-          if (now_ms_ - t->last_unknown_rtcp_event_ms >= 1000 || t->last_unknown_rtcp_event_ms == 0) {
-            t->last_unknown_rtcp_event_ms = now_ms_;
-            emit(EventType::UnknownRtcpSsrc, t->id, sender);
-          }
-          dropOn(t, m, DropReason::UnknownRtcpSsrc);
-          continue;
-        }
-        rx_meta_[ops] = RxMeta{m, t, nullptr, false};
-      }
-      ++ops;
+      admit(m, t, f, static_cast<proto::PacketKind>(m->packet_type), udp + 8, proto::load16(udp + 4) - 8u);
     }
+    runRx();
+  }
+
+  /** A packet of our transport `t` (frame `f`, its UDP payload `payload` of `plen` bytes) into the unprotect batch:
+   *  its stream's (or RTCP sender's) context found, or dropped and counted. */
+  void admit(rte_mbuf* m, Transport* t, const std::uint8_t* f, proto::PacketKind kind, std::uint8_t* payload,
+             std::uint32_t plen) noexcept {
+    ++w_.counters.handoff_in;
+    if (!t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
+      std::memcpy(t->remote_mac.data(), f + 6, 6);
+      t->mac_known = true;
+      t->tx_header_ready = false;
+    }
+    ++t->counters.packets_in;
+    t->counters.bytes_in += plen;
+    if (n_rx_ == kBurst) runRx();
+    SrtpOp& op = rx_ops_[n_rx_];
+    op = SrtpOp{};
+    op.data = payload;
+    op.len = plen;
+    op.capacity = plen;
+    if (kind == proto::PacketKind::Rtp) {
+      if (plen < 12) return dropOn(t, m, DropReason::BadRtp);
+      const std::uint32_t ssrc = proto::load32(payload + 8);
+      InboundStream* in = t->inbound(ssrc);
+      bool rtx = false;
+      if (!in && t->learning) in = learnSsrc(t, payload, plen, ssrc);
+      if (!in) {
+        in = t->inboundRtx(ssrc);
+        if (!in) return dropOn(t, m, DropReason::UnknownSsrc);
+        rtx = true;
+      }
+      op.ctx = rtx ? in->rtx_srtp.get() : in->srtp.get();
+      rx_meta_[n_rx_++] = RxMeta{m, t, in, rtx};
+      return;
+    }
+    ++w_.counters.rtcp_in;
+    if (plen < 8) return dropOn(t, m, DropReason::BadRtcp);
+    const std::uint32_t sender = proto::load32(payload + 4);
+    op.ctx = t->rtcpInbound(sender);
+    op.rtcp = true;
+    if (!op.ctx) {
+      // Only a sender holding the transport's keys gets a context (the control plane answers the event): a forged
+      // packet is an SRTP authentication drop and costs the transport none of its kMaxRtcpContexts.
+      if (!t->rtcp_verifier) return dropOn(t, m, DropReason::UnknownRtcpSsrc);
+      const SrtpStatus st = t->rtcp_verifier->verify(payload, plen);
+      if (st != SrtpStatus::Ok) return dropOn(t, m, srtpDrop(st));
+      if (now_ms_ - t->last_unknown_rtcp_event_ms >= 1000 || t->last_unknown_rtcp_event_ms == 0) {
+        t->last_unknown_rtcp_event_ms = now_ms_;
+        emit(EventType::UnknownRtcpSsrc, t->id, sender);
+      }
+      return dropOn(t, m, DropReason::UnknownRtcpSsrc);
+    }
+    rx_meta_[n_rx_++] = RxMeta{m, t, nullptr, false};
+  }
+
+  /** The admitted batch: SRTP/SRTCP unprotect, then each packet on its way. */
+  void runRx() noexcept {
+    const unsigned ops = n_rx_;
+    if (!ops) return;
+    n_rx_ = 0;
     // The rest of each packet (the classifier read its first line) on its way before the batch decrypts it.
     for (unsigned i = 0; i < ops; ++i) {
       const std::uint8_t* p = rx_ops_[i].data;
       for (std::uint32_t at = 64; at < rx_ops_[i].len; at += 64)
         rte_prefetch1(p + at);
     }
-    if (ops) w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
+    w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
       const RxMeta& meta = rx_meta_[i];
@@ -1289,8 +1291,12 @@ class Loop {
   Shared& s_;
   std::uint64_t now_ms_ = 0;
   HandoffQueue handoff_[kMaxWorkers];
-  SrtpOp rx_ops_[kBurst];
+  // receive()'s burst scratch: members, so that the 32 Classified are not constructed again for every burst.
+  rte_mbuf* rx_cand_[kBurst];
+  Classified rx_cls_[kBurst];
+  SrtpOp rx_ops_[kBurst];  // the unprotect batch: admit() fills it, runRx() empties it
   RxMeta rx_meta_[kBurst];
+  std::uint16_t n_rx_ = 0;
   SrtpOp tx_ops_[kTxBatch];
   TxMeta tx_meta_[kTxBatch];
   const std::uint8_t* tx_sources_[kTxBatch];
