@@ -13,7 +13,6 @@ class NackCache {
  public:
   static constexpr std::size_t kSlotBytes = 1472;  // an Ethernet MTU's UDP payload: larger packets are not cached
   static constexpr std::size_t kMaxPackets = 1024;
-  static constexpr std::size_t kPrefetchBytes = 256;
 
   NackCache() = default;
   /** Control side: room for `packets` (rounded up to a power of two, at most kMaxPackets; 0 = disabled). */
@@ -35,10 +34,10 @@ class NackCache {
     s.seq = seq;
     s.len = static_cast<std::uint16_t>(len);
     std::memcpy(s.data, data, len);
-    // The next packet's slot, a ring-length ago last written and out of L1 by now: its first lines fetched for
-    // writing while this packet goes on its way (the rest of a long packet the hardware prefetcher follows).
+    // The next packet's slot, a ring-length ago last written and out of L1 by now: fetched for writing, as far as
+    // this packet reached (a stream's packets are of like size), while this packet goes on its way.
     const auto* next = reinterpret_cast<const char*>(&slots_[static_cast<std::uint16_t>(seq + 1) & mask_]);
-    for (std::size_t at = 0; at < kPrefetchBytes; at += 64)
+    for (std::size_t at = 0; at < len + 4; at += 64)
       __builtin_prefetch(next + at, 1, 3);
     return true;
   }
