@@ -377,8 +377,8 @@ class Loop {
   }
 
   /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up by local port
-   *  (FlowIndex; the frames of ports with several flows in one bulk lookup of the complete directory), then punted
-   *  or queued for their owner's hand-off ring. */
+   *  (FlowIndex; the frames of ports with several flows in one bulk lookup of the complete directory), then punted,
+   *  queued for their owner's hand-off ring, or (our own flows) unprotected and forwarded before it returns. */
   void receive(rte_mbuf* const* pkts, std::uint16_t n) noexcept {
     rte_mbuf** cand = rx_cand_;
     Classified* cls = rx_cls_;  // each frame classified straight into its slot (a candidate keeps it)
