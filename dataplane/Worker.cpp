@@ -461,8 +461,8 @@ class Loop {
     const auto owner = static_cast<unsigned>(v >> 32);
     const auto slot = static_cast<std::uint32_t>(v);
     if (owner == w_.index) {
-      Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
-      if (!t || !(t->key == c.key)) return drop(m, DropReason::StaleFlow);
+      Transport* t = flowAt(slot, c.key);
+      if (!t) return drop(m, DropReason::StaleFlow);
       std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
       return admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
     }
@@ -543,8 +543,6 @@ class Loop {
   void handle(rte_mbuf* const* pkts, unsigned n) noexcept {
     for (unsigned i = 0; i < n; ++i) {
       rte_mbuf* m = pkts[i];
-      const std::uint32_t slot = m->hash.usr;
-      Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
       std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
       const std::uint8_t* ip = f + m->l2_len;
       std::uint8_t* udp = f + m->l2_len + m->l3_len;
@@ -553,13 +551,21 @@ class Loop {
       std::memcpy(&key.local_ip, ip + 16, 4);
       std::memcpy(&key.remote_port, udp, 2);
       std::memcpy(&key.local_port, udp + 2, 2);
-      if (!t || !(t->key == key)) {
+      Transport* t = flowAt(m->hash.usr, key);
+      if (!t) {
         drop(m, DropReason::StaleFlow);
         continue;
       }
       admit(m, t, f, static_cast<proto::PacketKind>(m->packet_type), udp + 8, proto::load16(udp + 4) - 8u);
     }
     runRx();
+  }
+
+  /** Our transport in table slot `slot` if it still carries the flow `key` (the directory that named the slot may
+   *  be ahead of, or behind, the commands this worker has applied), else null: a stale frame. */
+  Transport* flowAt(std::uint32_t slot, const FlowKey& key) const noexcept {
+    Transport* t = slot < w_.table.size() ? w_.table[slot] : nullptr;
+    return t && t->key == key ? t : nullptr;
   }
 
   /** A packet of our transport `t` (frame `f`, its UDP payload `payload` of `plen` bytes) into the unprotect batch:
