@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <thread>
 
+#include "common/proto/PacketDemux.hpp"
 #include "tests/dataplane/DataplaneFixture.hpp"
 
 using namespace portunus::dp;
@@ -123,4 +124,94 @@ BOOST_AUTO_TEST_CASE(rss_port_gets_a_queue_per_worker) {
   BOOST_TEST(dropped > 1000u);
   BOOST_TEST(later.drop("no_exception") + 2u >= punted);
   BOOST_TEST(later.punt("non_ipv4") >= dropped);
+}
+
+namespace {
+
+/** Worker `w`'s hand-off ring (pdp_ho<instance>_<w>; a stopped dataplane frees its rings, so one instance is left). */
+rte_ring* handoffRing(unsigned w) {
+  for (int instance = 1000; instance >= 0; --instance)
+    if (rte_ring* r = rte_ring_lookup(("pdp_ho" + std::to_string(instance) + "_" + std::to_string(w)).c_str()))
+      return r;
+  return nullptr;
+}
+
+/** `f` (an Ethernet/IPv4/UDP frame of RTP) on worker `w`'s hand-off ring as another worker's classifier leaves it:
+ *  header lengths, kind and the owner's table slot `slot` in the mbuf. */
+void handOff(RingDataplane& r, unsigned w, const Bytes& f, std::uint32_t slot) {
+  rte_ring* ring = handoffRing(w);
+  BOOST_REQUIRE(ring != nullptr);
+  rte_mbuf* m = rte_pktmbuf_alloc(r.pool);
+  BOOST_REQUIRE(m != nullptr);
+  std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.size())), f.data(), f.size());
+  m->l2_len = 14;
+  m->l3_len = 20;
+  m->packet_type = static_cast<std::uint32_t>(proto::PacketKind::Rtp);
+  m->hash.usr = slot;
+  while (rte_ring_mp_enqueue(ring, m) != 0)  // the workers enqueue MP too (one rx queue each)
+    std::this_thread::yield();
+}
+
+/** Waits until the workers' stale_flow drops reach `n` (or 3 s pass); returns the count. */
+std::uint64_t staleDrops(RingDataplane& r, std::uint64_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  std::uint64_t got = 0;
+  while ((got = r.dp.stats().drop("stale_flow")) < n && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return got;
+}
+
+}  // namespace
+
+// A frame classified by one worker carries the owner's table slot across the hand-off ring; if the transport in that
+// slot was removed, or the slot re-used by another transport, meanwhile, the owner drops it as stale_flow (counted)
+// instead of decrypting it with another transport's keys. Every slot is tried: only the transport's own one admits.
+BOOST_AUTO_TEST_CASE(handed_off_frames_for_a_slot_that_no_longer_carries_their_flow_are_stale_drops) {
+  config::DataplaneConfig cfg = quietConfig();
+  cfg.max_transports = 8;
+  RingDataplane r(2, cfg);
+  const MacAddress mac = r.dp.mediaMac();
+  const Peer a = echoPeer(r, 0, 0);
+  const Peer b = echoPeer(r, 1, 0);
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx_a(a.to_appliance, 0x1000, SrtpDirection::Outbound);
+  std::uint16_t seq = 0;
+  auto nextFrame = [&] {
+    ++seq;
+    return a.protect(tx_a, rtp(0x1000, seq, 90u * seq, 96, 160), mac);
+  };
+  // Slots 0..7 and two past the table: one admits (a's own, forwarded and decryptable), nine are stale.
+  const std::uint32_t slots[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffffu};
+  for (std::uint32_t s : slots)
+    handOff(r, 0, nextFrame(), s);
+  BOOST_TEST(staleDrops(r, 9) == 9u);
+  auto frames = RingDataplane::collect(r.media_tx, 1);
+  BOOST_REQUIRE_EQUAL(frames.size(), 1u);
+  LibsrtpReferenceSession rx_a(a.from_appliance, 0x2000, SrtpDirection::Inbound);
+  Bytes payload;
+  BOOST_REQUIRE(payloadTo(frames[0], a, mac, payload));
+  int len = static_cast<int>(payload.size());
+  BOOST_TEST(rx_a.unprotect(payload.data(), len, false) == srtp_err_status_ok);
+  // a removed: its slot is empty; then c added, taking the freed slot with another flow. No slot admits a's frames.
+  BOOST_REQUIRE(r.dp.removeTransport(a.id) == ApiStatus::Ok);
+  BOOST_REQUIRE(r.dp.sync());
+  for (std::uint32_t s : slots)
+    handOff(r, 0, nextFrame(), s);
+  BOOST_TEST(staleDrops(r, 19) == 19u);
+  const Peer c = echoPeer(r, 2, 0);
+  BOOST_REQUIRE(r.dp.sync());
+  for (std::uint32_t s : slots)
+    handOff(r, 0, nextFrame(), s);
+  BOOST_TEST(staleDrops(r, 29) == 29u);
+  BOOST_TEST(RingDataplane::collect(r.media_tx, 1, 200).empty());
+  // The other transports were not touched: b's and c's own frames still go through the port.
+  LibsrtpReferenceSession tx_b(b.to_appliance, 0x1001, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tx_c(c.to_appliance, 0x1002, SrtpDirection::Outbound);
+  r.send(b.protect(tx_b, rtp(0x1001, 1, 90, 96, 160), mac));
+  r.send(c.protect(tx_c, rtp(0x1002, 1, 90, 96, 160), mac));
+  frames = RingDataplane::collect(r.media_tx, 2);
+  BOOST_TEST(frames.size() == 2u);
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.drop("stale_flow") == 29u);
+  BOOST_TEST(st.workers.at(0).handoff_in == 3u);  // admitted: a's frame in its own slot, b's and c's
 }
