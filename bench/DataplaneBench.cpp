@@ -532,7 +532,8 @@ int main(int argc, char** argv) {
   // Encrypted egress = frames the worker protected and handed to the port: sent, or refused by a full tx ring
   // (a memif generator shares a CPU with everything else and cannot always drain; that is the feed's limit).
   struct Sample {
-    std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, busy_loops = 0, tx_cycles = 0, cpu_ns = 0, tsc_hz = 1;
+    std::uint64_t egress = 0, ingress = 0, busy_cycles = 0, busy_loops = 0, tx_cycles = 0, srtp_cycles = 0, cpu_ns = 0,
+                  tsc_hz = 1;
     Clock::time_point at;
     /** Adds the counters' growth from `a` to `b`: one round's window into a total over the rounds. */
     void add(const Sample& a, const Sample& b) {
@@ -541,6 +542,7 @@ int main(int argc, char** argv) {
       busy_cycles += b.busy_cycles - a.busy_cycles;
       busy_loops += b.busy_loops - a.busy_loops;
       tx_cycles += b.tx_cycles - a.tx_cycles;
+      srtp_cycles += b.srtp_cycles - a.srtp_cycles;
       cpu_ns += b.cpu_ns - a.cpu_ns;
     }
   };
@@ -553,6 +555,7 @@ int main(int argc, char** argv) {
     s.busy_cycles = w.busy_cycles - (ring ? ring->feedCycles() : 0);  // the local feed's frames are not ours
     s.busy_loops = w.busy_loops;
     s.tx_cycles = w.tx_cycles;
+    s.srtp_cycles = w.srtp_cycles;
     s.cpu_ns = w.cpu_ns;
     s.tsc_hz = w.tsc_hz ? w.tsc_hz : 1;
     s.at = Clock::now();
@@ -657,6 +660,17 @@ int main(int argc, char** argv) {
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
   std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n", 100 * tx_share,
                pps_wo_tx, pps_wo_tx / fanout_floor);
+  // Where the rest of the busy time goes: the engine's own batches (the worker's TSC around each unprotect and
+  // protect call) against the forwarding around them, and the engine's speed there against its floor's.
+  const double srtp_share = busy_s > 0 ? static_cast<double>(total.srtp_cycles) / busy_s : 0;
+  const double srtp_per_packet =
+      egress > 0 ? static_cast<double>(total.srtp_cycles) / static_cast<double>(st.workers.at(0).tsc_hz) / egress : 0;
+  std::fprintf(
+      stderr,
+      "  SRTP engine %.1f %% of the busy time (forwarding around it %.1f %%); per egress packet %.0f ns in the "
+      "worker, %.0f ns in the floor (engine at %.2f of its floor speed)\n",
+      100 * srtp_share, 100 * (1 - srtp_share), 1e9 * srtp_per_packet, 1e9 / fanout_floor,
+      srtp_per_packet > 0 ? 1 / fanout_floor / srtp_per_packet : 0.0);
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   for (const auto& [k, v] : st.workers.at(0).punts)

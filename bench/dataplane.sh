@@ -11,6 +11,8 @@
 #    descriptor rings), so that each arrives in another core's cache - what that costs on this VM's two vCPUs.
 # Within a case the floor and the worker are measured in turn, five rounds, and the round of the median ratio is the
 # line (a shared host's fast and slow phases then fall on both sides of each ratio; the log has every round).
+# Under each line of record, the SRTP engine's share of the worker's busy time (its TSC around each batch call) and
+# its speed there against the floor: what is left of the busy time is the forwarding around the engine.
 # Each case's details (CPU shares, floors, drops) go to $BENCH_LOG (default /tmp/bench-dataplane.log); a case that
 # prints no line is shown as failed with its exit status.
 # A benchmark, not a test: numbers on a shared 2-core VM are noisy. Ends with one line per case (~5 min).
@@ -40,6 +42,9 @@ for engine in "${engines[@]}"; do
           echo "bench-dataplane $engine/$profile ${size}B fanout=$fanout: failed (exit $status, see $log)")
         echo "$line"
         lines+=("$line")
+        srtp=$(tail -n 20 "$log" | grep -o 'SRTP engine [0-9.]* % of the busy time' | tail -n 1 || true)
+        speed=$(tail -n 20 "$log" | grep -o 'at [0-9.]* of its floor speed' | tail -n 1 || true)
+        [[ -n $srtp ]] && echo "  ($srtp, the engine $speed)"
         echo "== $engine $profile ${size}B fanout=$fanout, frames from the other core" >>"$log"
         out=$(timeout 120 "$bin" --feed ring --engine "$engine" --profile "$profile" --size "$size" \
           --fanout "$fanout" --seconds "$seconds" 2>>"$log") || true

@@ -75,6 +75,7 @@ struct alignas(64) WorkerCounters {
   std::uint64_t busy_cycles = 0;   // TSC cycles of the loop iterations that found work
   std::uint64_t total_cycles = 0;  // TSC cycles since the loop started (busy + idle + sleeping)
   std::uint64_t tx_cycles = 0;     // TSC cycles inside the media port's tx burst calls (part of busy_cycles)
+  std::uint64_t srtp_cycles = 0;   // TSC cycles inside the SRTP engine's batch calls (part of busy_cycles)
   std::uint64_t events_lost = 0;
   std::uint64_t nack_in = 0;         // sequence numbers NACKed by subscribers
   std::uint64_t nack_out = 0;        // sequence numbers we NACKed toward publishers

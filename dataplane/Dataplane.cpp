@@ -1048,6 +1048,7 @@ StatsSnapshot Dataplane::stats() const {
     ws.busy_cycles = relaxedLoad(c.busy_cycles);
     ws.total_cycles = relaxedLoad(c.total_cycles);
     ws.tx_cycles = relaxedLoad(c.tx_cycles);
+    ws.srtp_cycles = relaxedLoad(c.srtp_cycles);
     ws.tsc_hz = rte_get_tsc_hz();
     ws.events_lost = relaxedLoad(c.events_lost);
     ws.nack_in = relaxedLoad(c.nack_in);

@@ -172,6 +172,9 @@ struct WorkerStats {
   /** TSC cycles spent inside the media port driver's tx burst calls (one TSC read per burst): what handing frames
    * to the port costs - descriptor writes on a NIC, a copy into shared memory on net_memif. */
   std::uint64_t tx_cycles = 0;
+  /** TSC cycles spent inside the SRTP engine's batch calls (two TSC reads per batch of up to 32): the unprotect of
+   * received packets and the protect of forwarded ones; the rest of busy_cycles is the forwarding around them. */
+  std::uint64_t srtp_cycles = 0;
   /** NACK/RTX: NACKed packets asked by subscribers, NACKed packets we asked publishers for, packets resent
    * (RTX or plain), NACKed packets no longer (or never) in the cache. */
   std::uint64_t nack_in = 0, nack_out = 0, rtx_sent = 0, rtx_cache_miss = 0;

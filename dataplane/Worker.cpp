@@ -632,7 +632,9 @@ class Loop {
       for (std::uint32_t at = 64; at < rx_ops_[i].len; at += 64)
         rte_prefetch1(p + at);
     }
+    const std::uint64_t srtp_start = rte_get_tsc_cycles();  // per batch, never per packet
     w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
+    w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
       const RxMeta& meta = rx_meta_[i];
@@ -1012,7 +1014,9 @@ class Loop {
 
   void flushProtect() noexcept {
     if (!n_tx_ops_) return freeSources();
+    const std::uint64_t srtp_start = rte_get_tsc_cycles();
     w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_);
+    w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
     // The batch evicted the copies' headers and their transports' lines from L1: fetched one or two ahead.
     for (std::uint16_t i = 0; i < n_tx_ops_ && i < 2; ++i)
       rte_prefetch0(tx_meta_[i].m);

@@ -568,6 +568,7 @@ nlohmann::json MediaService::dataplaneStats() const {
                        {"busy_cycles", w.busy_cycles},
                        {"total_cycles", w.total_cycles},
                        {"tx_cycles", w.tx_cycles},
+                       {"srtp_cycles", w.srtp_cycles},
                        {"tsc_hz", w.tsc_hz},
                        {"punts", w.punts},
                        {"drops", w.drops}});
@@ -631,6 +632,9 @@ std::string MediaService::prometheusText() const {
           [](const dp::WorkerStats& w) { return w.tsc_hz ? static_cast<double>(w.total_cycles) / w.tsc_hz : 0.0; });
   counter("portunus_dataplane_tx_seconds_total", "Seconds of busy time inside the media port's tx bursts (TSC).",
           [](const dp::WorkerStats& w) { return w.tsc_hz ? static_cast<double>(w.tx_cycles) / w.tsc_hz : 0.0; });
+  counter("portunus_dataplane_srtp_seconds_total",
+          "Seconds of busy time inside the SRTP engine's unprotect and protect batches (TSC).",
+          [](const dp::WorkerStats& w) { return w.tsc_hz ? static_cast<double>(w.srtp_cycles) / w.tsc_hz : 0.0; });
   out << "# HELP portunus_dataplane_drops_total Dropped frames per reason.\n# TYPE portunus_dataplane_drops_total "
          "counter\n";
   for (const auto& w : s.workers)

@@ -34,5 +34,12 @@ def test_load_twenty_peers_in_two_media_threads_all_echoed(tmp_path):
         assert workers and all(w["tsc_hz"] > 0 for w in workers)
         assert all(0 < w["busy_cycles"] <= w["total_cycles"] for w in workers), workers
         assert sum(w["busy_loops"] for w in workers) > 0
+        # Of the busy time, the SRTP engine's batches (every echoed packet was unprotected and protected) and the
+        # port's tx bursts are parts.
+        assert all(w["srtp_cycles"] + w["tx_cycles"] <= w["busy_cycles"] for w in workers), workers
+        assert sum(w["srtp_cycles"] for w in workers) > 0
+        srtp_seconds = [float(line.split()[-1]) for line in lab.metrics().splitlines()
+                        if line.startswith("portunus_dataplane_srtp_seconds_total{")]
+        assert len(srtp_seconds) == len(workers) and sum(srtp_seconds) > 0, srtp_seconds
         # The media threads kept their deadlines (mean lateness of a send under 20 ms even on a loaded machine).
         assert 0 <= report["mean_lateness_us"] < 20000
