@@ -567,6 +567,8 @@ int main(int argc, char** argv) {
     double pps = 0;
     Floor floor;
     double ratio = 0;
+    double srtp_share = 0;  // of the busy cycles, those inside the engine's batch calls
+    double srtp_ns = 0;     // engine time per egress packet
   };
   std::vector<Round> results;
   Sample total;  // the rounds' windows added up
@@ -608,6 +610,11 @@ int main(int argc, char** argv) {
     busy_cpu_sum += busy_cpu;
     round.pps = busy_cpu > 0 ? static_cast<double>(s1.egress - s0.egress) / busy_cpu : 0;
     round.ratio = round.pps / round.floor.fanout(fanout);
+    const double busy_cycles = static_cast<double>(s1.busy_cycles - s0.busy_cycles);
+    const double srtp_cycles = static_cast<double>(s1.srtp_cycles - s0.srtp_cycles);
+    const double round_egress = static_cast<double>(s1.egress - s0.egress);
+    round.srtp_share = busy_cycles > 0 ? srtp_cycles / busy_cycles : 0;
+    round.srtp_ns = round_egress > 0 ? 1e9 * srtp_cycles / static_cast<double>(s1.tsc_hz) / round_egress : 0;
     std::fprintf(stderr, "  round %d: %.0f pps/worker, floor %.0f (protect %.0f, unprotect %.0f ops/s), ratio %.2f\n",
                  r + 1, round.pps, round.floor.fanout(fanout), round.floor.protect, round.floor.unprotect, round.ratio);
     results.push_back(round);
@@ -660,17 +667,14 @@ int main(int argc, char** argv) {
   const double pps_wo_tx = tx_share < 1 ? pps / (1 - tx_share) : 0;
   std::fprintf(stderr, "  port tx %.1f %% of the busy time; without it %.0f pps/worker, ratio %.2f\n", 100 * tx_share,
                pps_wo_tx, pps_wo_tx / fanout_floor);
-  // Where the rest of the busy time goes: the engine's own batches (the worker's TSC around each unprotect and
-  // protect call) against the forwarding around them, and the engine's speed there against its floor's.
-  const double srtp_share = busy_s > 0 ? static_cast<double>(total.srtp_cycles) / busy_s : 0;
-  const double srtp_per_packet =
-      egress > 0 ? static_cast<double>(total.srtp_cycles) / static_cast<double>(st.workers.at(0).tsc_hz) / egress : 0;
+  // Where the median round's busy time went: the engine's own batches (the worker's TSC around each unprotect and
+  // protect call) against the forwarding around them, and the engine's speed there against the round's floor.
   std::fprintf(
       stderr,
       "  SRTP engine %.1f %% of the busy time (forwarding around it %.1f %%); per egress packet %.0f ns in the "
       "worker, %.0f ns in the floor (engine at %.2f of its floor speed)\n",
-      100 * srtp_share, 100 * (1 - srtp_share), 1e9 * srtp_per_packet, 1e9 / fanout_floor,
-      srtp_per_packet > 0 ? 1 / fanout_floor / srtp_per_packet : 0.0);
+      100 * median.srtp_share, 100 * (1 - median.srtp_share), median.srtp_ns, 1e9 / fanout_floor,
+      median.srtp_ns > 0 ? 1e9 / fanout_floor / median.srtp_ns : 0.0);
   for (const auto& [k, v] : st.workers.at(0).drops)
     std::fprintf(stderr, "  drop %s: %lu\n", k.c_str(), v);
   for (const auto& [k, v] : st.workers.at(0).punts)
