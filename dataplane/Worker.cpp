@@ -86,9 +86,13 @@ class Loop {
       flushTx();
       if (now_ms_ >= next_timer) {
         next_timer = now_ms_ + kTimerMs;
+        const std::uint64_t srtp_before = w_.counters.srtp_cycles, tx_before = w_.counters.tx_cycles;
         timers();
         flushProtect();
         flushTx();
+        // RTCP the timers protected or sent (SR, RR, NACK, PLI, REMB) is work: the iteration counts as busy, so
+        // that srtp_cycles and tx_cycles stay parts of busy_cycles.
+        if (w_.counters.srtp_cycles != srtp_before || w_.counters.tx_cycles != tx_before) ++work;
       }
       rte_rcu_qsbr_quiescent(s_.qsbr, w_.index);
       // Cycle accounting per iteration (one TSC read), never per packet: what the packets cost whatever the
