@@ -542,7 +542,6 @@ int main(int argc, char** argv) {
       busy_cycles += b.busy_cycles - a.busy_cycles;
       busy_loops += b.busy_loops - a.busy_loops;
       tx_cycles += b.tx_cycles - a.tx_cycles;
-      srtp_cycles += b.srtp_cycles - a.srtp_cycles;
       cpu_ns += b.cpu_ns - a.cpu_ns;
     }
   };
@@ -608,11 +607,11 @@ int main(int argc, char** argv) {
     total.add(s0, s1);
     wall_sum += wall;
     busy_cpu_sum += busy_cpu;
-    round.pps = busy_cpu > 0 ? static_cast<double>(s1.egress - s0.egress) / busy_cpu : 0;
+    const double round_egress = static_cast<double>(s1.egress - s0.egress);
+    round.pps = busy_cpu > 0 ? round_egress / busy_cpu : 0;
     round.ratio = round.pps / round.floor.fanout(fanout);
     const double busy_cycles = static_cast<double>(s1.busy_cycles - s0.busy_cycles);
     const double srtp_cycles = static_cast<double>(s1.srtp_cycles - s0.srtp_cycles);
-    const double round_egress = static_cast<double>(s1.egress - s0.egress);
     round.srtp_share = busy_cycles > 0 ? srtp_cycles / busy_cycles : 0;
     round.srtp_ns = round_egress > 0 ? 1e9 * srtp_cycles / static_cast<double>(s1.tsc_hz) / round_egress : 0;
     std::fprintf(stderr, "  round %d: %.0f pps/worker, floor %.0f (protect %.0f, unprotect %.0f ops/s), ratio %.2f\n",
