@@ -287,12 +287,13 @@ SrtpStatus IpsecMbEngine::prepareProtect(SrtpOp& op, const std::uint8_t* source,
   return SrtpStatus::Ok;
 }
 
-SrtpStatus IpsecMbEngine::prepareUnprotect(SrtpOp& op, Slot& slot, IMB_JOB* job) noexcept {
+SrtpStatus IpsecMbEngine::prepareUnprotect(SrtpOp& op, std::uint8_t* out, Slot& slot, IMB_JOB* job) noexcept {
   if (op.ctx == nullptr || op.ctx->direction() != SrtpDirection::Inbound) return SrtpStatus::NoContext;
   auto& ctx = *static_cast<IpsecMbStreamContext*>(op.ctx);
   std::uint8_t* data = op.data;
   const std::uint32_t len = op.len;
   slot.rtcp = op.rtcp;
+  slot.out = nullptr;
 
   if (op.rtcp) {
     const std::uint32_t tag_len = ctx.aead() ? kGcmTagLength : kCmRtcpTag;
@@ -350,6 +351,12 @@ SrtpStatus IpsecMbEngine::prepareUnprotect(SrtpOp& op, Slot& slot, IMB_JOB* job)
     cmIv(slot.iv, ctx.rtp_keys.salt, ctx.ssrc(), index);
     fillCmJob(job, ctx.rtp_keys, data, header, body_end - header, body_end + kRocLength, slot, false);
   }
+  if (out != nullptr) {
+    // Out of place: the header copied, the body decrypted after it (the tag is checked over the received bytes).
+    std::memcpy(out, data, header);
+    job->dst = out + header;
+    slot.out = out;
+  }
   return SrtpStatus::Ok;
 }
 
@@ -386,13 +393,15 @@ void IpsecMbEngine::complete(IMB_JOB* job) noexcept {
       return;
     }
     window.commit(slot.index);
+    if (slot.out != nullptr) op.data = slot.out;
     op.len = slot.new_len;
     op.status = SrtpStatus::Ok;
   }
 }
 
 template <bool Protect>
-void IpsecMbEngine::run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
+void IpsecMbEngine::run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint8_t* const* outs,
+                        std::uint16_t count) noexcept {
   for (std::uint32_t start = 0; start < count; start += kChunk) {
     const std::uint32_t end = start + kChunk < count ? start + kChunk : count;
     for (std::uint32_t i = start; i < end; ++i) {
@@ -402,7 +411,8 @@ void IpsecMbEngine::run(SrtpOp* ops, const std::uint8_t* const* sources, std::ui
       IMB_MGR* mgr = op.ctx != nullptr && static_cast<IpsecMbStreamContext*>(op.ctx)->aead() ? mgr_ : hmac_mgr_;
       IMB_JOB* job = IMB_GET_NEXT_JOB(mgr);
       const std::uint8_t* source = sources != nullptr && !op.rtcp ? sources[i] : nullptr;
-      const SrtpStatus status = Protect ? prepareProtect(op, source, slot, job) : prepareUnprotect(op, slot, job);
+      std::uint8_t* out = outs != nullptr && !op.rtcp ? outs[i] : nullptr;
+      const SrtpStatus status = Protect ? prepareProtect(op, source, slot, job) : prepareUnprotect(op, out, slot, job);
       if (status != SrtpStatus::Ok) {
         op.status = status;  // the job slot is not submitted; the next op reuses it
         continue;
@@ -434,15 +444,19 @@ void IpsecMbEngine::run(SrtpOp* ops, const std::uint8_t* const* sources, std::ui
 }
 
 void IpsecMbEngine::protect(SrtpOp* ops, std::uint16_t count) noexcept {
-  run<true>(ops, nullptr, count);
+  run<true>(ops, nullptr, nullptr, count);
 }
 
 void IpsecMbEngine::protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept {
-  run<true>(ops, sources, count);
+  run<true>(ops, sources, nullptr, count);
 }
 
 void IpsecMbEngine::unprotect(SrtpOp* ops, std::uint16_t count) noexcept {
-  run<false>(ops, nullptr, count);
+  run<false>(ops, nullptr, nullptr, count);
+}
+
+void IpsecMbEngine::unprotectInto(SrtpOp* ops, std::uint8_t* const* outs, std::uint16_t count) noexcept {
+  run<false>(ops, nullptr, outs, count);
 }
 
 }  // namespace portunus::dp

@@ -57,6 +57,8 @@ class IpsecMbEngine final : public SrtpEngine {
   /** AES-GCM: out of place, the body read from the source and the ciphertext written into `data` by the job itself
    *  (no copy); AES-CM + HMAC-SHA1 copies the body first (the HMAC reads the ciphertext from the job's source). */
   void protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept override;
+  /** AES-GCM and AES-CM jobs write the plaintext straight into `outs[i]` (their source and destination differ). */
+  void unprotectInto(SrtpOp* ops, std::uint8_t* const* outs, std::uint16_t count) noexcept override;
 
   /** Per-op scratch of one chunk of a burst (IVs, tags, AAD); public only for its layout. */
   struct alignas(64) Slot {
@@ -65,6 +67,7 @@ class IpsecMbEngine final : public SrtpEngine {
     std::uint8_t saved[16];  // unprotect AES-CM: the received tag (the ROC is written over it for the hash)
     std::uint8_t aad[12];    // SRTCP AEAD: header (8) || E || index (RFC 7714 §17)
     std::uint64_t index;     // unprotect: packet / SRTCP index to commit to the replay window once verified
+    std::uint8_t* out;       // unprotectInto: where the plaintext went (null: in place)
     std::uint32_t tag_at;    // offset of the tag in the packet
     std::uint32_t new_len;   // length on success
     std::uint8_t tag_len;
@@ -74,9 +77,9 @@ class IpsecMbEngine final : public SrtpEngine {
 
  private:
   SrtpStatus prepareProtect(SrtpOp& op, const std::uint8_t* source, Slot& slot, IMB_JOB* job) noexcept;
-  SrtpStatus prepareUnprotect(SrtpOp& op, Slot& slot, IMB_JOB* job) noexcept;
+  SrtpStatus prepareUnprotect(SrtpOp& op, std::uint8_t* out, Slot& slot, IMB_JOB* job) noexcept;
   template <bool Protect>
-  void run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept;
+  void run(SrtpOp* ops, const std::uint8_t* const* sources, std::uint8_t* const* outs, std::uint16_t count) noexcept;
   template <bool Protect>
   void complete(IMB_JOB* job) noexcept;
 

@@ -112,4 +112,14 @@ void SrtpEngine::protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, st
   protect(ops, count);
 }
 
+void SrtpEngine::unprotectInto(SrtpOp* ops, std::uint8_t* const* outs, std::uint16_t count) noexcept {
+  for (std::uint16_t i = 0; i < count; ++i) {
+    if (outs[i] == nullptr || ops[i].rtcp) continue;
+    std::memcpy(outs[i], ops[i].data, ops[i].len);
+    ops[i].data = outs[i];
+    ops[i].capacity = ops[i].len;
+  }
+  unprotect(ops, count);
+}
+
 }  // namespace portunus::dp

@@ -103,6 +103,14 @@ class SrtpEngine {
    *  (a packet of the same header length) when `sources[i]` is set. Engines that encrypt out of place write the
    *  ciphertext straight into `data`; the default copies the body, then protects in place. */
   virtual void protectFrom(SrtpOp* ops, const std::uint8_t* const* sources, std::uint16_t count) noexcept;
+
+  /** Worker side, RTP only: unprotect where each op's plaintext goes to another buffer (the retransmission cache's
+   *  slot: no copy after the decryption). Where `outs[i]` is set, the packet's header is copied there and the body
+   *  decrypted after it; `outs[i]` has room for the op's `len` bytes. On Ok, `data` points at `outs[i]` and `len` is
+   *  the plaintext's length; the received buffer keeps the ciphertext (the bytes after its body are undefined). On any
+   *  other status the bytes at `outs[i]` are undefined. Engines that decrypt out of place write the plaintext
+   *  straight there; the default copies the packet, then unprotects it in place there. */
+  virtual void unprotectInto(SrtpOp* ops, std::uint8_t* const* outs, std::uint16_t count) noexcept;
 };
 
 /** RTP header length (fixed part, CSRCs, extension) if it fits in `len`, else 0 (RFC 3550 §5.1, §5.3.1). */

@@ -19,6 +19,7 @@
 #include "dataplane/srtp/LibsrtpReferenceSession.hpp"
 #include "dataplane/srtp/SrtpKeyDerivation.hpp"
 #include "tests/unit/dataplane/srtp/SrtpTestPackets.hpp"
+#include "tests/unit/dataplane/srtp/UnprotectIntoCheck.hpp"
 
 namespace portunus::dp {
 
@@ -211,6 +212,12 @@ BOOST_DATA_TEST_CASE(protect_from_a_source_buffer_is_byte_identical_to_stock, bd
       BOOST_TEST(ours[i] == stock_out[i]);
     }
   }
+}
+
+BOOST_DATA_TEST_CASE(unprotect_into_another_buffer_leaves_the_ciphertext_and_checks_like_in_place,
+                     bdata::make(test::kAllProfiles), profile) {
+  Pair pair(profile, 0x1a2b3c4d, 9500 + static_cast<unsigned>(profile));
+  test::checkUnprotectInto(pair, pair.engine);
 }
 
 BOOST_DATA_TEST_CASE(roc_wraps_at_seq_65535_like_stock, bdata::make(test::kAllProfiles), profile) {

@@ -22,6 +22,7 @@
 #include "dataplane/srtp/LibsrtpReferenceSession.hpp"
 #include "dataplane/srtp/OpensslTransforms.hpp"
 #include "tests/unit/dataplane/srtp/SrtpTestPackets.hpp"
+#include "tests/unit/dataplane/srtp/UnprotectIntoCheck.hpp"
 
 namespace portunus::dp {
 
@@ -152,6 +153,12 @@ BOOST_DATA_TEST_CASE(rtcp_is_byte_identical_to_stock_libsrtp2, bdata::make(test:
   for (int i = 0; i < 200; ++i)
     plain.push_back(test::makeRtcp(pair.rng, pair.ssrc, 8 + 4 * (pair.rng() % 349)));
   checkEquivalence(pair, plain, true);
+}
+
+BOOST_DATA_TEST_CASE(unprotect_into_another_buffer_leaves_the_ciphertext_and_checks_like_in_place,
+                     bdata::make(test::kAllProfiles), profile) {
+  Pair pair(profile, 0x1a2b3c4d, 9500 + static_cast<unsigned>(profile));
+  test::checkUnprotectInto(pair, pair.engine);
 }
 
 BOOST_DATA_TEST_CASE(roc_wraps_at_seq_65535_like_stock, bdata::make(test::kAllProfiles), profile) {
