@@ -38,8 +38,9 @@ constexpr std::uint64_t kRembIntervalMs = 1000;
 struct RxMeta {
   rte_mbuf* m;
   Transport* t;
-  InboundStream* in;  // null for RTCP
-  bool rtx;           // a retransmission on the stream's RTX SSRC
+  InboundStream* in;   // null for RTCP
+  bool rtx;            // a retransmission on the stream's RTX SSRC
+  std::uint8_t* wire;  // the packet in `m` (its op decrypts it into the retransmission cache where it can)
 };
 
 struct TxMeta {
@@ -602,7 +603,10 @@ class Loop {
         rtx = true;
       }
       op.ctx = rtx ? in->rtx_srtp.get() : in->srtp.get();
-      rx_meta_[n_rx_++] = RxMeta{m, t, in, rtx};
+      // Decrypted straight into its retransmission cache slot where the cache grants one (RTX packets are not: their
+      // original sequence number is encrypted).
+      rx_into_[n_rx_] = rtx ? nullptr : in->cache.claim(proto::load16(payload + 2), plen, protect_epoch_, rx_batch_);
+      rx_meta_[n_rx_++] = RxMeta{m, t, in, rtx, payload};
       return;
     }
     ++w_.counters.rtcp_in;
@@ -622,7 +626,8 @@ class Loop {
       }
       return dropOn(t, m, DropReason::UnknownRtcpSsrc);
     }
-    rx_meta_[n_rx_++] = RxMeta{m, t, nullptr, false};
+    rx_into_[n_rx_] = nullptr;
+    rx_meta_[n_rx_++] = RxMeta{m, t, nullptr, false, payload};
   }
 
   /** The admitted batch: SRTP/SRTCP unprotect, then each packet on its way. */
@@ -637,7 +642,7 @@ class Loop {
         rte_prefetch1(p + at);
     }
     const std::uint64_t srtp_start = rte_get_tsc_cycles();  // per batch, never per packet
-    w_.engine->unprotect(rx_ops_, static_cast<std::uint16_t>(ops));
+    w_.engine->unprotectInto(rx_ops_, rx_into_, static_cast<std::uint16_t>(ops));
     w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
@@ -652,6 +657,7 @@ class Loop {
       else
         onRtcp(meta, op);
     }
+    ++rx_batch_;  // the batch's cache slots are committed or given up: their claims lapse
   }
 
   void dropOn(Transport* t, rte_mbuf* m, DropReason r) noexcept {
@@ -696,7 +702,14 @@ class Loop {
       emit(EventType::FirstPacket, in->id, in->ssrc);
     }
     in->last_rx_ms = now_ms_;
-    in->cache.store(rtp.sequence, data, len);
+    // Decrypted into the cache (its slot claimed in admit): committed; else copied in. `wire`: the packet in the mbuf.
+    std::uint8_t* wire = data;
+    if (data != meta.wire && !meta.rtx) {
+      in->cache.commit(rtp.sequence, len);
+      wire = meta.wire;
+    } else {
+      in->cache.store(rtp.sequence, data, len, protect_epoch_, rx_batch_);
+    }
     if (in->route_count == 0) {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::NoRoute)];
       return drop(meta.m, DropReason::NoRoute);
@@ -717,8 +730,11 @@ class Loop {
       // One route (a 1:1 call, EchoTest, a single subscriber): the packet goes out in the mbuf it came in, its
       // headers rewritten and its body encrypted in place; no copy to allocate, fill and free.
       Route* r = in->routes[0];
-      if (takes(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe))
-        return forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, meta.m, true);
+      if (takes(r, in, rtp, has_vp8 ? &vp8 : nullptr, keyframe)) {
+        forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, meta.m, wire);
+        if (wire != data) in->cache.pin(rtp.sequence, protect_epoch_);  // the op reads its body from the slot
+        return;
+      }
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
     }
@@ -750,9 +766,11 @@ class Loop {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
     }
-    // The copies are encrypted out of place from this packet: it is freed once they are (flushProtect).
+    // The copies are encrypted out of place from this packet (in the mbuf, or in the cache's slot): the mbuf is
+    // freed once they are (flushProtect), the slot pinned until then.
     if (n_sources_ == kTxBatch) flushProtect();
     sources_[n_sources_++] = meta.m;
+    if (wire != data) in->cache.pin(rtp.sequence, protect_epoch_);
   }
 
   /** Whether route `r` takes this packet of `in`: not paused, and for simulcast the layer choice (selectLayer). */
@@ -803,10 +821,12 @@ class Loop {
     rte_prefetch0(out->transport);
   }
 
-  /** The packet out on route `r` in mbuf `c`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX) rewritten. `c`
-   *  is a fresh copy, or with `in_place` the received mbuf that holds `data` (rewritten and encrypted there). */
+  /** The packet `data` (decrypted) out on route `r` in mbuf `c`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX)
+   *  rewritten. `c` is a fresh copy, or with `in_place` set the received mbuf, the packet at `in_place` in it:
+   *  `data` itself, or the ciphertext it was decrypted from into the retransmission cache (the header in the clear
+   *  either way). It is rewritten and encrypted there. */
   void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, std::uint8_t* data, std::uint32_t len,
-               const Vp8Descriptor* vp8, rte_mbuf* c, bool in_place = false) noexcept {
+               const Vp8Descriptor* vp8, rte_mbuf* c, std::uint8_t* in_place = nullptr) noexcept {
     OutboundStream* out = r->out;
     Transport* to = out->transport;
     if (!c) {
@@ -819,12 +839,12 @@ class Loop {
     if (in_place) {
       // The frame shortened at its front so that our Ethernet/IPv4/UDP headers end where the RTP starts (the
       // received ones were at least that long: VLAN tag, IP options and an RTX unwrap only add to them).
-      const auto before = static_cast<std::uint32_t>(data - rte_pktmbuf_mtod(c, std::uint8_t*));
+      const auto before = static_cast<std::uint32_t>(in_place - rte_pktmbuf_mtod(c, std::uint8_t*));
       if (before < kHeaders || !rte_pktmbuf_adj(c, static_cast<std::uint16_t>(before - kHeaders)))
         return drop(c, DropReason::NoMbuf);
       c->ol_flags = 0;
       c->packet_type = 0;
-      p = data;
+      p = in_place;
       room = static_cast<std::uint32_t>(c->buf_len - c->data_off);
     } else {
       p = rte_pktmbuf_mtod(c, std::uint8_t*) + kHeaders;
@@ -836,8 +856,12 @@ class Loop {
       return;
     }
     // A copy takes the header only: the body is encrypted from `data` straight into it (SrtpEngine::protectFrom).
-    // VP8, whose payload descriptor is rewritten here, is copied whole and protected in place.
-    if (!in_place) std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
+    // VP8, whose payload descriptor is rewritten here, is copied whole and protected in place (in the received mbuf:
+    // its body when the plaintext is in the cache).
+    if (!in_place)
+      std::memcpy(p, data, vp8 ? len : rtp.payload_offset);
+    else if (p != data && vp8)
+      std::memcpy(p + rtp.payload_offset, data + rtp.payload_offset, len - rtp.payload_offset);
     if (!r->rewrite.started() && out->sent_packets) r->rewrite.continueAfter(out->last_seq, out->last_ts, out->last_ms);
     const RewriteResult rw =
         r->rewrite.apply(rtp.ssrc, rtp.sequence, rtp.timestamp, rtp.payload_type, now_ms_, in->clock_rate);
@@ -863,7 +887,7 @@ class Loop {
     ++out->sent_packets;
     out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
     queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false,
-                 vp8 || in_place ? nullptr : data);
+                 vp8 || p == data ? nullptr : data);
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
@@ -1021,6 +1045,7 @@ class Loop {
     const std::uint64_t srtp_start = rte_get_tsc_cycles();
     w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_);
     w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
+    ++protect_epoch_;  // no queued op reads a cache slot any more: the slots' pins lapse
     // The batch evicted the copies' headers and their transports' lines from L1: fetched one or two ahead.
     for (std::uint16_t i = 0; i < n_tx_ops_ && i < 2; ++i)
       rte_prefetch0(tx_meta_[i].m);
@@ -1308,7 +1333,8 @@ class Loop {
   // receive()'s burst scratch: members, so that the 32 Classified are not constructed again for every burst.
   rte_mbuf* rx_cand_[kBurst];
   Classified rx_cls_[kBurst];
-  SrtpOp rx_ops_[kBurst];  // the unprotect batch: admit() fills it, runRx() empties it
+  SrtpOp rx_ops_[kBurst];          // the unprotect batch: admit() fills it, runRx() empties it
+  std::uint8_t* rx_into_[kBurst];  // per op: the retransmission cache slot it decrypts into, or null (in place)
   RxMeta rx_meta_[kBurst];
   std::uint16_t n_rx_ = 0;
   SrtpOp tx_ops_[kTxBatch];
@@ -1317,6 +1343,8 @@ class Loop {
   rte_mbuf* sources_[kTxBatch];  // decrypted packets whose copies wait in tx_ops_
   std::uint16_t n_sources_ = 0;
   std::uint16_t n_tx_ops_ = 0;
+  std::uint32_t protect_epoch_ = 1;  // flushProtect() runs so far + 1: the cache slots' pins (NackCache::pin)
+  std::uint32_t rx_batch_ = 1;       // runRx() batches so far + 1: the cache slots' claims (NackCache::claim)
   rte_mbuf* media_tx_[kTxQueue];
   std::uint16_t n_media_tx_ = 0;
   rte_mbuf* exc_tx_[kTxQueue];

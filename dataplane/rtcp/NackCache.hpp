@@ -1,6 +1,14 @@
-// The retransmission cache of one inbound stream: the last N decrypted RTP packets in a preallocated copy ring
-// (allocated on the control side, one memcpy per packet on the worker, no mbuf held), looked up by sequence number
-// when a subscriber's NACK is mapped back through the route rewrite. Pure, no DPDK.
+// The retransmission cache of one inbound stream: the last N decrypted RTP packets in a preallocated ring of slots
+// (allocated on the control side, no mbuf held), looked up by sequence number when a subscriber's NACK is mapped back
+// through the route rewrite. Pure, no DPDK.
+//
+// A packet gets into its slot one of two ways. The usual one: the worker claims the slot before the packet is
+// decrypted and the engine writes the plaintext straight there (SrtpEngine::unprotectInto), so the packet is never
+// copied; the worker commits it once it authenticated. A claim is granted only to a packet just ahead of the newest
+// one committed (a forged packet can so spoil at most the oldest few slots), never twice for one slot in one unprotect
+// batch, and never for a slot that a protect op still reads its body from (the slot is pinned for the worker's
+// current protect batch, see pin()). Every other packet (reordered, retransmitted on RTX, a refused claim) is copied in
+// by store(), which keeps off the slots claimed in its unprotect batch and the pinned ones as well.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +21,7 @@ class NackCache {
  public:
   static constexpr std::size_t kSlotBytes = 1472;  // an Ethernet MTU's UDP payload: larger packets are not cached
   static constexpr std::size_t kMaxPackets = 1024;
+  static constexpr std::uint16_t kClaimAhead = 64;  // a claim's sequence number at most this far past the newest
 
   NackCache() = default;
   /** Control side: room for `packets` (rounded up to a power of two, at most kMaxPackets; 0 = disabled). */
@@ -22,43 +31,85 @@ class NackCache {
     while (n < packets && n < kMaxPackets)
       n <<= 1;
     slots_ = std::make_unique<Slot[]>(n);
+    index_ = std::make_unique<Entry[]>(n);
     mask_ = static_cast<std::uint16_t>(n - 1);
   }
 
   bool enabled() const noexcept { return slots_ != nullptr; }
 
-  /** Worker: stores a packet (RTP header included). Returns false when it does not fit a slot. */
-  bool store(std::uint16_t seq, const std::uint8_t* data, std::size_t len) noexcept {
+  /** Worker: the slot that packet `seq` (`len` bytes as received, tag included) of unprotect batch `batch` is to be
+   *  decrypted into, or null (disabled, too large, not just ahead of the newest committed packet, the slot claimed
+   *  in this batch already or pinned in protect epoch `epoch`). The slot's previous packet is gone from then on. */
+  std::uint8_t* claim(std::uint16_t seq, std::size_t len, std::uint32_t epoch, std::uint32_t batch) noexcept {
+    if (!slots_ || len > kSlotBytes) return nullptr;
+    if (have_newest_ && static_cast<std::uint16_t>(seq - newest_ - 1) >= kClaimAhead) return nullptr;
+    Entry& e = index_[seq & mask_];
+    if (e.pinned == epoch || e.claimed == batch) return nullptr;
+    e.len = 0;
+    e.claimed = batch;
+    return slots_[seq & mask_].data;
+  }
+
+  /** Worker: the packet decrypted into its claimed slot authenticated: `len` bytes of plaintext, findable now. */
+  void commit(std::uint16_t seq, std::size_t len) noexcept {
+    Entry& e = index_[seq & mask_];
+    e.seq = seq;
+    e.len = static_cast<std::uint16_t>(len);
+    advance(seq);
+  }
+
+  /** Worker: a protect op queued in `epoch` reads packet `seq`'s body from its slot: no claim or store may write the
+   *  slot until the worker's protect batch of that epoch ran (the epoch then moves on and the pin lapses). */
+  void pin(std::uint16_t seq, std::uint32_t epoch) noexcept {
+    if (slots_) index_[seq & mask_].pinned = epoch;
+  }
+
+  /** Worker: copies a packet (RTP header included) of unprotect batch `batch` in. Returns false when it does not fit
+   *  a slot, or its slot is claimed in that batch or pinned in protect epoch `epoch`. */
+  bool store(std::uint16_t seq, const std::uint8_t* data, std::size_t len, std::uint32_t epoch,
+             std::uint32_t batch) noexcept {
     if (!slots_ || len > kSlotBytes) return false;
-    Slot& s = slots_[seq & mask_];
-    s.seq = seq;
-    s.len = static_cast<std::uint16_t>(len);
-    std::memcpy(s.data, data, len);
-    // The next packet's slot, a ring-length ago last written and out of L1 by now: fetched for writing, as far as
-    // this packet reached (a stream's packets are of like size), while this packet goes on its way.
-    const auto* next = reinterpret_cast<const char*>(&slots_[static_cast<std::uint16_t>(seq + 1) & mask_]);
-    for (std::size_t at = 0; at < len + 4; at += 64)
-      __builtin_prefetch(next + at, 1, 3);
+    Entry& e = index_[seq & mask_];
+    if (e.pinned == epoch || e.claimed == batch) return false;
+    std::memcpy(slots_[seq & mask_].data, data, len);
+    e.seq = seq;
+    e.len = static_cast<std::uint16_t>(len);
+    advance(seq);
     return true;
   }
 
   /** Worker: the packet with sequence number `seq`, or null if it was never stored or already overwritten. */
   const std::uint8_t* find(std::uint16_t seq, std::size_t& len) const noexcept {
     if (!slots_) return nullptr;
-    const Slot& s = slots_[seq & mask_];
-    if (!s.len || s.seq != seq) return nullptr;
-    len = s.len;
-    return s.data;
+    const Entry& e = index_[seq & mask_];
+    if (!e.len || e.seq != seq) return nullptr;
+    len = e.len;
+    return slots_[seq & mask_].data;
   }
 
  private:
-  struct Slot {
-    std::uint16_t seq = 0;
-    std::uint16_t len = 0;  // 0: empty
+  struct alignas(64) Slot {
     std::uint8_t data[kSlotBytes];
   };
+  /** A slot's packet, claim and pin, apart from the slots (12 bytes per slot: the index stays in the cache, slots
+   *  need not). Epochs and batches count from 1. */
+  struct Entry {
+    std::uint16_t seq = 0;
+    std::uint16_t len = 0;      // 0: empty (or claimed, not committed yet)
+    std::uint32_t pinned = 0;   // the protect epoch of the last pin
+    std::uint32_t claimed = 0;  // the unprotect batch of the last claim
+  };
+
+  void advance(std::uint16_t seq) noexcept {
+    if (!have_newest_ || static_cast<std::int16_t>(seq - newest_) > 0) newest_ = seq;
+    have_newest_ = true;
+  }
+
   std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<Entry[]> index_;
   std::uint16_t mask_ = 0;
+  std::uint16_t newest_ = 0;  // the newest sequence number committed or stored (RFC 3550 A.1 order)
+  bool have_newest_ = false;
 };
 
 /** What one outbound packet was made of, by outbound sequence number: the inbound stream and sequence number it

@@ -3,6 +3,7 @@
 // publisher and subscribers are stock libsrtp2 sessions, every packet is checked after stock decryption.
 #define BOOST_TEST_MODULE dataplane_videoroom
 #include <algorithm>
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
 #include "dataplane/codec/Vp8Descriptor.hpp"
+#include "dataplane/srtp/SrtpEngineFactory.hpp"
 #include "tests/dataplane/DataplaneFixture.hpp"
 
 using namespace portunus::dp;
@@ -48,7 +50,8 @@ struct Rx {
 /** A room on one worker: a publisher and subscribers, stock sessions on their side. */
 class Room {
  public:
-  explicit Room(config::DataplaneConfig cfg = quietConfig()) : r(1, cfg), mac(r.dp.mediaMac()) {
+  explicit Room(config::DataplaneConfig cfg = quietConfig(), const SrtpEngineFactory& factory = {})
+      : r(1, cfg, factory), mac(r.dp.mediaMac()) {
     pub = peer(1);
     TransportSpec ps = pub.spec(0);
     ps.rtcp_ssrc = kPubRtcp;
@@ -379,6 +382,119 @@ BOOST_AUTO_TEST_CASE(nack_is_answered_with_rtx_or_plain_retransmission_byte_exac
   BOOST_TEST(w.nack_in == 4u);
   BOOST_TEST(w.rtx_sent == 3u);
   BOOST_TEST(w.rtx_cache_miss == 1u);  // 9999 was never sent
+}
+
+namespace {
+struct CacheCase {
+  const char* engine;
+  std::size_t fanout;  // 1: each packet rewritten and encrypted in the mbuf it came in; 2: into copies
+  bool vp8;            // VP8: the route rewrites the payload descriptor, so the plaintext goes back into the packet
+};
+std::ostream& operator<<(std::ostream& os, const CacheCase& c) {
+  return os << c.engine << " fan-out " << c.fanout << (c.vp8 ? " vp8" : "");
+}
+const CacheCase kCacheCases[] = {{"libsrtp2", 1, false}, {"libsrtp2", 2, true},  {"ipsec-mb", 1, false},
+                                 {"ipsec-mb", 1, true},  {"ipsec-mb", 2, false}, {"ipsec-mb", 2, true}};
+}  // namespace
+
+// Packets are decrypted straight into the retransmission cache (SrtpEngine::unprotectInto) and forwarded from there;
+// a forged packet decrypts into the slot it claims and fails: that slot's older packet is no longer answered, no
+// garbage ever is, and the genuine packet that comes later takes the slot.
+BOOST_DATA_TEST_CASE(packets_decrypted_into_the_cache_go_out_and_are_resent_byte_exact_and_forged_ones_spoil_nothing,
+                     boost::unit_test::data::make(kCacheCases), c) {
+  Room room(quietConfig(), makeSrtpEngineFactory(c.engine));
+  BOOST_REQUIRE_EQUAL(room.r.dp.stats().engine.substr(0, 4), std::string(c.engine).substr(0, 4));
+  InboundStreamSpec is;
+  is.nack_cache_packets = 64;
+  if (c.vp8) is.codec = VideoCodec::Vp8;
+  const StreamId in = room.publish(0xAAAA, is);
+  std::vector<std::size_t> subs;
+  for (std::size_t k = 0; k < c.fanout; ++k) {
+    StreamId out = 0;
+    subs.push_back(room.subscribe(static_cast<std::uint32_t>(0x5000 + k), 0, out));
+    RouteId route = 0;
+    ok(room.r.dp.addRoute(RouteSpec{in, out, {}, {}, {}, false}, route));
+  }
+  BOOST_REQUIRE(room.r.dp.sync());
+  auto packet = [&](std::uint16_t seq) {
+    return c.vp8 ? vp8(0xAAAA, seq, 3000u * seq, seq, 0, 0, seq == 2000, 0)
+                 : rtp(0xAAAA, seq, 3000u * seq, 96, 60 + seq % 200);
+  };
+  const std::size_t body_at = c.vp8 ? 12 + 6 : 12;  // past the VP8 descriptor the route rewrites
+  for (std::uint16_t seq = 2000; seq < 2070; ++seq)
+    room.send(0xAAAA, packet(seq));
+  room.waitIn(in, 70);
+  // 2070..2074 forged (protected, then a tag bit flipped): they claim the slots of 2006..2010 and fail.
+  std::vector<Bytes> genuine;
+  for (std::uint16_t seq = 2070; seq < 2075; ++seq) {
+    genuine.push_back(room.pub.protect(*room.tx.at(0xAAAA), packet(seq), room.mac));
+    Bytes forged = genuine.back();
+    forged.back() ^= 0x01;
+    room.r.send(forged);
+  }
+  for (int i = 0; i < 300 && room.r.dp.stats().streams.at(in).drops["srtp_auth"] < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_REQUIRE_EQUAL(room.r.dp.stats().streams.at(in).drops["srtp_auth"], 5u);
+  auto nackFromEach = [&](const std::vector<std::uint16_t>& lost) {
+    for (std::size_t k = 0; k < subs.size(); ++k) {
+      Bytes nack(128);
+      nack.resize(proto::buildNack(nack.data(), nack.size(), kSubRtcp, static_cast<std::uint32_t>(0x5000 + k),
+                                   lost.data(), lost.size()));
+      BOOST_REQUIRE(!nack.empty());
+      room.sendRtcpFromSub(subs[k], nack);
+    }
+  };
+  // Each subscriber NACKs 2006..2010 now: their slots were spoiled, none is answered (and no garbage goes out).
+  nackFromEach({2006, 2007, 2008, 2009, 2010});
+  for (int i = 0; i < 300 && room.r.dp.stats().workers.at(0).rtx_cache_miss < 5 * subs.size(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_TEST(room.r.dp.stats().workers.at(0).rtx_cache_miss == 5u * subs.size());
+  BOOST_TEST(room.r.dp.stats().workers.at(0).rtx_sent == 0u);
+  for (const Bytes& f : genuine)
+    room.r.send(f);
+  room.waitIn(in, 75);
+  auto got = room.drainUntil([&](auto& m) {
+    for (std::size_t k : subs)
+      if (m[room.subs[k].port].size() < 75) return false;
+    return true;
+  });
+  std::vector<std::vector<Rx>> sent;
+  for (std::size_t k : subs) {
+    sent.push_back(room.rtpFor(k, got[room.subs[k].port]));
+    BOOST_REQUIRE_EQUAL(sent.back().size(), 75u);
+    for (std::size_t i = 0; i < 75; ++i) {
+      const Bytes want = packet(static_cast<std::uint16_t>(2000 + i));
+      BOOST_TEST_CONTEXT("subscriber " << k << ", packet " << 2000 + i) {
+        BOOST_TEST(sent.back()[i].rtp.sequence == 2000 + i);
+        BOOST_TEST(Bytes(sent.back()[i].bytes.begin() + body_at, sent.back()[i].bytes.end()) ==
+                       Bytes(want.begin() + body_at, want.end()),
+                   boost::test_tools::per_element());
+      }
+    }
+  }
+
+  // Then 2060..2074: all there, the last five the genuine packets that came after the forged ones.
+  std::vector<std::uint16_t> lost;
+  for (std::uint16_t seq = 2060; seq < 2075; ++seq)
+    lost.push_back(seq);
+  nackFromEach(lost);
+  got = room.drainUntil([&](auto& m) {
+    for (std::size_t k : subs)
+      if (m[room.subs[k].port].size() < 15) return false;
+    return true;
+  });
+  for (std::size_t k = 0; k < subs.size(); ++k) {
+    // A fresh stock receiver: the first one has seen these packets already.
+    LibsrtpReferenceSession again(room.subs[subs[k]].from_appliance, static_cast<std::uint32_t>(0x5000 + k),
+                                  SrtpDirection::Inbound);
+    const auto resent = room.rtpFor(subs[k], got[room.subs[subs[k]].port], &again);
+    BOOST_REQUIRE_EQUAL(resent.size(), 15u);
+    for (std::size_t i = 0; i < 15; ++i)
+      BOOST_TEST(resent[i].bytes == sent[k][60 + i].bytes);
+  }
+  const WorkerStats w = room.r.dp.stats().workers.at(0);
+  BOOST_TEST(w.rtx_sent == 15u * subs.size());
+  BOOST_TEST(w.rtx_cache_miss == 5u * subs.size());
 }
 
 BOOST_AUTO_TEST_CASE(gaps_are_nacked_toward_the_publisher_and_rtx_fills_them) {
