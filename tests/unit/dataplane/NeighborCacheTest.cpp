@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(a_learned_mac_is_found_byte_for_byte_and_an_unknown_address
     std::uint32_t address;
     MacAddress mac;
   };
-  // Every byte position distinct and with its high bit set or clear, so that a byte put in the wrong place or
+  // MACs mixing bytes with the high bit set and clear, and no two alike, so that a byte put in the wrong place or
   // sign-extended into its neighbours shows.
   const Case cases[] = {
       {0xc6124202, mac(0x02, 0x00, 0x00, 0x00, 0x00, 0x01)},  // 198.18.66.2
