@@ -20,11 +20,12 @@ std::uint32_t u32Of(std::string_view s, std::size_t line, const char* what) {
 }
 
 bool validFoundation(std::string_view s) {
-  // RFC 8445 §5.1.1.3 says 1*32 ice-chars (ALPHA / DIGIT / "+" / "/"); accept any visible ASCII up to 32, since the
-  // foundation is only compared, never interpreted.
+  // RFC 8445 §5.1.1.3 says 1*32 ice-chars (ALPHA / DIGIT / "+" / "/"); accept any visible ASCII up to 32 but ':',
+  // since the foundation is only compared, never interpreted. A ':' would let "candidate:x" be a foundation, which
+  // the prefix rule below would read back as "x".
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
-    if (c < 0x21 || c > 0x7e) return false;
+    if (c < 0x21 || c > 0x7e || c == ':') return false;
   }
   return true;
 }
@@ -32,7 +33,9 @@ bool validFoundation(std::string_view s) {
 }  // namespace
 
 IceCandidate parseIceCandidate(std::string_view value, std::size_t line) {
-  if (value.starts_with("a=")) value.remove_prefix(2);
+  // The attribute's value, or the whole line as trickle messages carry it ("candidate:..." or "a=candidate:...");
+  // a lone "a=" is not a prefix but the start of a foundation.
+  if (value.starts_with("a=candidate:")) value.remove_prefix(2);
   if (value.starts_with("candidate:")) value.remove_prefix(10);
   const auto tok = text::tokens(value);
   // foundation component transport priority address port "typ" type

@@ -42,6 +42,18 @@ BOOST_AUTO_TEST_CASE(candidate_fields) {
   BOOST_TEST(future.extensions[0].first == "x-future-attribute");
 }
 
+// A foundation that looks like a prefix: "a=" is one only in front of "candidate:", and a ':' is no foundation
+// character, so what is written parses back to the same candidate (the fuzzer found both ways to break that).
+BOOST_AUTO_TEST_CASE(prefix_like_foundations_round_trip_or_fail) {
+  const IceCandidate c = parseIceCandidate("candidate:a=x 1 udp 1 198.18.0.2 9 typ host");
+  BOOST_TEST(c.foundation == "a=x");
+  BOOST_TEST(formatIceCandidate(c) == "a=x 1 udp 1 198.18.0.2 9 typ host");
+  BOOST_TEST((parseIceCandidate(formatIceCandidate(c)) == c));
+  BOOST_TEST((parseIceCandidate("a=candidate:" + formatIceCandidate(c)) == c));
+  BOOST_CHECK_THROW(parseIceCandidate("candidate:candidate:x 1 udp 1 198.18.0.2 9 typ host"), SdpError);
+  BOOST_CHECK_THROW(parseIceCandidate("x:1 1 udp 1 198.18.0.2 9 typ host"), SdpError);
+}
+
 BOOST_AUTO_TEST_CASE(candidate_errors_carry_the_given_line) {
   try {
     (void)parseIceCandidate("1 0 udp 1 1.2.3.4 9 typ host", 12);

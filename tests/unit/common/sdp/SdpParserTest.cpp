@@ -353,6 +353,8 @@ const std::vector<ErrorCase> kErrors = {
      "expected 'typ'"},
     {"candidate dangling attribute",
      kHead + "m=audio 9 RTP/SAVPF 111\r\na=candidate:1 1 udp 5 1.2.3.4 9 typ host generation\r\n", 6, "has no value"},
+    {"candidate foundation with colon",
+     kHead + "m=audio 9 RTP/SAVPF 111\r\na=candidate:x:1 1 udp 5 1.2.3.4 9 typ host\r\n", 6, "bad foundation"},
     {"candidate raddr without rport",
      kHead + "m=audio 9 RTP/SAVPF 111\r\na=candidate:1 1 udp 5 1.2.3.4 9 typ srflx raddr 1.1.1.1\r\n", 6,
      "raddr and rport"},
