@@ -64,7 +64,7 @@ def run_room(lab, tmp_path, *extra, nack=True):
     cmd = ["ip", "netns", "exec", lab.cli, str(LAB), "videoroom", "--server", f"http://{lab.appliance}:8088/janus",
            "--room", "1234", "--ice-address", lab.client, "--subscriber-address", SUBSCRIBER,
            "--duration", str(DURATION), "--warmup", "0.5", "--bitrate", "2500000",
-           "--min-ratio", "0.9", *(["--nack"] if nack else []),
+           "--min-ratio", "0.8", *(["--nack"] if nack else []),
            "--json", str(report_path), *extra]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     print(" ".join(cmd))
@@ -74,7 +74,8 @@ def run_room(lab, tmp_path, *extra, nack=True):
     report = json.loads(report_path.read_text())
     print(json.dumps(report, indent=1))
     assert report["failure"] == "", report["failure"]
-    # Audio negotiates no NACK (like a browser's opus): its loss stays, within the verdict's 90 %.
+    # Audio negotiates no NACK (like a browser's opus): its loss stays. It is binomial around 5 % of only ~175
+    # packets (a run lost 10.3 % once), so the verdict allows 20 %; video's recovery is asserted on its own.
     assert report["passed"], report["problems"]
     return report
 
