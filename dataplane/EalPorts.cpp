@@ -137,6 +137,13 @@ void startPort(std::uint16_t port, std::uint16_t rxq, std::uint16_t txq, std::ui
     conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
     conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;  // the PMD's default key
   }
+  // Every mbuf the dataplane sends comes from its one pool, direct, with one reference (it never clones): the PMD
+  // may put sent mbufs back in bulk without checking each (NICs offer it; the virtual devices do not).
+  rte_eth_dev_info info{};
+  if (rte_eth_dev_info_get(port, &info) == 0 && (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)) {
+    conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+    PLOG(Info, "dataplane") << "port " << port << ": tx fast mbuf free";
+  }
   if (rte_eth_dev_configure(port, rxq, txq, &conf) != 0) throw DataplaneError("rte_eth_dev_configure failed");
   rte_eth_dev_adjust_nb_rx_tx_desc(port, &rx_desc, &tx_desc);
   const int socket = rte_eth_dev_socket_id(port);

@@ -16,6 +16,7 @@
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
 #include "dataplane/Classifier.hpp"
+#include "dataplane/MbufFree.hpp"
 #include "dataplane/Vlan.hpp"
 #include "dataplane/codec/H264Keyframe.hpp"
 #include "dataplane/codec/Vp8Descriptor.hpp"
@@ -761,7 +762,7 @@ class Loop {
       ++taken;
       forward(r, in, rtp, data, len, has_vp8 ? &vp8 : nullptr, bulk ? copies[used++] : rte_pktmbuf_alloc(s_.pool));
     }
-    if (bulk && used < routes) rte_pktmbuf_free_bulk(copies + used, routes - used);
+    if (bulk && used < routes) freeMbufs(copies + used, routes - used);
     if (!taken) {
       ++in->counters.drops[static_cast<std::size_t>(DropReason::Filtered)];
       return drop(meta.m, DropReason::Filtered);
@@ -1112,7 +1113,7 @@ class Loop {
   /** The decrypted source packets of the copies just protected. */
   void freeSources() noexcept {
     if (!n_sources_) return;
-    rte_pktmbuf_free_bulk(sources_, n_sources_);
+    freeMbufs(sources_, n_sources_);
     n_sources_ = 0;
   }
 
@@ -1328,7 +1329,7 @@ class Loop {
           w_.counters.tx_bytes -= media_tx_[i]->pkt_len;
           traceEvent(2, static_cast<std::uint8_t>(DropReason::TxFull), media_tx_[i]);
         }
-        rte_pktmbuf_free_bulk(media_tx_ + sent, lost);
+        freeMbufs(media_tx_ + sent, lost);
       }
       n_media_tx_ = 0;
     }
