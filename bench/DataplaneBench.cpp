@@ -379,7 +379,7 @@ class RingFeed {
       const unsigned want = queued + n - kTxInFlight < kTxInFlight ? queued + n - kTxInFlight : kTxInFlight;
       const unsigned got = rte_ring_sc_dequeue_burst(self->tx_, reinterpret_cast<void**>(done), want, nullptr);
       // As a PMD with RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE, which the appliance requests of every port that offers it
-      // (the NICs): back to the first one's pool in bulk, no mbuf read.
+      // (the NICs): back to the first one's pool in bulk, none of the mbufs read but for that pool pointer.
       if (got) rte_mempool_put_bulk(done[0]->pool, reinterpret_cast<void* const*>(done), got);
     }
     return n;
