@@ -48,6 +48,9 @@ struct TxMeta {
   rte_mbuf* m;
   Transport* t;
   OutboundStream* out;  // null for RTCP we originate
+  // Forwarded RTP: its headers built and the transport's and stream's counters counted for this protected length
+  // (len + tx_rtp_overhead) before the protect, while those lines were in cache; 0: built after the protect.
+  std::uint32_t built_len = 0;
 };
 
 DropReason srtpDrop(SrtpStatus s) noexcept {
@@ -908,8 +911,28 @@ class Loop {
     out->last_route = r;
     ++out->sent_packets;
     out->sent_octets += static_cast<std::uint32_t>(rtp.payload_length);
+    // The Ethernet/IPv4/UDP headers and the counters now, for the length the protect will give (the transport and
+    // the copy's first lines are in cache here; after the protect batch they are not).
+    if (!to->mac_known) {
+      to->mac_known = s_.neighbors.lookup(to->key.remote_ip, to->remote_mac);
+      to->tx_header_ready = false;
+      if (!to->mac_known) return dropOn(to, c, DropReason::NoL2);
+    }
+    const std::uint32_t out_len = len + to->tx_rtp_overhead;
+    buildHeaders(c, to, out_len);
+    countOut(to, out, out_len, 1);
     queueProtect(c, to, out, p, len, room - static_cast<std::uint32_t>(kHeaders), out->srtp.get(), false,
-                 vp8 || p == data ? nullptr : data);
+                 vp8 || p == data ? nullptr : data, out_len);
+  }
+
+  /** `sign` (1 or -1) packets of `len` protected bytes out on transport `t` (and its stream `out`, if any). */
+  static void countOut(Transport* t, OutboundStream* out, std::uint32_t len, int sign) noexcept {
+    t->counters.packets_out += static_cast<std::uint64_t>(sign);
+    t->counters.bytes_out += static_cast<std::uint64_t>(sign) * len;
+    if (out) {
+      out->counters.packets_out += static_cast<std::uint64_t>(sign);
+      out->counters.bytes_out += static_cast<std::uint64_t>(sign) * len;
+    }
   }
 
   void onRtcp(const RxMeta& meta, const SrtpOp& op) noexcept {
@@ -1048,8 +1071,8 @@ class Loop {
 
   /** `source`: RTP whose body is still in another buffer (see SrtpEngine::protectFrom), null when `data` holds it. */
   void queueProtect(rte_mbuf* m, Transport* t, OutboundStream* out, std::uint8_t* data, std::uint32_t len,
-                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp,
-                    const std::uint8_t* source = nullptr) noexcept {
+                    std::uint32_t capacity, SrtpStreamContext* ctx, bool rtcp, const std::uint8_t* source = nullptr,
+                    std::uint32_t built_len = 0) noexcept {
     if (n_tx_ops_ == kTxBatch) flushProtect();
     tx_sources_[n_tx_ops_] = source;
     SrtpOp& op = tx_ops_[n_tx_ops_];
@@ -1059,7 +1082,7 @@ class Loop {
     op.capacity = capacity;
     op.ctx = ctx;
     op.rtcp = rtcp;
-    tx_meta_[n_tx_ops_++] = TxMeta{m, t, out};
+    tx_meta_[n_tx_ops_++] = TxMeta{m, t, out, built_len};
   }
 
   void flushProtect() noexcept {
@@ -1068,12 +1091,13 @@ class Loop {
     w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_);
     w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
     ++protect_epoch_;  // no queued op reads a cache slot any more: the slots' pins lapse
-    // The batch evicted the copies' headers and their transports' lines from L1: fetched one or two ahead.
+    // Forwarded RTP went in with its headers built and counted: queued as it is, no line of it read (the batch
+    // evicted them from L1). The rest (RTCP, retransmissions) is built here, its lines fetched one or two ahead.
     for (std::uint16_t i = 0; i < n_tx_ops_ && i < 2; ++i)
-      rte_prefetch0(tx_meta_[i].m);
+      if (!tx_meta_[i].built_len) rte_prefetch0(tx_meta_[i].m);
     for (std::uint16_t i = 0; i < n_tx_ops_; ++i) {
-      if (i + 2 < n_tx_ops_) rte_prefetch0(tx_meta_[i + 2].m);
-      if (i + 1 < n_tx_ops_) {
+      if (i + 2 < n_tx_ops_ && !tx_meta_[i + 2].built_len) rte_prefetch0(tx_meta_[i + 2].m);
+      if (i + 1 < n_tx_ops_ && !tx_meta_[i + 1].built_len) {
         const TxMeta& next = tx_meta_[i + 1];
         rte_prefetch0(rte_pktmbuf_mtod(next.m, void*));
         rte_prefetch0(next.t);
@@ -1082,7 +1106,14 @@ class Loop {
       }
       const SrtpOp& op = tx_ops_[i];
       const TxMeta& meta = tx_meta_[i];
-      if (op.status != SrtpStatus::Ok) {
+      if (meta.built_len && op.status == SrtpStatus::Ok && op.len == meta.built_len) {
+        queueTx(meta.m, kHeaders + (s_.vlan ? kVlanTagLength : 0u) + op.len);
+        continue;
+      }
+      // A forwarded packet that did not come out as built (a failed protect; a length other than the profile's
+      // overhead cannot happen) takes back its counts and is dropped.
+      if (meta.built_len) countOut(meta.t, meta.out, meta.built_len, -1);
+      if (op.status != SrtpStatus::Ok || meta.built_len) {
         if (meta.out) ++meta.out->counters.drops[static_cast<std::size_t>(DropReason::SrtpOther)];
         dropOn(meta.t, meta.m, DropReason::SrtpOther);
         continue;
@@ -1097,12 +1128,7 @@ class Loop {
         continue;
       }
       buildHeaders(meta.m, t, op.len);
-      ++t->counters.packets_out;
-      t->counters.bytes_out += op.len;
-      if (meta.out) {
-        ++meta.out->counters.packets_out;
-        meta.out->counters.bytes_out += op.len;
-      }
+      countOut(t, meta.out, op.len, 1);
       queueTx(meta.m);
     }
     n_tx_ops_ = 0;
@@ -1301,9 +1327,11 @@ class Loop {
   }
 
   // ---- transmit ---------------------------------------------------------------------------------------------
-  void queueTx(rte_mbuf* m) noexcept {
+  void queueTx(rte_mbuf* m) noexcept { queueTx(m, m->pkt_len); }
+  /** `bytes`: the frame's length (m->pkt_len), when known without reading the mbuf. */
+  void queueTx(rte_mbuf* m, std::uint32_t bytes) noexcept {
     ++w_.counters.tx_packets;
-    w_.counters.tx_bytes += m->pkt_len;
+    w_.counters.tx_bytes += bytes;
     media_tx_[n_media_tx_++] = m;
     if (n_media_tx_ == kTxQueue) flushTx();
   }

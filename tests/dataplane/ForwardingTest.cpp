@@ -129,6 +129,12 @@ BOOST_DATA_TEST_CASE(echo_route_is_decryptable_by_stock_libsrtp, boost::unit_tes
   BOOST_TEST(st.streams.at(in).packets_in == static_cast<std::uint64_t>(kPackets));
   BOOST_TEST(st.streams.at(out).packets_out == static_cast<std::uint64_t>(kPackets));
   BOOST_TEST(st.transports.at(a.id).packets_out == static_cast<std::uint64_t>(kPackets));
+  // Bytes out: the SRTP packets as they left (UDP payloads), counted before the protect for its known overhead.
+  std::uint64_t srtp_bytes = 0;
+  for (const Bytes& f : frames)
+    srtp_bytes += f.size() - 42;
+  BOOST_TEST(st.streams.at(out).bytes_out == srtp_bytes);
+  BOOST_TEST(st.transports.at(a.id).bytes_out == srtp_bytes);
   std::vector<Event> ev;
   r.dp.pollEvents(ev);
   bool first = false;
@@ -175,6 +181,46 @@ BOOST_DATA_TEST_CASE(fan_out_one_to_fifty,
     ++per_sub[sub];
   }
   BOOST_TEST(per_sub.size() == static_cast<std::size_t>(kSubs));
+}
+
+BOOST_AUTO_TEST_CASE(copies_toward_a_remote_with_no_known_mac_are_dropped_and_counted) {
+  // Two subscribers: one behind the publisher's address (its MAC learned from the publisher's frames), one on an
+  // address nothing was received from. The second's copies are a no_l2 drop on its transport, never counted out;
+  // the first gets every packet, its bytes counted as they left.
+  RingDataplane r(1);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer pub = peer(SrtpProfile::AeadAes128Gcm, 0);
+  const StreamId in = addPublisher(r, pub, 0xA0A0);
+  Peer known = peer(SrtpProfile::AeadAes128Gcm, 1);
+  ok(r.dp.addTransport(known.spec(0), known.id));
+  const StreamId known_out = addRoutedStream(r, in, known.id, 0xB001);
+  Peer silent = peer(SrtpProfile::AeadAes128Gcm, 2);
+  TransportSpec spec = silent.spec(0);
+  spec.remote.ip = kClientIp + 7;  // 198.18.10.9: never a source of anything the appliance received
+  ok(r.dp.addTransport(spec, silent.id));
+  const StreamId silent_out = addRoutedStream(r, in, silent.id, 0xB002);
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(pub.to_appliance, 0xA0A0, SrtpDirection::Outbound);
+  constexpr int kPackets = 5;
+  for (int i = 0; i < kPackets; ++i)
+    r.send(pub.protect(tx, rtp(0xA0A0, static_cast<std::uint16_t>(i), 90u * i, 96, 200), mac));
+  const auto frames = RingDataplane::collect(r.media_tx, kPackets + 1, 1000);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kPackets));
+  std::uint64_t bytes = 0;
+  for (const Bytes& f : frames) {
+    Bytes payload;
+    BOOST_TEST(payloadTo(f, known, mac, payload));
+    bytes += payload.size();
+  }
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.transports.at(known.id).packets_out == static_cast<std::uint64_t>(kPackets));
+  BOOST_TEST(st.streams.at(known_out).bytes_out == bytes);
+  const CounterSnapshot& s = st.transports.at(silent.id);
+  BOOST_TEST(s.packets_out == 0u);
+  BOOST_TEST(s.bytes_out == 0u);
+  BOOST_TEST(st.streams.at(silent_out).packets_out == 0u);
+  BOOST_TEST(s.drops.count("no_l2") == 1u);
+  if (s.drops.count("no_l2")) BOOST_TEST(s.drops.at("no_l2") == static_cast<std::uint64_t>(kPackets));
 }
 
 BOOST_AUTO_TEST_CASE(fan_out_to_the_per_stream_limit_then_a_clear_table_full) {
