@@ -472,7 +472,7 @@ void MediaService::checkSlowLinks() {
   for (auto& [owner, lost] : fired) {
     // uplink: the loss is on what the peer sends us (Janus 1.1.2's meaning of the flag).
     nlohmann::json event = slowLinkEvent(owner.mid, owner.kind, owner.inbound, lost);
-    post([this, owner, event = std::move(event)]() mutable {
+    post([this, owner = owner, event = std::move(event)]() mutable {
       sendEvent(owner.session, owner.handle, std::move(event));
       if (!router_) return;
       auto h = router_->registry().indexed(owner.handle);

@@ -112,7 +112,7 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
       const auto& m = offer.media[i];
       for (const auto& c : m.candidates) {
         try {
-          transport_->addRemoteCandidate(IceCandidate::parse("candidate:" + sdp::formatIceCandidate(c)));
+          transport_->addRemoteCandidate(IceCandidate::fromSdp(c));
           ++remoteCandidates_;
         } catch (const WebRtcError& e) {
           PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
@@ -434,7 +434,7 @@ void PeerConnection::acceptAnswer(const std::string& answerSdp) {
     transport_->setRemote(remote);
     for (const auto& c : negotiated_->remoteCandidates) {
       try {
-        transport_->addRemoteCandidate(IceCandidate::parse("candidate:" + sdp::formatIceCandidate(c)));
+        transport_->addRemoteCandidate(IceCandidate::fromSdp(c));
       } catch (const WebRtcError& e) {
         PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
       }

@@ -4,35 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
+#include "common/sdp/SdpError.hpp"
 #include "controlplane/webrtc/WebRtcError.hpp"
 
 namespace portunus::cp {
 namespace {
-
-std::vector<std::string_view> splitSpaces(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && text[i] == ' ')
-      ++i;
-    std::size_t start = i;
-    while (i < text.size() && text[i] != ' ')
-      ++i;
-    if (i > start) tokens.push_back(text.substr(start, i - start));
-  }
-  return tokens;
-}
-
-template <typename Int>
-Int number(std::string_view token, const char* what, Int max) {
-  unsigned long long value = 0;
-  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-  if (ec != std::errc() || end != token.data() + token.size() || value > static_cast<unsigned long long>(max))
-    throw WebRtcError(std::string("candidate: bad ") + what + " '" + std::string(token) + "'");
-  return static_cast<Int>(value);
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -65,43 +42,41 @@ IceCandidate IceCandidate::parse(std::string_view text) {
   // string) would end the line early in any SDP or log it is written to.
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     throw WebRtcError("candidate: control character");
-  text.remove_prefix(10);
-  const auto tokens = splitSpaces(text);
-  if (tokens.size() < 8 || (tokens.size() - 8) % 2 != 0) throw WebRtcError("candidate: wrong number of fields");
+  try {
+    return fromSdp(sdp::parseIceCandidate(text));
+  } catch (const sdp::SdpError& e) {
+    throw WebRtcError(e.reason());
+  }
+}
 
+IceCandidate IceCandidate::fromSdp(const sdp::IceCandidate& s) {
   IceCandidate c;
-  c.foundation = std::string(tokens[0]);
-  if (c.foundation.size() > 32) throw WebRtcError("candidate: foundation longer than 32 characters");
-  c.component = number<int>(tokens[1], "component", 256);
-  if (c.component < 1) throw WebRtcError("candidate: bad component '0'");
-  c.transport = lower(tokens[2]);
-  if (c.transport != "udp" && c.transport != "tcp")
-    throw WebRtcError("candidate: unsupported transport '" + std::string(tokens[2]) + "'");
-  c.priority = number<std::uint32_t>(tokens[3], "priority", 0xffffffffu);
-  c.address = std::string(tokens[4]);
-  c.port = number<std::uint16_t>(tokens[5], "port", 65535);
-  if (tokens[6] != "typ") throw WebRtcError("candidate: expected 'typ'");
-  if (tokens[7] == "host") {
-    c.type = Type::Host;
-  } else if (tokens[7] == "srflx") {
+  c.foundation = s.foundation;
+  c.component = s.component;
+  c.transport = lower(s.transport);
+  c.priority = s.priority;
+  c.address = s.address;
+  c.port = s.port;
+  if (s.type == "srflx") {
     c.type = Type::ServerReflexive;
-  } else if (tokens[7] == "prflx") {
+  } else if (s.type == "prflx") {
     c.type = Type::PeerReflexive;
-  } else if (tokens[7] == "relay") {
+  } else if (s.type == "relay") {
     c.type = Type::Relay;
   } else {
-    throw WebRtcError("candidate: unknown type '" + std::string(tokens[7]) + "'");
+    c.type = Type::Host;
   }
-  for (std::size_t i = 8; i + 1 < tokens.size(); i += 2) {
-    if (tokens[i] == "raddr") {
-      c.related_address = std::string(tokens[i + 1]);
-    } else if (tokens[i] == "rport") {
-      c.related_port = number<std::uint16_t>(tokens[i + 1], "rport", 65535);
-      c.has_related_port = true;
-    } else {
-      c.extensions.emplace_back(tokens[i], tokens[i + 1]);
-    }
+  if (s.relatedAddress) c.related_address = *s.relatedAddress;
+  if (s.relatedPort) {
+    c.related_port = *s.relatedPort;
+    c.has_related_port = true;
   }
+  if (s.tcpType) c.extensions.emplace_back("tcptype", *s.tcpType);
+  if (s.generation) c.extensions.emplace_back("generation", std::to_string(*s.generation));
+  if (s.ufrag) c.extensions.emplace_back("ufrag", *s.ufrag);
+  if (s.networkId) c.extensions.emplace_back("network-id", std::to_string(*s.networkId));
+  if (s.networkCost) c.extensions.emplace_back("network-cost", std::to_string(*s.networkCost));
+  c.extensions.insert(c.extensions.end(), s.extensions.begin(), s.extensions.end());
   return c;
 }
 

@@ -1,7 +1,8 @@
 // An ICE candidate as carried in SDP `a=candidate:` lines and trickle messages (RFC 8839 §5.1):
 //   candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type>
 //             [raddr <address>] [rport <port>] *(<extension name> <extension value>)
-// Browsers add extensions (generation, ufrag, network-id, network-cost, tcptype); they are kept in order.
+// Browsers add extensions (generation, ufrag, network-id, network-cost, tcptype). The grammar is the SDP parser's
+// (common/sdp/IceCandidate): a candidate trickled and one in an SDP are accepted or refused alike.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/sdp/IceCandidate.hpp"
 
 namespace portunus::cp {
 
@@ -25,10 +28,15 @@ struct IceCandidate {
   std::string related_address;  // raddr, empty when absent
   std::uint16_t related_port = 0;
   bool has_related_port = false;
-  std::vector<std::pair<std::string, std::string>> extensions;  // e.g. {"generation","0"}, {"tcptype","passive"}
+  // e.g. {"tcptype","passive"}, {"generation","0"}: tcptype, generation, ufrag, network-id and network-cost in that
+  // order, then any other in the order received.
+  std::vector<std::pair<std::string, std::string>> extensions;
 
-  /** Parses `candidate:...`, also accepting the `a=` prefix and a trailing CR/LF. Throws WebRtcError. */
+  /** Parses `candidate:...`, also accepting the `a=` prefix and a trailing CR/LF, with sdp::parseIceCandidate's
+   *  grammar. Throws WebRtcError. */
   static IceCandidate parse(std::string_view text);
+  /** The candidate an SDP parse gave (already checked by its grammar). */
+  static IceCandidate fromSdp(const sdp::IceCandidate& c);
   /** `candidate:...` without the `a=` prefix (what trickle carries; SDP writers prepend `a=`). */
   std::string toString() const;
 

@@ -1,7 +1,9 @@
 #define BOOST_TEST_MODULE controlplane_webrtc_ice_candidate
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <string_view>
 
+#include "common/sdp/IceCandidate.hpp"
 #include "controlplane/webrtc/IceCandidate.hpp"
 #include "controlplane/webrtc/WebRtcError.hpp"
 
@@ -68,6 +70,15 @@ const char* const kBad[] = {
     "candidate:1 1 udp 1 127.0.0.1 1 typ host ufrag ab\r\na=x y",
     "candidate:1 1 udp 1 127.0.0.1 1 typ host ufrag a\001b",
     "candidate:1\t1 udp 1 127.0.0.1 1 typ host",
+    // what the SDP grammar refuses is refused when trickled too
+    "candidate:1 1 tcp 1 127.0.0.1 9 typ host",
+    "candidate:1 1 tcp 1 127.0.0.1 9 typ host tcptype sideways",
+    "candidate:1 1 udp 1 127.0.0.1 1 typ srflx raddr 1.2.3.4",
+    "candidate:1 1 udp 1 127.0.0.1 1 typ srflx rport 9",
+    "candidate:a:b 1 udp 1 127.0.0.1 1 typ host",
+    "candidate:candidate:1 1 udp 1 127.0.0.1 1 typ host",
+    "candidate:a=candidate:1 1 udp 1 127.0.0.1 1 typ host",
+    "candidate:1 1 udp 1 127.0.0.1 1 typ host generation x",
 };
 
 }  // namespace
@@ -94,11 +105,30 @@ BOOST_AUTO_TEST_CASE(fields_are_decoded) {
   BOOST_TEST(c.related_address == "198.18.0.2");
   BOOST_TEST(c.related_port == 61235);
   BOOST_TEST(c.has_related_port);
+  // The known extensions in their fixed order (tcptype first), the others after them as received.
   BOOST_REQUIRE(c.extensions.size() == 2u);
-  BOOST_TEST(c.extensions[0].first == "generation");
-  BOOST_TEST(c.extensions[1].second == "passive");
+  BOOST_TEST(c.extensions[0].first == "tcptype");
+  BOOST_TEST(c.extensions[0].second == "passive");
+  BOOST_TEST(c.extensions[1].first == "generation");
   BOOST_TEST(!c.isIpv6());
   BOOST_TEST(IceCandidate::parse("candidate:1 1 udp 1 ::1 5 typ host").isIpv6());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_extensions_follow_the_known_ones_in_their_order) {
+  const IceCandidate c =
+      IceCandidate::parse("candidate:1 1 udp 1 198.18.0.1 9 typ host zeta 1 network-id 2 alpha 3 generation 4");
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"generation", "4"}, {"network-id", "2"}, {"zeta", "1"}, {"alpha", "3"}};
+  BOOST_TEST((c.extensions == want));
+  BOOST_TEST(c.toString() == "candidate:1 1 udp 1 198.18.0.1 9 typ host generation 4 network-id 2 zeta 1 alpha 3");
+}
+
+// A candidate from an SDP (already parsed there) and the same line trickled give the same candidate.
+BOOST_DATA_TEST_CASE(an_sdp_candidate_converts_as_its_line_parses, boost::unit_test::data::make(kGood), g) {
+  std::string_view line = g.text;
+  while (line.ends_with('\n') || line.ends_with('\r'))
+    line.remove_suffix(1);
+  BOOST_TEST((IceCandidate::fromSdp(portunus::sdp::parseIceCandidate(line)) == IceCandidate::parse(g.text)));
 }
 
 BOOST_DATA_TEST_CASE(rejects_malformed, boost::unit_test::data::make(kBad), text) {
