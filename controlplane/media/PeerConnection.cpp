@@ -111,12 +111,8 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
     for (std::size_t i = 0; i < offer.media.size(); ++i) {
       const auto& m = offer.media[i];
       for (const auto& c : m.candidates) {
-        try {
-          transport_->addRemoteCandidate(IceCandidate::fromSdp(c));
-          ++remoteCandidates_;
-        } catch (const WebRtcError& e) {
-          PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
-        }
+        transport_->addRemoteCandidate(IceCandidate::fromSdp(c));  // the SDP parser checked its grammar
+        ++remoteCandidates_;
       }
       if (m.endOfCandidates && i == 0) transport_->setRemoteEndOfCandidates();
     }
@@ -432,13 +428,8 @@ void PeerConnection::acceptAnswer(const std::string& answerSdp) {
   remote.local_role = negotiated_->localSetup == sdp::SetupRole::Passive ? DtlsRole::Server : DtlsRole::Client;
   try {
     transport_->setRemote(remote);
-    for (const auto& c : negotiated_->remoteCandidates) {
-      try {
-        transport_->addRemoteCandidate(IceCandidate::fromSdp(c));
-      } catch (const WebRtcError& e) {
-        PLOG(Debug, "media") << "handle " << handle_ << ": skipping SDP candidate: " << e.what();
-      }
-    }
+    for (const auto& c : negotiated_->remoteCandidates)
+      transport_->addRemoteCandidate(IceCandidate::fromSdp(c));  // the SDP parser checked its grammar
     if (negotiated_->remoteEndOfCandidates) transport_->setRemoteEndOfCandidates();
   } catch (const WebRtcError& e) {
     throw MediaNegotiationError(std::string("Error setting remote description: ") + e.what());
