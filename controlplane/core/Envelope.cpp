@@ -1,6 +1,13 @@
 #include "controlplane/core/Envelope.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
 
 namespace portunus::cp {
 
@@ -36,6 +43,69 @@ std::size_t nestingDepth(std::string_view text) {
   return deepest;
 }
 
+/** A number Janus's parser refuses: an integer outside int64 or a real that overflows a double. */
+struct RefusedNumber {
+  std::size_t end = 0;  // offset one past the number's last character
+  std::string line;
+  std::size_t column = 0;  // 1-based column of the number's last character, as jansson reports it
+  std::string explanation;
+};
+
+/** The first number outside strings that jansson would refuse, with jansson's wording ("near '<token>'" only for
+ *  tokens of at most 20 characters). nlohmann keeps such integers as unsigned or double, and throws out_of_range for
+ *  an overflowing real, so they are checked here. Scanning past a syntax error is harmless: the caller only uses a
+ *  number that ends before the parser's first error. */
+std::optional<RefusedNumber> firstRefusedNumber(std::string_view text) {
+  std::size_t line = 1;
+  std::size_t lineStart = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+      continue;
+    }
+    if (c == '\n') {
+      ++line;
+      lineStart = i + 1;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    std::size_t end = i;
+    bool real = false;
+    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
+                                 text[end] == '+' || text[end] == '.' || text[end] == 'e' || text[end] == 'E')) {
+      real = real || text[end] == '.' || text[end] == 'e' || text[end] == 'E';
+      ++end;
+    }
+    const std::string_view token = text.substr(i, end - i);
+    std::string message;
+    if (!real) {
+      std::int64_t value = 0;
+      if (std::from_chars(token.data(), token.data() + token.size(), value).ec == std::errc::result_out_of_range)
+        message = token[0] == '-' ? "too big negative integer" : "too big integer";
+    } else {
+      const std::string copy(token);
+      errno = 0;
+      const double value = std::strtod(copy.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(value)) message = "real number overflow";
+    }
+    if (!message.empty()) {
+      if (token.size() <= 20) message += " near '" + std::string(token) + "'";
+      return RefusedNumber{end, std::to_string(line), end - lineStart, message};
+    }
+    i = end - 1;
+  }
+  return std::nullopt;
+}
+
 /** The parser's message may quote invalid UTF-8 from the input: keep it printable ASCII so that the reply can be
  *  serialised. */
 std::string printable(std::string text) {
@@ -55,10 +125,13 @@ JanusError syntaxError(ParseStyle style, const std::string& line, std::size_t co
 
 json parseRequest(std::string_view text, ParseStyle style) {
   if (nestingDepth(text) > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
+  const std::optional<RefusedNumber> refused = firstRefusedNumber(text);
+  const auto refuse = [&](const RefusedNumber& n) { return syntaxError(style, n.line, n.column, n.explanation); };
   json parsed;
   try {
     parsed = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
+    if (refused && refused->end < e.byte) throw refuse(*refused);
     // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <explanation>". Keep the line and
     // the explanation, worded like Janus's "JSON error: on line L: <explanation>".
     const std::string what = e.what();
@@ -74,7 +147,12 @@ json parseRequest(std::string_view text, ParseStyle style) {
       explanation = what.substr(colon + 2);
     }
     throw syntaxError(style, line, e.byte, explanation);
+  } catch (const json::exception&) {
+    // out_of_range 406: a real that overflows, which the scan above has found.
+    if (refused) throw refuse(*refused);
+    throw syntaxError(style, "1", 0, "invalid number");
   }
+  if (refused) throw refuse(*refused);
   // Like Janus, a request text must be an array or an object: a bare scalar is a syntax error.
   if (!parsed.is_object() && !parsed.is_array()) throw syntaxError(style, "1", 0, "'[' or '{' expected");
   return parsed;

@@ -83,6 +83,29 @@ def test_malformed_json_454_ws(ws, text):
     assert r["error"]["reason"].startswith("Invalid Janus API request - "), r
 
 
+# Numbers the parser refuses: integers outside int64 and reals that overflow a double. The reason names the line (WS:
+# line and column of the number's last character) and quotes the number when it is at most 20 characters long.
+REFUSED_NUMBERS = [
+    ('{"janus":"ping","transaction":"t","n":1e999}', "1", "1,43", "real number overflow near '1e999'"),
+    ('{"janus":"ping",\n"transaction":"t","n":99999999999999999999999}', "2", "2,45", "too big integer"),
+    ('{"janus":"ping","transaction":"t","n":-9223372036854775809}', "1", "1,58",
+     "too big negative integer near '-9223372036854775809'"),
+]
+
+
+@pytest.mark.parametrize("text, line, position, explanation", REFUSED_NUMBERS)
+def test_refused_numbers_454(rest, ws, text, line, position, explanation):
+    assert rest_raw(rest, text) == {"janus": "error", "error": {
+        "code": 454, "reason": f"JSON error: on line {line}: {explanation}"}}
+    assert ws_raw(ws, text) == {"janus": "error", "error": {
+        "code": 454, "reason": f"Invalid Janus API request - <string>({position}): {explanation}"}}
+
+
+def test_numbers_in_range_are_accepted(rest):
+    text = '{"janus":"ping","transaction":"t","n":9223372036854775807,"m":-9223372036854775808,"r":1.5e308,"u":2e-400}'
+    assert rest_raw(rest, text) == {"janus": "pong", "transaction": "t"}
+
+
 @pytest.mark.parametrize("text", ["[1]", "[]", '[{"janus":"ping","transaction":"t"}]'])
 def test_non_object_json_rest_455(rest, text):
     assert rest_raw(rest, text) == {"janus": "error", "error": {"code": 455, "reason": "JSON error: not an object"}}

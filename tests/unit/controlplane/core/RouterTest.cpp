@@ -788,6 +788,60 @@ BOOST_AUTO_TEST_CASE(json_syntax_errors_are_worded_like_janus) {
   BOOST_TEST(two.rfind("JSON error: on line 2: ", 0) == 0, two);
 }
 
+// Numbers Janus's parser refuses (integers outside int64, reals that overflow a double), worded as Janus 1.1.2 words
+// them over REST and WebSocket: line and column of the number's last character, the token quoted up to 20 characters.
+struct NumberCase {
+  const char* text;
+  const char* rest;       // reason over REST; "" when the request is answered normally
+  const char* websocket;  // reason over WebSocket
+};
+std::ostream& operator<<(std::ostream& os, const NumberCase& c) {
+  return os << c.text;
+}
+const NumberCase kNumberCases[] = {
+    {R"({"janus":"ping","transaction":"t","n":1e999})", "JSON error: on line 1: real number overflow near '1e999'",
+     "Invalid Janus API request - <string>(1,43): real number overflow near '1e999'"},
+    {R"({"janus":"ping","transaction":"t","n":-1e309})", "JSON error: on line 1: real number overflow near '-1e309'",
+     "Invalid Janus API request - <string>(1,44): real number overflow near '-1e309'"},
+    {"{\"janus\":\"ping\",\n\"transaction\":\"t\",\"n\":99999999999999999999999}",
+     "JSON error: on line 2: too big integer", "Invalid Janus API request - <string>(2,45): too big integer"},
+    {R"({"janus":"ping","transaction":"t","n":18446744073709551615})",
+     "JSON error: on line 1: too big integer near '18446744073709551615'",
+     "Invalid Janus API request - <string>(1,58): too big integer near '18446744073709551615'"},
+    {R"({"janus":"ping","transaction":"t","n":-9223372036854775809,"m":2})",
+     "JSON error: on line 1: too big negative integer near '-9223372036854775809'",
+     "Invalid Janus API request - <string>(1,58): too big negative integer near '-9223372036854775809'"},
+    {"{\"a\":[1,\n2,\n 1e999]}", "JSON error: on line 3: real number overflow near '1e999'",
+     "Invalid Janus API request - <string>(3,6): real number overflow near '1e999'"},
+    {R"({"n":1e999 x)", "JSON error: on line 1: real number overflow near '1e999'",
+     "Invalid Janus API request - <string>(1,10): real number overflow near '1e999'"},
+    // In range, in a string, or after a syntax error: not a number error.
+    {R"({"janus":"ping","transaction":"t","n":9223372036854775807,"m":-9223372036854775808})", "", ""},
+    {R"({"janus":"ping","transaction":"t","n":1.5e308,"m":2e-400,"z":-0})", "", ""},
+    {R"({"janus":"ping","transaction":"1e999 99999999999999999999999"})", "", ""},
+};
+
+BOOST_DATA_TEST_CASE(numbers_janus_refuses_are_syntax_errors, bdata::make(kNumberCases), c) {
+  RouterFixture f;
+  for (const ParseStyle style : {ParseStyle::Rest, ParseStyle::WebSocket}) {
+    const json reply = f.text(c.text, style);
+    const std::string expected = style == ParseStyle::Rest ? c.rest : c.websocket;
+    if (expected.empty()) {
+      BOOST_TEST(reply == (json{{"janus", "pong"}, {"transaction", reply.value("transaction", "")}}), reply.dump());
+    } else {
+      BOOST_TEST(errorCode(reply) == 454);
+      BOOST_TEST(errorReason(reply) == expected);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_syntax_error_before_a_refused_number_is_reported_first) {
+  RouterFixture f;
+  const std::string reason = errorReason(f.text(R"({"janus" "ping","n":1e999})"));
+  BOOST_TEST(reason.rfind("JSON error: on line 1: ", 0) == 0, reason);
+  BOOST_TEST(reason.find("overflow") == std::string::npos, reason);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Trickles once the offer/answer round is complete (Janus parses them at once, 456/467), and Janus's "cleaning"
 // state (471). The PeerConnection stand-in plays the media layer.
@@ -836,17 +890,33 @@ std::ostream& operator<<(std::ostream& os, const TrickleCase& c) {
   return os << c.name;
 }
 const TrickleCase kNegotiatedTrickles[] = {
-    {"good candidate", "candidate", {{"sdpMid", "0"}, {"candidate", "candidate:1 1 udp 1 198.18.0.2 9 typ host"}}, 0, ""},
+    {"good candidate",
+     "candidate",
+     {{"sdpMid", "0"}, {"candidate", "candidate:1 1 udp 1 198.18.0.2 9 typ host"}},
+     0,
+     ""},
     {"completed", "candidate", {{"completed", true}}, 0, ""},
     {"not an object (ends the candidates)", "candidate", "str", 0, ""},
-    {"sdpMid not a string", "candidate", {{"sdpMid", 5}, {"candidate", "x"}}, 467,
+    {"sdpMid not a string",
+     "candidate",
+     {{"sdpMid", 5}, {"candidate", "x"}},
+     467,
      "Trickle error: invalid element type (sdpMid should be a string)"},
-    {"negative sdpMLineIndex", "candidate", {{"sdpMLineIndex", -1}, {"candidate", "x"}}, 467,
+    {"negative sdpMLineIndex",
+     "candidate",
+     {{"sdpMLineIndex", -1}, {"candidate", "x"}},
+     467,
      "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)"},
-    {"neither sdpMid nor sdpMLineIndex", "candidate", {{"candidate", "x"}}, 456,
+    {"neither sdpMid nor sdpMLineIndex",
+     "candidate",
+     {{"candidate", "x"}},
+     456,
      "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)"},
     {"no candidate", "candidate", {{"sdpMid", "0"}}, 456, "Trickle error: missing mandatory element (candidate)"},
-    {"candidate not a string", "candidate", {{"sdpMid", "0"}, {"candidate", 5}}, 467,
+    {"candidate not a string",
+     "candidate",
+     {{"sdpMid", "0"}, {"candidate", 5}},
+     467,
      "Trickle error: invalid element type (candidate should be a string)"},
     {"candidates not an array", "candidates", {{"a", 1}}, 467, "candidates is not an array"},
     {"candidates with a bad entry (Janus ignores it)", "candidates", json::array({json{{"sdpMid", 5}}}), 0, ""},
@@ -921,7 +991,8 @@ BOOST_AUTO_TEST_CASE(max_handles_per_session_refuses_attach_with_461) {
   const std::uint64_t sid = f.createSession();
   const std::uint64_t first = f.attach(sid);
   f.attach(sid);
-  json r = f.request({{"janus", "attach"}, {"transaction", "a"}, {"session_id", sid}, {"plugin", "janus.plugin.echotest"}});
+  json r =
+      f.request({{"janus", "attach"}, {"transaction", "a"}, {"session_id", sid}, {"plugin", "janus.plugin.echotest"}});
   BOOST_TEST(errorCode(r) == 461);
   BOOST_TEST(errorReason(r) == "Couldn't attach to plugin: limit of 2 handles in this session reached");
   BOOST_TEST(f.attach(f.createSession()) > 0u);  // another session is not affected
@@ -946,8 +1017,9 @@ BOOST_AUTO_TEST_CASE(max_pending_trickles_refuses_with_490_until_a_peerconnectio
     BOOST_TEST(trickle(cand)["janus"] == "ack");
   const json r = trickle(cand);
   BOOST_TEST(errorCode(r) == 490);
-  BOOST_TEST(errorReason(r) == "Too many pending trickle candidates (limit of 3 per handle before its "
-                               "PeerConnection exists)");
+  BOOST_TEST(errorReason(r) ==
+             "Too many pending trickle candidates (limit of 3 per handle before its "
+             "PeerConnection exists)");
   BOOST_TEST(f.registry.indexed(hid)->pendingCandidates() == 3u);
   // The offer creates the PeerConnection: the queue drains into it and trickles flow again.
   f.request({{"janus", "message"},
