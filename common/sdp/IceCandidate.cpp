@@ -94,19 +94,25 @@ IceCandidate parseIceCandidate(std::string_view value, std::size_t line) {
   return c;
 }
 
+std::vector<std::pair<std::string, std::string>> extensionAttributes(const IceCandidate& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(5 + c.extensions.size());
+  if (c.tcpType) out.emplace_back("tcptype", *c.tcpType);
+  if (c.generation) out.emplace_back("generation", std::to_string(*c.generation));
+  if (c.ufrag) out.emplace_back("ufrag", *c.ufrag);
+  if (c.networkId) out.emplace_back("network-id", std::to_string(*c.networkId));
+  if (c.networkCost) out.emplace_back("network-cost", std::to_string(*c.networkCost));
+  out.insert(out.end(), c.extensions.begin(), c.extensions.end());
+  return out;
+}
+
 std::string formatIceCandidate(const IceCandidate& c) {
   std::string out = c.foundation + ' ' + std::to_string(c.component) + ' ' + c.transport + ' ' +
                     std::to_string(c.priority) + ' ' + c.address + ' ' + std::to_string(c.port) + " typ " + c.type;
   if (c.relatedAddress) out += " raddr " + *c.relatedAddress;
   if (c.relatedPort) out += " rport " + std::to_string(*c.relatedPort);
-  if (c.tcpType) out += " tcptype " + *c.tcpType;
-  if (c.generation) out += " generation " + std::to_string(*c.generation);
-  if (c.ufrag) out += " ufrag " + *c.ufrag;
-  if (c.networkId) out += " network-id " + std::to_string(*c.networkId);
-  if (c.networkCost) out += " network-cost " + std::to_string(*c.networkCost);
-  for (const auto& [name, value] : c.extensions) {
+  for (const auto& [name, value] : extensionAttributes(c))
     out += ' ' + name + ' ' + value;
-  }
   return out;
 }
 

@@ -39,6 +39,10 @@ struct IceCandidate {
  */
 IceCandidate parseIceCandidate(std::string_view value, std::size_t line = 0);
 
+/** Every extension attribute as name/value pairs in the order they are written: tcptype, generation, ufrag,
+ *  network-id and network-cost when present, then the others as received. */
+std::vector<std::pair<std::string, std::string>> extensionAttributes(const IceCandidate& candidate);
+
 /** The attribute value without the "candidate:" prefix, e.g. "1 1 udp 2122260223 198.18.0.1 40000 typ host". */
 std::string formatIceCandidate(const IceCandidate& candidate);
 

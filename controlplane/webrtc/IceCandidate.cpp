@@ -71,12 +71,7 @@ IceCandidate IceCandidate::fromSdp(const sdp::IceCandidate& s) {
     c.related_port = *s.relatedPort;
     c.has_related_port = true;
   }
-  if (s.tcpType) c.extensions.emplace_back("tcptype", *s.tcpType);
-  if (s.generation) c.extensions.emplace_back("generation", std::to_string(*s.generation));
-  if (s.ufrag) c.extensions.emplace_back("ufrag", *s.ufrag);
-  if (s.networkId) c.extensions.emplace_back("network-id", std::to_string(*s.networkId));
-  if (s.networkCost) c.extensions.emplace_back("network-cost", std::to_string(*s.networkCost));
-  c.extensions.insert(c.extensions.end(), s.extensions.begin(), s.extensions.end());
+  c.extensions = sdp::extensionAttributes(s);
   return c;
 }
 

@@ -42,6 +42,19 @@ BOOST_AUTO_TEST_CASE(candidate_fields) {
   BOOST_TEST(future.extensions[0].first == "x-future-attribute");
 }
 
+BOOST_AUTO_TEST_CASE(extension_attributes_come_known_first_then_as_received) {
+  const IceCandidate c = parseIceCandidate(
+      "1 1 tcp 1 198.18.0.2 9 typ host x-b 2 network-cost 10 ufrag u x-a 1 network-id 3 generation 0 tcptype so");
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"tcptype", "so"},      {"generation", "0"}, {"ufrag", "u"}, {"network-id", "3"},
+      {"network-cost", "10"}, {"x-b", "2"},        {"x-a", "1"}};
+  BOOST_TEST((extensionAttributes(c) == expected));
+  BOOST_TEST(
+      formatIceCandidate(c) ==
+      "1 1 tcp 1 198.18.0.2 9 typ host tcptype so generation 0 ufrag u network-id 3 network-cost 10 x-b 2 x-a 1");
+  BOOST_TEST(extensionAttributes(parseIceCandidate("1 1 udp 1 198.18.0.2 9 typ host")).empty());
+}
+
 // A foundation that looks like a prefix: "a=" is one only in front of "candidate:", and a ':' is no foundation
 // character, so what is written parses back to the same candidate (the fuzzer found both ways to break that).
 BOOST_AUTO_TEST_CASE(prefix_like_foundations_round_trip_or_fail) {
