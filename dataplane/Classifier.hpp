@@ -66,8 +66,7 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
   // Frames may carry Ethernet padding beyond the IP datagram, never less than it.
   if (total < ihl || off + total > len) return detail::drop(c, DropReason::BadIpv4Length);
   c.l3_len = static_cast<std::uint16_t>(ihl);
-  std::memcpy(&c.key.remote_ip, ip + 12, 4);
-  std::memcpy(&c.key.local_ip, ip + 16, 4);
+  c.key.setAddresses(ip);
   const std::uint16_t frag = load16(ip + 6);
   if ((frag & 0x3fff) != 0) return detail::punt(c, PuntReason::Fragment);  // MF set or offset != 0
   switch (ip[9]) {
@@ -84,8 +83,7 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
   if (total < ihl + 8) return detail::drop(c, DropReason::TruncatedUdp);
   const std::size_t ulen = load16(udp + 4);
   if (ulen < 8 || ulen > total - ihl) return detail::drop(c, DropReason::BadUdpLength);
-  std::memcpy(&c.key.remote_port, udp, 2);
-  std::memcpy(&c.key.local_port, udp + 2, 2);
+  c.key.setPorts(udp);
   c.payload_off = static_cast<std::uint16_t>(off + ihl + 8);
   c.payload_len = static_cast<std::uint16_t>(ulen - 8);
   c.kind = proto::demux(f + c.payload_off, c.payload_len);

@@ -36,6 +36,14 @@ constexpr std::uint64_t kTimerMs = 20;
 constexpr std::size_t kMaxNackPerBlock = 256;  // NACKed sequence numbers answered per feedback block
 constexpr std::uint64_t kRembIntervalMs = 1000;
 
+/** Runs `work` and adds the TSC cycles it took to `cycles`; used per batch or burst, never per packet. */
+template <class Work>
+inline void addCycles(std::uint64_t& cycles, Work&& work) noexcept {
+  const std::uint64_t start = rte_get_tsc_cycles();
+  work();
+  cycles += rte_get_tsc_cycles() - start;
+}
+
 struct RxMeta {
   rte_mbuf* m;
   Transport* t;
@@ -555,12 +563,7 @@ class Loop {
       std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
       const std::uint8_t* ip = f + m->l2_len;
       std::uint8_t* udp = f + m->l2_len + m->l3_len;
-      FlowKey key;
-      std::memcpy(&key.remote_ip, ip + 12, 4);
-      std::memcpy(&key.local_ip, ip + 16, 4);
-      std::memcpy(&key.remote_port, udp, 2);
-      std::memcpy(&key.local_port, udp + 2, 2);
-      Transport* t = flowAt(m->hash.usr, key);
+      Transport* t = flowAt(m->hash.usr, FlowKey::ofReceived(ip, udp));
       if (!t) {
         drop(m, DropReason::StaleFlow);
         continue;
@@ -645,9 +648,8 @@ class Loop {
       for (std::uint32_t at = 64; at < rx_ops_[i].len; at += 64)
         rte_prefetch1(p + at);
     }
-    const std::uint64_t srtp_start = rte_get_tsc_cycles();  // per batch, never per packet
-    w_.engine->unprotectInto(rx_ops_, rx_into_, static_cast<std::uint16_t>(ops));
-    w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
+    addCycles(w_.counters.srtp_cycles,
+              [&] { w_.engine->unprotectInto(rx_ops_, rx_into_, static_cast<std::uint16_t>(ops)); });
     for (unsigned i = 0; i < ops; ++i) {
       const SrtpOp& op = rx_ops_[i];
       const RxMeta& meta = rx_meta_[i];
@@ -1087,9 +1089,7 @@ class Loop {
 
   void flushProtect() noexcept {
     if (!n_tx_ops_) return freeSources();
-    const std::uint64_t srtp_start = rte_get_tsc_cycles();
-    w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_);
-    w_.counters.srtp_cycles += rte_get_tsc_cycles() - srtp_start;
+    addCycles(w_.counters.srtp_cycles, [&] { w_.engine->protectFrom(tx_ops_, tx_sources_, n_tx_ops_); });
     ++protect_epoch_;  // no queued op reads a cache slot any more: the slots' pins lapse
     // Forwarded RTP went in with its headers built and counted: queued as it is, no line of it read (the batch
     // evicted them from L1). The rest (RTCP, retransmissions) is built here, its lines fetched one or two ahead.
@@ -1340,11 +1340,11 @@ class Loop {
     if (n_media_tx_) {
       unsigned sent = 0;
       if (w_.media_txq >= 0) {
-        const std::uint64_t tx_start = rte_get_tsc_cycles();  // per burst, never per packet
-        for (int tries = 0; tries < 4 && sent < n_media_tx_; ++tries)
-          sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
-                                   static_cast<std::uint16_t>(n_media_tx_ - sent));
-        w_.counters.tx_cycles += rte_get_tsc_cycles() - tx_start;
+        addCycles(w_.counters.tx_cycles, [&] {
+          for (int tries = 0; tries < 4 && sent < n_media_tx_; ++tries)
+            sent += rte_eth_tx_burst(s_.media_port, static_cast<std::uint16_t>(w_.media_txq), media_tx_ + sent,
+                                     static_cast<std::uint16_t>(n_media_tx_ - sent));
+        });
       } else {
         sent =
             rte_ring_mp_enqueue_burst(s_.tx_fallback, reinterpret_cast<void* const*>(media_tx_), n_media_tx_, nullptr);

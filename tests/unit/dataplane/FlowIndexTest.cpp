@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE dataplane_flow_index
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
@@ -49,6 +50,15 @@ Lookup lookup(const FlowIndex& index, const FlowKey& k) {
 }
 
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_received_packets_key_has_its_source_as_the_remote_end) {
+  // IPv4 198.18.66.2 -> 198.18.1.1, UDP 5000 -> 40000 (only the fields the key reads are filled).
+  std::uint8_t ipv4[20] = {0x45};
+  const std::uint8_t addresses[8] = {198, 18, 66, 2, 198, 18, 1, 1};
+  std::copy(addresses, addresses + 8, ipv4 + 12);
+  const std::uint8_t udp[8] = {0x13, 0x88, 0x9c, 0x40, 0, 8, 0, 0};
+  BOOST_TEST((FlowKey::ofReceived(ipv4, udp) == key(kApp, 40000, kPeer, 5000)));
+}
 
 BOOST_AUTO_TEST_CASE(an_empty_index_knows_no_flow) {
   FlowIndex index;
