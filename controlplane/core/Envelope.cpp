@@ -20,10 +20,48 @@ namespace {
 /** Janus's parser (jansson) refuses documents nested deeper than this. */
 constexpr std::size_t kMaxDepth = 2048;
 
-/** Deepest array/object nesting of a JSON text, strings skipped (a bound checked before building anything). */
-std::size_t nestingDepth(std::string_view text) {
+/** A number Janus's parser refuses: an integer outside int64 or a real that overflows a double. */
+struct RefusedNumber {
+  std::size_t end = 0;  // offset one past the number's last character
+  std::string line;
+  std::size_t column = 0;  // 1-based column of the number's last character, as jansson reports it
+  std::string explanation;
+};
+
+/** The number token `token` (line `line`, ending at `end`, its line starting at `lineStart`) if jansson refuses
+ *  it, worded as jansson words it ("near '<token>'" only for tokens of at most 20 characters). */
+std::optional<RefusedNumber> refusedNumber(std::string_view token, std::size_t line, std::size_t lineStart,
+                                           std::size_t end) {
+  std::string message;
+  if (token.find_first_of(".eE") == std::string_view::npos) {
+    std::int64_t value = 0;
+    if (std::from_chars(token.data(), token.data() + token.size(), value).ec == std::errc::result_out_of_range)
+      message = token[0] == '-' ? "too big negative integer" : "too big integer";
+  } else {
+    const std::string copy(token);
+    errno = 0;
+    const double value = std::strtod(copy.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(value)) message = "real number overflow";
+  }
+  if (message.empty()) return std::nullopt;
+  if (token.size() <= 20) message += " near '" + std::string(token) + "'";
+  return RefusedNumber{end, std::to_string(line), end - lineStart, message};
+}
+
+/** What is checked before the text is parsed into a tree. */
+struct Prescan {
+  std::size_t deepest = 0;               // deepest array/object nesting
+  std::optional<RefusedNumber> refused;  // the first number jansson refuses
+};
+
+/** One pass over a JSON text, strings skipped. nlohmann keeps integers beyond int64 as unsigned or double and
+ *  throws out_of_range for an overflowing real, so numbers are checked here. Scanning past a syntax error is
+ *  harmless: the caller only uses a number that ends before the parser's first error. */
+Prescan prescan(std::string_view text) {
+  Prescan out;
   std::size_t depth = 0;
-  std::size_t deepest = 0;
+  std::size_t line = 1;
+  std::size_t lineStart = 0;
   bool inString = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -35,75 +73,22 @@ std::size_t nestingDepth(std::string_view text) {
     } else if (c == '"') {
       inString = true;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
+      out.deepest = std::max(out.deepest, ++depth);
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
-    }
-  }
-  return deepest;
-}
-
-/** A number Janus's parser refuses: an integer outside int64 or a real that overflows a double. */
-struct RefusedNumber {
-  std::size_t end = 0;  // offset one past the number's last character
-  std::string line;
-  std::size_t column = 0;  // 1-based column of the number's last character, as jansson reports it
-  std::string explanation;
-};
-
-/** The first number outside strings that jansson would refuse, with jansson's wording ("near '<token>'" only for
- *  tokens of at most 20 characters). nlohmann keeps such integers as unsigned or double, and throws out_of_range for
- *  an overflowing real, so they are checked here. Scanning past a syntax error is harmless: the caller only uses a
- *  number that ends before the parser's first error. */
-std::optional<RefusedNumber> firstRefusedNumber(std::string_view text) {
-  std::size_t line = 1;
-  std::size_t lineStart = 0;
-  bool inString = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"') {
-      inString = true;
-      continue;
-    }
-    if (c == '\n') {
+    } else if (c == '\n') {
       ++line;
       lineStart = i + 1;
-      continue;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i;
+      while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
+                                   std::string_view("+-.eE").find(text[end]) != std::string_view::npos))
+        ++end;
+      if (!out.refused) out.refused = refusedNumber(text.substr(i, end - i), line, lineStart, end);
+      i = end - 1;
     }
-    if (c != '-' && (c < '0' || c > '9')) continue;
-    std::size_t end = i;
-    bool real = false;
-    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
-                                 text[end] == '+' || text[end] == '.' || text[end] == 'e' || text[end] == 'E')) {
-      real = real || text[end] == '.' || text[end] == 'e' || text[end] == 'E';
-      ++end;
-    }
-    const std::string_view token = text.substr(i, end - i);
-    std::string message;
-    if (!real) {
-      std::int64_t value = 0;
-      if (std::from_chars(token.data(), token.data() + token.size(), value).ec == std::errc::result_out_of_range)
-        message = token[0] == '-' ? "too big negative integer" : "too big integer";
-    } else {
-      const std::string copy(token);
-      errno = 0;
-      const double value = std::strtod(copy.c_str(), nullptr);
-      if (errno == ERANGE && std::isinf(value)) message = "real number overflow";
-    }
-    if (!message.empty()) {
-      if (token.size() <= 20) message += " near '" + std::string(token) + "'";
-      return RefusedNumber{end, std::to_string(line), end - lineStart, message};
-    }
-    i = end - 1;
   }
-  return std::nullopt;
+  return out;
 }
 
 /** The parser's message may quote invalid UTF-8 from the input: keep it printable ASCII so that the reply can be
@@ -124,8 +109,9 @@ JanusError syntaxError(ParseStyle style, const std::string& line, std::size_t co
 }  // namespace
 
 json parseRequest(std::string_view text, ParseStyle style) {
-  if (nestingDepth(text) > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
-  const std::optional<RefusedNumber> refused = firstRefusedNumber(text);
+  const Prescan scan = prescan(text);
+  if (scan.deepest > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
+  const std::optional<RefusedNumber>& refused = scan.refused;
   const auto refuse = [&](const RefusedNumber& n) { return syntaxError(style, n.line, n.column, n.explanation); };
   json parsed;
   try {
