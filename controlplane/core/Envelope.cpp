@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <vector>
 
 namespace portunus::cp {
 
@@ -20,62 +21,77 @@ namespace {
 /** Janus's parser (jansson) refuses documents nested deeper than this. */
 constexpr std::size_t kMaxDepth = 2048;
 
-/** A number Janus's parser refuses: an integer outside int64 or a real that overflows a double. */
-struct RefusedNumber {
-  std::size_t end = 0;  // offset one past the number's last character
+/** A token Janus's parser refuses though nlohmann accepts it (or throws other than parse_error for it), with where
+ *  it ends and jansson's wording. */
+struct Refused {
+  std::size_t end = 0;  // offset one past the token's last character
   std::string line;
-  std::size_t column = 0;  // 1-based column of the number's last character, as jansson reports it
+  std::size_t column = 0;  // 1-based column of the token's last character, as jansson reports it
   std::string explanation;
 };
 
-/** The number token `token` (line `line`, ending at `end`, its line starting at `lineStart`) if jansson refuses
- *  it, worded as jansson words it ("near '<token>'" only for tokens of at most 20 characters). */
-std::optional<RefusedNumber> refusedNumber(std::string_view token, std::size_t line, std::size_t lineStart,
-                                           std::size_t end) {
-  std::string message;
+/** jansson's context: the token quoted when it is at most 20 characters long. */
+Refused refusal(std::string message, std::string_view token, std::size_t line, std::size_t lineStart, std::size_t end) {
+  if (token.size() <= 20) message += " near '" + std::string(token) + "'";
+  return Refused{end, std::to_string(line), end - lineStart, std::move(message)};
+}
+
+/** The message for a number token jansson refuses (an integer outside int64, a real that overflows a double), or
+ *  empty. */
+std::string refusedNumber(std::string_view token) {
   if (token.find_first_of(".eE") == std::string_view::npos) {
     std::int64_t value = 0;
     if (std::from_chars(token.data(), token.data() + token.size(), value).ec == std::errc::result_out_of_range)
-      message = token[0] == '-' ? "too big negative integer" : "too big integer";
-  } else {
-    const std::string copy(token);
-    errno = 0;
-    const double value = std::strtod(copy.c_str(), nullptr);
-    if (errno == ERANGE && std::isinf(value)) message = "real number overflow";
+      return token[0] == '-' ? "too big negative integer" : "too big integer";
+    return {};
   }
-  if (message.empty()) return std::nullopt;
-  if (token.size() <= 20) message += " near '" + std::string(token) + "'";
-  return RefusedNumber{end, std::to_string(line), end - lineStart, message};
+  const std::string copy(token);
+  errno = 0;
+  const double value = std::strtod(copy.c_str(), nullptr);
+  return errno == ERANGE && std::isinf(value) ? "real number overflow" : "";
 }
 
 /** What is checked before the text is parsed into a tree. */
 struct Prescan {
-  std::size_t deepest = 0;               // deepest array/object nesting
-  std::optional<RefusedNumber> refused;  // the first number jansson refuses
+  std::size_t deepest = 0;         // deepest array/object nesting
+  std::optional<Refused> refused;  // the first token jansson refuses
 };
 
-/** One pass over a JSON text, strings skipped. nlohmann keeps integers beyond int64 as unsigned or double and
- *  throws out_of_range for an overflowing real, so numbers are checked here. Scanning past a syntax error is
- *  harmless: the caller only uses a number that ends before the parser's first error. */
+/** One pass over a JSON text for what nlohmann accepts and jansson does not: numbers (nlohmann keeps integers beyond
+ *  int64 as unsigned or double and throws out_of_range for an overflowing real) and strings with a \u0000 escape
+ *  (nlohmann decodes it into a NUL; jansson refuses it, in a key with its own message). Scanning past a syntax error
+ *  is harmless: the caller only uses a token that ends before the parser's first error. */
 Prescan prescan(std::string_view text) {
   Prescan out;
-  std::size_t depth = 0;
+  std::vector<char> open;  // the containers around the current position: '[' or '{'
+  char previous = 0;       // the last character outside strings that is not white space
   std::size_t line = 1;
   std::size_t lineStart = 0;
-  bool inString = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (inString) {
-      if (c == '\\')
+    if (c == '"') {
+      const std::size_t start = i;
+      bool nul = false;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] != '\\') continue;
+        nul = nul || text.substr(i + 1, 5) == "u0000";
         ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
+      }
+      if (i == text.size()) break;  // unterminated: the parser says so
+      if (nul && !out.refused) {
+        const bool key = !open.empty() && open.back() == '{' && (previous == '{' || previous == ',');
+        out.refused =
+            refusal(key ? "NUL byte in object key not supported" : "\\u0000 is not allowed without JSON_ALLOW_NUL",
+                    text.substr(start, i + 1 - start), line, lineStart, i + 1);
+      }
+      previous = '"';
     } else if (c == '[' || c == '{') {
-      out.deepest = std::max(out.deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+      open.push_back(c);
+      out.deepest = std::max(out.deepest, open.size());
+      previous = c;
+    } else if (c == ']' || c == '}') {
+      if (!open.empty()) open.pop_back();
+      previous = c;
     } else if (c == '\n') {
       ++line;
       lineStart = i + 1;
@@ -84,8 +100,14 @@ Prescan prescan(std::string_view text) {
       while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
                                    std::string_view("+-.eE").find(text[end]) != std::string_view::npos))
         ++end;
-      if (!out.refused) out.refused = refusedNumber(text.substr(i, end - i), line, lineStart, end);
+      const std::string_view token = text.substr(i, end - i);
+      if (!out.refused)
+        if (std::string message = refusedNumber(token); !message.empty())
+          out.refused = refusal(std::move(message), token, line, lineStart, end);
       i = end - 1;
+      previous = '0';
+    } else if (c != ' ' && c != '\t' && c != '\r') {
+      previous = c;
     }
   }
   return out;
@@ -99,20 +121,27 @@ std::string printable(std::string text) {
   return text;
 }
 
-JanusError syntaxError(ParseStyle style, const std::string& line, std::size_t column, const std::string& explanation) {
+/** A 454 worded as Janus words it per transport. `explanation` is made printable ASCII unless it is known to be
+ *  valid UTF-8 (`verbatim`). */
+JanusError syntaxError(ParseStyle style, const std::string& line, std::size_t column, const std::string& explanation,
+                       bool verbatim = false) {
+  const std::string said = verbatim ? explanation : printable(explanation);
   if (style == ParseStyle::WebSocket)
-    return {ErrorCode::InvalidJson, "Invalid Janus API request - <string>(" + line + "," + std::to_string(column) +
-                                        "): " + printable(explanation)};
-  return {ErrorCode::InvalidJson, "JSON error: on line " + line + ": " + printable(explanation)};
+    return {ErrorCode::InvalidJson,
+            "Invalid Janus API request - <string>(" + line + "," + std::to_string(column) + "): " + said};
+  return {ErrorCode::InvalidJson, "JSON error: on line " + line + ": " + said};
 }
 
 }  // namespace
 
 json parseRequest(std::string_view text, ParseStyle style) {
+  // A byte order mark is no '[' or '{' to jansson (nlohmann would skip it); Janus quotes it as it came.
+  if (text.starts_with("\xEF\xBB\xBF"))
+    throw syntaxError(style, "1", 1, "'[' or '{' expected near '\xEF\xBB\xBF'", true);
   const Prescan scan = prescan(text);
   if (scan.deepest > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
-  const std::optional<RefusedNumber>& refused = scan.refused;
-  const auto refuse = [&](const RefusedNumber& n) { return syntaxError(style, n.line, n.column, n.explanation); };
+  const std::optional<Refused>& refused = scan.refused;
+  const auto refuse = [&](const Refused& r) { return syntaxError(style, r.line, r.column, r.explanation); };
   json parsed;
   try {
     parsed = json::parse(text.begin(), text.end());
@@ -134,7 +163,7 @@ json parseRequest(std::string_view text, ParseStyle style) {
     }
     throw syntaxError(style, line, e.byte, explanation);
   } catch (const json::exception&) {
-    // out_of_range 406: a real that overflows, which the scan above has found.
+    // out_of_range 406: a real that overflows, which the prescan has found.
     if (refused) throw refuse(*refused);
     throw syntaxError(style, "1", 0, "invalid number");
   }

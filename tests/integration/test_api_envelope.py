@@ -83,18 +83,24 @@ def test_malformed_json_454_ws(ws, text):
     assert r["error"]["reason"].startswith("Invalid Janus API request - "), r
 
 
-# Numbers the parser refuses: integers outside int64 and reals that overflow a double. The reason names the line (WS:
-# line and column of the number's last character) and quotes the number when it is at most 20 characters long.
-REFUSED_NUMBERS = [
+# Tokens the parser refuses: integers outside int64, reals that overflow a double, strings with a \u0000 escape, a
+# leading byte order mark. The reason names the line (WS: line and column of the token's last character) and quotes
+# the token when it is at most 20 characters long.
+REFUSED_TOKENS = [
     ('{"janus":"ping","transaction":"t","n":1e999}', "1", "1,43", "real number overflow near '1e999'"),
     ('{"janus":"ping",\n"transaction":"t","n":99999999999999999999999}', "2", "2,45", "too big integer"),
     ('{"janus":"ping","transaction":"t","n":-9223372036854775809}', "1", "1,58",
      "too big negative integer near '-9223372036854775809'"),
+    ('{"janus":"ping","transaction":"a\\u0000b"}', "1", "1,40",
+     "\\u0000 is not allowed without JSON_ALLOW_NUL near '\"a\\u0000b\"'"),
+    ('{"janus":"ping","transaction":"t","\\u0000":1}', "1", "1,42",
+     "NUL byte in object key not supported near '\"\\u0000\"'"),
+    ('\ufeff{"janus":"ping","transaction":"t"}', "1", "1,1", "'[' or '{' expected near '\ufeff'"),
 ]
 
 
-@pytest.mark.parametrize("text, line, position, explanation", REFUSED_NUMBERS)
-def test_refused_numbers_454(rest, ws, text, line, position, explanation):
+@pytest.mark.parametrize("text, line, position, explanation", REFUSED_TOKENS)
+def test_refused_tokens_454(rest, ws, text, line, position, explanation):
     assert rest_raw(rest, text) == {"janus": "error", "error": {
         "code": 454, "reason": f"JSON error: on line {line}: {explanation}"}}
     assert ws_raw(ws, text) == {"janus": "error", "error": {

@@ -788,8 +788,9 @@ BOOST_AUTO_TEST_CASE(json_syntax_errors_are_worded_like_janus) {
   BOOST_TEST(two.rfind("JSON error: on line 2: ", 0) == 0, two);
 }
 
-// Numbers Janus's parser refuses (integers outside int64, reals that overflow a double), worded as Janus 1.1.2 words
-// them over REST and WebSocket: line and column of the number's last character, the token quoted up to 20 characters.
+// Tokens Janus's parser refuses and nlohmann would accept: numbers (integers outside int64, reals that overflow a
+// double) and strings with a \u0000 escape, worded as Janus 1.1.2 words them over REST and WebSocket: line and
+// column of the token's last character, the token quoted up to 20 characters.
 struct NumberCase {
   const char* text;
   const char* rest;       // reason over REST; "" when the request is answered normally
@@ -815,13 +816,29 @@ const NumberCase kNumberCases[] = {
      "Invalid Janus API request - <string>(3,6): real number overflow near '1e999'"},
     {R"({"n":1e999 x)", "JSON error: on line 1: real number overflow near '1e999'",
      "Invalid Janus API request - <string>(1,10): real number overflow near '1e999'"},
-    // In range, in a string, or after a syntax error: not a number error.
+    {R"({"janus":"ping","transaction":"a\u0000b"})",
+     R"(JSON error: on line 1: \u0000 is not allowed without JSON_ALLOW_NUL near '"a\u0000b"')",
+     R"(Invalid Janus API request - <string>(1,40): \u0000 is not allowed without JSON_ALLOW_NUL near '"a\u0000b"')"},
+    {R"({"janus":"ping","transaction":"t","x":"abcdefghijklmnopqrstuvwxyz\u0000"})",
+     R"(JSON error: on line 1: \u0000 is not allowed without JSON_ALLOW_NUL)",
+     R"(Invalid Janus API request - <string>(1,72): \u0000 is not allowed without JSON_ALLOW_NUL)"},
+    {R"({"\u0000":1})", R"(JSON error: on line 1: NUL byte in object key not supported near '"\u0000"')",
+     R"(Invalid Janus API request - <string>(1,9): NUL byte in object key not supported near '"\u0000"')"},
+    {R"({"x":"\u0000" "y"})", R"(JSON error: on line 1: \u0000 is not allowed without JSON_ALLOW_NUL near '"\u0000"')",
+     R"(Invalid Janus API request - <string>(1,13): \u0000 is not allowed without JSON_ALLOW_NUL near '"\u0000"')"},
+    {R"({"x":1e999, "y":"\u0000"})", "JSON error: on line 1: real number overflow near '1e999'",
+     "Invalid Janus API request - <string>(1,10): real number overflow near '1e999'"},
+    {"\xEF\xBB\xBF{\"janus\":\"ping\",\"transaction\":\"t\"}",
+     "JSON error: on line 1: '[' or '{' expected near '\xEF\xBB\xBF'",
+     "Invalid Janus API request - <string>(1,1): '[' or '{' expected near '\xEF\xBB\xBF'"},
+    // In range, in a string, escaped, or after a syntax error: not a refused token.
     {R"({"janus":"ping","transaction":"t","n":9223372036854775807,"m":-9223372036854775808})", "", ""},
     {R"({"janus":"ping","transaction":"t","n":1.5e308,"m":2e-400,"z":-0})", "", ""},
     {R"({"janus":"ping","transaction":"1e999 99999999999999999999999"})", "", ""},
+    {R"({"janus":"ping","transaction":"\\u0000","x":"\u0001"})", "", ""},
 };
 
-BOOST_DATA_TEST_CASE(numbers_janus_refuses_are_syntax_errors, bdata::make(kNumberCases), c) {
+BOOST_DATA_TEST_CASE(tokens_janus_refuses_are_syntax_errors, bdata::make(kNumberCases), c) {
   RouterFixture f;
   for (const ParseStyle style : {ParseStyle::Rest, ParseStyle::WebSocket}) {
     const json reply = f.text(c.text, style);
@@ -835,11 +852,15 @@ BOOST_DATA_TEST_CASE(numbers_janus_refuses_are_syntax_errors, bdata::make(kNumbe
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_syntax_error_before_a_refused_number_is_reported_first) {
+BOOST_AUTO_TEST_CASE(a_syntax_error_before_a_refused_token_is_reported_first) {
   RouterFixture f;
-  const std::string reason = errorReason(f.text(R"({"janus" "ping","n":1e999})"));
-  BOOST_TEST(reason.rfind("JSON error: on line 1: ", 0) == 0, reason);
-  BOOST_TEST(reason.find("overflow") == std::string::npos, reason);
+  for (const char* text :
+       {R"({"janus" "ping","n":1e999})", R"({"janus" "ping","n":"\u0000"})", R"({"x":"\u0000\x"})"}) {
+    const std::string reason = errorReason(f.text(text));
+    BOOST_TEST(reason.rfind("JSON error: on line 1: ", 0) == 0, reason);
+    BOOST_TEST(reason.find("overflow") == std::string::npos, reason);
+    BOOST_TEST(reason.find("JSON_ALLOW_NUL") == std::string::npos, reason);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
