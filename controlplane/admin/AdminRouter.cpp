@@ -1,5 +1,8 @@
 #include "controlplane/admin/AdminRouter.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/log/Log.hpp"
 
 namespace portunus::cp {
@@ -88,11 +91,20 @@ void AdminRouter::handle(const json& request, const RequestContext& ctx, const R
         return reply(basicReply("success", sid, tx));
       }
       if (verb == "set_session_timeout") {
-        if (!request.contains("timeout")) throw JanusError::missing("timeout");
-        const auto timeout = optPositive(request, "timeout");
-        session->timeoutOverride = static_cast<int>(*timeout);
+        // Per session, as Janus: any integer is of the right type; -1 goes back to the global timeout.
+        const auto it = request.find("timeout");
+        if (it == request.end()) throw JanusError::missing("timeout");
+        if (!it->is_number_integer()) throw JanusError::badType("timeout", "an integer");
+        if (!isNonNegativeInteger(*it) && it->get<std::int64_t>() != -1)
+          throw JanusError::badType("timeout", "a non-negative integer or -1");
+        if (it->get<std::int64_t>() == -1) {
+          session->timeoutOverride.reset();
+        } else {
+          session->timeoutOverride =
+              static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), std::numeric_limits<int>::max()));
+        }
         json out = basicReply("success", 0, tx);
-        out["timeout"] = *timeout;
+        out["timeout"] = *it;
         out["session_id"] = sid;
         return reply(out);
       }
@@ -151,7 +163,8 @@ void AdminRouter::handleGlobal(const std::string& verb, const std::string& tx, c
   }
   if (verb == "set_session_timeout") {
     if (!request.contains("timeout")) throw JanusError::missing("timeout");
-    g.session_timeout = static_cast<int>(*optPositive(request, "timeout"));
+    g.session_timeout =
+        static_cast<int>(std::min<std::uint64_t>(*optPositive(request, "timeout"), std::numeric_limits<int>::max()));
     json out = basicReply("success", 0, tx);
     out["timeout"] = g.session_timeout;
     return reply(out);

@@ -191,28 +191,28 @@ std::string requireVerb(const json& request) {
 
 std::optional<std::string> optString(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (it == object.end()) return std::nullopt;
   if (!it->is_string()) throw JanusError::badType(key, "a string");
   return it->get<std::string>();
 }
 
 std::optional<bool> optBool(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (it == object.end()) return std::nullopt;
   if (!it->is_boolean()) throw JanusError::badType(key, "a boolean");
   return it->get<bool>();
 }
 
 std::optional<std::uint64_t> optPositive(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (it == object.end()) return std::nullopt;
   if (!isNonNegativeInteger(*it)) throw JanusError::badType(key, "a positive integer");
   return it->get<std::uint64_t>();
 }
 
 std::optional<std::vector<std::string>> optStringArray(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (it == object.end()) return std::nullopt;
   if (!it->is_array()) throw JanusError::badType(key, "an array");
   std::vector<std::string> out;
   for (const auto& v : *it)
@@ -226,9 +226,25 @@ std::uint64_t idField(const json& object, const char* key) {
   return it->get<std::uint64_t>();
 }
 
+IdField readId(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  if (it->is_number_unsigned()) return {true, it->get<std::uint64_t>()};
+  if (it->is_number_integer()) return {true, static_cast<std::uint64_t>(it->get<std::int64_t>())};
+  return {true, 0};
+}
+
+IdField pathId(const IdField& body, const std::optional<std::uint64_t>& path, std::string_view what) {
+  if (!path) return body;
+  if (body.value != 0 && body.value != *path)
+    throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting " + std::string(what) + " ID (payload and path)");
+  return {true, *path};
+}
+
 json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error) {
   json reply = {{"janus", "error"}, {"error", {{"code", error.number()}, {"reason", error.what()}}}};
-  if (sessionId > 0) reply["session_id"] = sessionId;
+  // Signed, as Janus echoes it: a session_id of -1 in a request is "No such session 18446744073709551615", -1.
+  if (sessionId > 0) reply["session_id"] = static_cast<std::int64_t>(sessionId);
   if (transaction) reply["transaction"] = *transaction;
   return reply;
 }

@@ -27,7 +27,8 @@ json parseRequest(std::string_view text, ParseStyle style);
 std::string requireTransaction(const json& request);
 std::string requireVerb(const json& request);
 
-/** Optional typed fields: nullopt when absent, JanusError 467 when of the wrong type. */
+/** Optional typed fields: nullopt when absent, JanusError 467 when of the wrong type (null too: Janus's validation
+ *  takes a present null for a value of the wrong type). */
 std::optional<std::string> optString(const json& object, const char* key);
 std::optional<bool> optBool(const json& object, const char* key);
 /** Integers >= 0 ("a positive integer" in Janus's words). */
@@ -37,6 +38,18 @@ std::optional<std::vector<std::string>> optStringArray(const json& object, const
 
 /** An id field as Janus reads it: a non-integer counts as 0 (absent). */
 std::uint64_t idField(const json& object, const char* key);
+
+/** `session_id` or `handle_id` as Janus's core reads it: absent or null is no id; an integer is the id (a negative
+ *  one wraps to its unsigned 64-bit value, as Janus's guint64 does); any other value is present but 0. */
+struct IdField {
+  bool present = false;
+  std::uint64_t value = 0;
+};
+IdField readId(const json& object, const char* key);
+
+/** REST: the id in the path (if any) is the one used; a non-zero integer in the body that differs from it is 457
+ *  "Conflicting <what> ID (payload and path)", as Janus's HTTP transport answers. */
+IdField pathId(const IdField& body, const std::optional<std::uint64_t>& path, std::string_view what);
 
 /** `{"janus":"error","session_id"?,"transaction"?,"error":{"code","reason"}}`. */
 json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error);

@@ -111,31 +111,29 @@ void Router::handle(const json& request, const RequestContext& ctx, const Reply&
   std::optional<std::string> transaction;
   try {
     if (!request.is_object()) throw JanusError(ErrorCode::InvalidJsonObject, "JSON error: not an object");
-    std::uint64_t sid = idField(request, "session_id");
-    std::uint64_t hid = idField(request, "handle_id");
     // REST: ids come from the path; a different one in the body is a conflict (answered like Janus's HTTP
-    // transport, without echoing the transaction).
-    if (ctx.pathSession) {
-      if (request.contains("session_id") && sid != *ctx.pathSession)
-        throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting session ID (payload and path)");
-      sid = *ctx.pathSession;
-    }
-    if (ctx.pathHandle) {
-      if (request.contains("handle_id") && hid != *ctx.pathHandle)
-        throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting handle ID (payload and path)");
-      hid = *ctx.pathHandle;
-    }
+    // transport, without echoing the transaction). Otherwise ids are read as Janus's core reads them.
+    const IdField session_id = pathId(readId(request, "session_id"), ctx.pathSession, "session");
+    const IdField handle_id = pathId(readId(request, "handle_id"), ctx.pathHandle, "handle");
+    const std::uint64_t sid = session_id.value;
+    const std::uint64_t hid = handle_id.value;
     errorSession = sid;  // envelope errors on a session path name the session, as Janus does
     const std::string tx = requireTransaction(request);
     // Verbs are matched case-insensitively (Janus uses strcasecmp); replies quote them as sent.
     const std::string sent = requireVerb(request);
     const std::string verb = lowerCase(sent);
+    // `id` is checked with the envelope on every request (only `create` uses it), its error without the
+    // transaction.
+    if (request.contains("id") && !isNonNegativeInteger(request["id"]))
+      throw JanusError::badType("id", "a positive integer");
     transaction = tx;
     if (sid == 0 && hid == 0) {
       handleRoot(verb, sent, tx, request, ctx, reply, transaction);
       return;
     }
-    if (sid == 0) throw JanusError::wrongPath(sent);
+    // A handle without a session, and a handle_id that is there but no id (0, a string...), as Janus answers them.
+    if (sid == 0) throw JanusError(ErrorCode::SessionNotFound, "Session not found");
+    if (handle_id.present && hid == 0) throw JanusError(ErrorCode::HandleNotFound, "Handle not found");
     if (!authorized(request)) throw JanusError::unauthorized();
     auto session = registry_.find(sid);
     if (!session) throw JanusError(ErrorCode::SessionNotFound, "No such session " + std::to_string(sid));
@@ -175,10 +173,10 @@ void Router::handleRoot(const std::string& verb, const std::string& sent, const 
     throw JanusError(ErrorCode::NotAcceptingSessions,
                      "Currently not accepting new sessions (limit of " + std::to_string(max) + " sessions reached)");
   std::uint64_t requested = 0;
-  if (request.contains("id") && !request["id"].is_null()) {
-    const auto& id = request["id"];
-    // Janus answers an invalid id without echoing the transaction.
-    if (!isNonNegativeInteger(id) || id.get<std::uint64_t>() > IdGenerator::kMax) {
+  if (request.contains("id")) {
+    const auto& id = request["id"];  // an integer >= 0 (checked with the envelope)
+    // Janus answers an id it cannot use without echoing the transaction.
+    if (id.get<std::uint64_t>() > IdGenerator::kMax) {
       errorTransaction.reset();
       throw JanusError::badType("id", "a positive integer");
     }
@@ -198,7 +196,7 @@ void Router::handleSession(Session& session, const std::string& verb, const std:
     reply(basicReply("ack", sid, tx));
   } else if (verb == "attach") {
     auto it = request.find("plugin");
-    if (it == request.end() || it->is_null()) throw JanusError::missing("plugin");
+    if (it == request.end()) throw JanusError::missing("plugin");
     if (!it->is_string()) throw JanusError::badType("plugin", "a string");
     const std::string package = it->get<std::string>();
     const std::string opaque = optString(request, "opaque_id").value_or("");
@@ -207,8 +205,9 @@ void Router::handleSession(Session& session, const std::string& verb, const std:
     if (!plugin) throw JanusError(ErrorCode::PluginNotFound, "No such plugin '" + package + "'");
     if (cfg_.general.token_auth) {
       // A valid api_secret bypasses the per-plugin token check; a token must allow the plugin.
-      const bool secretOk =
-          !cfg_.general.api_secret.empty() && optString(request, "apisecret").value_or("") == cfg_.general.api_secret;
+      const auto secret = request.find("apisecret");
+      const bool secretOk = !cfg_.general.api_secret.empty() && secret != request.end() && secret->is_string() &&
+                            secret->get<std::string>() == cfg_.general.api_secret;
       const auto token = request.find("token");
       if (!secretOk &&
           (token == request.end() || !token->is_string() || !tokens_.allows(token->get<std::string>(), package)))
@@ -269,34 +268,44 @@ void Router::handleHandle(Session& session, Handle& handle, const std::string& v
 
 std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
   auto it = request.find("jsep");
-  if (it == request.end() || it->is_null()) return std::nullopt;
+  if (it == request.end()) return std::nullopt;
   const json& jsep = *it;
   if (!jsep.is_object()) throw JanusError(ErrorCode::InvalidJsonObject, "Invalid jsep object");
-  auto type = jsep.find("type");
-  if (type == jsep.end() || type->is_null())
-    throw JanusError(ErrorCode::MissingMandatoryElement, "JSEP error: missing mandatory element (type)");
-  if (!type->is_string())
-    throw JanusError(ErrorCode::InvalidElementType, "JSEP error: invalid element type (type should be a string)");
-  if (auto trickle = jsep.find("trickle"); trickle != jsep.end() && !trickle->is_null() && !trickle->is_boolean())
-    throw JanusError(ErrorCode::InvalidElementType, "JSEP error: invalid element type (trickle should be a boolean)");
-  const std::string kind = type->get<std::string>();
-  const bool offer = kind == "offer";
-  if (!offer && kind != "answer")
-    throw JanusError(ErrorCode::JsepUnknownType, "JSEP error: unknown message type '" + kind + "'");
-  auto sdp = jsep.find("sdp");
-  if (sdp == jsep.end() || sdp->is_null())
-    throw JanusError(ErrorCode::MissingMandatoryElement, "JSEP error: missing mandatory element (sdp)");
-  if (!sdp->is_string())
-    throw JanusError(ErrorCode::InvalidElementType, "JSEP error: invalid element type (sdp should be a string)");
-  const std::string text = sdp->get<std::string>();
-  if (text.rfind("v=", 0) != 0) throw JanusError(ErrorCode::JsepInvalidSdp, "Invalid SDP (doesn't start with v=)");
-  if (text.find("\no=") == std::string::npos || text.find("\ns=") == std::string::npos ||
-      text.find("\nm=") == std::string::npos)
-    throw JanusError(ErrorCode::JsepInvalidSdp, "Missing mandatory lines (o=, s= or m=)");
+  // Janus validates the jsep's fields in this order (a null is a value of the wrong type), then the type's value,
+  // then the SDP.
+  struct Field {
+    const char* name;
+    bool string;  // else a boolean
+    bool required;
+  };
+  static constexpr Field kFields[] = {{"type", true, true},          {"sdp", true, true},
+                                      {"trickle", false, false},     {"rid_order", true, false},
+                                      {"force_relay", false, false}, {"e2ee", false, false}};
+  for (const Field& f : kFields) {
+    const auto v = jsep.find(f.name);
+    if (v == jsep.end()) {
+      if (f.required)
+        throw JanusError(ErrorCode::MissingMandatoryElement,
+                         std::string("JSEP error: missing mandatory element (") + f.name + ")");
+      continue;
+    }
+    if (f.string ? !v->is_string() : !v->is_boolean())
+      throw JanusError(ErrorCode::InvalidElementType, std::string("JSEP error: invalid element type (") + f.name +
+                                                          " should be " + (f.string ? "a string" : "a boolean") + ")");
+  }
   // Janus waits up to 3 s for a previous PeerConnection to be cleaned, then answers 471; ours is released by a
   // task already posted to this loop, so the client's retry succeeds.
   if (handle.media() && handle.media()->closing())
     throw JanusError(ErrorCode::WebrtcState, "Still cleaning a previous session");
+  const std::string kind = jsep["type"].get<std::string>();
+  const bool offer = kind == "offer";
+  if (!offer && kind != "answer")
+    throw JanusError(ErrorCode::JsepUnknownType, "JSEP error: unknown message type '" + kind + "'");
+  const std::string text = jsep["sdp"].get<std::string>();
+  if (text.rfind("v=", 0) != 0) throw JanusError(ErrorCode::JsepInvalidSdp, "Invalid SDP (doesn't start with v=)");
+  if (text.find("\no=") == std::string::npos || text.find("\ns=") == std::string::npos ||
+      text.find("\nm=") == std::string::npos)
+    throw JanusError(ErrorCode::JsepInvalidSdp, "Missing mandatory lines (o=, s= or m=)");
   // An answer is only expected after we offered (subscriber flows), i.e. when a PeerConnection exists.
   if (!offer && !handle.media()) throw JanusError(ErrorCode::UnexpectedAnswer, "Unexpected ANSWER (did we offer?)");
 
@@ -335,7 +344,7 @@ std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
 
 void Router::message(Session& session, Handle& handle, const std::string& tx, const json& request, const Reply& reply) {
   auto body = request.find("body");
-  if (body == request.end() || body->is_null()) throw JanusError::missing("body");
+  if (body == request.end()) throw JanusError::missing("body");
   if (!body->is_object()) throw JanusError::badType("body", "an object");
   PluginMessage msg{handle.id(), tx, *body, prepareJsep(handle, request)};
   Plugin& plugin = handle.plugin();

@@ -207,10 +207,31 @@ def test_set_log_level(adm):
     ({"janus": "message_plugin", "plugin": "janus.plugin.nope", "request": {}}, 460, "Invalid plugin"),
     ({"janus": "message_plugin", "plugin": ECHOTEST, "request": 5}, 467,
      "Invalid element type (request should be an object)"),
+    # A null is a value of the wrong type.
+    ({"janus": "set_session_timeout", "timeout": None}, 467,
+     "Invalid element type (timeout should be a positive integer)"),
+    ({"janus": "accept_new_sessions", "accept": None}, 467, "Invalid element type (accept should be a boolean)"),
+    ({"janus": "message_plugin", "plugin": None}, 467, "Invalid element type (plugin should be a string)"),
 ])
 def test_admin_request_validation(adm, body, code, reason):
     r = adm.send(body)
     assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": code, "reason": reason}}
+
+
+def test_session_timeout_per_session_takes_minus_one_for_the_global(adm, rest):
+    sid = rest.create()
+    hid = rest.attach(sid)
+
+    def set_timeout(value):
+        return adm.send({"janus": "set_session_timeout", "timeout": value}, sid)
+
+    for value, reason in [(1.5, "an integer"), (None, "an integer"), (-5, "a non-negative integer or -1")]:
+        r = set_timeout(value)
+        assert r["error"] == {"code": 467, "reason": f"Invalid element type (timeout should be {reason})"}, r
+    assert set_timeout(7)["timeout"] == 7
+    assert adm.send({"janus": "handle_info"}, sid, hid)["info"]["session_timeout"] == 7
+    assert set_timeout(-1)["timeout"] == -1
+    assert adm.send({"janus": "handle_info"}, sid, hid)["info"]["session_timeout"] == 60
 
 
 def test_message_plugin_echotest_echoes_the_request(adm):

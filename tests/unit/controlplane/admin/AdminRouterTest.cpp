@@ -106,6 +106,22 @@ BOOST_AUTO_TEST_CASE(runtime_setters) {
   r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", 120}}));
   BOOST_TEST(r["timeout"] == 120);
   BOOST_TEST(f.router.general().session_timeout == 120);
+  // Per session any integer is of the right type, and -1 goes back to the global timeout; null is of the wrong one.
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", 1.5}}), sid);
+  BOOST_TEST(errorReason(r) == "Invalid element type (timeout should be an integer)");
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", nullptr}}), sid);
+  BOOST_TEST(errorReason(r) == "Invalid element type (timeout should be an integer)");
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", -5}}), sid);
+  BOOST_TEST(errorReason(r) == "Invalid element type (timeout should be a non-negative integer or -1)");
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", 7}}), sid);
+  BOOST_TEST(r["timeout"] == 7);
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", -1}}), sid);
+  BOOST_TEST(r["timeout"] == -1);
+  f.clock.advance(std::chrono::seconds(7));
+  f.router.sweep();
+  BOOST_TEST(f.router.sessionExists(sid));  // back on the global 120 s
+  r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", nullptr}}));
+  BOOST_TEST(errorReason(r) == "Invalid element type (timeout should be a positive integer)");
   r = f.adminRequest(adminReq("set_session_timeout", {{"timeout", 5}}), sid);
   BOOST_TEST(r["timeout"] == 5);
   BOOST_TEST(r["session_id"] == sid);

@@ -244,6 +244,98 @@ BOOST_AUTO_TEST_CASE(path_and_body_ids_must_agree) {
   BOOST_TEST(errorCode(r) == 457);
 }
 
+// Ids as Janus's core reads them: null is absent, a negative integer wraps, anything else is there but 0; REST lets
+// the path win over a body id that is no id.
+BOOST_AUTO_TEST_CASE(ids_of_other_types_are_read_as_janus_reads_them) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const json ack{{"janus", "ack"}, {"session_id", sid}, {"transaction", "t"}};
+  for (const json& wrong : {json("x"), json(0), json(1.5), json(true), json::array({1}), json::object()}) {
+    json r = f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", wrong}});
+    BOOST_TEST(errorCode(r) == 459, wrong.dump());
+    BOOST_TEST(errorReason(r) == "Handle not found");
+    BOOST_TEST(r["session_id"] == sid);
+    BOOST_TEST(f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", wrong}}, nullptr, sid) == ack,
+               wrong.dump());
+    r = f.request({{"janus", "hangup"}, {"transaction", "t"}, {"handle_id", wrong}}, nullptr, sid, hid);
+    BOOST_TEST(r["janus"] == "success", wrong.dump());
+  }
+  BOOST_TEST(f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", nullptr}}) ==
+             ack);
+  json r = f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", sid}, {"handle_id", -1}});
+  BOOST_TEST(errorReason(r) == "No such handle 18446744073709551615 in session " + std::to_string(sid));
+  r = f.request({{"janus", "create"}, {"transaction", "t"}, {"session_id", -1}});
+  BOOST_TEST(errorReason(r) == "No such session 18446744073709551615");
+  BOOST_TEST(r["session_id"] == -1);  // echoed signed, as Janus does
+  r = f.request({{"janus", "message"}, {"transaction", "t"}, {"handle_id", hid}, {"body", json::object()}});
+  BOOST_TEST(
+      r ==
+      (json{{"janus", "error"}, {"transaction", "t"}, {"error", {{"code", 458}, {"reason", "Session not found"}}}}));
+}
+
+BOOST_AUTO_TEST_CASE(id_is_checked_on_every_request) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  for (const json& bad : {json("x"), json(-1), json(nullptr), json(1.5)}) {
+    const json r = f.request({{"janus", "keepalive"}, {"transaction", "t"}, {"session_id", sid}, {"id", bad}});
+    BOOST_TEST(
+        r == (json{{"janus", "error"},
+                   {"session_id", sid},
+                   {"error", {{"code", 467}, {"reason", "Invalid element type (id should be a positive integer)"}}}}),
+        r.dump());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_null_optional_field_is_of_the_wrong_type) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  auto reason = [&](json req) {
+    req["transaction"] = "t";
+    return errorReason(f.request(req));
+  };
+  BOOST_TEST(reason({{"janus", "attach"}, {"session_id", sid}, {"plugin", nullptr}}) ==
+             "Invalid element type (plugin should be a string)");
+  BOOST_TEST(
+      reason({{"janus", "attach"}, {"session_id", sid}, {"plugin", "janus.plugin.echotest"}, {"opaque_id", nullptr}}) ==
+      "Invalid element type (opaque_id should be a string)");
+  BOOST_TEST(reason({{"janus", "message"}, {"session_id", sid}, {"handle_id", hid}, {"body", nullptr}}) ==
+             "Invalid element type (body should be an object)");
+  BOOST_TEST(reason({{"janus", "message"},
+                     {"session_id", sid},
+                     {"handle_id", hid},
+                     {"body", json::object()},
+                     {"jsep", nullptr}}) == "Invalid jsep object");
+}
+
+BOOST_AUTO_TEST_CASE(jsep_fields_are_checked_in_janus_order) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  const std::pair<json, std::string> cases[] = {
+      {{{"type", nullptr}, {"sdp", "v=0"}}, "JSEP error: invalid element type (type should be a string)"},
+      {{{"type", "foo"}}, "JSEP error: missing mandatory element (sdp)"},
+      {{{"type", "offer"}, {"sdp", "v=0"}, {"trickle", nullptr}},
+       "JSEP error: invalid element type (trickle should be a boolean)"},
+      {{{"type", "offer"}, {"sdp", "v=0"}, {"e2ee", 5}, {"rid_order", 5}},
+       "JSEP error: invalid element type (rid_order should be a string)"},
+      {{{"type", "offer"}, {"sdp", "v=0"}, {"force_relay", 5}},
+       "JSEP error: invalid element type (force_relay should be a boolean)"},
+      {{{"type", "foo"}, {"sdp", "v=0"}, {"e2ee", 5}}, "JSEP error: invalid element type (e2ee should be a boolean)"},
+      {{{"type", "foo"}, {"sdp", "v=0"}}, "JSEP error: unknown message type 'foo'"},
+  };
+  for (const auto& [jsep, expected] : cases) {
+    const json r = f.request({{"janus", "message"},
+                              {"transaction", "t"},
+                              {"session_id", sid},
+                              {"handle_id", hid},
+                              {"body", json::object()},
+                              {"jsep", jsep}});
+    BOOST_TEST(errorReason(r) == expected, jsep.dump());
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // attach
 struct AttachCase {
