@@ -270,8 +270,9 @@ json VideoRoomPlugin::edit(const json& body) {
 }
 
 json VideoRoomPlugin::destroy(const json& body) {
-  validateParams(body, {{"secret", JsonType::String}, {"permanent", JsonType::Bool}});
+  // As Janus: the room, then `permanent`; the secret only once the room is found, and only if it has one.
   validateParams(body, {idParam("room", ctx_.stringIds(), true)});
+  validateParams(body, {{"permanent", JsonType::Bool}});
   if (body.value("permanent", false))
     throw VideoRoomError(ErrorCode::Unknown, "No configuration file, can't destroy room permanently");
   auto room = accessRoom(body, true, false);
@@ -350,8 +351,17 @@ json VideoRoomPlugin::allowed(const json& body) {
 
 json VideoRoomPlugin::kick(const json& body) {
   validateParams(body, {{"secret", JsonType::String}});
-  validateParams(body, {idParam("room", ctx_.stringIds(), true)});
   validateParams(body, {idParam("id", ctx_.stringIds(), true)});
+  if (!ctx_.stringIds()) {
+    // Janus reads a numeric kick's room without checking it: an integer (a negative one wraps, as its guint64
+    // does), anything else or nothing is room 0.
+    const auto it = body.find("room");
+    std::uint64_t room = 0;
+    if (it != body.end() && it->is_number_unsigned()) room = it->get<std::uint64_t>();
+    if (it != body.end() && it->is_number_integer() && !it->is_number_unsigned())
+      room = static_cast<std::uint64_t>(it->get<std::int64_t>());
+    if (!ctx_.findRoom(std::to_string(room))) throw VideoRoomError::noSuchRoom(std::to_string(room));
+  }
   auto room = accessRoom(body, true, false);
   const std::string id = idText(body["id"]);
   auto p = room->participant(id);

@@ -399,6 +399,28 @@ def test_kick(handle, room):
     assert bob.request(request="join", ptype="publisher", room=room) == err(425, "Not in a room (create a new handle)")
 
 
+def test_kick_and_destroy_check_in_janus_order(handle):
+    """kick: secret's type, then id, then the room read as an integer (anything else is room 0, a negative one
+    wraps); destroy: room, then permanent, and the secret only once the room is found and only if it has one."""
+    mod = handle()
+    open_room, locked = new_room_id(), new_room_id()
+    mod.sync(request="create", room=open_room)
+    mod.sync(request="create", room=locked, secret="s")
+    assert mod.sync(request="kick", id=1) == err(426, "No such room (0)")
+    assert mod.sync(request="kick", room="x", id=1) == err(426, "No such room (0)")
+    assert mod.sync(request="kick", room=-1, id=1) == err(426, "No such room (18446744073709551615)")
+    assert mod.sync(request="kick", room="x", id="y") == err(430, "Invalid element type (id should be a positive integer)")
+    assert mod.sync(request="kick", room=999, id=1, secret=5) == err(430, "Invalid element type (secret should be a string)")
+    assert mod.sync(request="destroy", room="x", permanent=5) == err(
+        430, "Invalid element type (room should be a positive integer)")
+    assert mod.sync(request="destroy", room=999, secret=5, permanent=5) == err(
+        430, "Invalid element type (permanent should be a boolean)")
+    assert mod.sync(request="destroy", room=999, secret=None) == err(426, "No such room (999)")
+    assert mod.sync(request="destroy", room=locked, secret=5) == err(430, "Invalid element type (secret should be a string)")
+    assert mod.sync(request="destroy", room=locked, secret="s")["videoroom"] == "destroyed"
+    assert mod.sync(request="destroy", room=open_room, secret=5)["videoroom"] == "destroyed"  # no secret to check
+
+
 def test_moderate_without_published_streams(handle, room):
     alice = handle()
     alice.join(room, id=31)
