@@ -493,17 +493,16 @@ cp::PluginResult VideoRoomPlugin::joinPublisher(Session& session, Room& room, co
 
 cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, const cp::PluginMessage& message) {
   const json& body = message.body;
+  // Janus's subscriber parameters, in its order (close_pc and use_msid are read as flags, not checked).
   validateParams(body, {{"streams", JsonType::Array},
                         {"private_id", JsonType::Integer, false, true},
-                        {"close_pc", JsonType::Bool},
+                        {"autoupdate", JsonType::Bool},
                         {"audio", JsonType::Bool},
                         {"video", JsonType::Bool},
                         {"data", JsonType::Bool},
                         {"offer_audio", JsonType::Bool},
                         {"offer_video", JsonType::Bool},
-                        {"offer_data", JsonType::Bool},
-                        {"use_msid", JsonType::Bool},
-                        {"autoupdate", JsonType::Bool}});
+                        {"offer_data", JsonType::Bool}});
   // Only published feeds can be subscribed to.
   auto feedOf = [&room](const std::string& id) {
     auto p = room.participant(id);
@@ -576,15 +575,41 @@ cp::PluginResult VideoRoomPlugin::publisherRequest(Session& session, const std::
 
 json VideoRoomPlugin::configure(Room& room, Publisher& p, const std::string& request, const json& body,
                                 const std::optional<json>& jsep, std::optional<json>& jsepOut) {
-  validateParams(body, {{"audiocodec", JsonType::String},
+  // Janus's publish parameters, in its order ("audio_level_averge" is spelled as Janus spells it); `streams` is not
+  // checked as a whole, only its entries' mids below.
+  validateParams(body, {{"descriptions", JsonType::Array},
+                        {"audiocodec", JsonType::String},
                         {"videocodec", JsonType::String},
                         {"bitrate", JsonType::Integer, false, true},
                         {"keyframe", JsonType::Bool},
                         {"record", JsonType::Bool},
                         {"filename", JsonType::String},
                         {"display", JsonType::String},
-                        {"streams", JsonType::Array},
-                        {"descriptions", JsonType::Array}});
+                        {"secret", JsonType::String},
+                        {"audio_level_averge", JsonType::Integer, false, true},
+                        {"audio_active_packets", JsonType::Integer, false, true},
+                        {"audio", JsonType::Bool},
+                        {"video", JsonType::Bool},
+                        {"data", JsonType::Bool},
+                        {"update", JsonType::Bool},
+                        {"restart", JsonType::Bool}});
+  if (auto d = body.find("descriptions"); d != body.end()) {
+    for (const json& e : *d) {
+      if (!e.is_object()) throw VideoRoomError(ErrorCode::MissingElement, "Missing mandatory element (mid)");
+      validateParams(e, {{"mid", JsonType::String, true}, {"description", JsonType::String, true}});
+    }
+  }
+  if (!jsep) {
+    // A mid named without an offer must be one this publisher publishes.
+    auto published = [&p](const json& mid) {
+      if (mid.is_string() && !p.streamByMid(mid.get<std::string>()))
+        throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + mid.get<std::string>() + "' published");
+    };
+    if (auto mid = body.find("mid"); mid != body.end()) published(*mid);
+    if (auto streams = body.find("streams"); streams != body.end() && streams->is_array())
+      for (const json& e : *streams)
+        if (e.is_object() && e.contains("mid")) published(e["mid"]);
+  }
   const bool offer = jsep && jsep->value("type", "") == "offer";
   if (request == "publish" && p.published)
     throw VideoRoomError(ErrorCode::AlreadyPublished, "Can't publish, already published");

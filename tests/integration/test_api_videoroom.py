@@ -421,6 +421,31 @@ def test_kick_and_destroy_check_in_janus_order(handle):
     assert mod.sync(request="destroy", room=open_room, secret=5)["videoroom"] == "destroyed"  # no secret to check
 
 
+@pytest.mark.parametrize("body, code, reason", [
+    ({"descriptions": 5, "audiocodec": 5}, 430, "Invalid element type (descriptions should be an array)"),
+    ({"audio": 5, "bitrate": "x"}, 430, "Invalid element type (bitrate should be a positive integer)"),
+    ({"secret": 5}, 430, "Invalid element type (secret should be a string)"),
+    ({"data": 5, "video": 5, "audio": 5}, 430, "Invalid element type (audio should be a boolean)"),
+    ({"restart": 5}, 430, "Invalid element type (restart should be a boolean)"),
+    ({"descriptions": [{"mid": "0"}]}, 429, "Missing mandatory element (description)"),
+    ({"descriptions": [5]}, 429, "Missing mandatory element (mid)"),
+    ({"mid": "0", "send": 5}, 428, "No such mid '0' published"),
+    ({"streams": [{"mid": "x"}]}, 428, "No such mid 'x' published"),
+    ({"streams": "x"}, None, None),  # not checked as a whole
+    ({"metadata": 5}, None, None),
+], ids=lambda v: repr(v) if isinstance(v, dict) else None)
+def test_publisher_configure_is_checked_in_janus_order(handle, room, body, code, reason):
+    pub = handle()
+    pub.join(room)
+    r = pub.request(request="configure", **body)
+    assert r == (err(code, reason) if code else {"videoroom": "event", "room": room, "configured": "ok"})
+
+
+def test_subscriber_close_pc_and_use_msid_are_not_checked(handle, room):
+    assert handle().request(request="join", ptype="subscriber", room=room, feed=99, use_msid="x",
+                            close_pc="x") == err(428, "No such feed (99)")
+
+
 def test_moderate_without_published_streams(handle, room):
     alice = handle()
     alice.join(room, id=31)

@@ -183,6 +183,58 @@ const RequestCase kRequests[] = {
 
 }  // namespace
 
+// A joined publisher's configure/publish, checked as Janus checks them: its publish parameters in order, each
+// description's mid and text, a mid named without an offer; close_pc and use_msid of a subscriber are not checked.
+const RequestCase kPublisherRequests[] = {
+    {"descriptions first", R"({"request":"configure","descriptions":5,"audiocodec":5})", 430,
+     "Invalid element type (descriptions should be an array)"},
+    {"bitrate before audio", R"({"request":"configure","audio":5,"bitrate":"x"})", 430,
+     "Invalid element type (bitrate should be a positive integer)"},
+    {"secret", R"({"request":"configure","secret":5})", 430, "Invalid element type (secret should be a string)"},
+    {"audio_active_packets", R"({"request":"configure","audio_active_packets":-1})", 430,
+     "Invalid element type (audio_active_packets should be a positive integer)"},
+    {"audio before video", R"({"request":"configure","data":5,"video":5,"audio":5})", 430,
+     "Invalid element type (audio should be a boolean)"},
+    {"update", R"({"request":"configure","update":5})", 430, "Invalid element type (update should be a boolean)"},
+    {"restart", R"({"request":"configure","restart":5})", 430, "Invalid element type (restart should be a boolean)"},
+    {"description without mid", R"({"request":"configure","descriptions":[5]})", 429,
+     "Missing mandatory element (mid)"},
+    {"description without text", R"({"request":"configure","descriptions":[{"mid":"0"}]})", 429,
+     "Missing mandatory element (description)"},
+    {"description mid type", R"({"request":"configure","descriptions":[{"mid":5,"description":"d"}]})", 430,
+     "Invalid element type (mid should be a string)"},
+    {"mid not published", R"({"request":"configure","mid":"0","send":5})", 428, "No such mid '0' published"},
+    {"streams mid not published", R"({"request":"configure","streams":[{"mid":"x"}]})", 428,
+     "No such mid 'x' published"},
+    {"publish checks audio before anything about streams", R"({"request":"publish","streams":"x","audio":"y"})", 430,
+     "Invalid element type (audio should be a boolean)"},
+};
+
+BOOST_DATA_TEST_CASE(publisher_request_validation, bdata::make(kPublisherRequests), c) {
+  PluginFixture f;
+  const cp::HandleId h = f.attach();
+  f.send(h, {{"request", "join"}, {"room", 1234}, {"ptype", "publisher"}});
+  BOOST_TEST(f.send(h, json::parse(c.body)) == error(c.code, c.reason));
+}
+
+BOOST_AUTO_TEST_CASE(publisher_configure_ignores_what_janus_ignores) {
+  PluginFixture f;
+  const cp::HandleId h = f.attach();
+  f.send(h, {{"request", "join"}, {"room", 1234}, {"ptype", "publisher"}});
+  const json ok = {{"videoroom", "event"}, {"room", 1234}, {"configured", "ok"}};
+  for (const char* body : {R"({"request":"configure","streams":"x"})", R"({"request":"configure","streams":[5]})",
+                           R"({"request":"configure","mid":5})", R"({"request":"configure","metadata":5})",
+                           R"({"request":"configure","descriptions":[{"mid":"0","description":"d"}]})"})
+    BOOST_TEST(f.send(h, json::parse(body)) == ok, body);
+  const cp::HandleId s = f.attach();
+  BOOST_TEST(f.send(s, {{"request", "join"},
+                        {"room", 1234},
+                        {"ptype", "subscriber"},
+                        {"use_msid", "x"},
+                        {"close_pc", "x"},
+                        {"feed", 99}}) == error(428, "No such feed (99)"));
+}
+
 BOOST_DATA_TEST_CASE(request_validation, bdata::make(kRequests), c) {
   PluginFixture f;
   const cp::HandleId h = f.attach();
