@@ -58,12 +58,17 @@ void AdminRouter::handle(const json& request, const RequestContext& ctx, const R
     if (!request.is_object()) throw JanusError(ErrorCode::InvalidJsonObject, "JSON error: not an object");
     const std::string tx = requireTransaction(request);
     const std::string verb = requireVerb(request);
-    std::uint64_t sid = ctx.pathSession.value_or(idField(request, "session_id"));
-    std::uint64_t hid = ctx.pathHandle.value_or(idField(request, "handle_id"));
-    if (ctx.pathSession && request.contains("session_id") && idField(request, "session_id") != *ctx.pathSession)
-      throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting session ID (payload and path)");
-    if (ctx.pathHandle && request.contains("handle_id") && idField(request, "handle_id") != *ctx.pathHandle)
-      throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting handle ID (payload and path)");
+    // Ids as Janus's Admin API reads them: an integer (a negative one wraps), anything else 0; unlike the core's, a
+    // null handle_id counts as there. REST: the path's id wins over a body id that is no integer.
+    auto adminId = [&](const char* key) {
+      IdField id = readId(request, key);
+      id.present = id.present || request.contains(key);
+      return id;
+    };
+    const IdField session_id = pathId(adminId("session_id"), ctx.pathSession, "session");
+    const IdField handle_id = pathId(adminId("handle_id"), ctx.pathHandle, "handle");
+    const std::uint64_t sid = session_id.value;
+    const std::uint64_t hid = handle_id.value;
     transaction = tx;
     if (sid == 0 && hid == 0) {
       if (verb == "info") return reply(router_.serverInfo(tx));
@@ -73,8 +78,10 @@ void AdminRouter::handle(const json& request, const RequestContext& ctx, const R
     if (secret == request.end() || !secret->is_string() || secret->get<std::string>() != router_.general().admin_secret)
       throw JanusError::unauthorized();
     if (sid == 0 && hid == 0) return handleGlobal(verb, tx, request, reply);
-
+    // A handle without a session; a handle_id that is there but no id (Janus answers this one with 458 too).
+    if (sid == 0) throw JanusError(ErrorCode::SessionNotFound, "Session not found");
     errorSession = sid;
+    if (handle_id.present && hid == 0) throw JanusError(ErrorCode::SessionNotFound, "Session not found");
     auto session = router_.registry().find(sid);
     if (!session) throw JanusError(ErrorCode::SessionNotFound, "No such session " + std::to_string(sid));
     if (hid == 0) {

@@ -218,6 +218,21 @@ def test_admin_request_validation(adm, body, code, reason):
     assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": code, "reason": reason}}
 
 
+@pytest.mark.parametrize("value", ["x", 0, 1.5, None, [1]], ids=repr)
+def test_admin_ids_that_are_no_ids(adm, rest, value):
+    """A handle_id that is there but no id (null too) is 458 "Session not found", as Janus's Admin API answers."""
+    sid = rest.create()
+    r = adm.send({"janus": "list_handles", "session_id": sid, "handle_id": value})
+    assert r["error"] == {"code": 458, "reason": "Session not found"} and r["session_id"] == sid, r
+
+
+def test_admin_negative_session_id_wraps(adm):
+    r = adm.send({"janus": "list_handles", "session_id": -1})
+    assert r["error"] == {"code": 458, "reason": "No such session 18446744073709551615"} and r["session_id"] == -1, r
+    r = adm.send({"janus": "get_status", "handle_id": 5})
+    assert r["error"] == {"code": 458, "reason": "Session not found"} and "session_id" not in r, r
+
+
 def test_session_timeout_per_session_takes_minus_one_for_the_global(adm, rest):
     sid = rest.create()
     hid = rest.attach(sid)

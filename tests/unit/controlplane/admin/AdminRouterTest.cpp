@@ -70,6 +70,31 @@ BOOST_AUTO_TEST_CASE(sessions_handles_and_handle_info) {
   BOOST_TEST(errorCode(r) == 459);
 }
 
+// Ids as Janus's Admin API reads them: integers only (negatives wrap); a handle_id that is there but no id, null
+// included, is 458 "Session not found" (so is a handle without a session); REST lets the path win over a body id
+// that is no integer.
+BOOST_AUTO_TEST_CASE(ids_of_other_types_are_read_as_janus_admin_reads_them) {
+  RouterFixture f;
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  for (const json& wrong : {json("x"), json(0), json(1.5), json(nullptr), json::array({1})}) {
+    json r = f.adminRequest(adminReq("list_handles", {{"session_id", sid}, {"handle_id", wrong}}));
+    BOOST_TEST(errorReason(r) == "Session not found", wrong.dump());
+    BOOST_TEST(r["session_id"] == sid);
+    r = f.adminRequest(adminReq("handle_info", {{"session_id", wrong}, {"handle_id", wrong}}), sid, hid);
+    BOOST_TEST(r["janus"] == "success", wrong.dump());
+  }
+  json r = f.adminRequest(adminReq("get_status", {{"handle_id", 5}}));
+  BOOST_TEST(
+      r ==
+      (json{{"janus", "error"}, {"transaction", "t"}, {"error", {{"code", 458}, {"reason", "Session not found"}}}}));
+  r = f.adminRequest(adminReq("list_handles", {{"session_id", -1}}));
+  BOOST_TEST(errorReason(r) == "No such session 18446744073709551615");
+  BOOST_TEST(r["session_id"] == -1);
+  r = f.adminRequest(adminReq("list_handles", {{"session_id", 5}}), sid);
+  BOOST_TEST(errorReason(r) == "Conflicting session ID (payload and path)");
+}
+
 BOOST_AUTO_TEST_CASE(teardown_requests) {
   RouterFixture f;
   const std::uint64_t sid = f.createSession();
