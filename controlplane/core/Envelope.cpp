@@ -238,6 +238,7 @@ IdField pathId(const IdField& body, const std::optional<std::uint64_t>& path, st
   if (!path) return body;
   if (body.value != 0 && body.value != *path)
     throw JanusError(ErrorCode::InvalidRequestPath, "Conflicting " + std::string(what) + " ID (payload and path)");
+  if (*path == 0) return body;  // a path segment that reads as 0 names nothing (Janus keeps the body's)
   return {true, *path};
 }
 

@@ -1,5 +1,7 @@
 #include "controlplane/transports/RestTarget.hpp"
 
+#include <cstdint>
+
 namespace portunus::cp {
 namespace {
 
@@ -37,10 +39,27 @@ std::uint64_t leadingNumber(std::string_view s) {
   return v;
 }
 
+/** A path id as Janus reads it (g_ascii_strtoull): leading white space, an optional sign (a '-' negates, wrapping),
+ *  then decimal digits up to the first other character; none is 0, too many saturate at 2^64-1. */
+std::uint64_t pathNumber(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+    ++i;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  std::uint64_t v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - digit) / 10) return UINT64_MAX;
+    v = v * 10 + digit;
+  }
+  return negative ? 0 - v : v;
+}
+
 }  // namespace
 
 std::uint64_t RestTarget::id(std::size_t i) const {
-  return i < segments.size() ? leadingNumber(segments[i]) : 0;
+  return i < segments.size() ? pathNumber(segments[i]) : 0;
 }
 
 unsigned RestTarget::maxEvents() const {

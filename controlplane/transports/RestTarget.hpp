@@ -16,7 +16,8 @@ struct RestTarget {
   std::vector<std::string> segments;         // path segments after the base
   std::map<std::string, std::string> query;  // percent-decoded
 
-  /** Segment `i` read as Janus does (a leading decimal number, else 0). */
+  /** Segment `i` read as Janus does (g_ascii_strtoull: a leading decimal number with an optional sign, a '-'
+   *  wrapping, saturating at 2^64-1; else 0). */
   std::uint64_t id(std::size_t i) const;
   /** `maxev` from the query: 1 when absent or not a number, at least 1. */
   unsigned maxEvents() const;

@@ -109,3 +109,17 @@ JSEP = [
 def test_jsep_fields_are_checked_in_order(api, sh, jsep, code, reason):
     sid, hid = sh
     expect_error(api.call("message", sid, hid, body={}, jsep=jsep), code, reason)
+
+
+# REST path segments are read as Janus reads them (g_ascii_strtoull): a leading number with an optional sign.
+@pytest.mark.parametrize("segment", ["-1", "18446744073709551616"])
+def test_rest_session_path_wraps_and_saturates(rest: JanusRest, segment):
+    r = rest.send({"janus": "keepalive"}, segment)
+    assert r["error"] == {"code": 458, "reason": "No such session 18446744073709551615"} and r["session_id"] == -1, r
+
+
+@pytest.mark.parametrize("segment", ["abc", "0"])
+def test_rest_handle_path_that_reads_as_zero_names_the_session(rest: JanusRest, segment):
+    sid = rest.create()
+    r = rest.send({"janus": "keepalive", "transaction": "k"}, sid, segment)
+    assert r == {"janus": "ack", "session_id": sid, "transaction": "k"}

@@ -272,6 +272,8 @@ BOOST_AUTO_TEST_CASE(ids_of_other_types_are_read_as_janus_reads_them) {
   BOOST_TEST(
       r ==
       (json{{"janus", "error"}, {"transaction", "t"}, {"error", {{"code", 458}, {"reason", "Session not found"}}}}));
+  // A handle path segment that reads as 0 names nothing: the request is the session's.
+  BOOST_TEST(f.request({{"janus", "keepalive"}, {"transaction", "t"}}, nullptr, sid, 0) == ack);
 }
 
 BOOST_AUTO_TEST_CASE(id_is_checked_on_every_request) {

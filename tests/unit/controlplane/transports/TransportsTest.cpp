@@ -30,6 +30,14 @@ const TargetCase kTargets[] = {
     {"/janus/123?maxev=abc", true, 1, 123, 1},
     {"/janus/abc", true, 1, 0, 1},  // Janus reads a non-number as 0: the root
     {"/janus/1/2/3", true, 3, 1, 1},
+    // As g_ascii_strtoull: a leading number, a sign ('-' wraps), saturation at 2^64-1.
+    {"/janus/123abc", true, 1, 123, 1},
+    {"/janus/-1", true, 1, 18446744073709551615u, 1},
+    {"/janus/+7", true, 1, 7, 1},
+    {"/janus/18446744073709551615", true, 1, 18446744073709551615u, 1},
+    {"/janus/18446744073709551616", true, 1, 18446744073709551615u, 1},
+    {"/janus/99999999999999999999999", true, 1, 18446744073709551615u, 1},
+    {"/janus/-", true, 1, 0, 1},
     {"/janusx", false, 0, 0, 1},
     {"/foo", false, 0, 0, 1},
     {"/", false, 0, 0, 1},
