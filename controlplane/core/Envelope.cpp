@@ -226,14 +226,6 @@ std::uint64_t idField(const json& object, const char* key) {
   return it->get<std::uint64_t>();
 }
 
-IdField readId(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  if (it->is_number_unsigned()) return {true, it->get<std::uint64_t>()};
-  if (it->is_number_integer()) return {true, static_cast<std::uint64_t>(it->get<std::int64_t>())};
-  return {true, 0};
-}
-
 IdField pathId(const IdField& body, const std::optional<std::uint64_t>& path, std::string_view what) {
   if (!path) return body;
   if (body.value != 0 && body.value != *path)

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json/JanusId.hpp"
 #include "controlplane/core/JanusError.hpp"
 
 namespace portunus::cp {
@@ -39,13 +40,9 @@ std::optional<std::vector<std::string>> optStringArray(const json& object, const
 /** An id field as Janus reads it: a non-integer counts as 0 (absent). */
 std::uint64_t idField(const json& object, const char* key);
 
-/** `session_id` or `handle_id` as Janus's core reads it: absent or null is no id; an integer is the id (a negative
- *  one wraps to its unsigned 64-bit value, as Janus's guint64 does); any other value is present but 0. */
-struct IdField {
-  bool present = false;
-  std::uint64_t value = 0;
-};
-IdField readId(const json& object, const char* key);
+/** `session_id` or `handle_id` as Janus's core reads it (common/json/JanusId.hpp). */
+using portunus::IdField;
+using portunus::readId;
 
 /** REST: the id in the path (if any) is the one used; a non-zero integer in the body that differs from it is 457
  *  "Conflicting <what> ID (payload and path)", as Janus's HTTP transport answers. */

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <random>
 
+#include "common/json/JanusId.hpp"
 #include "common/log/Log.hpp"
 #include "controlplane/core/JanusError.hpp"
 #include "plugins/videoroom/JsonParams.hpp"
@@ -353,14 +354,9 @@ json VideoRoomPlugin::kick(const json& body) {
   validateParams(body, {{"secret", JsonType::String}});
   validateParams(body, {idParam("id", ctx_.stringIds(), true)});
   if (!ctx_.stringIds()) {
-    // Janus reads a numeric kick's room without checking it: an integer (a negative one wraps, as its guint64
-    // does), anything else or nothing is room 0.
-    const auto it = body.find("room");
-    std::uint64_t room = 0;
-    if (it != body.end() && it->is_number_unsigned()) room = it->get<std::uint64_t>();
-    if (it != body.end() && it->is_number_integer() && !it->is_number_unsigned())
-      room = static_cast<std::uint64_t>(it->get<std::int64_t>());
-    if (!ctx_.findRoom(std::to_string(room))) throw VideoRoomError::noSuchRoom(std::to_string(room));
+    // Janus reads a numeric kick's room without checking it, as it reads an id: anything but an integer is room 0.
+    const std::string room = std::to_string(readId(body, "room").value);
+    if (!ctx_.findRoom(room)) throw VideoRoomError::noSuchRoom(room);
   }
   auto room = accessRoom(body, true, false);
   const std::string id = idText(body["id"]);
