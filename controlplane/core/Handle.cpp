@@ -1,6 +1,52 @@
 #include "controlplane/core/Handle.hpp"
 
 namespace portunus::cp {
+namespace {
+
+/** Appends what one value is to the PeerConnection: the end of candidates, a candidate, or nothing (a candidate
+ *  Janus refuses; a queued or listed one is dropped without an error). */
+void appendTrickleEntry(nlohmann::json& entries, const nlohmann::json& value) {
+  if (!value.is_object() || value.contains("completed"))
+    entries.push_back({{"completed", true}});
+  else if (!trickleCandidateError(value))
+    entries.push_back(value);
+}
+
+}  // namespace
+
+std::optional<JanusError> trickleCandidateError(const nlohmann::json& c) {
+  if (!c.is_object() || c.contains("completed")) return std::nullopt;
+  const auto mid = c.find("sdpMid");
+  if (mid != c.end() && !mid->is_string())
+    return JanusError(ErrorCode::InvalidElementType, "Trickle error: invalid element type (sdpMid should be a string)");
+  const auto mline = c.find("sdpMLineIndex");
+  if (mline != c.end() && (!mline->is_number_integer() || mline->get<std::int64_t>() < 0))
+    return JanusError(ErrorCode::InvalidElementType,
+                      "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)");
+  if (mid == c.end() && mline == c.end())
+    return JanusError(ErrorCode::MissingMandatoryElement,
+                      "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)");
+  const auto candidate = c.find("candidate");
+  if (candidate == c.end())
+    return JanusError(ErrorCode::MissingMandatoryElement, "Trickle error: missing mandatory element (candidate)");
+  if (!candidate->is_string())
+    return JanusError(ErrorCode::InvalidElementType,
+                      "Trickle error: invalid element type (candidate should be a string)");
+  return std::nullopt;
+}
+
+nlohmann::json trickleEntries(const nlohmann::json& value, bool many, bool parsedNow) {
+  auto entries = nlohmann::json::array();
+  if (parsedNow && !many) {
+    appendTrickleEntry(entries, value);
+  } else if (value.is_array()) {
+    for (const auto& v : value)
+      appendTrickleEntry(entries, v);
+  } else if (value.is_object()) {
+    appendTrickleEntry(entries, value);
+  }
+  return entries;
+}
 
 bool Handle::addCandidate(const nlohmann::json& candidate, Clock::time_point now) {
   flags_.trickle = true;  // a trickle on a handle that never announced trickle simply switches it on
@@ -13,15 +59,12 @@ bool Handle::addCandidate(const nlohmann::json& candidate, Clock::time_point now
   return true;
 }
 
-void Handle::feed(const nlohmann::json& candidate) {
-  if (candidate.is_array()) {
-    for (const auto& c : candidate)
-      feed(c);
-    return;
+void Handle::feed(const nlohmann::json& entries) {
+  for (const auto& entry : entries) {
+    // The end of candidates only counts once it reaches the PeerConnection.
+    if (entry.contains("completed")) flags_.allTrickles = true;
+    media_->addRemoteCandidate(entry);
   }
-  // The end of candidates only counts once it reaches the PeerConnection.
-  if (candidate.is_null() || (candidate.is_object() && candidate.value("completed", false))) flags_.allTrickles = true;
-  media_->addRemoteCandidate(candidate.is_null() ? nlohmann::json{{"completed", true}} : candidate);
 }
 
 std::size_t Handle::expireCandidates(Clock::time_point now, std::chrono::seconds maxAge) {

@@ -7,14 +7,28 @@
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "controlplane/core/Clock.hpp"
+#include "controlplane/core/JanusError.hpp"
 #include "controlplane/core/MediaHandler.hpp"
 
 namespace portunus::cp {
 
 class Plugin;
+
+/** One trickle request's candidates as Janus 1.1.2 takes them: an array whose values are each a candidate object or
+ *  `{"completed":true}` (any value that is no object, and an object with `completed` of any value, ends the
+ *  candidates). `value` is the request's `candidate` (`many` false) or `candidates` (true). Parsed at once
+ *  (`parsedNow`: the offer/answer round is complete), `candidate` is one entry whatever it holds and `candidates`
+ *  (an array: the router checked) one entry per value; queued, an object is one entry, an array one entry per value,
+ *  and anything else none. */
+nlohmann::json trickleEntries(const nlohmann::json& value, bool many, bool parsedNow);
+
+/** janus_ice_trickle_parse's checks of one trickled candidate object, in its order (467/456 with its wording); a
+ *  value that ends the candidates has none. Entries that fail them are dropped from trickleEntries. */
+std::optional<JanusError> trickleCandidateError(const nlohmann::json& candidate);
 
 class Handle {
  public:
@@ -27,9 +41,9 @@ class Handle {
   const std::string& opaqueId() const noexcept { return opaqueId_; }
   long long createdUs() const noexcept { return createdUs_; }
 
-  /** Trickle: a candidate goes to the PeerConnection when it is ready, else into the queue (janus.js trickles
-   *  before it sends the offer). Returns true when it was queued. */
-  bool addCandidate(const nlohmann::json& candidate, Clock::time_point now);
+  /** Trickle: one request's entries (trickleEntries) go to the PeerConnection when it is ready, else into the
+   *  queue as one entry (janus.js trickles before it sends the offer). Returns true when they were queued. */
+  bool addCandidate(const nlohmann::json& entries, Clock::time_point now);
   /** Drops queued candidates older than `maxAge` (Janus's candidates_timeout); returns how many went. */
   std::size_t expireCandidates(Clock::time_point now, std::chrono::seconds maxAge);
   /** Hands the queue to the PeerConnection once it is ready. */
@@ -67,8 +81,8 @@ class Handle {
   nlohmann::json flagsJson() const;
 
  private:
-  /** Gives one trickle (a candidate, null, `completed`, or a `candidates` array) to the PeerConnection. */
-  void feed(const nlohmann::json& candidate);
+  /** Gives one request's entries to the PeerConnection. */
+  void feed(const nlohmann::json& entries);
   struct Queued {
     nlohmann::json candidate;
     Clock::time_point received;

@@ -7,28 +7,6 @@
 namespace portunus::cp {
 namespace {
 
-/** Janus's janus_ice_trickle_parse checks of one trickled candidate (a non-object or `completed` ends the
- *  candidates and is fine). 466 (no such stream) cannot happen here: the PeerConnection exists. */
-void checkTrickleCandidate(const json& c) {
-  if (!c.is_object() || c.contains("completed")) return;
-  const auto mid = c.find("sdpMid");
-  if (mid != c.end() && !mid->is_string())
-    throw JanusError(ErrorCode::InvalidElementType, "Trickle error: invalid element type (sdpMid should be a string)");
-  const auto mline = c.find("sdpMLineIndex");
-  if (mline != c.end() && (!mline->is_number_integer() || (mline->is_number_integer() && mline->get<long long>() < 0)))
-    throw JanusError(ErrorCode::InvalidElementType,
-                     "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)");
-  if (mid == c.end() && mline == c.end())
-    throw JanusError(ErrorCode::MissingMandatoryElement,
-                     "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)");
-  const auto candidate = c.find("candidate");
-  if (candidate == c.end())
-    throw JanusError(ErrorCode::MissingMandatoryElement, "Trickle error: missing mandatory element (candidate)");
-  if (!candidate->is_string())
-    throw JanusError(ErrorCode::InvalidElementType,
-                     "Trickle error: invalid element type (candidate should be a string)");
-}
-
 constexpr const char* kPortunusVersion = "0.1.0";
 
 bool isSessionVerb(std::string_view v) {
@@ -401,32 +379,24 @@ void Router::trickle(Session& session, Handle& handle, const std::string& tx, co
   // Janus's "cleaning" state: the PeerConnection is going away (its transport failed, the hangup is on its way).
   if (handle.media() && handle.media()->closing())
     throw JanusError(ErrorCode::WebrtcState, "Still cleaning a previous session");
+  handle.flags().trickle = true;  // a trickle switches trickle on, even one whose candidate is then refused
   // Once the offer/answer round is complete Janus parses a trickle at once and reports what is wrong with it;
   // before that it queues whatever came and acks.
-  if (handle.media() && !handle.localSdp.empty() && !handle.remoteSdp.empty()) {
-    if (hasOne)
-      checkTrickleCandidate(request["candidate"]);
-    else if (!request["candidates"].is_array())
+  const bool parsedNow = handle.media() && !handle.localSdp.empty() && !handle.remoteSdp.empty();
+  if (parsedNow) {
+    if (hasOne) {
+      if (auto error = trickleCandidateError(request["candidate"])) throw *error;
+    } else if (!request["candidates"].is_array())
       throw JanusError(ErrorCode::InvalidElementType, "candidates is not an array");
   } else if (const auto max = cfg_.limits.max_pending_trickles;
              max > 0 && !handle.takesCandidatesNow() && handle.pendingCandidates() >= max) {
     throw JanusError(ErrorCode::Unknown, "Too many pending trickle candidates (limit of " + std::to_string(max) +
                                              " per handle before its PeerConnection exists)");
   }
-  const auto now = clock_.now();
-  // Each request is one trickle entry (a `candidates` array stays one). Janus acks malformed candidates too and
+  // Each request is one queued entry (a `candidates` array stays one). Janus acks malformed candidates too and
   // only logs them.
-  json entry = hasOne ? request["candidate"] : request["candidates"];
-  if (entry.is_array()) {
-    json objects = json::array();
-    for (const auto& c : entry)
-      if (c.is_object()) objects.push_back(c);
-    entry = std::move(objects);
-  }
-  if (entry.is_null() || entry.is_object() || entry.is_array())
-    handle.addCandidate(entry, now);
-  else
-    PLOG(Debug, "core") << "handle " << handle.id() << ": ignoring trickle candidate that is not an object";
+  handle.addCandidate(trickleEntries(hasOne ? request["candidate"] : request["candidates"], hasMany, parsedNow),
+                      clock_.now());
   reply(basicReply("ack", session.id(), tx));
 }
 
@@ -630,7 +600,7 @@ json Router::handleInfo(const Session& session, const Handle& handle, bool plugi
   if (!handle.remoteSdp.empty()) sdps["remote"] = handle.remoteSdp;
   if (!handle.localSdp.empty()) sdps["local"] = handle.localSdp;
   info["sdps"] = sdps;
-  info["pending-trickles"] = handle.pendingCandidates();
+  if (handle.pendingCandidates()) info["pending-trickles"] = handle.pendingCandidates();  // only while queued
   info["queued-packets"] = 0;
   if (handle.media()) {
     const json media = handle.media()->info();

@@ -85,6 +85,7 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
     throw JanusError(ErrorCode::JsepInvalidSdp, std::string("Invalid SDP: ") + e.what());
   }
   if (offer.media.empty()) throw JanusError(ErrorCode::JsepInvalidSdp, "Invalid SDP: no m-line");
+  firstMid_ = offer.media[0].mid;
   const sdp::TransportAttributes t = offer.effectiveTransport(0);
   if (!t.iceUfrag || !t.icePwd) throw JanusError(ErrorCode::JsepInvalidSdp, "Invalid SDP: missing ICE credentials");
   auto fp = std::find_if(t.fingerprints.begin(), t.fingerprints.end(),
@@ -186,11 +187,18 @@ bool PeerConnection::readyForCandidates() const {
 void PeerConnection::addRemoteCandidate(const nlohmann::json& candidate) {
   std::lock_guard lock(mutex_);
   if (!transport_ || closed_) return;
-  if (candidate.is_object() && candidate.value("completed", false)) {
+  if (!candidate.is_object() || candidate.contains("completed")) {
     transport_->setRemoteEndOfCandidates();
     return;
   }
-  if (!candidate.is_object() || !candidate.contains("candidate") || !candidate["candidate"].is_string()) return;
+  if (!candidate.contains("candidate") || !candidate["candidate"].is_string()) return;
+  // Everything is bundled on the first m-line: a candidate for another one is ignored, as Janus ignores it.
+  if (const auto mline = candidate.find("sdpMLineIndex");
+      mline != candidate.end() && mline->is_number_integer() && mline->get<std::int64_t>() > 0)
+    return;
+  if (const auto mid = candidate.find("sdpMid");
+      firstMid_ && mid != candidate.end() && mid->is_string() && mid->get<std::string>() != *firstMid_)
+    return;
   const std::string text = candidate["candidate"].get<std::string>();
   if (text.empty()) {
     transport_->setRemoteEndOfCandidates();  // an empty candidate string also ends the trickles
@@ -373,6 +381,7 @@ nlohmann::json PeerConnection::offer(const OfferSpec& spec) {
   JsepLocalTransport local = localTransportLocked();
   try {
     pendingOffer_ = negotiator_.offer(streams, local, negotiated_ ? &*negotiated_ : nullptr);
+    if (!firstMid_ && !pendingOffer_->description.media.empty()) firstMid_ = pendingOffer_->description.media[0].mid;
   } catch (const JsepError& e) {
     throw MediaNegotiationError(e.what());
   }

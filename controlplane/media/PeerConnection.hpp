@@ -119,6 +119,7 @@ class PeerConnection final : public MediaHandler {
   std::string remoteSdp_;
   std::optional<NegotiatedSession> negotiated_;
   std::optional<JsepOffer> pendingOffer_;  // our offer awaiting its answer
+  std::optional<std::string> firstMid_;    // the first m-line's mid: everything is bundled on it
   bool offerer_ = false;                   // created to offer: remote parameters come with the first answer
   unsigned sessionVersion_ = 0;            // o= version of our SDPs
   std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)

@@ -290,6 +290,70 @@ def test_trickle_after_negotiation_is_checked(api, negotiated, fields, code, rea
         assert r["janus"] == "ack", r
 
 
+def remote_candidates(info):
+    """How many trickled or SDP candidates the handle's ICE agent holds (Janus lists them)."""
+    held = info["webrtc"]["ice"].get("remote-candidates")
+    return len(held or []) if not isinstance(held, int) else held
+
+
+def offer_and_wait(api, sid, hid):
+    r = api.call("message", sid, hid, body={"audio": True}, jsep={"type": "offer", "sdp": LOOPBACK_OFFER})
+    assert r["janus"] == "ack", r  # a queued trickle of any shape never breaks the offer
+    assert api.event(sid, lambda m: m.get("janus") == "event" and "jsep" in m)["jsep"]["type"] == "answer"
+
+
+OTHER_MID = dict(CANDIDATE, sdpMid="1")
+OTHER_MLINE = {"candidate": CANDIDATE["candidate"], "sdpMLineIndex": 1}
+NO_MID = {"candidate": CANDIDATE["candidate"]}
+
+
+@pytest.mark.parametrize("queued, fields, ends, held", [
+    # Parsed at once: anything but an object, or `completed` of any value, ends the candidates.
+    (False, {"candidate": {"completed": None}}, True, 0),
+    (False, {"candidate": {"completed": False}}, True, 0),
+    (False, {"candidate": 5}, True, 0),
+    (False, {"candidate": [CANDIDATE]}, True, 0),
+    (False, {"candidates": [CANDIDATE, 5]}, True, 1),
+    (False, {"candidates": [NO_MID, {"sdpMid": 0}]}, False, 0),  # refused entries of a list are dropped
+    (False, {"candidate": OTHER_MID}, False, 0),  # everything is bundled on the first m-line
+    (False, {"candidate": OTHER_MLINE}, False, 0),
+    # Queued before the offer, applied with it: an object or a list's values count, anything else is nothing.
+    (True, {"candidate": {"completed": "yes"}}, True, 0),
+    (True, {"candidate": {"completed": None}}, True, 0),
+    (True, {"candidate": 5}, False, 0),
+    (True, {"candidate": None}, False, 0),
+    (True, {"candidate": [CANDIDATE]}, False, 1),
+    (True, {"candidate": NO_MID}, False, 0),
+    (True, {"candidates": [CANDIDATE, "x"]}, True, 1),
+], ids=["completed-null", "completed-false", "scalar", "array-as-candidate", "list-scalar-entry", "list-refused",
+        "other-mid", "other-mline", "queued-completed-string", "queued-completed-null", "queued-scalar", "queued-null",
+        "queued-array-as-candidate", "queued-refused", "queued-list-string-entry"])
+def test_trickle_contents_as_janus_takes_them(api, admin, queued, fields, ends, held):
+    """What a trickle gives the ICE agent, seen through the Admin API: the end of candidates (`all-trickles`) and the
+    remote candidates it holds. A queued `{"completed": "yes"}` used to make the later offer fail with HTTP 500."""
+    sid, hid = session_and_handle(api)
+    if not queued:
+        offer_and_wait(api, sid, hid)
+    assert api.call("trickle", sid, hid, **fields)["janus"] == "ack"
+    if queued:
+        offer_and_wait(api, sid, hid)
+    info = admin.send({"janus": "handle_info"}, sid, hid)["info"]
+    assert info["flags"]["all-trickles"] is ends
+    assert remote_candidates(info) == held
+    assert "pending-trickles" not in info  # the queue went to the PeerConnection (and the key only shows a queue)
+
+
+def test_a_refused_trickle_still_switches_trickle_on(api, admin):
+    sid, hid = session_and_handle(api)
+    r = api.call("message", sid, hid, body={"audio": True},
+                 jsep={"type": "offer", "sdp": LOOPBACK_OFFER, "trickle": False})
+    assert r["janus"] == "ack", r
+    api.event(sid, lambda m: m.get("janus") == "event" and "jsep" in m)
+    expect_error(api.call("trickle", sid, hid, candidate={"sdpMid": None}), 467,
+                 "Trickle error: invalid element type (sdpMid should be a string)")
+    assert admin.send({"janus": "handle_info"}, sid, hid)["info"]["flags"]["trickle"] is True
+
+
 def test_detach_success_then_detached_event(api):
     sid, hid = session_and_handle(api)
     r = api.call("detach", sid, hid)
