@@ -56,20 +56,33 @@ class Handle {
   void setMedia(std::unique_ptr<MediaHandler> media) { media_ = std::move(media); }
   std::unique_ptr<MediaHandler> releaseMedia() { return std::move(media_); }
 
-  /** Negotiation flags, named as Janus's handle_info `flags`. */
+  /** Negotiation flags, named as Janus's handle_info `flags` and set when Janus 1.1.2 sets them (its has-audio and
+   *  has-video are never set any more: always false). */
   struct Flags {
     bool gotOffer = false;
     bool gotAnswer = false;
     bool negotiated = false;
     bool processingOffer = false;
+    bool starting = false;  // ICE started with candidates still to be trickled (not cleared by a hangup)
     bool ready = false;
     bool alert = false;  // hung up: the plugin has been told (hangup_media) and must not be told twice
     bool trickle = false;
     bool allTrickles = false;
-    bool hasAudio = false;
-    bool hasVideo = false;
     bool dataChannels = false;
     bool e2ee = false;
+
+    /** An offer, ours or the peer's, opens a round. */
+    void offered() noexcept {
+      gotOffer = true;
+      gotAnswer = false;
+    }
+    /** An answer, ours or the peer's, closes it: negotiated once an offer was seen, and ICE starts at once when
+     *  candidates are still to be trickled. */
+    void answered() noexcept {
+      gotAnswer = true;
+      if (gotOffer) negotiated = true;
+      if (trickle && !allTrickles) starting = true;
+    }
   };
   Flags& flags() noexcept { return flags_; }
   const Flags& flags() const noexcept { return flags_; }

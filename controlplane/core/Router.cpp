@@ -289,18 +289,15 @@ std::optional<json> Router::prepareJsep(Handle& handle, const json& request) {
 
   auto& f = handle.flags();
   const Handle::Flags before = f;  // restored if the media layer refuses the PeerConnection
+  f.dataChannels = text.find("DTLS/SCTP") != std::string::npos;
+  // A jsep says whether the peer trickles (the field was type-checked above); absent, it does.
+  const auto trickle = jsep.find("trickle");
+  f.trickle = trickle == jsep.end() || trickle->get<bool>();
   if (offer) {
-    f.gotOffer = true;
+    f.offered();
     f.alert = false;  // a new negotiation re-arms hangup_media
   } else {
-    f.gotAnswer = true;
-  }
-  f.hasAudio = text.find("m=audio") != std::string::npos;
-  f.hasVideo = text.find("m=video") != std::string::npos;
-  f.dataChannels = text.find("DTLS/SCTP") != std::string::npos;
-  if (auto trickle = jsep.find("trickle"); trickle != jsep.end() && trickle->is_boolean()) {
-    f.trickle = trickle->get<bool>();
-    if (!f.trickle) f.allTrickles = true;  // no trickles will come
+    f.answered();
   }
   f.e2ee = jsep.value("e2ee", false);
   handle.remoteSdp = text;
@@ -412,7 +409,12 @@ void Router::pluginEvent(HandleId hid, std::optional<std::string> tx, json data,
   if (tx) event["transaction"] = *tx;
   if (cfg_.general.opaqueid_in_api && !handle->opaqueId().empty()) event["opaque_id"] = handle->opaqueId();
   if (jsep) {
-    if (jsep->value("type", "") == "offer") handle->flags().processingOffer = false;
+    if (jsep->value("type", "") == "offer") {
+      handle->flags().processingOffer = false;
+      handle->flags().offered();
+    } else {
+      handle->flags().answered();
+    }
     handle->localSdp = jsep->value("sdp", "");
     event["jsep"] = std::move(*jsep);
   }

@@ -280,9 +280,10 @@ nlohmann::json PeerConnection::info() const {
     dataplane["bitrate-cap"] = bitrateCap_;
   }
   webrtc["dataplane"] = std::move(dataplane);
-  return {{"agent-created", true},
-          {"ice-mode", service_.transportOptions().ice.ice_lite ? "lite" : "full"},
-          {"ice-role", "controlled"},
+  const bool lite = service_.transportOptions().ice.ice_lite;
+  return {{"agent-created", agentCreatedUs_},
+          {"ice-mode", lite ? "lite" : "full"},
+          {"ice-role", offerer_ && !lite ? "controlling" : "controlled"},  // the full agent that offers controls
           {"webrtc", std::move(webrtc)}};
 }
 

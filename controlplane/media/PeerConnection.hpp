@@ -9,6 +9,7 @@
 // posted to the API loop by handle id, never through `this`.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -119,10 +120,14 @@ class PeerConnection final : public MediaHandler {
   std::string remoteSdp_;
   std::optional<NegotiatedSession> negotiated_;
   std::optional<JsepOffer> pendingOffer_;  // our offer awaiting its answer
-  std::optional<std::string> firstMid_;    // the first m-line's mid: everything is bundled on it
-  bool offerer_ = false;                   // created to offer: remote parameters come with the first answer
-  unsigned sessionVersion_ = 0;            // o= version of our SDPs
-  std::uint32_t firFreq_ = 0;              // periodic PLI on received video, seconds (0 = off)
+  // When the ICE agent was made, on the steady clock's microseconds as handle_info's `created` (Janus's agent-created).
+  long long agentCreatedUs_ =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  std::optional<std::string> firstMid_;  // the first m-line's mid: everything is bundled on it
+  bool offerer_ = false;                 // created to offer: remote parameters come with the first answer
+  unsigned sessionVersion_ = 0;          // o= version of our SDPs
+  std::uint32_t firFreq_ = 0;            // periodic PLI on received video, seconds (0 = off)
   std::vector<IceCandidate> localCandidates_;
   bool gatheringDone_ = false;
   unsigned gatheringWaiters_ = 0;  // in gatheringWait(): the destructor waits for them

@@ -354,6 +354,37 @@ def test_a_refused_trickle_still_switches_trickle_on(api, admin):
     assert admin.send({"janus": "handle_info"}, sid, hid)["info"]["flags"]["trickle"] is True
 
 
+@pytest.mark.parametrize("trickled, jsep_trickle, flags", [
+    (False, None, {"trickle": True, "all-trickles": False, "starting": True}),
+    (False, True, {"trickle": True, "all-trickles": False, "starting": True}),
+    (False, False, {"trickle": False, "all-trickles": False, "starting": False}),
+    (True, False, {"trickle": False, "all-trickles": True, "starting": False}),
+], ids=["no-trickle-field", "trickle-true", "trickle-false", "ended-then-trickle-false"])
+def test_handle_flags_after_an_answered_offer(api, admin, trickled, jsep_trickle, flags):
+    """handle_info `flags` as Janus 1.1.2 sets them once the EchoTest answered: the round is negotiated, the jsep's
+    `trickle` (absent: true) is the trickle flag, ICE is `starting` while candidates are still to come, and has-audio/
+    has-video are never set."""
+    sid, hid = session_and_handle(api)
+    if trickled:
+        assert api.call("trickle", sid, hid, candidate={"completed": True})["janus"] == "ack"
+    jsep = {"type": "offer", "sdp": LOOPBACK_OFFER}
+    if jsep_trickle is not None:
+        jsep["trickle"] = jsep_trickle
+    assert api.call("message", sid, hid, body={"audio": True}, jsep=jsep)["janus"] == "ack"
+    api.event(sid, lambda m: m.get("janus") == "event" and "jsep" in m)
+    info = admin.send({"janus": "handle_info"}, sid, hid)["info"]
+    expected = dict(flags, **{"got-offer": True, "got-answer": True, "negotiated": True, "has-audio": False,
+                              "has-video": False})
+    assert {k: info["flags"][k] for k in expected} == expected
+    assert isinstance(info["agent-created"], int) and info["created"] <= info["agent-created"] <= info["current_time"]
+    assert info["ice-role"] == "controlled"  # the answerer
+    api.call("hangup", sid, hid)
+    api.event(sid, lambda m: m.get("janus") == "hangup")
+    after = admin.send({"janus": "handle_info"}, sid, hid)["info"]["flags"]
+    assert (after["got-offer"], after["got-answer"], after["negotiated"]) == (False, False, False)
+    assert after["starting"] is flags["starting"]  # a hangup does not clear it
+
+
 def test_detach_success_then_detached_event(api):
     sid, hid = session_and_handle(api)
     r = api.call("detach", sid, hid)

@@ -496,7 +496,9 @@ BOOST_AUTO_TEST_CASE(an_offer_without_a_media_layer_gets_the_plugin_sdp_error) {
   // The core recorded the offer (handle_info flags) even though no media could be negotiated.
   auto handle = f.registry.find(sid)->handle(hid);
   BOOST_TEST(handle->flags().gotOffer);
-  BOOST_TEST(handle->flags().hasAudio);
+  BOOST_TEST(handle->flags().trickle);  // a jsep without `trickle` announces trickling, as in Janus
+  BOOST_TEST(!handle->flags().gotAnswer);
+  BOOST_TEST(!handle->flags().negotiated);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
