@@ -112,8 +112,9 @@ PeerConnection::PeerConnection(MediaService& service, std::uint64_t sessionId, H
     for (std::size_t i = 0; i < offer.media.size(); ++i) {
       const auto& m = offer.media[i];
       for (const auto& c : m.candidates) {
-        transport_->addRemoteCandidate(IceCandidate::fromSdp(c));  // the SDP parser checked its grammar
-        ++remoteCandidates_;
+        const IceCandidate candidate = IceCandidate::fromSdp(c);  // the SDP parser checked its grammar
+        transport_->addRemoteCandidate(candidate);
+        listRemoteCandidate(candidate);
       }
       if (m.endOfCandidates && i == 0) transport_->setRemoteEndOfCandidates();
     }
@@ -205,8 +206,9 @@ void PeerConnection::addRemoteCandidate(const nlohmann::json& candidate) {
     return;
   }
   try {
-    transport_->addRemoteCandidate(IceCandidate::parse(text));
-    ++remoteCandidates_;
+    const IceCandidate parsed = IceCandidate::parse(text);
+    transport_->addRemoteCandidate(parsed);
+    listRemoteCandidate(parsed);
   } catch (const WebRtcError& e) {
     PLOG(Debug, "media") << "handle " << handle_ << ": ignoring trickled candidate: " << e.what();
   }
@@ -227,12 +229,28 @@ void PeerConnection::hangup(std::string_view reason) {
   releaseDataplaneLocked();
 }
 
+namespace {
+/** A candidate as handle_info lists it (Janus's form: the attribute's value without `candidate:`). */
+std::string listedCandidate(const IceCandidate& c) {
+  std::string text = c.toString();
+  constexpr std::string_view kPrefix = "candidate:";
+  return text.substr(text.rfind(kPrefix, 0) == 0 ? kPrefix.size() : 0);
+}
+}  // namespace
+
+void PeerConnection::listRemoteCandidate(const IceCandidate& c) {
+  if (remoteCandidates_.size() < kListedRemoteCandidates) remoteCandidates_.push_back(listedCandidate(c));
+}
+
 nlohmann::json PeerConnection::info() const {
   std::lock_guard lock(mutex_);
+  nlohmann::json local = nlohmann::json::array();
+  for (const auto& c : localCandidates_)
+    local.push_back(listedCandidate(c));
   nlohmann::json webrtc = {{"ice",
                             {{"state", iceState_},
                              {"full-trickle", service_.fullTrickle()},
-                             {"local-candidates", localCandidates_.size()},
+                             {"local-candidates", std::move(local)},
                              {"gathering-done", gatheringDone_}}},
                            {"dtls",
                             {{"state", dtlsState_},

@@ -89,6 +89,8 @@ class PeerConnection final : public MediaHandler {
 
   WebRtcTransportCallbacks makeCallbacks();
   void onLocalCandidate(const IceCandidate& candidate);
+  /** Keeps a remote candidate ICE took for handle_info (mutex_ held). */
+  void listRemoteCandidate(const IceCandidate& c);
   void onGatheringDone();
   void onReady(const IceSelectedPair& pair, const DtlsSrtpKeys& keys);
   void onPairChanged(const IceSelectedPair& pair);
@@ -135,9 +137,9 @@ class PeerConnection final : public MediaHandler {
   std::condition_variable waitersGone_;
   bool remoteApplied_ = false;
   std::string iceState_ = "new";
-  std::string dtlsState_ = "new";
+  std::string dtlsState_ = "created";  // Janus's names: created, connected, failed
   std::optional<IceSelectedPair> pair_;
-  std::string srtpProfile_;
+  std::string srtpProfile_ = "none";  // until DTLS gives one, as Janus shows it
   bool up_ = false;
   bool closed_ = false;
   bool failed_ = false;     // the transport failed or the dataplane refused it: a hangup is on its way
@@ -145,7 +147,10 @@ class PeerConnection final : public MediaHandler {
   std::optional<LoopbackPolicy> loopback_;
   std::uint64_t bitrateCap_ = 0;  // REMB cap toward the client the plugin asked for, bps (0: none)
   std::uint64_t keyframesRequested_ = 0;
-  std::size_t remoteCandidates_ = 0;
+  // The remote candidates ICE took, as handle_info lists them (the first kListedRemoteCandidates: a peer that trickles
+  // without end does not grow it).
+  static constexpr std::size_t kListedRemoteCandidates = 64;
+  std::vector<std::string> remoteCandidates_;
   DtlsRole dtlsRole_ = DtlsRole::Client;
   std::string remoteFingerprint_, remoteFingerprintHash_;
 

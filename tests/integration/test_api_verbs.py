@@ -378,6 +378,9 @@ def test_handle_flags_after_an_answered_offer(api, admin, trickled, jsep_trickle
     assert {k: info["flags"][k] for k in expected} == expected
     assert isinstance(info["agent-created"], int) and info["created"] <= info["agent-created"] <= info["current_time"]
     assert info["ice-role"] == "controlled"  # the answerer
+    ice, dtls = info["webrtc"]["ice"], info["webrtc"]["dtls"]
+    assert ice["local-candidates"] and all(" typ " in c and not c.startswith("candidate:") for c in ice["local-candidates"])
+    assert (dtls["dtls-state"], dtls["srtp-profile"]) == ("created", "none")  # no DTLS yet
     api.call("hangup", sid, hid)
     api.event(sid, lambda m: m.get("janus") == "hangup")
     after = admin.send({"janus": "handle_info"}, sid, hid)["info"]["flags"]
