@@ -225,6 +225,9 @@ class HttpConnection final : public Closable,
     Request req = parser_->release();
     keepAlive_ = req.keep_alive();
     version_ = req.version();
+    // Janus answers a CORS preflight's questions on every response, not only on OPTIONS.
+    corsMethodAsked_ = req.count(http::field::access_control_request_method) > 0;
+    corsHeadersAsked_ = std::string(req[http::field::access_control_request_headers]);
     try {
       dispatch(req);
     } catch (const std::exception& e) {
@@ -235,16 +238,7 @@ class HttpConnection final : public Closable,
 
   void dispatch(Request& req) {
     const bool admin = kind_ == Kind::AdminHttp;
-    if (req.method() == http::verb::options) {
-      // As Janus: Allow-Methods only answers a preflight's Request-Method, Allow-Headers echoes the requested ones.
-      std::vector<std::pair<std::string, std::string>> cors{{"Access-Control-Max-Age", "86400"}};
-      if (req.count(http::field::access_control_request_method) > 0)
-        cors.emplace_back("Access-Control-Allow-Methods", "POST");
-      if (const auto headers = req[http::field::access_control_request_headers]; !headers.empty())
-        cors.emplace_back("Access-Control-Allow-Headers", std::string(headers));
-      send(http::status::ok, "", std::move(cors));
-      return;
-    }
+    if (req.method() == http::verb::options) return send(http::status::ok, "");  // the CORS headers: send()
     // limits.request_rate: HTTP 429 with Retry-After (janus.js treats any non-200 as a failed request and retries
     // its long poll), the Janus error in the body; CORS preflights above are not counted.
     if (!admin && !shared_.limiter.allow(source_)) {
@@ -253,8 +247,21 @@ class HttpConnection final : public Closable,
     }
     if (admin && shared_.metrics && req.method() == http::verb::get && req.target() == "/metrics")
       return send(http::status::ok, shared_.metrics(), {{"Content-Type", "text/plain; version=0.0.4"}});
+    // As Janus, whatever the path: HEAD is an empty JSON 200 and DELETE a Janus error with HTTP 200.
+    if (req.method() == http::verb::head) return send(http::status::ok, "", {{"Content-Type", "application/json"}});
+    if (req.method() == http::verb::delete_) {
+      const JanusError error(ErrorCode::TransportSpecific, "Unsupported method DELETE");
+      return sendJson(errorReply(0, std::nullopt, error));
+    }
     const RestTarget target = parseRestTarget(std::string_view(req.target().data(), req.target().size()), base_);
     if (!target.underBase || target.segments.size() > 2) return send(http::status::not_found, "");
+    const bool info = target.segments.size() == 1 && target.segments[0] == "info";
+    if (req.method() == http::verb::post && info) {
+      // The info endpoint is GET only: the Admin API says so in a Janus error, the client API with a bare 400.
+      if (!admin) return send(http::status::bad_request, "");
+      const JanusError error(ErrorCode::TransportSpecific, "Use GET for the info endpoint");
+      return sendJson(errorReply(0, std::nullopt, error));
+    }
     if (req.method() == http::verb::post) {
       RequestContext ctx;
       if (!admin) ctx.sink = shared_.hub;
@@ -271,15 +278,14 @@ class HttpConnection final : public Closable,
         shared_.router.handleText(req.body(), ParseStyle::Rest, ctx, reply);
       return;
     }
-    if (req.method() == http::verb::delete_) {  // Janus answers DELETE with a Janus error and HTTP 200
-      const JanusError error(ErrorCode::TransportSpecific, "Unsupported method DELETE");
+    // Other methods (PUT, PATCH, ...): Janus drops the connection; a 405 says why.
+    if (req.method() != http::verb::get) return send(http::status::method_not_allowed, "");
+    if (info) return sendJson(shared_.router.serverInfo(randomTransaction()));
+    if (admin) {  // the Admin API has no long poll: a GET carries no request
+      const JanusError error(ErrorCode::InvalidJson, "Request payload missing");
       return sendJson(errorReply(0, std::nullopt, error));
     }
-    if (req.method() != http::verb::get) return send(http::status::method_not_allowed, "");
     if (target.segments.empty()) return send(http::status::not_found, "");
-    if (target.segments.size() == 1 && target.segments[0] == "info")
-      return sendJson(shared_.router.serverInfo(randomTransaction()));
-    if (admin) return send(http::status::not_found, "");
     if (target.segments.size() == 2)  // Janus redirects a GET on a handle to its session's long poll
       return send(http::status::found, "", {{"Location", base_ + "/" + target.segments[0]}});
     longPoll(target.id(0), target);
@@ -348,6 +354,9 @@ class HttpConnection final : public Closable,
     auto res = std::make_shared<http::response<http::string_body>>(status, version_);
     res->set(http::field::server, "Portunus");
     res->set(http::field::access_control_allow_origin, shared_.cfg.cors_allow_origin);
+    res->set(http::field::access_control_max_age, "86400");
+    if (corsMethodAsked_) res->set(http::field::access_control_allow_methods, "POST");
+    if (!corsHeadersAsked_.empty()) res->set(http::field::access_control_allow_headers, corsHeadersAsked_);
     if (!body.empty()) res->set(http::field::content_type, "application/json");
     for (const auto& [k, v] : extra)
       res->set(k, v);
@@ -400,6 +409,8 @@ class HttpConnection final : public Closable,
   std::vector<char> scratch_;
   unsigned version_ = 11;
   bool keepAlive_ = true;
+  bool corsMethodAsked_ = false;  // the request has Access-Control-Request-Method
+  std::string corsHeadersAsked_;  // its Access-Control-Request-Headers
   bool busy_ = false;
   bool closing_ = false;
   bool drainAfterWrite_ = false;

@@ -307,3 +307,17 @@ def test_admin_and_janus_apis_are_separate(server, ws, admin):
 def test_admin_get_info(server):
     r = admin_for(server).request("GET", "/admin/info")
     assert r.status == 200 and r.json()["janus"] == "server_info"
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/123", "/admin/123/456"])
+def test_admin_get_without_a_request_454(server, path):
+    """The Admin API has no long poll: a GET anywhere but /admin/info carries no request."""
+    r = admin_for(server).request("GET", path)
+    assert r.status == 200
+    assert r.json()["error"] == {"code": 454, "reason": "Request payload missing"}
+
+
+def test_admin_post_on_info_450(server):
+    r = admin_for(server).request("POST", "/admin/info", body='{"janus":"ping","transaction":"t"}')
+    assert r.status == 200
+    assert r.json()["error"] == {"code": 450, "reason": "Use GET for the info endpoint"}

@@ -140,6 +140,40 @@ def test_unsupported_method_450(rest, session):
     assert r.json() == {"janus": "error", "error": {"code": 450, "reason": "Unsupported method DELETE"}}
 
 
+@pytest.mark.parametrize("method, path", [("POST", "/janus"), ("GET", "/janus/info"), ("GET", "/other"),
+                                          ("DELETE", "/janus")])
+def test_every_reply_answers_the_cors_questions(rest, method, path):
+    """Janus answers a preflight's questions (Max-Age, the asked method and headers) on every reply, not only on
+    OPTIONS: a browser that sends them on the real request gets the same headers back."""
+    r = rest.request(method, path, body='{"janus":"ping","transaction":"t"}' if method == "POST" else None,
+                     headers={"Origin": "http://pit.example", "Access-Control-Request-Method": "POST",
+                              "Access-Control-Request-Headers": "x-pit"})
+    assert r.header("Access-Control-Max-Age") == "86400"
+    assert r.header("Access-Control-Allow-Methods") == "POST"
+    assert r.header("Access-Control-Allow-Headers") == "x-pit"
+    plain = rest.request(method, path, body='{"janus":"ping","transaction":"t"}' if method == "POST" else None)
+    assert plain.header("Access-Control-Max-Age") == "86400"
+    assert plain.header("Access-Control-Allow-Methods") is None and plain.header("Access-Control-Allow-Headers") is None
+
+
+@pytest.mark.parametrize("path", ["/janus", "/janus/123", "/janus/info", "/other"])
+def test_head_is_an_empty_json_200(rest, path):
+    r = rest.request("HEAD", path)
+    assert r.status == 200 and r.body == b""
+    assert r.header("Content-Type") == "application/json"
+
+
+def test_delete_anywhere_is_450(rest):
+    r = rest.request("DELETE", "/other")
+    assert r.status == 200
+    assert r.json() == {"janus": "error", "error": {"code": 450, "reason": "Unsupported method DELETE"}}
+
+
+def test_post_on_info_is_400(rest):
+    r = rest.request("POST", "/janus/info", body='{"janus":"ping","transaction":"t"}')
+    assert r.status == 400 and r.body == b""
+
+
 def test_cors_header_on_replies(rest):
     r = rest.post({"janus": "ping", "transaction": "t"})
     assert r.header("Access-Control-Allow-Origin") == "*"
