@@ -113,6 +113,96 @@ Prescan prescan(std::string_view text) {
   return out;
 }
 
+bool isJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/** Where the token jansson lexes at `i` ends: a string, a number, a word, or one other printable character; npos for
+ *  a string that does not end and for bytes that are no printable ASCII (left to the parser). */
+std::size_t tokenEnd(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20 || c > 0x7e) return std::string_view::npos;
+  std::size_t end = i + 1;
+  if (c == '"') {
+    for (; end < text.size() && text[end] != '"'; ++end)
+      if (text[end] == '\\') ++end;
+    return end >= text.size() ? std::string_view::npos : end + 1;
+  }
+  if (c == '-' || std::isdigit(c)) {
+    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
+                                 std::string_view("+-.eE").find(text[end]) != std::string_view::npos))
+      ++end;
+  } else if (std::isalpha(c)) {
+    while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end])))
+      ++end;
+  }
+  return end;
+}
+
+std::size_t skipSpace(std::string_view text, std::size_t i) {
+  while (i < text.size() && isJsonSpace(text[i]))
+    ++i;
+  return i;
+}
+
+/** Where the array or object that starts at `i` ends (its closing bracket, strings skipped), or npos. */
+std::size_t valueEnd(std::string_view text, std::size_t i) {
+  std::size_t depth = 0;
+  for (std::size_t j = i; j < text.size(); ++j) {
+    const char c = text[j];
+    if (c == '"') {
+      for (++j; j < text.size() && text[j] != '"'; ++j)
+        if (text[j] == '\\') ++j;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return j + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+/** jansson's context for a token that ends at `end`: its line and where that line starts. */
+Refused refusalAt(std::string message, std::string_view text, std::size_t begin, std::size_t end) {
+  const auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + begin, '\n'));
+  const std::size_t lineStart = text.rfind('\n', begin == 0 ? 0 : begin - 1);
+  return refusal(std::move(message), text.substr(begin, end - begin), line,
+                 lineStart == std::string_view::npos || begin == 0 ? 0 : lineStart + 1, end);
+}
+
+/** jansson reads the first token before anything else, and a document must start with '[' or '{': otherwise it is
+ *  refused there, quoting that token (nothing at all is "end of file"), unless the token itself is refused first (a
+ *  number out of range). */
+std::optional<Refused> refusedRoot(std::string_view text) {
+  const std::size_t i = skipSpace(text, 0);
+  const std::string expected = "'[' or '{' expected";
+  if (i == text.size()) {
+    const auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    const std::size_t lineStart = text.rfind('\n');
+    return Refused{i, std::to_string(line), i - (lineStart == std::string_view::npos ? 0 : lineStart + 1),
+                   expected + " near end of file"};
+  }
+  if (text[i] == '[' || text[i] == '{') return std::nullopt;
+  const std::size_t end = tokenEnd(text, i);
+  if (end == std::string_view::npos) return std::nullopt;
+  if (text[i] == '-' || std::isdigit(static_cast<unsigned char>(text[i])))
+    if (std::string message = refusedNumber(text.substr(i, end - i)); !message.empty())
+      return refusalAt(std::move(message), text, i, end);
+  return refusalAt(expected, text, i, end);
+}
+
+/** A complete first value followed by more than white space: jansson says "end of file expected" near the token that
+ *  follows. */
+std::optional<Refused> refusedTrailer(std::string_view text) {
+  const std::size_t end = valueEnd(text, skipSpace(text, 0));
+  if (end == std::string_view::npos) return std::nullopt;
+  const std::size_t next = skipSpace(text, end);
+  if (next == text.size() || !json::accept(text.substr(0, end))) return std::nullopt;
+  const std::size_t tokenStop = tokenEnd(text, next);
+  if (tokenStop == std::string_view::npos) return std::nullopt;
+  return refusalAt("end of file expected", text, next, tokenStop);
+}
+
 /** The parser's message may quote invalid UTF-8 from the input: keep it printable ASCII so that the reply can be
  *  serialised. */
 std::string printable(std::string text) {
@@ -138,6 +228,7 @@ json parseRequest(std::string_view text, ParseStyle style) {
   // A byte order mark is no '[' or '{' to jansson (nlohmann would skip it); Janus quotes it as it came.
   if (text.starts_with("\xEF\xBB\xBF"))
     throw syntaxError(style, "1", 1, "'[' or '{' expected near '\xEF\xBB\xBF'", true);
+  if (const auto root = refusedRoot(text)) throw syntaxError(style, root->line, root->column, root->explanation);
   const Prescan scan = prescan(text);
   if (scan.deepest > kMaxDepth) throw syntaxError(style, "1", 0, "maximum parsing depth reached");
   const std::optional<Refused>& refused = scan.refused;
@@ -147,6 +238,7 @@ json parseRequest(std::string_view text, ParseStyle style) {
     parsed = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     if (refused && refused->end < e.byte) throw refuse(*refused);
+    if (const auto trailer = refusedTrailer(text)) throw refuse(*trailer);
     // nlohmann: "[json.exception.parse_error.101] parse error at line L, column C: <explanation>". Keep the line and
     // the explanation, worded like Janus's "JSON error: on line L: <explanation>".
     const std::string what = e.what();
@@ -171,6 +263,22 @@ json parseRequest(std::string_view text, ParseStyle style) {
   // Like Janus, a request text must be an array or an object: a bare scalar is a syntax error.
   if (!parsed.is_object() && !parsed.is_array()) throw syntaxError(style, "1", 0, "'[' or '{' expected");
   return parsed;
+}
+
+std::vector<std::string_view> splitJsonSequence(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t i = skipSpace(text, from);
+    if (i == text.size() || (text[i] != '{' && text[i] != '[')) break;
+    const std::size_t end = valueEnd(text, i);
+    if (end == std::string_view::npos) break;
+    parts.push_back(text.substr(from, end - from));
+    from = end;
+    if (from == text.size()) return parts;
+  }
+  parts.push_back(text.substr(from));  // what does not read as a value: its parse says why
+  return parts;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/json/JanusId.hpp"
 #include "controlplane/core/JanusError.hpp"
@@ -47,6 +48,12 @@ using portunus::readId;
 /** REST: the id in the path (if any) is the one used; a non-zero integer in the body that differs from it is 457
  *  "Conflicting <what> ID (payload and path)", as Janus's HTTP transport answers. */
 IdField pathId(const IdField& body, const std::optional<std::uint64_t>& path, std::string_view what);
+
+/** A WebSocket message as Janus's WebSocket transport reads it: a sequence of JSON texts, each ending at its closing
+ *  bracket (jansson without its end-of-input check). The parts in order; when the message is no such sequence, the
+ *  last part is the rest from where it stops being one (its parse gives the error Janus reports, and Janus then
+ *  processes none of the message). */
+std::vector<std::string_view> splitJsonSequence(std::string_view text);
 
 /** `{"janus":"error","session_id"?,"transaction"?,"error":{"code","reason"}}`. */
 json errorReply(std::uint64_t sessionId, const std::optional<std::string>& transaction, const JanusError& error);

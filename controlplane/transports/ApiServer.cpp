@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -551,10 +552,29 @@ class WsConnection final : public Closable,
       return read();
     }
     try {
-      if (admin_)
-        shared_.admin.handleText(text, ParseStyle::WebSocket, ctx, reply);
+      const auto handleText = [&](std::string_view part) {
+        if (admin_)
+          shared_.admin.handleText(part, ParseStyle::WebSocket, ctx, reply);
+        else
+          shared_.router.handleText(part, ParseStyle::WebSocket, ctx, reply);
+      };
+      // As Janus: a message may carry several JSON texts one after the other, processed in order only when every
+      // one of them parses; otherwise the first that does not is answered and none is processed.
+      const std::vector<std::string_view> parts = splitJsonSequence(text);
+      const auto refused = [](std::string_view part) {
+        try {
+          parseRequest(part, ParseStyle::WebSocket);
+          return false;
+        } catch (const JanusError&) {
+          return true;
+        }
+      };
+      const auto bad = parts.size() > 1 ? std::find_if(parts.begin(), parts.end(), refused) : parts.end();
+      if (bad != parts.end())
+        handleText(*bad);
       else
-        shared_.router.handleText(text, ParseStyle::WebSocket, ctx, reply);
+        for (const std::string_view part : parts)
+          handleText(part);
     } catch (const std::exception& e) {
       PLOG(Error, "ws") << "request failed: " << e.what();
     }

@@ -96,7 +96,22 @@ REFUSED_TOKENS = [
     ('{"janus":"ping","transaction":"t","\\u0000":1}', "1", "1,42",
      "NUL byte in object key not supported near '\"\\u0000\"'"),
     ('\ufeff{"janus":"ping","transaction":"t"}', "1", "1,1", "'[' or '{' expected near '\ufeff'"),
+    # A document that starts with no '[' or '{', and more than white space after a complete one.
+    ("5", "1", "1,1", "'[' or '{' expected near '5'"),
+    ('"x"', "1", "1,3", "'[' or '{' expected near '\"x\"'"),
+    ("  null", "1", "1,6", "'[' or '{' expected near 'null'"),
+    (" \n ", "2", "2,1", "'[' or '{' expected near end of file"),
 ]
+
+
+@pytest.mark.parametrize("text, line, explanation", [
+    ('{"janus":"ping","transaction":"t"} x', "1", "end of file expected near 'x'"),
+    ('[1]\n {"a":1}', "2", "end of file expected near '{'"),
+])
+def test_rest_text_after_the_document_454(rest, text, line, explanation):
+    """REST takes one JSON text: more than white space after it is refused (WebSocket reads a sequence, below)."""
+    assert rest_raw(rest, text) == {"janus": "error", "error": {
+        "code": 454, "reason": f"JSON error: on line {line}: {explanation}"}}
 
 
 @pytest.mark.parametrize("text, line, position, explanation", REFUSED_TOKENS)
@@ -105,6 +120,28 @@ def test_refused_tokens_454(rest, ws, text, line, position, explanation):
         "code": 454, "reason": f"JSON error: on line {line}: {explanation}"}}
     assert ws_raw(ws, text) == {"janus": "error", "error": {
         "code": 454, "reason": f"Invalid Janus API request - <string>({position}): {explanation}"}}
+
+
+def test_ws_message_of_several_json_texts(ws):
+    """Like Janus, a WebSocket message may carry several JSON texts one after the other: each is a request, in order."""
+    ws.send_text('{"janus":"ping","transaction":"a"} {"janus":"ping","transaction":"b"}\n{"janus":"info","transaction":"c"}')
+    replies = [ws.recv(), ws.recv(), ws.recv()]
+    assert [(r["janus"], r["transaction"]) for r in replies] == [("pong", "a"), ("pong", "b"), ("server_info", "c")]
+
+
+@pytest.mark.parametrize("text, position, explanation", [
+    ('{"janus":"ping","transaction":"a"}{"janus" "ping"}', None, None),
+    ('{"janus":"ping","transaction":"a"}\n', "2,0", "'[' or '{' expected near end of file"),
+    ('{"janus":"ping","transaction":"a"} x', "1,2", "'[' or '{' expected near 'x'"),
+])
+def test_ws_message_with_a_bad_json_text_runs_none(ws, text, position, explanation):
+    """When one of the texts does not parse, the error is that text's (its position counted from where it starts)
+    and none of the message is processed."""
+    r = ws_raw(ws, text)
+    assert r["janus"] == "error" and r["error"]["code"] == 454 and "transaction" not in r, r
+    if position:
+        assert r["error"]["reason"] == f"Invalid Janus API request - <string>({position}): {explanation}"
+    assert ws_raw(ws, '{"janus":"ping","transaction":"after"}') == {"janus": "pong", "transaction": "after"}
 
 
 def test_numbers_in_range_are_accepted(rest):

@@ -22,6 +22,7 @@
 #include "common/log/Log.hpp"
 #include "controlplane/admin/AdminRouter.hpp"
 #include "controlplane/core/Clock.hpp"
+#include "controlplane/core/Envelope.hpp"
 #include "controlplane/core/Router.hpp"
 #include "plugins/echotest/EchoTestPlugin.hpp"
 
@@ -147,7 +148,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       entry = line[0];
       line.remove_prefix(1);
     }
-    (void)api->request(substitute(line, session, handle), entry, session, handle);
+    const std::string text = substitute(line, session, handle);
+    // The WebSocket transport reads a message as a sequence of JSON texts: its parts are contiguous and cover it.
+    std::size_t covered = 0;
+    for (const std::string_view part : portunus::cp::splitJsonSequence(text)) {
+      if (part.data() != text.data() + covered) std::abort();
+      covered += part.size();
+    }
+    if (covered != text.size()) std::abort();
+    (void)api->request(text, entry, session, handle);
   }
   api->reset();
   return 0;

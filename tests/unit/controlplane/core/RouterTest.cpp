@@ -927,11 +927,32 @@ const NumberCase kNumberCases[] = {
     {"\xEF\xBB\xBF{\"janus\":\"ping\",\"transaction\":\"t\"}",
      "JSON error: on line 1: '[' or '{' expected near '\xEF\xBB\xBF'",
      "Invalid Janus API request - <string>(1,1): '[' or '{' expected near '\xEF\xBB\xBF'"},
+    // A document that starts with no '[' or '{': the first token quoted (nothing at all is the end of file).
+    {"5", "JSON error: on line 1: '[' or '{' expected near '5'",
+     "Invalid Janus API request - <string>(1,1): '[' or '{' expected near '5'"},
+    {R"("x")", R"(JSON error: on line 1: '[' or '{' expected near '"x"')",
+     R"(Invalid Janus API request - <string>(1,3): '[' or '{' expected near '"x"')"},
+    {"null", "JSON error: on line 1: '[' or '{' expected near 'null'",
+     "Invalid Janus API request - <string>(1,4): '[' or '{' expected near 'null'"},
+    {"  xyz", "JSON error: on line 1: '[' or '{' expected near 'xyz'",
+     "Invalid Janus API request - <string>(1,5): '[' or '{' expected near 'xyz'"},
+    {"", "JSON error: on line 1: '[' or '{' expected near end of file",
+     "Invalid Janus API request - <string>(1,0): '[' or '{' expected near end of file"},
+    {" \n", "JSON error: on line 2: '[' or '{' expected near end of file",
+     "Invalid Janus API request - <string>(2,0): '[' or '{' expected near end of file"},
+    {"\n 1e999", "JSON error: on line 2: real number overflow near '1e999'",
+     "Invalid Janus API request - <string>(2,6): real number overflow near '1e999'"},
+    // More than white space after a complete first value.
+    {R"({"janus":"ping","transaction":"t"} x)", "JSON error: on line 1: end of file expected near 'x'",
+     "Invalid Janus API request - <string>(1,36): end of file expected near 'x'"},
+    {"[1]\n {}", "JSON error: on line 2: end of file expected near '{'",
+     "Invalid Janus API request - <string>(2,2): end of file expected near '{'"},
     // In range, in a string, escaped, or after a syntax error: not a refused token.
     {R"({"janus":"ping","transaction":"t","n":9223372036854775807,"m":-9223372036854775808})", "", ""},
     {R"({"janus":"ping","transaction":"t","n":1.5e308,"m":2e-400,"z":-0})", "", ""},
     {R"({"janus":"ping","transaction":"1e999 99999999999999999999999"})", "", ""},
     {R"({"janus":"ping","transaction":"\\u0000","x":"\u0001"})", "", ""},
+    {"\n {\"janus\":\"ping\",\"transaction\":\"t\"} \n", "", ""},
 };
 
 BOOST_DATA_TEST_CASE(tokens_janus_refuses_are_syntax_errors, bdata::make(kNumberCases), c) {
