@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <vector>
 
 #include "common/log/Log.hpp"
 
@@ -32,13 +33,26 @@ Plugin* PluginHost::find(const std::string& package) const {
   return it == byPackage_.end() ? nullptr : it->second;
 }
 
+namespace {
+/** The PeerConnections the job running on this pool thread asked to close (null outside a job). */
+thread_local std::vector<HandleId>* tlCloses = nullptr;
+}  // namespace
+
 void PluginHost::execute(Job& job) {
+  std::vector<HandleId> closes;
+  tlCloses = &closes;
   try {
     job.work();
   } catch (const std::exception& e) {
     PLOG(Error, "plugins") << "plugin work failed: " << e.what();
   }
+  tlCloses = nullptr;
   if (job.done) boost::asio::post(loop_, std::move(job.done));
+  // As in Janus, a PeerConnection a request closes (a kick, a destroy) hangs up after the request's reply.
+  for (const HandleId handle : closes)
+    boost::asio::post(loop_, [this, handle] {
+      if (closer_) closer_(handle);
+    });
 }
 
 void PluginHost::run(std::function<void()> work, std::function<void()> done) {
@@ -89,6 +103,7 @@ void PluginHost::pushEvent(HandleId handle, std::optional<std::string> transacti
 }
 
 void PluginHost::closePeerConnection(HandleId handle) {
+  if (tlCloses) return tlCloses->push_back(handle);  // after the running job's reply
   boost::asio::post(loop_, [this, handle] {
     if (closer_) closer_(handle);
   });

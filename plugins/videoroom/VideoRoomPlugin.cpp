@@ -480,7 +480,10 @@ cp::PluginResult VideoRoomPlugin::joinPublisher(Session& session, Room& room, co
   PLOG(Debug, "videoroom") << "handle " << session.handle << " joined room " << room.id() << " as " << id;
   std::optional<json> jsep;
   if (request == "joinandconfigure") {
-    json configured = configure(room, *p, "configure", body, message.jsep, jsep);
+    // The join took the display: as in Janus, it is not announced again as a change.
+    json rest = body;
+    rest.erase("display");
+    json configured = configure(room, *p, "configure", rest, message.jsep, jsep);
     for (const auto& [k, v] : configured.items())
       if (k != "videoroom" && k != "room" && k != "configured") joined[k] = v;
   }

@@ -694,3 +694,36 @@ def test_signed_tokens_without_core_secret(handle):
     assert handle().request(request="join", ptype="publisher", room=rid, token=5) == err(
         430, "Invalid element type (token should be a string)")
     mod.sync(request="destroy", room=rid)
+
+
+def test_joinandconfigure_and_kick_events_in_janus_order(ws):
+    """One socket, two handles: a joinandconfigure announces the newcomer once (no display change on top of its
+    `joining`), and a kick's success reaches the moderator before the kicked handle's PeerConnection hangs up (a
+    destroy likewise), as in Janus."""
+    from test_api_verbs import LOOPBACK_OFFER
+    sid = ws.create()
+    mod = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    guest = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    rid = new_room_id()
+
+    def message(handle, body, jsep=None):
+        request = {"janus": "message", "session_id": sid, "handle_id": handle, "body": body}
+        if jsep:
+            request["jsep"] = jsep
+        ws.send(request)
+        return ws.no_frame_within(1.0)
+
+    def data(frames, handle):
+        return [f["plugindata"]["data"] for f in frames if f.get("sender") == handle and "plugindata" in f]
+
+    message(mod, {"request": "create", "room": rid, "notify_joining": True})
+    message(mod, {"request": "join", "room": rid, "ptype": "publisher", "id": 1, "display": "mod"})
+    frames = message(guest, {"request": "joinandconfigure", "room": rid, "ptype": "publisher", "id": 2,
+                             "display": "guest"}, {"type": "offer", "sdp": LOOPBACK_OFFER})
+    assert data(frames, mod) == [{"videoroom": "event", "room": rid, "joining": {"id": 2, "display": "guest"}}]
+    frames = message(mod, {"request": "kick", "room": rid, "id": 2})
+    kinds = [(f["janus"], f.get("sender")) for f in frames if f["janus"] in ("success", "hangup")]
+    assert kinds == [("success", mod), ("hangup", guest)], frames
+    frames = message(mod, {"request": "destroy", "room": rid})
+    kinds = [(f["janus"], f.get("sender")) for f in frames if f["janus"] in ("success", "hangup")]
+    assert kinds == [("success", mod)], frames  # the moderator never had a PeerConnection
