@@ -140,13 +140,23 @@ void MediaFlows::publisherDescribed(Room& room, Publisher& publisher, const json
   published_[publisher.handle] = std::move(desc);
 }
 
-void MediaFlows::configurePublisher(Room& room, Publisher& publisher, const json& body) {
+bool MediaFlows::configurePublisher(Room& room, Publisher& publisher, const json& body) {
   if (auto it = body.find("bitrate"); it != body.end()) {
     publisher.bitrate = it->get<std::uint64_t>();
     if (mediaUp())
       ctx_.media->setBitrateCap(publisher.handle, publisher.bitrate ? publisher.bitrate : room.options().bitrate);
   }
-  if (!mediaUp()) return;
+  bool described = false;
+  if (const json* d = field(body, "descriptions"); d && d->is_array()) {
+    for (const auto& e : *d) {
+      if (!e.is_object() || !e.contains("mid") || !e.contains("description") || !e["description"].is_string()) continue;
+      if (PublishedStream* s = publisher.streamByMid(text(e["mid"]))) {
+        s->description = e["description"].get<std::string>();
+        described = true;
+      }
+    }
+  }
+  if (!mediaUp()) return described;
   if (flag(body, "keyframe", false)) ctx_.media->requestKeyframe(publisher.handle, "");
   if (const json* streams = field(body, "streams"); streams && streams->is_array()) {
     for (const auto& s : *streams) {
@@ -155,13 +165,7 @@ void MediaFlows::configurePublisher(Room& room, Publisher& publisher, const json
       if (flag(s, "keyframe", false)) ctx_.media->requestKeyframe(publisher.handle, mid);
     }
   }
-  if (const json* d = field(body, "descriptions"); d && d->is_array()) {
-    for (const auto& e : *d) {
-      if (!e.is_object() || !e.contains("mid") || !e.contains("description") || !e["description"].is_string()) continue;
-      if (PublishedStream* s = publisher.streamByMid(text(e["mid"])))
-        s->description = e["description"].get<std::string>();
-    }
-  }
+  return described;
 }
 
 void MediaFlows::unpublish(Room&, Publisher& publisher) {

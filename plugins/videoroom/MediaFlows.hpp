@@ -32,8 +32,9 @@ class MediaFlows {
   nlohmann::json publish(Room& room, Publisher& publisher, const nlohmann::json& body,
                          const std::optional<nlohmann::json>& jsep, std::optional<nlohmann::json>& jsepOut);
   /** Publisher `configure` without JSEP: the media controls in `body` (bitrate, keyframe, record, streams[],
-   *  descriptions). `display` is handled by the room half. */
-  void configurePublisher(Room& room, Publisher& publisher, const nlohmann::json& body);
+   *  descriptions). `display` is handled by the room half. True when a description was given to one of its published
+   *  streams (the room half then announces the publisher again). */
+  bool configurePublisher(Room& room, Publisher& publisher, const nlohmann::json& body);
   /** Publisher `unpublish` of a published participant: close its PeerConnection; hangupMedia() does the rest. */
   void unpublish(Room& room, Publisher& publisher);
 

@@ -617,16 +617,26 @@ json VideoRoomPlugin::configure(Room& room, Publisher& p, const std::string& req
     throw VideoRoomError(
         ErrorCode::PublishersFull,
         "Maximum number of publishers (" + std::to_string(room.options().publishers) + ") already reached");
-  if (const std::string* display = stringField(body, "display")) {
-    p.display = *display;
+  const std::string* display = stringField(body, "display");
+  if (display) p.display = *display;
+  const auto announceDisplay = [&] {
     ctx_.notifyParticipants(room, {{"videoroom", "event"}, {"id", room.idJson(p.id)}, {"display", *display}}, p.id);
-  }
+  };
   json event = {{"videoroom", "event"}, {"room", room.roomJson()}};
   json fields;
   if (jsep || request == "publish") {
+    if (display) announceDisplay();
     fields = media_.publish(room, p, body, jsep, jsepOut);
   } else {
-    media_.configurePublisher(room, p, body);
+    // As Janus: a description given to a published stream announces the publisher again (its display included);
+    // otherwise a display change is announced alone.
+    if (media_.configurePublisher(room, p, body))
+      ctx_.notifyParticipants(
+          room,
+          {{"videoroom", "event"}, {"room", room.roomJson()}, {"publishers", json::array({room.publisherJson(p)})}},
+          p.id);
+    else if (display)
+      announceDisplay();
     fields = {{"configured", "ok"}};
   }
   for (const auto& [k, v] : fields.items())

@@ -727,3 +727,35 @@ def test_joinandconfigure_and_kick_events_in_janus_order(ws):
     frames = message(mod, {"request": "destroy", "room": rid})
     kinds = [(f["janus"], f.get("sender")) for f in frames if f["janus"] in ("success", "hangup")]
     assert kinds == [("success", mod)], frames  # the moderator never had a PeerConnection
+
+
+def test_new_descriptions_announce_the_publisher_again(ws):
+    """As Janus: a configure that gives a description to a published stream announces the publisher to the others
+    again (its display included, and no separate display change); one that matches no published stream does not."""
+    from test_api_verbs import LOOPBACK_OFFER
+    sid = ws.create()
+    watcher = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    pub = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    rid = new_room_id()
+
+    def message(handle, body, jsep=None):
+        request = {"janus": "message", "session_id": sid, "handle_id": handle, "body": body}
+        if jsep:
+            request["jsep"] = jsep
+        ws.send(request)
+        frames = ws.no_frame_within(1.0)
+        return [f["plugindata"]["data"] for f in frames if f.get("sender") == watcher and "plugindata" in f]
+
+    message(watcher, {"request": "create", "room": rid})
+    message(watcher, {"request": "join", "room": rid, "ptype": "publisher", "id": 1})
+    message(pub, {"request": "join", "room": rid, "ptype": "publisher", "id": 2})
+    assert message(pub, {"request": "configure", "descriptions": [{"mid": "0", "description": "mic"}]}) == []
+    message(pub, {"request": "configure", "audio": True}, {"type": "offer", "sdp": LOOPBACK_OFFER})
+    assert message(pub, {"request": "configure", "descriptions": [{"mid": "5", "description": "x"}]}) == []
+    assert message(pub, {"request": "configure", "display": "Pub", "descriptions": [
+        {"mid": "0", "description": "mic"}]}) == [{"videoroom": "event", "room": rid, "publishers": [
+            {"id": 2, "display": "Pub", "audio_codec": "opus", "streams": [
+                {"type": "audio", "mindex": 0, "mid": "0", "description": "mic", "codec": "opus"}]}]}]
+    assert message(pub, {"request": "configure", "display": "Pub2"}) == [
+        {"videoroom": "event", "id": 2, "display": "Pub2"}]
+    message(watcher, {"request": "destroy", "room": rid})
