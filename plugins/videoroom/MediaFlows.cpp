@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/log/Log.hpp"
+#include "plugins/videoroom/JsonParams.hpp"
 #include "plugins/videoroom/VideoRoomErrors.hpp"
 
 namespace portunus::plugins::videoroom {
@@ -214,6 +215,25 @@ void MediaFlows::streamModerated(Room&, Publisher& publisher, PublishedStream&) 
 
 // ---- subscribers ----
 
+void MediaFlows::checkAdditions(Room& room, const json& requested) const {
+  for (const auto& e : requested) {
+    if (!e.is_object() || !e.contains("feed")) throw VideoRoomError::missing("feed");
+    validateParams(
+        e, {idParam("feed", ctx_.stringIds(), true), {"mid", JsonType::String}, {"crossrefid", JsonType::String}});
+    const std::string feed = idText(e["feed"]);
+    auto p = room.participant(feed);
+    if (!p || !p->published || !published_.count(p->handle))
+      throw VideoRoomError(ErrorCode::NoSuchFeed, "No such feed (" + feed + ")");
+    // As addStreams picks them: the feed's received audio and video, the given mid only.
+    const json* mid = field(e, "mid");
+    const auto& sources = published_.at(p->handle);
+    if (mid && std::none_of(sources.begin(), sources.end(), [&](const cp::StreamDescription& d) {
+          return d.receiving && (d.kind == "audio" || d.kind == "video") && d.mid == mid->get<std::string>();
+        }))
+      throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + text(*mid) + "' in feed (" + feed + ")");
+  }
+}
+
 std::size_t MediaFlows::addStreams(Room& room, cp::HandleId handle, Subscription& sub, const json& requested,
                                    const json* legacy) {
   std::size_t added = 0;
@@ -310,9 +330,13 @@ void MediaFlows::dropStream(SubStream& s) {
 }
 
 std::size_t MediaFlows::removeStreams(cp::HandleId, Subscription& sub, const json& entries) {
-  std::size_t removed = 0;
   for (const auto& e : entries) {
     if (!e.is_object()) throw VideoRoomError::badType("streams", "an array of objects");
+    validateParams(
+        e, {idParam("feed", ctx_.stringIds(), false), {"mid", JsonType::String}, {"sub_mid", JsonType::String}});
+  }
+  std::size_t removed = 0;
+  for (const auto& e : entries) {
     const json* feed = field(e, "feed");
     const json* mid = field(e, "mid");
     const json* subMid = field(e, "sub_mid");
@@ -514,12 +538,24 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
   if (request == "switch") {
     const json* streams = field(body, "streams");
     if (!streams || !streams->is_array()) throw VideoRoomError::missing("streams");
-    int changes = 0;
+    // Every entry is checked before any m-line moves (as Janus makes sure all the streams exist first).
+    struct Move {
+      std::string feed;
+      std::string mid;
+      std::shared_ptr<Publisher> publisher;
+      const cp::StreamDescription* source;
+      SubStream* target;
+    };
+    std::vector<Move> moves;
     for (const auto& c : *streams) {
       if (!c.is_object() || !c.contains("feed") || !c.contains("mid") || !c.contains("sub_mid"))
         throw VideoRoomError::missing("feed, mid or sub_mid");
+      validateParams(c, {idParam("feed", ctx_.stringIds(), true),
+                         {"mid", JsonType::String, true},
+                         {"sub_mid", JsonType::String, true}});
       const std::string feed = idText(c["feed"]);
-      const std::string mid = text(c["mid"]);
+      const std::string mid = c["mid"].get<std::string>();
+      const std::string subMid = c["sub_mid"].get<std::string>();
       auto p = room->participant(feed);
       auto desc = p ? published_.find(p->handle) : published_.end();
       if (!p || !p->published || desc == published_.end())
@@ -529,18 +565,23 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
       if (d == desc->second.end())
         throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + mid + "' in feed (" + feed + ")");
       auto s = std::find_if(sub.streams.begin(), sub.streams.end(),
-                            [&](const SubStream& x) { return x.active && x.mid == text(c["sub_mid"]); });
+                            [&](const SubStream& x) { return x.active && x.mid == subMid; });
       if (s == sub.streams.end())
-        throw VideoRoomError(ErrorCode::InvalidElement, "Invalid element (sub_mid " + text(c["sub_mid"]) + ")");
+        throw VideoRoomError(ErrorCode::InvalidElement, "Invalid element (sub_mid " + subMid + ")");
       if (d->kind != s->type || lower(d->codec) != lower(s->offer.codec))
         throw VideoRoomError(ErrorCode::InvalidElement, "Can't switch: the new source has another codec");
-      if (s->feedHandle == p->handle && s->feedMid == mid) continue;
-      s->feedId = feed;
-      s->feedHandle = p->handle;
-      s->feedMid = mid;
-      s->simulcast = d->simulcast;
-      ctx_.media->repoint(s->connection, p->handle, mid);
-      applyPause(sub, *s);
+      moves.push_back({feed, mid, p, &*d, &*s});
+    }
+    int changes = 0;
+    for (const Move& m : moves) {
+      SubStream& s = *m.target;
+      if (s.feedHandle == m.publisher->handle && s.feedMid == m.mid) continue;
+      s.feedId = m.feed;
+      s.feedHandle = m.publisher->handle;
+      s.feedMid = m.mid;
+      s.simulcast = m.source->simulcast;
+      ctx_.media->repoint(s.connection, m.publisher->handle, m.mid);
+      applyPause(sub, s);
       ++changes;
     }
     return finish({{"videoroom", "event"},
@@ -565,17 +606,12 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
           if (!s.active && s.connection) flows.dropStream(s);
       }
     } release{*this, sub};
-    if (drop) {
-      if (!drop->is_array()) throw VideoRoomError::badType("streams", "an array");
-      changed += removeStreams(session.handle, sub, *drop);
-    }
-    if (add) {
-      if (!add->is_array()) throw VideoRoomError::badType("streams", "an array");
-      for (const auto& e : *add) {
-        if (!e.is_object() || !e.contains("feed")) throw VideoRoomError::missing("feed");
-      }
-      changed += addStreams(*room, session.handle, sub, *add, nullptr);
-    }
+    // Both lists are checked before anything changes.
+    if (drop && !drop->is_array()) throw VideoRoomError::badType("streams", "an array");
+    if (add && !add->is_array()) throw VideoRoomError::badType("streams", "an array");
+    if (add) checkAdditions(*room, *add);
+    if (drop) changed += removeStreams(session.handle, sub, *drop);
+    if (add) changed += addStreams(*room, session.handle, sub, *add, nullptr);
     if (changed > 0) jsepOut = offer(session.handle, sub);
     return finish({{"videoroom", "updated"}, {"room", roomId}, {"streams", streamsJson(sub)}});
   }

@@ -94,7 +94,10 @@ class MediaFlows {
    *  the legacy form `legacy` holds the body's audio/video/offer_* switches. Returns how many were added. */
   std::size_t addStreams(Room& room, cp::HandleId handle, Subscription& sub, const nlohmann::json& requested,
                          const nlohmann::json* legacy);
-  /** Removes the m-lines matching `{feed?, mid?, sub_mid?}` entries. Returns how many went. */
+  /** Checks every `{feed, mid?, crossrefid?}` entry before anything changes (as Janus validates a subscription's
+   *  list first): its types, then that the feed is published and has the mid. Throws the entry's error. */
+  void checkAdditions(Room& room, const nlohmann::json& requested) const;
+  /** Removes the m-lines matching `{feed?, mid?, sub_mid?}` entries (all checked first). Returns how many went. */
   std::size_t removeStreams(cp::HandleId handle, Subscription& sub, const nlohmann::json& entries);
   void dropStream(SubStream& s);
   /** The dataplane switched the layer of subscription `handle`'s m-line `mid`: the Janus `substream` / `temporal`

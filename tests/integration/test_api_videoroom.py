@@ -4,6 +4,7 @@ the others, subscriber join validation, string_ids and admin_key rooms, and admi
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -759,3 +760,72 @@ def test_new_descriptions_announce_the_publisher_again(ws):
     assert message(pub, {"request": "configure", "display": "Pub2"}) == [
         {"videoroom": "event", "id": 2, "display": "Pub2"}]
     message(watcher, {"request": "destroy", "room": rid})
+
+
+SUBSCRIBER_LISTS = [
+    ({"request": "switch", "streams": [{"feed": True, "mid": "0", "sub_mid": "0"}]}, 430,
+     "Invalid element type (feed should be a positive integer)"),
+    ({"request": "switch", "streams": [{"feed": "FEED", "mid": "0", "sub_mid": "0"}, {"feed": None, "mid": "1",
+                                                                                     "sub_mid": "1"}]}, 430,
+     "Invalid element type (feed should be a positive integer)"),
+    ({"request": "switch", "streams": [{"feed": "FEED", "mid": 0, "sub_mid": "0"}]}, 430,
+     "Invalid element type (mid should be a string)"),
+    ({"request": "subscribe", "streams": [{"feed": "FEED"}, {"feed": True}]}, 430,
+     "Invalid element type (feed should be a positive integer)"),
+    ({"request": "subscribe", "streams": [{"feed": "FEED"}, {"feed": 4242}]}, 428, "No such feed (4242)"),
+    ({"request": "subscribe", "streams": [{"feed": "FEED", "mid": "9"}]}, 428, "No such mid '9' in feed (FEED)"),
+    ({"request": "update", "subscribe": [{"feed": {}}], "unsubscribe": [{"feed": "FEED"}]}, 430,
+     "Invalid element type (feed should be a positive integer)"),
+    ({"request": "unsubscribe", "streams": [{"feed": "FEED"}, {"feed": [1]}]}, 430,
+     "Invalid element type (feed should be a positive integer)"),
+    ({"request": "unsubscribe", "streams": [{"sub_mid": 1}]}, 430, "Invalid element type (sub_mid should be a string)"),
+]
+
+
+@pytest.mark.parametrize("body, code, reason", SUBSCRIBER_LISTS)
+def test_subscriber_lists_are_checked_before_anything_changes(server, backend, body, code, reason):
+    """A subscriber's switch/subscribe/unsubscribe/update lists are checked entry by entry before any m-line moves:
+    a bad entry (a feed of the wrong type, a feed or mid that is not published) is the request's error and the
+    subscription is as it was. (A feed of the wrong type used to throw inside the plugin: `ack`, then no event, and a
+    subscribe's earlier entries stayed half applied.) A live feed comes from a portunus-lab publisher on loopback."""
+    import subprocess
+    import time
+    from lib.api import WsApi
+    from lib.labrun import LAB
+    if backend == "janus" or not LAB.exists():
+        pytest.skip("needs portunusd and portunus-lab (Janus's ICE does not gather on loopback)")
+    ws = WsApi(server)
+    admin = admin_for(server)
+    rid = new_room_id()
+    sid = ws.call("create")["data"]["id"]
+    hid = ws.call("attach", sid, plugin=VIDEOROOM)["data"]["id"]
+    assert ws.call("message", sid, hid, body={"request": "create", "room": rid})["janus"] == "success"
+    lab = subprocess.Popen([str(LAB), "videoroom", "--server", f"http://127.0.0.1:{server.endpoints.http_port}/janus",
+                            "--room", str(rid), "--publishers", "1", "--subscribers", "1", "--duration", "30",
+                            "--warmup", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        feed = None
+        for _ in range(100):
+            listed = ws.call("message", sid, hid, body={"request": "listparticipants", "room": rid})
+            live = [p["id"] for p in listed["plugindata"]["data"]["participants"] if p["publisher"]]
+            if live:
+                feed = live[0]
+                break
+            time.sleep(0.1)
+        assert feed, "the lab publisher did not come up"
+
+        def request(body):
+            r = ws.call("message", sid, hid, body=body)
+            assert r["janus"] == "ack", r
+            tx = r["transaction"]
+            return ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")["plugindata"]["data"]
+
+        assert request({"request": "join", "room": rid, "ptype": "subscriber", "feed": feed})["videoroom"] == "attached"
+        before = admin.send({"janus": "handle_info"}, sid, hid)["info"]["plugin_specific"]["streams"]
+        concrete = json.loads(json.dumps(body).replace('"FEED"', str(feed)))
+        assert request(concrete) == err(code, reason.replace("FEED", str(feed)))
+        assert admin.send({"janus": "handle_info"}, sid, hid)["info"]["plugin_specific"]["streams"] == before
+    finally:
+        lab.terminate()
+        lab.wait()
+        ws.call("message", sid, hid, body={"request": "destroy", "room": rid})
