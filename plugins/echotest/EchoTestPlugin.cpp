@@ -104,6 +104,12 @@ cp::PluginResult EchoTestPlugin::handleMessage(const cp::PluginMessage& message)
     data["error_code"] = e.number();
     data["error"] = e.what();
     return {data, std::nullopt};
+  } catch (const nlohmann::json::exception& e) {
+    // A field of a shape the request's checks let through (our bug): the client still gets its event, not silence.
+    PLOG(Warn, "echotest") << "handle " << message.handle << ": request failed: " << e.what();
+    data["error_code"] = static_cast<int>(EchoTestErrorCode::InvalidElement);
+    data["error"] = std::string("Invalid element (") + e.what() + ")";
+    return {data, std::nullopt};
   }
 }
 

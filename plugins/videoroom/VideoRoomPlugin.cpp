@@ -179,6 +179,11 @@ cp::PluginResult VideoRoomPlugin::handleMessage(const cp::PluginMessage& message
   } catch (const VideoRoomError& e) {
     PLOG(Debug, "videoroom") << "handle " << message.handle << ": error " << e.number() << " " << e.what();
     return {e.toJson(), std::nullopt};
+  } catch (const json::exception& e) {
+    // A field of a shape the request's checks let through (our bug): the client still gets its event, not silence.
+    PLOG(Warn, "videoroom") << "handle " << message.handle << ": request failed: " << e.what();
+    return {VideoRoomError(ErrorCode::Unknown, std::string("Invalid request (") + e.what() + ")").toJson(),
+            std::nullopt};
   }
 }
 
@@ -193,6 +198,9 @@ json VideoRoomPlugin::handleAdminMessage(const json& request) {
     return syncRequest(lower(text), request);
   } catch (const VideoRoomError& e) {
     return e.toJson();
+  } catch (const json::exception& e) {
+    PLOG(Warn, "videoroom") << "admin request failed: " << e.what();
+    return VideoRoomError(ErrorCode::Unknown, std::string("Invalid request (") + e.what() + ")").toJson();
   }
 }
 
