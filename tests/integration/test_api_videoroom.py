@@ -697,26 +697,37 @@ def test_signed_tokens_without_core_secret(handle):
     mod.sync(request="destroy", room=rid)
 
 
+class OneSocket:
+    """VideoRoom handles of one session on one WebSocket, so that the order of their frames can be compared."""
+
+    def __init__(self, ws, handles: int):
+        self.ws = ws
+        self.sid = ws.create()
+        self.handles = [ws.request({"janus": "attach", "session_id": self.sid, "plugin": VIDEOROOM})["data"]["id"]
+                        for _ in range(handles)]
+
+    def message(self, handle, body, jsep=None) -> list[dict]:
+        """Sends a message and returns every frame that came within a second."""
+        request = {"janus": "message", "session_id": self.sid, "handle_id": handle, "body": body}
+        if jsep:
+            request["jsep"] = jsep
+        self.ws.send(request)
+        return self.ws.no_frame_within(1.0)
+
+    @staticmethod
+    def data(frames, handle) -> list[dict]:
+        return [f["plugindata"]["data"] for f in frames if f.get("sender") == handle and "plugindata" in f]
+
+
 def test_joinandconfigure_and_kick_events_in_janus_order(ws):
     """One socket, two handles: a joinandconfigure announces the newcomer once (no display change on top of its
     `joining`), and a kick's success reaches the moderator before the kicked handle's PeerConnection hangs up (a
     destroy likewise), as in Janus."""
     from test_api_verbs import LOOPBACK_OFFER
-    sid = ws.create()
-    mod = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
-    guest = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    socket = OneSocket(ws, 2)
+    mod, guest = socket.handles
+    message, data = socket.message, socket.data
     rid = new_room_id()
-
-    def message(handle, body, jsep=None):
-        request = {"janus": "message", "session_id": sid, "handle_id": handle, "body": body}
-        if jsep:
-            request["jsep"] = jsep
-        ws.send(request)
-        return ws.no_frame_within(1.0)
-
-    def data(frames, handle):
-        return [f["plugindata"]["data"] for f in frames if f.get("sender") == handle and "plugindata" in f]
-
     message(mod, {"request": "create", "room": rid, "notify_joining": True})
     message(mod, {"request": "join", "room": rid, "ptype": "publisher", "id": 1, "display": "mod"})
     frames = message(guest, {"request": "joinandconfigure", "room": rid, "ptype": "publisher", "id": 2,
@@ -734,18 +745,12 @@ def test_new_descriptions_announce_the_publisher_again(ws):
     """As Janus: a configure that gives a description to a published stream announces the publisher to the others
     again (its display included, and no separate display change); one that matches no published stream does not."""
     from test_api_verbs import LOOPBACK_OFFER
-    sid = ws.create()
-    watcher = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
-    pub = ws.request({"janus": "attach", "session_id": sid, "plugin": VIDEOROOM})["data"]["id"]
+    socket = OneSocket(ws, 2)
+    watcher, pub = socket.handles
     rid = new_room_id()
 
     def message(handle, body, jsep=None):
-        request = {"janus": "message", "session_id": sid, "handle_id": handle, "body": body}
-        if jsep:
-            request["jsep"] = jsep
-        ws.send(request)
-        frames = ws.no_frame_within(1.0)
-        return [f["plugindata"]["data"] for f in frames if f.get("sender") == watcher and "plugindata" in f]
+        return socket.data(socket.message(handle, body, jsep), watcher)
 
     message(watcher, {"request": "create", "room": rid})
     message(watcher, {"request": "join", "room": rid, "ptype": "publisher", "id": 1})
