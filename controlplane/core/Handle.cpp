@@ -48,14 +48,14 @@ nlohmann::json trickleEntries(const nlohmann::json& value, bool many, bool parse
   return entries;
 }
 
-bool Handle::addCandidate(const nlohmann::json& candidate, Clock::time_point now) {
+bool Handle::addCandidate(const nlohmann::json& entries, Clock::time_point now) {
   flags_.trickle = true;  // a trickle on a handle that never announced trickle simply switches it on
   if (media_ && media_->readyForCandidates()) {
-    feed(candidate);
+    feed(entries);
     return false;
   }
   // One queued entry per trickle request (a `candidates` array stays one entry), as Janus counts them.
-  pending_.push_back({candidate, now});
+  pending_.push_back({entries, now});
   return true;
 }
 

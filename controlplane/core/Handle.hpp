@@ -97,7 +97,7 @@ class Handle {
   /** Gives one request's entries to the PeerConnection. */
   void feed(const nlohmann::json& entries);
   struct Queued {
-    nlohmann::json candidate;
+    nlohmann::json candidate;  // one request's entries (trickleEntries)
     Clock::time_point received;
   };
 
