@@ -51,6 +51,15 @@ std::string refusedNumber(std::string_view token) {
   return errno == ERANGE && std::isinf(value) ? "real number overflow" : "";
 }
 
+/** Where the string that opens at `open` (a '"') closes: the index of its closing quote, escapes skipped, or the
+ *  text's size when it does not close. */
+std::size_t stringEnd(std::string_view text, std::size_t open) {
+  std::size_t i = open + 1;
+  for (; i < text.size() && text[i] != '"'; ++i)
+    if (text[i] == '\\') ++i;
+  return std::min(i, text.size());
+}
+
 /** What is checked before the text is parsed into a tree. */
 struct Prescan {
   std::size_t deepest = 0;         // deepest array/object nesting
@@ -71,13 +80,15 @@ Prescan prescan(std::string_view text) {
     const char c = text[i];
     if (c == '"') {
       const std::size_t start = i;
-      bool nul = false;
-      for (++i; i < text.size() && text[i] != '"'; ++i) {
-        if (text[i] != '\\') continue;
-        nul = nul || text.substr(i + 1, 5) == "u0000";
-        ++i;
-      }
+      i = stringEnd(text, start);
       if (i == text.size()) break;  // unterminated: the parser says so
+      const std::string_view body = text.substr(start + 1, i - start - 1);
+      bool nul = false;
+      for (std::size_t j = 0; j < body.size(); ++j) {
+        if (body[j] != '\\') continue;
+        nul = nul || body.substr(j + 1, 5) == "u0000";
+        ++j;  // the escaped character
+      }
       if (nul && !out.refused) {
         const bool key = !open.empty() && open.back() == '{' && (previous == '{' || previous == ',');
         out.refused =
@@ -124,9 +135,8 @@ std::size_t tokenEnd(std::string_view text, std::size_t i) {
   if (c < 0x20 || c > 0x7e) return std::string_view::npos;
   std::size_t end = i + 1;
   if (c == '"') {
-    for (; end < text.size() && text[end] != '"'; ++end)
-      if (text[end] == '\\') ++end;
-    return end >= text.size() ? std::string_view::npos : end + 1;
+    end = stringEnd(text, i);
+    return end == text.size() ? std::string_view::npos : end + 1;
   }
   if (c == '-' || std::isdigit(c)) {
     while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
@@ -151,8 +161,7 @@ std::size_t valueEnd(std::string_view text, std::size_t i) {
   for (std::size_t j = i; j < text.size(); ++j) {
     const char c = text[j];
     if (c == '"') {
-      for (++j; j < text.size() && text[j] != '"'; ++j)
-        if (text[j] == '\\') ++j;
+      j = stringEnd(text, j);
     } else if (c == '{' || c == '[') {
       ++depth;
     } else if ((c == '}' || c == ']') && --depth == 0) {
