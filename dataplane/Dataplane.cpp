@@ -191,7 +191,7 @@ struct Dataplane::Impl {
       shared.media_mac = ps.media_mac;
       shared.vlan = cfg.port.vlan;
       shared.busy_poll = cfg.poll == "busy";
-      shared.media_timeout_ms = cfg.media_timeout_ms;
+      shared.media_timeout_ms.store(cfg.media_timeout_ms);
       shared.pli_interval_ms = cfg.pli_interval_ms;
       shared.rr_interval_ms = cfg.rr_interval_ms;
       shared.tsc_per_ms = std::max<std::uint64_t>(1, rte_get_tsc_hz() / 1000);
@@ -1094,6 +1094,12 @@ StatsSnapshot Dataplane::stats() const {
   return s;
 }
 
+void Dataplane::setMediaTimeout(std::uint32_t ms) noexcept {
+  impl_->shared.media_timeout_ms.store(ms, std::memory_order_relaxed);
+}
+std::uint32_t Dataplane::mediaTimeout() const noexcept {
+  return impl_->shared.media_timeout_ms.load(std::memory_order_relaxed);
+}
 void Dataplane::setTrace(bool on) noexcept {
   impl_->shared.trace.store(on);
 }

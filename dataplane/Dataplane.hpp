@@ -78,6 +78,10 @@ class Dataplane {
   /** Drains the worker events (non-blocking); returns how many were appended. Also frees retired objects. */
   std::size_t pollEvents(std::vector<Event>& out);
   StatsSnapshot stats() const;
+  /** How long an inbound stream that had packets may go without any before a MediaStopped event (ms; 0: never).
+   *  Starts as DataplaneConfig::media_timeout_ms; the workers read it at their next timer tick. */
+  void setMediaTimeout(std::uint32_t ms) noexcept;
+  std::uint32_t mediaTimeout() const noexcept;
   /** The packet trace (Trace events for every punt and drop); off by default. */
   void setTrace(bool on) noexcept;
   bool trace() const noexcept;

@@ -1194,13 +1194,14 @@ class Loop {
 
   // ---- timers: media stopped, periodic PLI, NACK generation, RR, SR, REMB ---------------------------------
   void timers() noexcept {
+    const std::uint32_t media_timeout = s_.media_timeout_ms.load(std::memory_order_relaxed);
     for (Transport* t : w_.owned) {
       t->learn_tokens = kSsrcLearnAttemptsPerTick;
       proto::RtcpReportBlock blocks[kMaxStreamsPerTransport];
       std::size_t nb = 0;
       for (InboundStream* in : t->in) {
         if (!in || !in->seen) continue;
-        if (!in->stopped && now_ms_ - in->last_rx_ms >= s_.media_timeout_ms) {
+        if (media_timeout && !in->stopped && now_ms_ - in->last_rx_ms >= media_timeout) {
           in->stopped = true;
           emit(EventType::MediaStopped, in->id, static_cast<std::uint32_t>(now_ms_ - in->last_rx_ms));
         }

@@ -47,7 +47,7 @@ struct Shared {
   MacAddress media_mac{};
   std::uint16_t vlan = 0;  // 802.1Q VID of the media port, 0 = untagged
   bool busy_poll = false;
-  std::uint32_t media_timeout_ms = 1000;
+  std::atomic<std::uint32_t> media_timeout_ms{1000};  // 0: no MediaStopped events (Dataplane::setMediaTimeout)
   std::uint32_t pli_interval_ms = 500;
   std::uint32_t rr_interval_ms = 1000;
   std::uint64_t tsc_per_ms = 1;

@@ -96,7 +96,8 @@ void decode(MapReader& in, DataplaneConfig& out) {
   in.get("max_transports", out.max_transports, 1, 1u << 20);
   in.get("max_streams", out.max_streams, 1, 1u << 22);
   in.get("max_routes", out.max_routes, 1, 1u << 22);
-  in.get("media_timeout_ms", out.media_timeout_ms, 10, 3600000);
+  // One setting for when media counts as stopped: Janus's media.no_media_timer, which the Admin API also changes.
+  if (in.has("media_timeout_ms")) in.fail("media_timeout_ms", "replaced by media.no_media_timer (seconds, 0 = never)");
   in.get("pli_interval_ms", out.pli_interval_ms, 0, 60000);
   in.get("rr_interval_ms", out.rr_interval_ms, 0, 60000);
   in.get("trace", out.trace);

@@ -52,7 +52,8 @@ struct DataplaneConfig {
   std::uint32_t max_transports = 1024;
   std::uint32_t max_streams = 8192;  // inbound + outbound streams
   std::uint32_t max_routes = 16384;
-  std::uint32_t media_timeout_ms = 1000;  // no packet for this long: a "media stopped" event
+  std::uint32_t media_timeout_ms = 1000;  // no packet for this long: a "media stopped" event (0 = never); not read
+                                          // from YAML: portunusd sets it from media.no_media_timer
   std::uint32_t pli_interval_ms = 500;    // keyframe requests toward a publisher are rate-limited to one per interval
   std::uint32_t rr_interval_ms = 1000;    // receiver reports toward senders
   bool trace = false;                     // packet trace at start (switchable at runtime)

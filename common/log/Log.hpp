@@ -5,6 +5,7 @@
 #include <atomic>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <string_view>
 
 namespace portunus::log {
@@ -19,6 +20,15 @@ void setThreshold(Level level) noexcept;
 std::optional<Level> parseLevel(std::string_view text) noexcept;
 std::string_view levelName(Level level) noexcept;
 
+/** Whether records start with their UTC time (on by default; Admin set_log_timestamps). */
+bool timestamps() noexcept;
+void setTimestamps(bool on) noexcept;
+/** Whether warnings and errors are coloured with ANSI escapes (off by default; Admin set_log_colors). */
+bool colors() noexcept;
+void setColors(bool on) noexcept;
+
+/** One record's line, newline included, as the current timestamps/colors settings format it. */
+std::string format(Level level, std::string_view component, std::string_view message);
 /** Writes one formatted record atomically to stderr. */
 void write(Level level, std::string_view component, std::string_view message);
 
@@ -42,12 +52,14 @@ class Record {
   std::ostringstream stream_;
 };
 
-inline bool enabled(Level level) noexcept { return static_cast<int>(level) >= static_cast<int>(threshold()); }
+inline bool enabled(Level level) noexcept {
+  return static_cast<int>(level) >= static_cast<int>(threshold());
+}
 
 }  // namespace portunus::log
 
 // PLOG(Info, "http") << "listening on " << port;
-#define PLOG(LEVEL, COMPONENT)                                          \
-  if (!::portunus::log::enabled(::portunus::log::Level::LEVEL)) {       \
-  } else                                                                \
+#define PLOG(LEVEL, COMPONENT)                                    \
+  if (!::portunus::log::enabled(::portunus::log::Level::LEVEL)) { \
+  } else                                                          \
     ::portunus::log::Record(::portunus::log::Level::LEVEL, (COMPONENT))

@@ -202,8 +202,75 @@ void AdminRouter::handleGlobal(const std::string& verb, const std::string& tx, c
                           });
     return;
   }
+  if (verb == "query_transport") {
+    // Janus hands the request to the transport plugin; ours take no queries, Janus's answer for such a transport.
+    const auto name = optString(request, "transport");
+    if (!name) throw JanusError::missing("transport");
+    if (request.contains("request") && !request["request"].is_object())
+      throw JanusError::badType("request", "an object");
+    const auto& known = router_.transports();
+    if (std::none_of(known.begin(), known.end(), [&](const TransportInfo& t) { return t.package == *name; }))
+      throw JanusError(ErrorCode::PluginNotFound, "Invalid transport");
+    throw JanusError(ErrorCode::Unknown, "Transport plugin doesn't support queries");
+  }
   if (isTokenVerb(verb)) return handleTokens(verb, tx, request, reply);
+  if (handleSetting(verb, tx, request, reply)) return;
   throw JanusError::wrongPath(verb);
+}
+
+bool AdminRouter::handleSetting(const std::string& verb, const std::string& tx, const json& request,
+                                const Reply& reply) {
+  // Janus's runtime setters (the Settings tab of its admin.html), each field validated as Janus 1.1.2 does: 456 when
+  // missing, 467 when not a boolean / not an integer >= 0. An integer keeps its low 32 bits, as Janus's unsigned.
+  auto requiredBool = [&](const char* key) {
+    if (!request.contains(key)) throw JanusError::missing(key);
+    return *optBool(request, key);
+  };
+  auto requiredCount = [&](const char* key) {
+    if (!request.contains(key)) throw JanusError::missing(key);
+    return static_cast<std::uint32_t>(*optPositive(request, key));
+  };
+  auto answer = [&](const char* key, const json& value) {
+    json out = basicReply("success", 0, tx);
+    out[key] = value;
+    reply(out);
+    return true;
+  };
+  if (verb == "set_log_timestamps") {
+    log::setTimestamps(requiredBool("timestamps"));
+    return answer("log_timestamps", log::timestamps());
+  }
+  if (verb == "set_log_colors") {
+    log::setColors(requiredBool("colors"));
+    return answer("log_colors", log::colors());
+  }
+  if (verb == "set_locking_debug" || verb == "set_refcount_debug") {
+    // Janus's tracing of its own mutexes and reference counters: portunusd has neither kind of trace to switch on.
+    const bool locking = verb == "set_locking_debug";
+    if (requiredBool("debug"))
+      throw JanusError(ErrorCode::Unknown, std::string(locking ? "Locking" : "Reference counter") +
+                                               " debug is not available in portunusd (no such trace to switch on)");
+    return answer(locking ? "locking_debug" : "refcount_debug", false);
+  }
+  if (verb == "set_min_nack_queue") {
+    requiredCount("min_nack_queue");
+    throw JanusError(ErrorCode::Unknown,
+                     "The NACK queue is not adjustable in portunusd: every video stream keeps its last 512 packets");
+  }
+  if (!media_) return false;
+  if (verb == "set_no_media_timer") {
+    media_->setNoMediaTimer(requiredCount("no_media_timer"));
+    return answer("no_media_timer", media_->noMediaTimer());
+  }
+  if (verb == "set_slowlink_threshold") {
+    media_->setSlowlinkThreshold(requiredCount("slowlink_threshold"));
+    return answer("slowlink_threshold", media_->slowlinkThreshold());
+  }
+  if (verb == "set_libnice_debug") {
+    media_->setLibniceDebug(requiredBool("debug"));
+    return answer("libnice_debug", media_->libniceDebug());
+  }
+  return false;
 }
 
 void AdminRouter::handleTokens(const std::string& verb, const std::string& tx, const json& request,
@@ -257,15 +324,16 @@ json AdminRouter::status() const {
             {"reclaim_session_timeout", g.reclaim_session_timeout},
             {"candidates_timeout", g.candidates_timeout},
             {"log_level", janusLevel(log::threshold())},
-            {"log_timestamps", true},
-            {"log_colors", false},
+            {"log_timestamps", log::timestamps()},
+            {"log_colors", log::colors()},
             {"locking_debug", false},
             {"refcount_debug", false},
-            {"libnice_debug", false},
+            {"libnice_debug", media_ ? media_->libniceDebug() : false},
             {"min_nack_queue", cfg.media.min_nack_queue},
             {"nack-optimizations", false},
-            {"no_media_timer", cfg.media.no_media_timer},
-            {"slowlink_threshold", cfg.media.slowlink_threshold},
+            {"no_media_timer", media_ ? media_->noMediaTimer() : static_cast<std::uint32_t>(cfg.media.no_media_timer)},
+            {"slowlink_threshold",
+             media_ ? media_->slowlinkThreshold() : static_cast<std::uint32_t>(cfg.media.slowlink_threshold)},
             {"sessions", router_.registry().size()},
             {"handles", router_.registry().handleCount()},
             {"dropped_candidates", router_.droppedCandidates()}};

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "controlplane/core/MediaSettings.hpp"
 #include "controlplane/core/Router.hpp"
 
 namespace portunus::cp {
@@ -19,14 +20,19 @@ class AdminRouter {
   void handle(const json& request, const RequestContext& ctx, const Reply& reply);
 
   void setDataplaneStatus(StatusProvider provider) { dataplane_ = std::move(provider); }
+  /** The media layer's runtime settings (get_status, set_no_media_timer, set_slowlink_threshold,
+   *  set_libnice_debug); without them those setters are 457 and get_status shows the `media:` config. */
+  void setMediaSettings(MediaSettings* settings) { media_ = settings; }
 
  private:
   void handleGlobal(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
+  bool handleSetting(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
   void handleTokens(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
   json status() const;
 
   Router& router_;
   StatusProvider dataplane_;
+  MediaSettings* media_ = nullptr;
 };
 
 }  // namespace portunus::cp

@@ -79,6 +79,7 @@ class Router {
   const config::Config& config() const noexcept { return cfg_; }
 
   void setTransports(std::vector<TransportInfo> transports) { transports_ = std::move(transports); }
+  const std::vector<TransportInfo>& transports() const noexcept { return transports_; }
   /** Installs the WebRTC layer (none: JSEP offers cannot get media and plugins report it). */
   void setMediaFactory(MediaHandlerFactory* factory);
 

@@ -79,6 +79,7 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
   media.setRouter(router);
   router.setMediaFactory(&media);
   AdminRouter admin(router);
+  admin.setMediaSettings(&media.settings());
   admin.setDataplaneStatus([&media] { return media.dataplaneStats(); });
   ApiServer server(loop, router, admin, cfg.transports);
   if (options.longPollKeepaliveMs) server.setLongPollTimeout(std::chrono::milliseconds(*options.longPollKeepaliveMs));

@@ -12,6 +12,7 @@
 #include "controlplane/media/MediaEvents.hpp"
 #include "controlplane/media/PeerConnection.hpp"
 #include "controlplane/plugin/Plugin.hpp"
+#include "controlplane/webrtc/IceAgent.hpp"
 #include "dataplane/SimulcastSelector.hpp"
 
 namespace portunus::cp {
@@ -52,12 +53,25 @@ MediaService::MediaService(const config::Config& cfg, Post post, dp::Dataplane* 
       loops_(std::max(1, cfg.nat.event_loops)),
       identity_(makeIdentity(cfg.certificates)),
       transportOptions_(makeTransportOptions(cfg)),
-      slowLinks_(static_cast<std::uint64_t>(std::max(0, cfg.media.slowlink_threshold))) {
+      slowLinks_(static_cast<std::uint64_t>(std::max(0, cfg.media.slowlink_threshold))),
+      settings_(static_cast<std::uint32_t>(std::max(0, cfg.media.no_media_timer)),
+                static_cast<std::uint32_t>(std::max(0, cfg.media.slowlink_threshold))) {
+  settings_.setListener([this] { applySettings(); });
+  applySettings();
   PLOG(Info, "media") << "media layer: " << loops_.size() << " ICE loop(s), gathering on "
                       << transportOptions_.ice.gather_address << ", DTLS fingerprint sha-256 "
                       << identity_.fingerprintSha256()
                       << (dataplane_ && dataplane_->running() ? ", dataplane forwarding" : ", no dataplane");
   if (dataplane_ && dataplane_->running()) poller_ = std::thread([this] { pollLoop(); });
+}
+
+void MediaService::applySettings() {
+  // The dataplane raises MediaStopped after the no-media timer (seconds; 0: never); libnice logs through ours.
+  if (dataplane_ && dataplane_->running()) {
+    const std::uint64_t ms = std::uint64_t{settings_.noMediaTimer()} * 1000;
+    dataplane_->setMediaTimeout(static_cast<std::uint32_t>(std::min<std::uint64_t>(ms, UINT32_MAX)));
+  }
+  setLibniceDebug(settings_.libniceDebug());
 }
 
 MediaService::~MediaService() {
@@ -458,11 +472,12 @@ void MediaService::unregisterStream(dp::StreamId stream) {
 }
 
 void MediaService::checkSlowLinks() {
-  if (!slowLinks_.enabled()) return;
+  // Every second whether on or off, so that the losses counted once the Admin API switches it on are that second's.
   const dp::StatsSnapshot stats = dataplane_->stats();
   std::vector<std::pair<StreamOwner, std::uint64_t>> fired;
   {
     std::lock_guard lock(streamsMutex_);
+    slowLinks_.setThreshold(settings_.slowlinkThreshold());
     for (const auto& [id, owner] : streams_) {
       auto it = stats.streams.find(id);
       if (it == stats.streams.end()) continue;
@@ -530,7 +545,7 @@ void MediaService::pollLoop() {
         if (it == streams_.end()) continue;
         owner = it->second;
       }
-      auto event = mediaEvent(e, owner.mid, owner.kind, cfg_.media.no_media_timer);
+      auto event = mediaEvent(e, owner.mid, owner.kind, static_cast<int>(settings_.noMediaTimer()));
       if (!event) continue;
       post([this, owner, event = std::move(*event)]() mutable {
         sendEvent(owner.session, owner.handle, std::move(event));

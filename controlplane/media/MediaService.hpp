@@ -15,6 +15,7 @@
 
 #include "common/config/Config.hpp"
 #include "controlplane/core/MediaHandler.hpp"
+#include "controlplane/core/MediaSettings.hpp"
 #include "controlplane/media/SlowLinkDetector.hpp"
 #include "controlplane/plugin/MediaControl.hpp"
 #include "controlplane/webrtc/DtlsIdentity.hpp"
@@ -62,6 +63,10 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
 
   /** Stops the dataplane event thread (before the dataplane stops). Idempotent. */
   void stop();
+
+  /** The Admin API's runtime media settings (set_no_media_timer, set_slowlink_threshold, set_libnice_debug), from
+   *  the `media:` config at start; each change applies at once. */
+  MediaSettings& settings() noexcept { return settings_; }
 
   /** Admin: the dataplane's counters (`{"enabled":false}` without one). */
   nlohmann::json dataplaneStats() const;
@@ -125,6 +130,8 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   void onLayerEvent(const dp::Event& e);
   /** Once a second: each stream's cumulative loss through Janus's slow-link rule (poller thread). */
   void checkSlowLinks();
+  /** The settings onto the dataplane (media timeout) and libnice (debug messages). */
+  void applySettings();
 
   struct Connection {
     ConnectionSpec spec;
@@ -155,6 +162,7 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
   mutable std::mutex streamsMutex_;
   std::map<dp::StreamId, StreamOwner> streams_;
   SlowLinkDetector slowLinks_;  // guarded by streamsMutex_
+  MediaSettings settings_;
 
   mutable std::mutex routingMutex_;  // after a PeerConnection's mutex, never before
   std::map<HandleId, HandleStreams> published_;

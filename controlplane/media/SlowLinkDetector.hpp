@@ -20,6 +20,8 @@ class SlowLinkDetector {
   std::optional<std::uint64_t> update(std::uint32_t id, std::uint64_t cumulativeLost);
   void forget(std::uint32_t id) { last_.erase(id); }
   bool enabled() const noexcept { return threshold_ > 0; }
+  /** A new threshold (0: off) from the next update on; the streams' loss baselines stay. */
+  void setThreshold(std::uint64_t threshold) noexcept { threshold_ = threshold; }
 
  private:
   std::uint64_t threshold_;

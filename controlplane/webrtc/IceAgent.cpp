@@ -1,8 +1,10 @@
 #include "controlplane/webrtc/IceAgent.hpp"
 
 #include <nice/agent.h>
+#include <nice/debug.h>
 
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 #include "common/config/NatConfig.hpp"
@@ -392,6 +394,28 @@ void IceAgent::onSelectedPair(void* local, void* remote) {
 
 void IceAgent::onReceive(const char* data, unsigned len) {
   if (callbacks_.on_receive) callbacks_.on_receive(reinterpret_cast<const std::uint8_t*>(data), len);
+}
+
+namespace {
+/** GLib log handler of libnice's domains: its debug messages as our records (shown at the default threshold, as
+ *  Janus prints them whatever its own level). */
+void forwardLibniceMessage(const gchar* domain, GLogLevelFlags, const gchar* message, gpointer) {
+  PLOG(Info, "libnice") << (domain ? domain : "libnice") << ": " << (message ? message : "");
+}
+}  // namespace
+
+void setLibniceDebug(bool on) {
+  static std::once_flag handlers;
+  std::call_once(handlers, [] {
+    for (const char* domain : {"libnice", "libnice-stun", "libnice-verbose", "libnice-pseudotcp",
+                               "libnice-pseudotcp-verbose", "libnice-socket"})
+      g_log_set_handler(domain, static_cast<GLogLevelFlags>(G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO),
+                        forwardLibniceMessage, nullptr);
+  });
+  if (on)
+    nice_debug_enable(TRUE);
+  else
+    nice_debug_disable(TRUE);
 }
 
 }  // namespace portunus::cp

@@ -69,6 +69,10 @@ struct IceAgentCallbacks {
   std::function<void(const std::uint8_t* data, std::size_t len)> on_receive;  // every datagram (STUN excluded)
 };
 
+/** libnice's own debug messages (its agent, STUN and pseudo-TCP) in our log as component `libnice`, or off (the
+ *  default). Process-wide; any thread. */
+void setLibniceDebug(bool on);
+
 class IceAgent {
  public:
   /** Creates the agent and its stream on `loop` and generates our ICE credentials. Throws WebRtcError. */

@@ -58,6 +58,8 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) {
 const BadCase kBad[] = {
     {"dataplane: {enabled: true, port: {driver: e1000, device: x}}", "dataplane.port.driver", "one of"},
     {"dataplane: {enabled: true, port: {driver: af_xdp}}", "dataplane.port.device", "interface name"},
+    // One setting for media stopping: Janus's media.no_media_timer.
+    {"dataplane: {media_timeout_ms: 1000}", "dataplane.media_timeout_ms", "replaced by media.no_media_timer"},
     {"dataplane: {enabled: true, port: {driver: af_packet, device: a-very-long-interface-name}}",
      "dataplane.port.device", "interface name"},
     {"dataplane: {enabled: true, port: {driver: pci, device: eth0}}", "dataplane.port.device", "PCI address"},

@@ -25,3 +25,21 @@ BOOST_AUTO_TEST_CASE(threshold_filters_records) {
   setThreshold(Level::Info);
   BOOST_TEST(levelName(Level::Info) == "info");
 }
+
+BOOST_AUTO_TEST_CASE(format_follows_the_timestamps_and_colors_settings) {
+  BOOST_TEST(timestamps());
+  BOOST_TEST(!colors());
+  const std::string stamped = format(Level::Warn, "api", "slow");
+  // "HH:MM:SS.mmm warn [api] slow\n"
+  BOOST_TEST(stamped.size() == 13 + std::string("warn [api] slow\n").size());
+  BOOST_TEST(stamped[2] == ':');
+  BOOST_TEST(stamped.substr(13) == "warn [api] slow\n");
+  setTimestamps(false);
+  BOOST_TEST(format(Level::Info, "api", "up") == "info [api] up\n");
+  setColors(true);
+  BOOST_TEST(format(Level::Error, "dp", "x") == "\x1b[31merror\x1b[0m [dp] x\n");
+  BOOST_TEST(format(Level::Warn, "dp", "x") == "\x1b[33mwarn\x1b[0m [dp] x\n");
+  BOOST_TEST(format(Level::Info, "dp", "x") == "info [dp] x\n");  // only warnings and errors coloured
+  setColors(false);
+  setTimestamps(true);
+}

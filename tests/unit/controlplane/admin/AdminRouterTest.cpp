@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE controlplane_admin
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <tuple>
+#include <vector>
 
 #include "common/log/Log.hpp"
 #include "tests/unit/controlplane/RouterFixture.hpp"
@@ -173,6 +175,117 @@ BOOST_AUTO_TEST_CASE(runtime_setters) {
   BOOST_TEST(f.adminRequest(adminReq("get_status"))["status"]["dataplane"]["workers"] == 1);
 
   BOOST_TEST(errorCode(f.adminRequest(adminReq("foo"))) == 457);
+}
+
+// Janus 1.1.2's other global setters (admin.html's Settings tab), each field checked as Janus checks it (measured
+// against the Debian janus binary): 456 missing, 467 of the wrong type or negative; integers keep their low 32 bits.
+struct SettingCase {
+  const char* verb;
+  const char* field;
+  json value;
+  int code;            // 0: success
+  const char* reason;  // the error's, or the reply key on success
+  json echoed;         // on success: the reply's value
+};
+std::ostream& operator<<(std::ostream& os, const SettingCase& c) {
+  return os << c.verb << " " << c.value.dump();
+}
+const SettingCase kSettingCases[] = {
+    {"set_no_media_timer", "no_media_timer", 3, 0, "no_media_timer", 3},
+    {"set_no_media_timer", "no_media_timer", 0, 0, "no_media_timer", 0},
+    {"set_no_media_timer", "no_media_timer", 2147483648LL, 0, "no_media_timer", 2147483648LL},
+    {"set_no_media_timer", "no_media_timer", 1099511627776LL, 0, "no_media_timer", 0},
+    {"set_no_media_timer", "no_media_timer", -1, 467,
+     "Invalid element type (no_media_timer should be a positive integer)", nullptr},
+    {"set_no_media_timer", "no_media_timer", 1.5, 467,
+     "Invalid element type (no_media_timer should be a positive integer)", nullptr},
+    {"set_no_media_timer", "no_media_timer", nullptr, 467,
+     "Invalid element type (no_media_timer should be a positive integer)", nullptr},
+    {"set_no_media_timer", "no_media_timer", "3", 467,
+     "Invalid element type (no_media_timer should be a positive integer)", nullptr},
+    {"set_slowlink_threshold", "slowlink_threshold", 7, 0, "slowlink_threshold", 7},
+    {"set_slowlink_threshold", "slowlink_threshold", true, 467,
+     "Invalid element type (slowlink_threshold should be a positive integer)", nullptr},
+    {"set_libnice_debug", "debug", false, 0, "libnice_debug", false},
+    {"set_libnice_debug", "debug", 1, 467, "Invalid element type (debug should be a boolean)", nullptr},
+    {"set_log_timestamps", "timestamps", true, 0, "log_timestamps", true},
+    {"set_log_timestamps", "timestamps", "yes", 467, "Invalid element type (timestamps should be a boolean)", nullptr},
+    {"set_log_colors", "colors", false, 0, "log_colors", false},
+    {"set_log_colors", "colors", nullptr, 467, "Invalid element type (colors should be a boolean)", nullptr},
+    {"set_locking_debug", "debug", false, 0, "locking_debug", false},
+    {"set_locking_debug", "debug", true, 490,
+     "Locking debug is not available in portunusd (no such trace to switch on)", nullptr},
+    {"set_refcount_debug", "debug", false, 0, "refcount_debug", false},
+    {"set_refcount_debug", "debug", true, 490,
+     "Reference counter debug is not available in portunusd (no such trace to switch on)", nullptr},
+    {"set_refcount_debug", "debug", 0, 467, "Invalid element type (debug should be a boolean)", nullptr},
+    {"set_min_nack_queue", "min_nack_queue", 300, 490,
+     "The NACK queue is not adjustable in portunusd: every video stream keeps its last 512 packets", nullptr},
+    {"set_min_nack_queue", "min_nack_queue", -3, 467,
+     "Invalid element type (min_nack_queue should be a positive integer)", nullptr},
+};
+
+BOOST_DATA_TEST_CASE(janus_setters, boost::unit_test::data::make(kSettingCases), c) {
+  RouterFixture f;
+  MediaSettings settings(1, 0);
+  int changes = 0;
+  settings.setListener([&] { ++changes; });
+  f.admin.setMediaSettings(&settings);
+  json r = f.adminRequest(adminReq(c.verb));
+  BOOST_TEST(errorCode(r) == 456);
+  BOOST_TEST(errorReason(r) == "Missing mandatory element (" + std::string(c.field) + ")");
+  r = f.adminRequest(adminReq(c.verb, {{c.field, c.value}}));
+  if (c.code) {
+    BOOST_TEST(errorCode(r) == c.code);
+    BOOST_TEST(errorReason(r) == c.reason);
+    BOOST_TEST(changes == 0);
+  } else {
+    BOOST_TEST(r["janus"] == "success");
+    BOOST_TEST(r[c.reason] == c.echoed);
+    BOOST_TEST(!r.contains("session_id"));
+    // What the reply says is what get_status says from then on.
+    BOOST_TEST(f.adminRequest(adminReq("get_status"))["status"][c.reason] == c.echoed);
+  }
+  portunus::log::setTimestamps(true);
+  portunus::log::setColors(false);
+}
+
+BOOST_AUTO_TEST_CASE(media_settings_reach_their_listener) {
+  RouterFixture f;
+  MediaSettings settings(1, 0);
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, bool>> seen;
+  settings.setListener(
+      [&] { seen.emplace_back(settings.noMediaTimer(), settings.slowlinkThreshold(), settings.libniceDebug()); });
+  // Without the media layer's settings those three are unknown here; get_status shows the `media:` config.
+  BOOST_TEST(errorCode(f.adminRequest(adminReq("set_no_media_timer", {{"no_media_timer", 2}}))) == 457);
+  f.admin.setMediaSettings(&settings);
+  f.adminRequest(adminReq("set_no_media_timer", {{"no_media_timer", 4}}));
+  f.adminRequest(adminReq("set_slowlink_threshold", {{"slowlink_threshold", 9}}));
+  f.adminRequest(adminReq("set_libnice_debug", {{"debug", true}}));
+  f.adminRequest(adminReq("set_no_media_timer", {{"no_media_timer", "x"}}));  // refused: no change
+  BOOST_TEST(seen.size() == 3u);
+  BOOST_TEST((seen.back() == std::make_tuple(4u, 9u, true)));
+  const json status = f.adminRequest(adminReq("get_status"))["status"];
+  BOOST_TEST(status["no_media_timer"] == 4);
+  BOOST_TEST(status["slowlink_threshold"] == 9);
+  BOOST_TEST(status["libnice_debug"] == true);
+}
+
+BOOST_AUTO_TEST_CASE(query_transport_names_a_transport_that_takes_no_queries) {
+  RouterFixture f;
+  f.router.setTransports({{"janus.transport.http", "REST", ""}});
+  json r = f.adminRequest(adminReq("query_transport"));
+  BOOST_TEST(errorReason(r) == "Missing mandatory element (transport)");
+  r = f.adminRequest(adminReq("query_transport", {{"transport", 5}}));
+  BOOST_TEST(errorCode(r) == 467);
+  r = f.adminRequest(adminReq("query_transport", {{"transport", "janus.transport.http"}, {"request", 5}}));
+  BOOST_TEST(errorReason(r) == "Invalid element type (request should be an object)");
+  r = f.adminRequest(adminReq("query_transport", {{"transport", "janus.transport.pfunix"}}));
+  BOOST_TEST(errorCode(r) == 460);
+  BOOST_TEST(errorReason(r) == "Invalid transport");
+  r = f.adminRequest(adminReq("query_transport", {{"transport", "janus.transport.http"}, {"request", json::object()}}));
+  BOOST_TEST(errorCode(r) == 490);
+  BOOST_TEST(errorReason(r) == "Transport plugin doesn't support queries");
 }
 
 BOOST_AUTO_TEST_CASE(message_plugin_echoes_for_echotest) {
