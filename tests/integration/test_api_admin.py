@@ -192,6 +192,80 @@ def test_set_log_level(adm):
         adm.send({"janus": "set_log_level", "level": before})
 
 
+# Janus's other global setters (admin.html's Settings tab): the reply names the value, get_status shows it from then on.
+@pytest.mark.parametrize("verb, field, key, values", [
+    ("set_no_media_timer", "no_media_timer", "no_media_timer", [3, 0, 2**31]),
+    ("set_slowlink_threshold", "slowlink_threshold", "slowlink_threshold", [7, 0, 2**40 + 5]),
+    ("set_libnice_debug", "debug", "libnice_debug", [True, False]),
+    ("set_log_timestamps", "timestamps", "log_timestamps", [False, True]),
+    ("set_log_colors", "colors", "log_colors", [True, False]),
+    ("set_locking_debug", "debug", "locking_debug", [False]),
+    ("set_refcount_debug", "debug", "refcount_debug", [False]),
+])
+def test_runtime_setters(adm, verb, field, key, values):
+    before = adm.send({"janus": "get_status"})["status"][key]
+    try:
+        for value in values:
+            r = adm.send({"janus": verb, field: value})
+            stored = value % 2**32 if isinstance(value, int) and not isinstance(value, bool) else value
+            assert r == {"janus": "success", "transaction": r["transaction"], key: stored}
+            assert adm.send({"janus": "get_status"})["status"][key] == stored
+    finally:
+        adm.send({"janus": verb, field: before})
+
+
+@pytest.mark.parametrize("verb, field, kind", [
+    ("set_no_media_timer", "no_media_timer", "a positive integer"),
+    ("set_slowlink_threshold", "slowlink_threshold", "a positive integer"),
+    ("set_min_nack_queue", "min_nack_queue", "a positive integer"),
+    ("set_libnice_debug", "debug", "a boolean"),
+    ("set_locking_debug", "debug", "a boolean"),
+    ("set_refcount_debug", "debug", "a boolean"),
+    ("set_log_timestamps", "timestamps", "a boolean"),
+    ("set_log_colors", "colors", "a boolean"),
+])
+@pytest.mark.parametrize("value", ["absent", None, -1, 1.5, "1", [], {}], ids=repr)
+def test_runtime_setter_validation(adm, verb, field, kind, value):
+    body = {"janus": verb} if value == "absent" else {"janus": verb, field: value}
+    r = adm.send(body)
+    reason = f"Missing mandatory element ({field})" if value == "absent" else f"Invalid element type ({field} should be {kind})"
+    code = 456 if value == "absent" else 467
+    assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": code, "reason": reason}}
+
+
+def test_setters_for_what_portunusd_does_not_have(adm, backend):
+    """Janus's traces of its own locks and reference counters, and its RTT-sized NACK queue: switching them on is an
+    honest 490 here (Janus 1.1.2 says success); the status still says off / the configured value."""
+    status = adm.send({"janus": "get_status"})["status"]
+    for body, key in [({"janus": "set_locking_debug", "debug": True}, "locking_debug"),
+                      ({"janus": "set_refcount_debug", "debug": True}, "refcount_debug"),
+                      ({"janus": "set_min_nack_queue", "min_nack_queue": 300}, "min_nack_queue")]:
+        r = adm.send(body)
+        if backend == "janus":
+            assert r["janus"] == "success", r
+            adm.send({**body, body_field(body): status[key]})
+            continue
+        assert r["janus"] == "error" and r["error"]["code"] == 490, r
+        assert "not available in portunusd" in r["error"]["reason"] or "not adjustable" in r["error"]["reason"]
+        assert adm.send({"janus": "get_status"})["status"][key] == status[key]
+
+
+def body_field(body):
+    return next(k for k in body if k != "janus")
+
+
+def test_query_transport(adm, backend):
+    r = adm.send({"janus": "query_transport", "transport": "janus.transport.nope", "request": {}})
+    assert r["error"] == {"code": 460, "reason": "Invalid transport"}
+    r = adm.send({"janus": "query_transport"})
+    assert r["error"] == {"code": 456, "reason": "Missing mandatory element (transport)"}
+    r = adm.send({"janus": "query_transport", "transport": "janus.transport.http", "request": 5})
+    assert r["error"] == {"code": 467, "reason": "Invalid element type (request should be an object)"}
+    if backend != "janus":  # Janus's own HTTP transport takes queries; ours answers as a transport without them
+        r = adm.send({"janus": "query_transport", "transport": "janus.transport.http", "request": {}})
+        assert r["error"] == {"code": 490, "reason": "Transport plugin doesn't support queries"}
+
+
 @pytest.mark.parametrize("body, code, reason", [
     ({"janus": "set_log_level"}, 456, "Missing mandatory element (level)"),
     ({"janus": "set_log_level", "level": 9}, 467, "Invalid element type (level should be between 0 and 7)"),

@@ -11,6 +11,7 @@ PeerConnection's media port."""
 import json
 import os
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,81 @@ def test_slowlink_from_the_loss_the_dataplane_counts(lab, tmp_path):
     assert sum(s["lost"] for s in report["streams"]) == report["counters"]["dropped_on_purpose"], report["streams"]
     for s in report["streams"]:
         assert s["bad_payloads"] == 0, s
+
+
+def test_slowlink_threshold_set_at_runtime(lab, tmp_path):
+    """Admin set_slowlink_threshold 0 switches the check off for the next call: the same loss, no `slowlink`."""
+    assert lab.admin("set_slowlink_threshold", slowlink_threshold=0)["slowlink_threshold"] == 0
+    try:
+        code, report = run_lab(lab, LAB, tmp_path, "noslowlink", duration=3.0,
+                               extra=["--drop-every", "8", "--min-ratio", "0.5"])
+        assert report["counters"]["dropped_on_purpose"] > 0
+        assert not [e for e in report["events"] if e.startswith("slowlink")], report["events"]
+    finally:
+        lab.admin("set_slowlink_threshold", slowlink_threshold=SLOWLINK_THRESHOLD)
+
+
+def session_events(lab, sid, want, timeout=10.0):
+    """Session `sid`'s events from REST long polls in the client namespace, until `want(events)` or `timeout`."""
+    events = []
+    deadline = time.time() + timeout
+    while time.time() < deadline and not want(events):
+        out = nsexec(lab.cli, "curl", "-s", "-m", "2", f"http://{lab.appliance}:8088/janus/{sid}?maxev=10", check=False)
+        try:
+            r = json.loads(out.stdout)
+        except ValueError:
+            continue  # the poll ran out with nothing to say
+        events += r if isinstance(r, list) else [r]
+    return events
+
+
+def media_stopped(events):
+    return [e for e in events if e.get("janus") == "media" and e.get("receiving") is False]
+
+
+def test_no_media_timer_set_at_runtime(lab, tmp_path):
+    """Admin set_no_media_timer reaches the dataplane: the lab sends media, then goes quiet leaving its session
+    (--teardown none). With 3 s each m-line gets `media receiving:false` with seconds:3; with 0 none comes (not
+    even after the 1 s default); back at 1 s it comes at once, the streams having been quiet for longer."""
+    try:
+        assert lab.admin("set_no_media_timer", no_media_timer=3)["no_media_timer"] == 3
+        code, report = run_lab(lab, LAB, tmp_path, "nomedia3", extra=["--teardown", "none"])
+        assert code == 0, report.get("problems")
+        [sid] = lab.admin("list_sessions")["sessions"]
+        stopped = media_stopped(session_events(lab, sid, lambda ev: len(media_stopped(ev)) >= 2))
+        assert sorted(e["type"] for e in stopped) == ["audio", "video"], stopped
+        assert all(e["seconds"] == 3 and e["session_id"] == sid for e in stopped), stopped
+        lab.admin("destroy_session", f"/{sid}")
+
+        assert lab.admin("set_no_media_timer", no_media_timer=0)["no_media_timer"] == 0
+        code, report = run_lab(lab, LAB, tmp_path, "nomedia0", extra=["--teardown", "none"])
+        assert code == 0, report.get("problems")
+        [sid] = lab.admin("list_sessions")["sessions"]
+        assert not media_stopped(session_events(lab, sid, lambda ev: False, timeout=3.0))
+        lab.admin("set_no_media_timer", no_media_timer=1)
+        stopped = media_stopped(session_events(lab, sid, lambda ev: len(media_stopped(ev)) >= 2))
+        assert sorted(e["type"] for e in stopped) == ["audio", "video"], stopped
+        assert all("seconds" not in e for e in stopped), stopped  # Janus adds it only above 1 s
+        lab.admin("destroy_session", f"/{sid}")
+    finally:
+        lab.admin("set_no_media_timer", no_media_timer=1)
+        for sid in lab.admin("list_sessions").get("sessions", []):
+            lab.admin("destroy_session", f"/{sid}")
+
+
+def test_libnice_debug_in_the_log(lab, tmp_path):
+    """Admin set_libnice_debug: libnice's own messages in the daemon's log while on, none while off."""
+    try:
+        assert lab.admin("set_libnice_debug", debug=True)["libnice_debug"] is True
+        code, report = run_lab(lab, LAB, tmp_path, "nicedebug", duration=1.0)
+        assert code == 0, report.get("problems")
+        assert "[libnice] libnice" in lab.log.read_text()
+    finally:
+        lab.admin("set_libnice_debug", debug=False)
+    before = lab.log.read_text().count("[libnice]")
+    code, report = run_lab(lab, LAB, tmp_path, "nicequiet", duration=1.0)
+    assert code == 0, report.get("problems")
+    assert lab.log.read_text().count("[libnice]") == before
 
 
 # ---- trickle --------------------------------------------------------------------------------------------------------
