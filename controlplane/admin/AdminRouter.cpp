@@ -334,8 +334,8 @@ json AdminRouter::status() const {
             {"no_media_timer", media_ ? media_->noMediaTimer() : static_cast<std::uint32_t>(cfg.media.no_media_timer)},
             {"slowlink_threshold",
              media_ ? media_->slowlinkThreshold() : static_cast<std::uint32_t>(cfg.media.slowlink_threshold)},
-            {"sessions", router_.registry().size()},
-            {"handles", router_.registry().handleCount()},
+            {"sessions_count", router_.registry().size()},
+            {"handles_count", router_.registry().handleCount()},
             {"dropped_candidates", router_.droppedCandidates()}};
   // The dataplane's counters (workers, ports, drops) once it is wired in; null until then.
   s["dataplane"] = dataplane_ ? dataplane_() : json(nullptr);

@@ -3,8 +3,9 @@
 // the demos with a generated settings.js (demo-server.mjs), drives each page through its own buttons and checks
 // what a person would see (media decoded, the remote <video> playing) plus what the server says (Admin API).
 //   node runner.mjs --out DIR --junit FILE [--only REGEX]
-// Every scenario runs over REST long-poll and over WebSocket. A failed scenario leaves, under DIR/<scenario>/, each
-// page's console log, getStats() snapshots and a screenshot, plus a copy of the daemon's log; the paths are printed.
+// Every Janus API scenario runs over REST long-poll and over WebSocket (the Admin demo over the Admin API). A failed
+// scenario leaves, under DIR/<scenario>/, each page's console log, getStats() snapshots and a screenshot, plus a copy
+// of the daemon's log; the paths are printed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -74,10 +75,12 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+const ADMIN_SECRET = 'janusoverlord';
+
 async function adminApi(verb, where = '', fields = {}) {
   const res = await fetch(`${ADMIN}${where}`, {
     method: 'POST',
-    body: JSON.stringify({ janus: verb, transaction: `brw-${Date.now()}`, admin_secret: 'janusoverlord', ...fields }),
+    body: JSON.stringify({ janus: verb, transaction: `brw-${Date.now()}`, admin_secret: ADMIN_SECRET, ...fields }),
     signal: AbortSignal.timeout(5000),
   });
   return res.json();
@@ -448,7 +451,107 @@ async function mvideoroom(sc, transport) {
   await waitFor('dataplane transports back to 0', async () => (await transportsCount()) === 0, 20_000);
 }
 
-const SCENARIOS = [];
+/** Janus's Admin demo (admin.html, unmodified) on the Admin API: Server Info from GET /admin/info, the Settings
+ *  tab's own prompts and toggles changing what get_status says, a live session's handle in the Handles tab, and a
+ *  plugin request from the Plugins tab. */
+async function adminPage(sc) {
+  const janusApi = async (body, where = '') => (await fetch(`http://${APPLIANCE}:8088/janus${where}`, {
+    method: 'POST', body: JSON.stringify({ transaction: `brw-${Date.now()}`, ...body }), signal: AbortSignal.timeout(5000),
+  })).json();
+  const sid = (await janusApi({ janus: 'create' })).data.id;
+  const hid = (await janusApi({ janus: 'attach', plugin: 'janus.plugin.echotest' }, `/${sid}`)).data.id;
+  const before = (await adminApi('get_status')).status;
+  const p = new DemoPage(sc, 'admin', await sc.context.newPage());
+  sc.pages.push(p);
+  const page = p.page;
+  /** The text of the bootbox dialog on screen, or null. */
+  const dialog = () => page.evaluate(() => {
+    const shown = Array.from(document.querySelectorAll('.bootbox.show .bootbox-body, .bootbox.in .bootbox-body'));
+    return shown.length ? shown[shown.length - 1].textContent : null;
+  });
+  /** A settings row's value as the page shows it. */
+  const setting = (key) => page.evaluate((k) => document.getElementById(k)?.previousElementSibling?.textContent, key);
+  const accept = async () => {
+    await page.locator('.bootbox .bootbox-accept').last().click();
+    await waitFor('the dialog closed', async () => (await page.locator('.bootbox').count()) === 0, 5_000);
+  };
+  try {
+    await page.goto(`${sc.base.rest}admin.html`, { waitUntil: 'load' });
+    const plugins = await waitFor('Server Info filled from /admin/info', async () => {
+      const d = await dialog();
+      if (d) throw new Fatal(`admin: the page shows an alert: ${d}`);
+      return page.evaluate(() => {
+        const rows = Array.from(document.querySelectorAll('#server-plugins tr')).slice(1);
+        return rows.length ? rows.map((r) => r.textContent) : null;
+      });
+    });
+    check(plugins.some((t) => /EchoTest/i.test(t)), `admin: Server Info lists no EchoTest: ${plugins}`);
+    sc.step('Server Info shows the plugins');
+
+    await page.click('a[href="#settings"]');
+    await waitFor('the Settings table', async () => (await setting('no_media_timer')) === String(before.no_media_timer));
+    // Integers through the page's prompt, booleans through its confirm; each answered success and re-read.
+    for (const [key, value] of [['no_media_timer', 3], ['slowlink_threshold', 5]]) {
+      await page.click(`#${key}_button`);
+      await page.locator('.bootbox-input').fill(String(value));
+      await accept();
+      await waitFor(`${key} ${value} in the table`, async () => (await setting(key)) === String(value));
+      const status = (await adminApi('get_status')).status;
+      check(status[key] === value, `admin: get_status ${key} is ${status[key]} after the page set ${value}`);
+    }
+    for (const key of ['log_timestamps', 'log_colors', 'libnice_debug']) {
+      const was = (await adminApi('get_status')).status[key];
+      await page.click(`#${key}_button`);
+      await accept();
+      await waitFor(`${key} ${!was} in the table`, async () => (await setting(key)) === String(!was));
+      check((await adminApi('get_status')).status[key] === !was, `admin: get_status ${key} did not change`);
+    }
+    sc.step('Settings edited through the page');
+    if (PORTUNUS) {
+      // Janus's lock tracing has no counterpart: the page shows the server's reason and the setting stays off.
+      await page.click('#locking_debug_button');
+      await page.locator('.bootbox .bootbox-accept').last().click();  // the confirm; the answer's alert follows
+      const text = await waitFor('the locking debug answer', async () => {
+        const d = await dialog();
+        return d && /portunusd/.test(d) ? d : null;
+      }, 10_000);
+      check(/not available/.test(text), `admin: unexpected answer to locking debug: ${text}`);
+      await accept();
+      check((await adminApi('get_status')).status.locking_debug === false, 'admin: locking_debug changed');
+      sc.step('locking debug refused with the reason shown');
+    }
+
+    await page.click('a[href="#handlesinfo"]');
+    await page.click(`#session-${sid}`);
+    await waitFor(`handle ${hid} listed`, () => page.evaluate(
+      (h) => document.getElementById(`handle-${h}`) !== null || document.getElementById('handles-list').innerHTML, hid)
+      .then((r) => r === true), 10_000);
+    await page.locator(`#handle-${hid}`).click({ timeout: 10_000 });
+    await waitFor('the handle info of the live handle', () => page.evaluate(
+      () => /janus\.plugin\.echotest/.test(document.getElementById('handle-info')?.textContent ?? '')));
+    sc.step('Handles tab shows the session, its handle and handle_info');
+
+    await page.click('a[href="#plugins"]');
+    await page.locator('#plugins-list a', { hasText: 'janus.plugin.videoroom' }).click();
+    await page.fill('#attrname0', 'request');
+    await page.fill('#attrvalue0', 'list');
+    await page.click('#sendmsg');
+    const response = await waitFor('the plugin response', () => page.evaluate(
+      () => document.getElementById('plugin-response')?.textContent || null));
+    const parsed = JSON.parse(response);
+    check(parsed.janus === 'success' && parsed.response?.videoroom === 'success' && Array.isArray(parsed.response.list),
+      `admin: message_plugin answered ${response}`);
+    sc.step('Plugins tab: a VideoRoom list request answered');
+  } finally {
+    for (const key of ['no_media_timer', 'slowlink_threshold']) await adminApi(`set_${key}`, '', { [key]: before[key] });
+    await adminApi('set_log_timestamps', '', { timestamps: before.log_timestamps });
+    await adminApi('set_log_colors', '', { colors: before.log_colors });
+    await adminApi('set_libnice_debug', '', { debug: before.libnice_debug });
+    await janusApi({ janus: 'destroy' }, `/${sid}`);
+  }
+}
+
+const SCENARIOS = [{ name: 'admin_page', timeoutMs: 60_000, run: adminPage }];
 for (const transport of ['rest', 'ws']) {
   // Budgets fit a 2-core machine that is busy with other work: 3 pages encode and decode 6 VP8 streams at once.
   SCENARIOS.push({ name: `echotest[${transport}]`, timeoutMs: 60_000, run: (sc) => echotest(sc, transport) });
@@ -568,7 +671,7 @@ async function main() {
     if (!v) throw new Error(`${name} is not set: run me through tests/browser/lab.py (see run.sh)`);
   }
   fs.mkdirSync(OUT, { recursive: true });
-  const server = await startDemoServer({ appliance: APPLIANCE });
+  const server = await startDemoServer({ appliance: APPLIANCE, admin: { url: ADMIN, secret: ADMIN_SECRET } });
   const results = [];
   try {
     for (const s of SCENARIOS) {

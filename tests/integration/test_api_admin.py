@@ -12,6 +12,14 @@ UNAUTHORIZED = "Unauthorized request (wrong or missing secret/token)"
 STATUS_KEYS = {"token_auth", "session_timeout", "reclaim_session_timeout", "candidates_timeout", "log_level",
                "log_timestamps", "log_colors", "locking_debug", "refcount_debug", "libnice_debug", "min_nack_queue",
                "nack-optimizations", "no_media_timer", "slowlink_threshold"}
+# The element ids of Janus 1.1.2's admin.html (janus-demos).
+ADMIN_HTML_IDS = {"admintabs", "auth-tokens", "autorefresh", "capture", "capturetext", "handle-info", "handles",
+                  "handles-list", "handles-num", "handlesinfo", "home", "info", "options", "plugin-message",
+                  "plugin-request", "plugin-response", "plugins", "plugins-list", "prettify", "server-deps",
+                  "server-details", "server-handlers", "server-plugins", "server-settings", "server-transports",
+                  "serverinfo", "sessions", "sessions-list", "sessions-num", "settings", "tokens", "transport-message",
+                  "transport-request", "transport-response", "transports", "transports-list", "update-handle",
+                  "update-handles", "update-sessions", "update-settings", "update-tokens"}
 HANDLE_INFO_KEYS = {"session_id", "session_last_activity", "session_timeout", "session_transport", "handle_id",
                     "opaque_id", "loop-running", "created", "current_time", "plugin", "plugin_specific"}
 HANDLE_FLAGS = {"got-offer", "got-answer", "negotiated", "processing-offer", "starting", "ice-restart", "ready",
@@ -68,6 +76,8 @@ def test_get_status(adm, server):
     assert set(r) == {"janus", "transaction", "status"} and r["janus"] == "success"
     st = r["status"]
     assert STATUS_KEYS <= set(st), STATUS_KEYS - set(st)  # extra counters are allowed (Portunus adds some)
+    # ... but none named like an element of Janus's admin.html, which makes a table cell with each key as its id.
+    assert not set(st) & ADMIN_HTML_IDS, set(st) & ADMIN_HTML_IDS
     assert st["token_auth"] is False
     assert st["session_timeout"] == server.config.session_timeout
     assert st["reclaim_session_timeout"] == server.config.reclaim_session_timeout
