@@ -1,7 +1,14 @@
 #include "controlplane/admin/AdminRouter.hpp"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 #include "common/log/Log.hpp"
 
@@ -29,6 +36,52 @@ int janusLevel(log::Level level) {
       return 7;
   }
   return 4;
+}
+
+/** Numeric text of an IPv4/IPv6 address ("" for another family). */
+std::string numericAddress(const sockaddr* a) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (a->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a)->sin_addr, text, sizeof text);
+  if (a->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr, text, sizeof text);
+  return text;
+}
+
+/** resolve_address (no `stun`) or test_stun: `address` resolved as Janus resolves it (getaddrinfo, the first answer),
+ *  then for test_stun one STUN Binding from `localPort` to it at `port`. The reply, with `elapsed` in microseconds
+ *  as Janus counts it. Blocking. */
+json probeAddress(const std::string& tx, const std::string& address, const AdminRouter::StunTester* stun,
+                  std::uint16_t port, std::uint16_t localPort) {
+  const auto start = std::chrono::steady_clock::now();
+  addrinfo* found = nullptr;
+  sockaddr_storage target{};
+  socklen_t targetLen = 0;
+  if (getaddrinfo(address.c_str(), nullptr, nullptr, &found) == 0 && found && found->ai_addr &&
+      (found->ai_family == AF_INET || found->ai_family == AF_INET6) && found->ai_addrlen <= sizeof target) {
+    std::memcpy(&target, found->ai_addr, found->ai_addrlen);
+    targetLen = found->ai_addrlen;
+  }
+  if (found) freeaddrinfo(found);
+  auto* to = reinterpret_cast<sockaddr*>(&target);
+  if (!targetLen) return errorReply(0, tx, JanusError(ErrorCode::Unknown, "Could not resolve address"));
+  auto elapsedUs = [&] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  };
+  json out = basicReply("success", 0, tx);
+  if (!stun) {
+    out["ip"] = numericAddress(to);
+    out["elapsed"] = elapsedUs();
+    return out;
+  }
+  if (to->sa_family == AF_INET) reinterpret_cast<sockaddr_in*>(to)->sin_port = htons(port);
+  if (to->sa_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(to)->sin6_port = htons(port);
+  const std::optional<StunMapping> mapped = (*stun)(to, targetLen, localPort);
+  if (!mapped) return errorReply(0, tx, JanusError(ErrorCode::Unknown, "STUN request failed"));
+  out["public_ip"] = mapped->ip;
+  out["public_port"] = mapped->port;
+  out["elapsed"] = elapsedUs();
+  return out;
 }
 
 }  // namespace
@@ -214,8 +267,47 @@ void AdminRouter::handleGlobal(const std::string& verb, const std::string& tx, c
     throw JanusError(ErrorCode::Unknown, "Transport plugin doesn't support queries");
   }
   if (isTokenVerb(verb)) return handleTokens(verb, tx, request, reply);
+  if (handleTool(verb, tx, request, reply)) return;
   if (handleSetting(verb, tx, request, reply)) return;
   throw JanusError::wrongPath(verb);
+}
+
+bool AdminRouter::handleTool(const std::string& verb, const std::string& tx, const json& request, const Reply& reply) {
+  if (verb == "loops_info") {
+    json out = basicReply("success", 0, tx);
+    out["loops"] = loops_ ? loops_() : json::array();
+    reply(out);
+    return true;
+  }
+  if (verb == "custom_logline") {
+    const auto line = optString(request, "line");
+    if (!line) throw JanusError::missing("line");
+    // Janus's numeric levels (0: none); any other number is info, as Janus takes it.
+    const std::uint64_t number = optPositive(request, "level").value_or(4);
+    const log::Level level = *log::parseLevel(std::to_string(number <= 7 ? number : 4));
+    if (number != 0 && log::enabled(level)) log::write(level, "admin", *line);
+    reply(basicReply("success", 0, tx));
+    return true;
+  }
+  if (verb != "resolve_address" && verb != "test_stun") return false;
+  const auto address = optString(request, "address");
+  if (!address) throw JanusError::missing("address");
+  const bool stun = verb == "test_stun";
+  std::uint16_t port = 0;
+  std::uint16_t localPort = 0;
+  if (stun) {
+    if (!request.contains("port")) throw JanusError::missing("port");
+    port = static_cast<std::uint16_t>(*optPositive(request, "port"));  // Janus's uint16_t
+    localPort = static_cast<std::uint16_t>(optPositive(request, "localport").value_or(0));
+    if (!stun_) return false;
+  }
+  // Name resolution and the STUN exchange block: they run on a plugin worker and the reply is posted back.
+  auto answer = std::make_shared<json>();
+  auto tester = stun ? std::make_shared<StunTester>(stun_) : nullptr;
+  router_.plugins().run([answer, tester, tx, address = *address, port,
+                         localPort] { *answer = probeAddress(tx, address, tester.get(), port, localPort); },
+                        [reply, answer] { reply(*answer); });
+  return true;
 }
 
 bool AdminRouter::handleSetting(const std::string& verb, const std::string& tx, const json& request,

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "controlplane/core/MediaSettings.hpp"
 #include "controlplane/core/Router.hpp"
+#include "controlplane/webrtc/StunProbe.hpp"
 
 namespace portunus::cp {
 
@@ -13,6 +15,8 @@ class AdminRouter {
  public:
   /** Adds the dataplane's block to get_status (none until the dataplane is wired in). */
   using StatusProvider = std::function<json()>;
+  /** test_stun's STUN Binding transaction toward a resolved server from a local port (0: any); blocking. */
+  using StunTester = std::function<std::optional<StunMapping>(const sockaddr*, socklen_t, std::uint16_t localPort)>;
 
   explicit AdminRouter(Router& router) : router_(router) {}
 
@@ -23,9 +27,15 @@ class AdminRouter {
   /** The media layer's runtime settings (get_status, set_no_media_timer, set_slowlink_threshold,
    *  set_libnice_debug); without them those setters are 457 and get_status shows the `media:` config. */
   void setMediaSettings(MediaSettings* settings) { media_ = settings; }
+  /** loops_info's list ([{id, handles}], one entry per ICE event loop); without it the list is empty, as Janus's
+   *  without static loops. */
+  void setLoopsInfo(StatusProvider provider) { loops_ = std::move(provider); }
+  /** test_stun's transaction; without it test_stun is 457. */
+  void setStunTester(StunTester tester) { stun_ = std::move(tester); }
 
  private:
   void handleGlobal(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
+  bool handleTool(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
   bool handleSetting(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
   void handleTokens(const std::string& verb, const std::string& tx, const json& request, const Reply& reply);
   json status() const;
@@ -33,6 +43,8 @@ class AdminRouter {
   Router& router_;
   StatusProvider dataplane_;
   MediaSettings* media_ = nullptr;
+  StatusProvider loops_;
+  StunTester stun_;
 };
 
 }  // namespace portunus::cp

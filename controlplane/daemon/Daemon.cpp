@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "controlplane/media/MediaService.hpp"
 #include "controlplane/plugin/PluginHost.hpp"
 #include "controlplane/transports/ApiServer.hpp"
+#include "controlplane/webrtc/StunProbe.hpp"
 #include "dataplane/Dataplane.hpp"
 #include "plugins/echotest/EchoTestPlugin.hpp"
 #include "plugins/videoroom/VideoRoomPlugin.hpp"
@@ -80,6 +82,10 @@ int runDaemon(const config::Config& cfg, const DaemonOptions& options) {
   router.setMediaFactory(&media);
   AdminRouter admin(router);
   admin.setMediaSettings(&media.settings());
+  admin.setLoopsInfo([&media] { return media.loopsInfo(); });
+  admin.setStunTester([](const sockaddr* server, socklen_t len, std::uint16_t localPort) {
+    return stunBinding(server, len, localPort, std::chrono::seconds(5));
+  });
   admin.setDataplaneStatus([&media] { return media.dataplaneStats(); });
   ApiServer server(loop, router, admin, cfg.transports);
   if (options.longPollKeepaliveMs) server.setLongPollTimeout(std::chrono::milliseconds(*options.longPollKeepaliveMs));

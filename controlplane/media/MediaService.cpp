@@ -556,6 +556,13 @@ void MediaService::pollLoop() {
   }
 }
 
+nlohmann::json MediaService::loopsInfo() const {
+  nlohmann::json loops = nlohmann::json::array();
+  for (std::size_t i = 0; i < loops_.size(); ++i)
+    loops.push_back({{"id", i}, {"handles", loops_.loop(i).agents()}});
+  return loops;
+}
+
 nlohmann::json MediaService::dataplaneStats() const {
   if (!dataplane_ || !dataplane_->running()) return {{"enabled", false}};
   const dp::StatsSnapshot s = dataplane_->stats();

@@ -68,6 +68,9 @@ class MediaService final : public MediaHandlerFactory, public MediaControl {
    *  the `media:` config at start; each change applies at once. */
   MediaSettings& settings() noexcept { return settings_; }
 
+  /** Admin loops_info: one entry per ICE event loop, `handles` being the PeerConnections (ICE agents) on it. */
+  nlohmann::json loopsInfo() const;
+
   /** Admin: the dataplane's counters (`{"enabled":false}` without one). */
   nlohmann::json dataplaneStats() const;
   /** Prometheus text exposition of the same counters. */

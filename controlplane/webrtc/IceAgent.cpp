@@ -127,10 +127,12 @@ IceAgent::IceAgent(IceLoop& loop, IceAgentOptions options, IceAgentCallbacks cal
   // An ICE-lite agent never controls (RFC 8445 §6.1.1).
   if (options_.ice_lite) options_.controlling = false;
   loop_.runSync([this] { create(); });
+  loop_.agentAdded();
 }
 
 IceAgent::~IceAgent() {
   loop_.runSync([this] { teardown(); });
+  loop_.agentRemoved();
 }
 
 void IceAgent::create() {

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -24,6 +25,10 @@ class IceLoop {
 
   const std::string& name() const noexcept { return name_; }
   GMainContext* context() const noexcept { return context_; }
+  /** The ICE agents (one per PeerConnection) living on this loop now (Admin loops_info). */
+  unsigned agents() const noexcept { return agents_.load(std::memory_order_relaxed); }
+  void agentAdded() noexcept { agents_.fetch_add(1, std::memory_order_relaxed); }
+  void agentRemoved() noexcept { agents_.fetch_sub(1, std::memory_order_relaxed); }
   /** True on this loop's own thread. */
   bool isCurrent() const noexcept { return std::this_thread::get_id() == thread_.get_id(); }
 
@@ -54,6 +59,7 @@ class IceLoop {
   };
 
  private:
+  std::atomic<unsigned> agents_{0};
   static gboolean onTasks(gpointer self);
   void drain();
 

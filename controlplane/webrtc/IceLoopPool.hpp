@@ -21,6 +21,7 @@ class IceLoopPool {
 
   std::size_t size() const noexcept { return loops_.size(); }
   IceLoop& loop(std::size_t index) { return *loops_.at(index); }
+  const IceLoop& loop(std::size_t index) const { return *loops_.at(index); }
   /** The loop for the next PeerConnection (round-robin). */
   IceLoop& next() noexcept;
 

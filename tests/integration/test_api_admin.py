@@ -4,6 +4,7 @@ import pytest
 
 from conftest import admin_for
 from lib.api import expect_error
+from lib.stun import StunServer, free_udp_port
 from lib.ws import AdminWs
 
 ECHOTEST = "janus.plugin.echotest"
@@ -405,3 +406,66 @@ def test_admin_post_on_info_450(server):
     r = admin_for(server).request("POST", "/admin/info", body='{"janus":"ping","transaction":"t"}')
     assert r.status == 200
     assert r.json()["error"] == {"code": 450, "reason": "Use GET for the info endpoint"}
+
+
+# ---- Janus's network and log tools ---------------------------------------------------------------------------------
+
+def test_loops_info(adm, backend):
+    loops = adm.send({"janus": "loops_info"})["loops"]
+    assert all(set(l) == {"id", "handles"} and l["handles"] >= 0 for l in loops), loops
+    if backend != "janus":  # Janus without static loops lists none; portunusd's ICE loops are always static
+        assert [l["id"] for l in loops] == list(range(len(loops))) and loops, loops
+
+
+@pytest.mark.parametrize("address, ip", [("127.0.0.1", "127.0.0.1"), ("::1", "::1"), ("localhost", "127.0.0.1")])
+def test_resolve_address(adm, address, ip):
+    r = adm.send({"janus": "resolve_address", "address": address})
+    assert r["janus"] == "success" and r["ip"] == ip and isinstance(r["elapsed"], int), r
+
+
+@pytest.mark.parametrize("body, code, reason", [
+    ({"janus": "resolve_address"}, 456, "Missing mandatory element (address)"),
+    ({"janus": "resolve_address", "address": 5}, 467, "Invalid element type (address should be a string)"),
+    ({"janus": "resolve_address", "address": ""}, 490, "Could not resolve address"),
+    ({"janus": "test_stun", "address": "127.0.0.1"}, 456, "Missing mandatory element (port)"),
+    ({"janus": "test_stun", "address": "127.0.0.1", "port": -2}, 467,
+     "Invalid element type (port should be a positive integer)"),
+    ({"janus": "test_stun", "address": "", "port": 3478}, 490, "Could not resolve address"),
+    ({"janus": "custom_logline"}, 456, "Missing mandatory element (line)"),
+    ({"janus": "custom_logline", "line": "x", "level": "4"}, 467,
+     "Invalid element type (level should be a positive integer)"),
+])
+def test_tool_request_validation(adm, body, code, reason):
+    r = adm.send(body)
+    assert r == {"janus": "error", "transaction": r["transaction"], "error": {"code": code, "reason": reason}}
+
+
+def test_custom_logline(adm, server, backend):
+    for level in (4, 9):  # above 7: info, as Janus
+        r = adm.send({"janus": "custom_logline", "line": f"pit custom line {level}", "level": level})
+        assert r == {"janus": "success", "transaction": r["transaction"]}
+    if backend != "janus":
+        assert "[admin] pit custom line 4" in server.log_tail() and "[admin] pit custom line 9" in server.log_tail()
+
+
+def test_stun_against_a_stun_server(adm):
+    """test_stun from a given local port: the server saw us at 127.0.0.1 from that port."""
+    with StunServer() as stun:
+        local = free_udp_port()
+        r = adm.send({"janus": "test_stun", "address": "127.0.0.1", "port": stun.port, "localport": local})
+        assert r["janus"] == "success", r
+        assert (r["public_ip"], r["public_port"]) == ("127.0.0.1", local)
+        assert isinstance(r["elapsed"], int) and stun.requests >= 1
+
+
+@pytest.mark.parametrize("mode", ["error", "refused", "garbage", "other"])
+def test_stun_failures(adm, mode):
+    """A STUN error response, or nobody at that port (ICMP refusal): 490 at once. Datagrams that are no answer to
+    our request (not STUN, another transaction) are not taken for one: 490 when the time is up (portunusd keeps
+    waiting for the real answer, 5 s; Janus gives up at the first)."""
+    if mode == "refused":
+        r = adm.send({"janus": "test_stun", "address": "127.0.0.1", "port": free_udp_port()})
+    else:
+        with StunServer(mode) as stun:
+            r = adm.send({"janus": "test_stun", "address": "127.0.0.1", "port": stun.port})
+    assert r["error"] == {"code": 490, "reason": "STUN request failed"}, r
