@@ -51,20 +51,14 @@ std::string numericAddress(const sockaddr* a) {
 /** resolve_address (no `stun`) or test_stun: `address` resolved as Janus resolves it (getaddrinfo, the first answer),
  *  then for test_stun one STUN Binding from `localPort` to it at `port`. The reply, with `elapsed` in microseconds
  *  as Janus counts it. Blocking. */
-json probeAddress(const std::string& tx, const std::string& address, const AdminRouter::StunTester* stun,
-                  std::uint16_t port, std::uint16_t localPort) {
+json probeAddress(const std::string& tx, const std::string& address, const AdminRouter::Resolver& resolve,
+                  const AdminRouter::StunTester* stun, std::uint16_t port, std::uint16_t localPort) {
   const auto start = std::chrono::steady_clock::now();
-  addrinfo* found = nullptr;
-  sockaddr_storage target{};
-  socklen_t targetLen = 0;
-  if (getaddrinfo(address.c_str(), nullptr, nullptr, &found) == 0 && found && found->ai_addr &&
-      (found->ai_family == AF_INET || found->ai_family == AF_INET6) && found->ai_addrlen <= sizeof target) {
-    std::memcpy(&target, found->ai_addr, found->ai_addrlen);
-    targetLen = found->ai_addrlen;
-  }
-  if (found) freeaddrinfo(found);
+  std::optional<sockaddr_storage> resolved = resolve(address);
+  if (!resolved) return errorReply(0, tx, JanusError(ErrorCode::Unknown, "Could not resolve address"));
+  sockaddr_storage target = *resolved;
   auto* to = reinterpret_cast<sockaddr*>(&target);
-  if (!targetLen) return errorReply(0, tx, JanusError(ErrorCode::Unknown, "Could not resolve address"));
+  const socklen_t targetLen = to->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
   auto elapsedUs = [&] {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   };
@@ -85,6 +79,18 @@ json probeAddress(const std::string& tx, const std::string& address, const Admin
 }
 
 }  // namespace
+
+std::optional<sockaddr_storage> AdminRouter::resolveWithGetaddrinfo(const std::string& address) {
+  addrinfo* found = nullptr;
+  std::optional<sockaddr_storage> out;
+  if (getaddrinfo(address.c_str(), nullptr, nullptr, &found) == 0 && found && found->ai_addr &&
+      (found->ai_family == AF_INET || found->ai_family == AF_INET6) && found->ai_addrlen <= sizeof(sockaddr_storage)) {
+    out.emplace();
+    std::memcpy(&*out, found->ai_addr, found->ai_addrlen);
+  }
+  if (found) freeaddrinfo(found);
+  return out;
+}
 
 void AdminRouter::handleText(std::string_view text, ParseStyle style, const RequestContext& ctx, const Reply& reply) {
   json request;
@@ -304,8 +310,8 @@ bool AdminRouter::handleTool(const std::string& verb, const std::string& tx, con
   // Name resolution and the STUN exchange block: they run on a plugin worker and the reply is posted back.
   auto answer = std::make_shared<json>();
   auto tester = stun ? std::make_shared<StunTester>(stun_) : nullptr;
-  router_.plugins().run([answer, tester, tx, address = *address, port,
-                         localPort] { *answer = probeAddress(tx, address, tester.get(), port, localPort); },
+  router_.plugins().run([answer, tester, resolve = resolve_, tx, address = *address, port,
+                         localPort] { *answer = probeAddress(tx, address, resolve, tester.get(), port, localPort); },
                         [reply, answer] { reply(*answer); });
   return true;
 }

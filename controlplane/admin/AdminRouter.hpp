@@ -30,6 +30,14 @@ class AdminRouter {
   /** loops_info's list ([{id, handles}], one entry per ICE event loop); without it the list is empty, as Janus's
    *  without static loops. */
   void setLoopsInfo(StatusProvider provider) { loops_ = std::move(provider); }
+  /** How resolve_address and test_stun turn `address` into an IPv4/IPv6 socket address (port 0); nothing when it
+   *  names none. Blocking. */
+  using Resolver = std::function<std::optional<sockaddr_storage>(const std::string& address)>;
+  /** getaddrinfo's first answer, as Janus resolves. */
+  static std::optional<sockaddr_storage> resolveWithGetaddrinfo(const std::string& address);
+  /** The resolver (default resolveWithGetaddrinfo; the API fuzzer, which must not reach a DNS server, sets a
+   *  numeric-only one). */
+  void setResolver(Resolver resolver) { resolve_ = std::move(resolver); }
   /** test_stun's transaction; without it test_stun is 457. */
   void setStunTester(StunTester tester) { stun_ = std::move(tester); }
 
@@ -45,6 +53,7 @@ class AdminRouter {
   MediaSettings* media_ = nullptr;
   StatusProvider loops_;
   StunTester stun_;
+  Resolver resolve_ = resolveWithGetaddrinfo;
 };
 
 }  // namespace portunus::cp

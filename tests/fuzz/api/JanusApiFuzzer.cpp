@@ -6,11 +6,14 @@
 //
 // Invariants besides "no crash, no leak": every request gets exactly one reply, and it is a JSON object with a
 // string `janus`. After each input every session is torn down as on shutdown, so inputs do not pile up state.
+#include <netdb.h>
+
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,7 +51,22 @@ struct Api {
         router((plugins.add(std::make_shared<portunus::plugins::EchoTestPlugin>()), cfg), registry, tokens, plugins,
                clock),
         admin(router),
-        general(router.general()) {}
+        general(router.general()) {
+    // resolve_address / test_stun: numeric addresses only, so that no fuzzed name ever reaches a DNS server.
+    admin.setResolver([](const std::string& address) -> std::optional<sockaddr_storage> {
+      addrinfo hints{};
+      hints.ai_flags = AI_NUMERICHOST;
+      addrinfo* found = nullptr;
+      std::optional<sockaddr_storage> out;
+      if (getaddrinfo(address.c_str(), nullptr, &hints, &found) == 0 && found &&
+          found->ai_addrlen <= sizeof(sockaddr_storage)) {
+        out.emplace();
+        std::memcpy(&*out, found->ai_addr, found->ai_addrlen);
+      }
+      if (found) freeaddrinfo(found);
+      return out;
+    });
+  }
 
   /** One request; runs the loop until its reply (the plugin answers from its worker) and checks it. */
   json request(std::string_view text, char entry, std::uint64_t session, std::uint64_t handle) {
@@ -95,6 +113,8 @@ struct Api {
     router.general() = general;
     tokens = TokenStore{};
     portunus::log::setThreshold(portunus::log::Level::Error);
+    portunus::log::setTimestamps(true);
+    portunus::log::setColors(false);
   }
 
   boost::asio::io_context loop;
