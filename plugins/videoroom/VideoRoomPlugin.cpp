@@ -518,10 +518,11 @@ cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, c
   };
   json streams = json::array();
   auto given = body.find("streams");
+  std::shared_ptr<Publisher> legacyFeed;
   if (given == body.end() || given->empty()) {
     // Legacy form: one feed, all of its streams.
     validateParams(body, {idParam("feed", ctx_.stringIds(), true)});
-    feedOf(idText(body["feed"]));
+    legacyFeed = feedOf(idText(body["feed"]));
     streams.push_back({{"feed", body["feed"]}});
   } else {
     for (const auto& s : *given) {
@@ -544,6 +545,12 @@ cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, c
     throw VideoRoomError(ErrorCode::Unauthorized, "Unauthorized (this room requires a valid private_id)");
   std::optional<json> jsep;
   json event = media_.subscribe(session, room, body, streams, jsep);
+  if (legacyFeed) {
+    // Janus 1.1.2 answers the legacy form with the feed's id and display, and says the form is deprecated.
+    event["id"] = body["feed"];
+    if (legacyFeed->display) event["display"] = *legacyFeed->display;
+    event["warning"] = "deprecated_api";
+  }
   if (session.subscriber) {
     session.role = Session::Role::Subscriber;
     if (owner) session.subscriber->privateId = owner->privateId;

@@ -4,6 +4,7 @@ the others, subscriber join validation, string_ids and admin_key rooms, and admi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 
@@ -787,12 +788,11 @@ SUBSCRIBER_LISTS = [
 ]
 
 
-@pytest.mark.parametrize("body, code, reason", SUBSCRIBER_LISTS)
-def test_subscriber_lists_are_checked_before_anything_changes(server, backend, body, code, reason):
-    """A subscriber's switch/subscribe/unsubscribe/update lists are checked entry by entry before any m-line moves:
-    a bad entry (a feed of the wrong type, a feed or mid that is not published) is the request's error and the
-    subscription is as it was. (A feed of the wrong type used to throw inside the plugin: `ack`, then no event, and a
-    subscribe's earlier entries stayed half applied.) A live feed comes from a portunus-lab publisher on loopback."""
+@contextlib.contextmanager
+def live_feed(server, backend):
+    """A new room with a portunus-lab publisher in it, on loopback (portunusd only: Janus's ICE does not gather on
+    loopback). Yields (ws, sid, hid, room, feed, request) with a VideoRoom handle of its own; `request(body)` sends a
+    message and returns its event's plugin data."""
     import subprocess
     import time
     from lib.api import WsApi
@@ -800,7 +800,6 @@ def test_subscriber_lists_are_checked_before_anything_changes(server, backend, b
     if backend == "janus" or not LAB.exists():
         pytest.skip("needs portunusd and portunus-lab (Janus's ICE does not gather on loopback)")
     ws = WsApi(server)
-    admin = admin_for(server)
     rid = new_room_id()
     sid = ws.call("create")["data"]["id"]
     hid = ws.call("attach", sid, plugin=VIDEOROOM)["data"]["id"]
@@ -825,12 +824,41 @@ def test_subscriber_lists_are_checked_before_anything_changes(server, backend, b
             tx = r["transaction"]
             return ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")["plugindata"]["data"]
 
+        yield ws, sid, hid, rid, feed, request
+    finally:
+        lab.terminate()
+        lab.wait()
+        ws.call("message", sid, hid, body={"request": "destroy", "room": rid})
+
+
+@pytest.mark.parametrize("body, code, reason", SUBSCRIBER_LISTS)
+def test_subscriber_lists_are_checked_before_anything_changes(server, backend, body, code, reason):
+    """A subscriber's switch/subscribe/unsubscribe/update lists are checked entry by entry before any m-line moves:
+    a bad entry (a feed of the wrong type, a feed or mid that is not published) is the request's error and the
+    subscription is as it was. (A feed of the wrong type used to throw inside the plugin: `ack`, then no event, and a
+    subscribe's earlier entries stayed half applied.)"""
+    admin = admin_for(server)
+    with live_feed(server, backend) as (ws, sid, hid, rid, feed, request):
         assert request({"request": "join", "room": rid, "ptype": "subscriber", "feed": feed})["videoroom"] == "attached"
         before = admin.send({"janus": "handle_info"}, sid, hid)["info"]["plugin_specific"]["streams"]
         concrete = json.loads(json.dumps(body).replace('"FEED"', str(feed)))
         assert request(concrete) == err(code, reason.replace("FEED", str(feed)))
         assert admin.send({"janus": "handle_info"}, sid, hid)["info"]["plugin_specific"]["streams"] == before
-    finally:
-        lab.terminate()
-        lab.wait()
-        ws.call("message", sid, hid, body={"request": "destroy", "room": rid})
+
+
+@pytest.mark.parametrize("form", ["legacy", "streams"])
+def test_subscriber_attached_event_of_each_join_form(server, backend, form):
+    """The legacy join (`feed`, no `streams`) is answered as Janus 1.1.2 answers it: the attached event also names the
+    feed (`id`, `display`) and carries `warning: deprecated_api`; the `streams` form carries neither (measured
+    against the Debian janus binary with a portunus-lab publisher)."""
+    with live_feed(server, backend) as (ws, sid, hid, rid, feed, request):
+        join = {"request": "join", "room": rid, "ptype": "subscriber"}
+        join.update({"feed": feed} if form == "legacy" else {"streams": [{"feed": feed}]})
+        attached = request(join)
+        assert attached["videoroom"] == "attached" and attached["room"] == rid, attached
+        assert [s["feed_id"] for s in attached["streams"]] == [feed, feed], attached
+        extra = {k: attached[k] for k in ("id", "display", "warning") if k in attached}
+        if form == "legacy":
+            assert extra == {"id": feed, "display": "portunus-lab", "warning": "deprecated_api"}, attached
+        else:
+            assert extra == {}, attached
