@@ -457,6 +457,7 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     if (ctx_.gateway) ctx_.gateway->closePeerConnection(session.handle);
     json event = {{"videoroom", "event"}, {"left", "ok"}};
     if (room) event["room"] = room->roomJson();
+    session.leftRoom = event.contains("room") ? event["room"] : json(nullptr);
     session.role = Session::Role::None;
     session.subscriber.reset();
     return event;
@@ -513,8 +514,15 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
       applyPause(sub, s);
     };
     if (const json* streams = field(body, "streams"); streams && streams->is_array()) {
+      // Every mid named is one of the subscription's before anything changes (Janus 1.1.2: 428).
       for (const auto& c : *streams) {
         if (!c.is_object()) throw VideoRoomError::badType("streams", "an array of objects");
+        const json* mid = field(c, "mid");
+        if (mid && std::none_of(sub.streams.begin(), sub.streams.end(),
+                                [&](const SubStream& s) { return s.mid == text(*mid); }))
+          throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + text(*mid) + "' in subscription");
+      }
+      for (const auto& c : *streams) {
         const json* mid = field(c, "mid");
         for (auto& s : sub.streams)
           if (s.active && (!mid || text(*mid) == s.mid)) configureStream(s, c);
@@ -548,11 +556,13 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     };
     std::vector<Move> moves;
     for (const auto& c : *streams) {
-      if (!c.is_object() || !c.contains("feed") || !c.contains("mid") || !c.contains("sub_mid"))
-        throw VideoRoomError::missing("feed, mid or sub_mid");
-      validateParams(c, {idParam("feed", ctx_.stringIds(), true),
-                         {"mid", JsonType::String, true},
-                         {"sub_mid", JsonType::String, true}});
+      // In Janus 1.1.2's order: mid and sub_mid, then feed (a non-object has no mid).
+      if (!c.is_object()) throw VideoRoomError::missing("mid");
+      for (const char* key : {"mid", "sub_mid", "feed"})
+        if (!c.contains(key)) throw VideoRoomError::missing(key);
+      validateParams(c, {{"mid", JsonType::String, true},
+                         {"sub_mid", JsonType::String, true},
+                         idParam("feed", ctx_.stringIds(), true)});
       const std::string feed = idText(c["feed"]);
       const std::string mid = c["mid"].get<std::string>();
       const std::string subMid = c["sub_mid"].get<std::string>();
@@ -566,8 +576,7 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
         throw VideoRoomError(ErrorCode::NoSuchFeed, "No such mid '" + mid + "' in feed (" + feed + ")");
       auto s = std::find_if(sub.streams.begin(), sub.streams.end(),
                             [&](const SubStream& x) { return x.active && x.mid == subMid; });
-      if (s == sub.streams.end())
-        throw VideoRoomError(ErrorCode::InvalidElement, "Invalid element (sub_mid " + subMid + ")");
+      if (s == sub.streams.end()) continue;  // no such m-line here: Janus 1.1.2 skips the entry (changes: 0)
       if (d->kind != s->type || lower(d->codec) != lower(s->offer.codec))
         throw VideoRoomError(ErrorCode::InvalidElement, "Can't switch: the new source has another codec");
       moves.push_back({feed, mid, p, &*d, &*s});
@@ -596,6 +605,9 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     if (request == "subscribe") drop = nullptr;
     if (request == "unsubscribe") add = nullptr;
     if (request != "update" && !(request == "subscribe" ? add : drop)) throw VideoRoomError::missing("streams");
+    if (request == "update" && !add && !drop)
+      throw VideoRoomError(ErrorCode::MissingElement,
+                           "At least one of either 'subscribe' or 'unsubscribe' must be present");
     std::size_t changed = 0;
     // The routes of the m-lines given up and not handed over go when the request is done, even if it fails.
     struct ReleaseUnused {
@@ -612,7 +624,9 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     if (add) checkAdditions(*room, *add);
     if (drop) changed += removeStreams(session.handle, sub, *drop);
     if (add) changed += addStreams(*room, session.handle, sub, *add, nullptr);
-    if (changed > 0) jsepOut = offer(session.handle, sub);
+    // Nothing changed (every entry named nothing subscribed): no offer and, as Janus, no streams.
+    if (changed == 0) return finish({{"videoroom", "updated"}, {"room", roomId}});
+    jsepOut = offer(session.handle, sub);
     return finish({{"videoroom", "updated"}, {"room", roomId}, {"streams", streamsJson(sub)}});
   }
   throw VideoRoomError(ErrorCode::InvalidRequest, "Unknown request '" + request + "'");

@@ -94,6 +94,9 @@ struct Session {
   Role role = Role::None;
   std::shared_ptr<Publisher> publisher;    // Role::Publisher
   std::shared_ptr<Subscriber> subscriber;  // Role::Subscriber
+  /** A subscriber that left (Role::None again): its room's id. Janus 1.1.2 keeps such a handle a subscriber with no
+   *  streams: it cannot join again and a few requests still answer (VideoRoomPlugin::leftSubscriberRequest). */
+  std::optional<nlohmann::json> leftRoom;
   bool hangingUp = false;
 };
 

@@ -424,6 +424,7 @@ cp::PluginResult VideoRoomPlugin::asyncRequest(Session& session, const std::stri
                                                const cp::PluginMessage& message) {
   switch (session.role) {
     case Session::Role::None:
+      if (session.leftRoom) return leftSubscriberRequest(session, request, message);
       if (request != "join" && request != "joinandconfigure")
         throw VideoRoomError(ErrorCode::JoinFirst, "Invalid request on unconfigured participant");
       return join(session, request, message);
@@ -557,6 +558,34 @@ cp::PluginResult VideoRoomPlugin::joinSubscriber(Session& session, Room& room, c
     room.subscribers().insert(session.handle);
   }
   return {std::move(event), std::move(jsep)};
+}
+
+cp::PluginResult VideoRoomPlugin::leftSubscriberRequest(Session& session, const std::string& request,
+                                                        const cp::PluginMessage& message) {
+  // As Janus 1.1.2 answers a subscriber handle after `leave` (measured against the Debian janus binary): it stays a
+  // subscriber, with no streams and no PeerConnection.
+  auto event = [&](const char* key) {
+    return cp::PluginResult{json{{"videoroom", "event"}, {"room", *session.leftRoom}, {key, "ok"}}, std::nullopt};
+  };
+  if (request == "join" || request == "joinandconfigure")
+    throw VideoRoomError(ErrorCode::AlreadyJoined, "Already in as a subscriber on this handle");
+  if (request == "leave") return event("left");
+  if (request == "pause") return event("paused");
+  if (request == "start" && !message.jsep) return event("started");
+  if (request == "configure") {
+    auto streams = message.body.find("streams");
+    if (streams != message.body.end() && streams->is_array()) {
+      for (const auto& c : *streams) {
+        auto mid = c.is_object() ? c.find("mid") : c.end();
+        if (mid != c.end() && !mid->is_null())
+          throw VideoRoomError(
+              ErrorCode::NoSuchFeed,
+              "No such mid '" + (mid->is_string() ? mid->get<std::string>() : mid->dump()) + "' in subscription");
+      }
+    }
+    return event("configured");
+  }
+  throw VideoRoomError(ErrorCode::JoinFirst, "Invalid request on unconfigured participant");
 }
 
 cp::PluginResult VideoRoomPlugin::publisherRequest(Session& session, const std::string& request,

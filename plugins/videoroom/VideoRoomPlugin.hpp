@@ -62,6 +62,8 @@ class VideoRoomPlugin final : public cp::Plugin {
                                  const cp::PluginMessage& message);
   cp::PluginResult joinSubscriber(Session& session, Room& room, const cp::PluginMessage& message);
   cp::PluginResult publisherRequest(Session& session, const std::string& request, const cp::PluginMessage& message);
+  cp::PluginResult leftSubscriberRequest(Session& session, const std::string& request,
+                                         const cp::PluginMessage& message);
   /** `publish`/`configure`(+jsep): display change, publish slot checks, then the media half. */
   nlohmann::json configure(Room& room, Publisher& publisher, const std::string& request, const nlohmann::json& body,
                            const std::optional<nlohmann::json>& jsep, std::optional<nlohmann::json>& jsepOut);

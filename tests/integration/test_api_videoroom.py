@@ -862,3 +862,48 @@ def test_subscriber_attached_event_of_each_join_form(server, backend, form):
             assert extra == {"id": feed, "display": "portunus-lab", "warning": "deprecated_api"}, attached
         else:
             assert extra == {}, attached
+
+
+# Subscriber requests on a live feed, each answer as the Debian janus binary gave it (a sweep of 51 request sequences
+# with a portunus-lab publisher; the subscriber never answers the offer). "FEED" is the live feed's id.
+SUBSCRIBER_SEQUENCES = {
+    "configure names an unknown mid": [
+        ({"request": "configure", "streams": [{"mid": "0", "send": False}, {"mid": "x", "send": False}]},
+         err(428, "No such mid 'x' in subscription"))],
+    "update with neither list": [
+        ({"request": "update"}, err(429, "At least one of either 'subscribe' or 'unsubscribe' must be present"))],
+    "switch to an m-line that is not there": [
+        ({"request": "switch", "streams": [{"feed": "FEED", "mid": "0", "sub_mid": "7"}]},
+         {"videoroom": "event", "switched": "ok", "changes": 0})],
+    "switch entry without sub_mid": [
+        ({"request": "switch", "streams": [{"feed": "FEED", "mid": "0"}]}, err(429, "Missing mandatory element (sub_mid)"))],
+    "switch entry that is no object": [
+        ({"request": "switch", "streams": [5]}, err(429, "Missing mandatory element (mid)"))],
+    "unsubscribe what is not subscribed": [
+        ({"request": "unsubscribe", "streams": [{"feed": 999}]}, {"videoroom": "updated", "streams": None})],
+    "after leave": [
+        ({"request": "leave"}, {"videoroom": "event", "left": "ok"}),
+        ({"request": "leave"}, {"videoroom": "event", "left": "ok"}),
+        ({"request": "pause"}, {"videoroom": "event", "paused": "ok"}),
+        ({"request": "start"}, {"videoroom": "event", "started": "ok"}),
+        ({"request": "configure", "streams": [{"mid": "0", "send": False}]}, err(428, "No such mid '0' in subscription")),
+        ({"request": "join", "ptype": "subscriber", "room": "ROOM", "streams": [{"feed": "FEED"}]},
+         err(425, "Already in as a subscriber on this handle"))],
+}
+
+
+@pytest.mark.parametrize("name", list(SUBSCRIBER_SEQUENCES))
+def test_subscriber_requests_answer_as_janus(server, backend, name):
+    """Each step's event: an error exactly, or these fields (None: the field is absent)."""
+    with live_feed(server, backend) as (ws, sid, hid, rid, feed, request):
+        assert request({"request": "join", "room": rid, "ptype": "subscriber", "streams": [{"feed": feed}]})[
+            "videoroom"] == "attached"
+        for body, expected in SUBSCRIBER_SEQUENCES[name]:
+            concrete = json.loads(json.dumps(body).replace('"FEED"', str(feed)).replace('"ROOM"', str(rid)))
+            got = request(concrete)
+            if "error_code" in expected:
+                assert got == expected, (body, got)
+                continue
+            assert got.get("room") == rid, got
+            for key, value in expected.items():
+                assert got.get(key) == value, (body, key, got)
