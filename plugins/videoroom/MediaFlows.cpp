@@ -186,12 +186,13 @@ void MediaFlows::feedGone(Room& room, Publisher& publisher) {
     json event = {{"videoroom", "updated"}, {"room", room.roomJson()}};
     std::optional<json> jsep;
     try {
-      jsep = offer(handle, sub);
+      jsep = reoffer(handle, sub);
+      if (!jsep) event["videoroom"] = "updating";  // the offer follows the answer to the one outstanding
     } catch (const VideoRoomError& e) {
       PLOG(Warn, "videoroom") << "handle " << handle << ": re-offer after feed " << publisher.id
                               << " went: " << e.what();
     }
-    event["streams"] = streamsJson(sub);
+    if (!sub.offerPending) event["streams"] = streamsJson(sub);
     ctx_.push(handle, std::move(event), std::move(jsep));
   }
   if (ctx_.media) ctx_.media->disconnectHandle(publisher.handle);
@@ -368,6 +369,16 @@ json MediaFlows::offer(cp::HandleId handle, Subscription& sub) {
   }
 }
 
+std::optional<json> MediaFlows::reoffer(cp::HandleId handle, Subscription& sub) {
+  if (sub.awaitingAnswer) {
+    sub.offerPending = true;
+    return std::nullopt;
+  }
+  json jsep = offer(handle, sub);
+  sub.awaitingAnswer = true;
+  return jsep;
+}
+
 bool MediaFlows::routePaused(const Subscription& sub, const SubStream& s) const {
   if (!sub.started || sub.paused || !s.send) return true;
   if (auto room = ctx_.findRoom(sub.room)) {
@@ -426,6 +437,7 @@ json MediaFlows::subscribe(Session& session, Room& room, const json& body, const
     if (addStreams(room, session.handle, sub, streams, legacy ? &body : nullptr) == 0)
       throw VideoRoomError(ErrorCode::Unknown, "Can't offer an SDP with no stream");
     jsepOut = offer(session.handle, sub);
+    sub.awaitingAnswer = true;
   } catch (...) {
     for (auto& s : sub.streams)
       dropStream(s);
@@ -480,6 +492,18 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
         throw VideoRoomError(ErrorCode::InvalidSdp, std::string("Error processing answer: ") + e.what());
       }
       sub.started = true;
+      sub.awaitingAnswer = false;
+      if (sub.offerPending) {
+        // The m-lines changed while that offer was out (`updating`): the new offer now, as Janus 1.1.2 sends it.
+        sub.offerPending = false;
+        try {
+          std::optional<json> next = reoffer(session.handle, sub);
+          ctx_.push(session.handle, {{"videoroom", "updated"}, {"room", roomId}, {"streams", streamsJson(sub)}},
+                    std::move(next));
+        } catch (const VideoRoomError& e) {
+          PLOG(Warn, "videoroom") << "handle " << session.handle << ": the offer held for this answer: " << e.what();
+        }
+      }
     }
     sub.paused = false;
     session.subscriber->paused = false;
@@ -626,7 +650,8 @@ json MediaFlows::subscriberRequest(Session& session, const std::string& request,
     if (add) changed += addStreams(*room, session.handle, sub, *add, nullptr);
     // Nothing changed (every entry named nothing subscribed): no offer and, as Janus, no streams.
     if (changed == 0) return finish({{"videoroom", "updated"}, {"room", roomId}});
-    jsepOut = offer(session.handle, sub);
+    jsepOut = reoffer(session.handle, sub);
+    if (!jsepOut) return finish({{"videoroom", "updating"}, {"room", roomId}});  // after the answer to ours
     return finish({{"videoroom", "updated"}, {"room", roomId}, {"streams", streamsJson(sub)}});
   }
   throw VideoRoomError(ErrorCode::InvalidRequest, "Unknown request '" + request + "'");

@@ -85,8 +85,10 @@ class MediaFlows {
     std::string room;
     std::vector<SubStream> streams;
     int nextMid = 0;
-    bool started = false;  // the client answered (`start` with a JSEP)
-    bool paused = false;   // `pause`
+    bool started = false;         // the client answered (`start` with a JSEP)
+    bool paused = false;          // `pause`
+    bool awaitingAnswer = false;  // our last offer is not answered yet
+    bool offerPending = false;    // the m-lines changed meanwhile: a new offer goes out with the answer
   };
 
   bool mediaUp() const;
@@ -105,6 +107,9 @@ class MediaFlows {
   void layerChanged(cp::HandleId handle, const std::string& mid, const cp::LayerChange& change);
   /** Our (re)offer for every m-line of the subscription. Throws VideoRoomError. */
   nlohmann::json offer(cp::HandleId handle, Subscription& sub);
+  /** The offer after the subscription's m-lines changed, or none yet: while our last offer is unanswered the new
+   *  one waits for that answer (Janus 1.1.2 says `updating` meanwhile; `start` sends it with the answer). */
+  std::optional<nlohmann::json> reoffer(cp::HandleId handle, Subscription& sub);
   /** Pause state of one m-line's route from everything that can stop it. */
   bool routePaused(const Subscription& sub, const SubStream& s) const;
   void applyPause(const Subscription& sub, const SubStream& s);

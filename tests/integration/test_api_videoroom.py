@@ -907,3 +907,54 @@ def test_subscriber_requests_answer_as_janus(server, backend, name):
             assert got.get("room") == rid, got
             for key, value in expected.items():
                 assert got.get(key) == value, (body, key, got)
+
+
+def answer_for(offer_sdp: str) -> str:
+    """A recvonly answer to one of our subscriber offers, written from the offer's text (enough for the negotiation;
+    no ICE or DTLS follows it here)."""
+    lines = []
+    for line in offer_sdp.replace("\r\n", "\n").split("\n"):
+        if not line or line.startswith(("a=candidate", "a=end-of-candidates", "a=ssrc", "a=msid")):
+            continue
+        line = {"a=setup:actpass": "a=setup:active", "a=sendonly": "a=recvonly"}.get(line, line)
+        if line.startswith("a=ice-ufrag:"):
+            line = "a=ice-ufrag:pitA"
+        if line.startswith("a=ice-pwd:"):
+            line = "a=ice-pwd:pitanswerpasswordpitanswer"
+        if line.startswith("o="):
+            line = "o=- 4242 2 IN IP4 127.0.0.1"
+        lines.append(line)
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_subscription_changes_wait_for_the_answer_to_our_offer(server, backend):
+    """Janus 1.1.2's renegotiation rule for subscribers: while our offer is unanswered, `subscribe` (and the other
+    list requests) change the subscription but answer `updating` without an offer; the answer (`start`) brings the
+    new offer as an `updated` event. A client never gets a second offer while it is still answering the first."""
+    with live_feed(server, backend) as (ws, sid, hid, rid, feed, request):
+        def send(body, jsep=None):
+            r = ws.call("message", sid, hid, body=body, **({"jsep": jsep} if jsep else {}))
+            assert r["janus"] == "ack", r
+            return r["transaction"]
+
+        tx = send({"request": "join", "room": rid, "ptype": "subscriber", "streams": [{"feed": feed}]})
+        attached = ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")
+        first_offer = attached["jsep"]["sdp"]
+        assert first_offer.count("m=") == 2
+        tx = send({"request": "subscribe", "streams": [{"feed": feed, "mid": "1"}]})
+        updating = ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")
+        assert updating["plugindata"]["data"] == {"videoroom": "updating", "room": rid} and "jsep" not in updating
+        tx = send({"request": "start"}, {"type": "answer", "sdp": answer_for(first_offer)})
+        updated = ws.event(sid, lambda m: m.get("janus") == "event" and
+                           m.get("plugindata", {}).get("data", {}).get("videoroom") == "updated")
+        assert "transaction" not in updated, updated  # an event of its own, not the answer to `start`
+        assert updated["jsep"]["type"] == "offer" and updated["jsep"]["sdp"].count("m=") == 3, updated
+        assert [s["feed_mid"] for s in updated["plugindata"]["data"]["streams"]] == ["0", "1", "1"]
+        started = ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")
+        assert started["plugindata"]["data"] == {"videoroom": "event", "room": rid, "started": "ok"}
+        # Answered: the next change is offered at once again.
+        tx = send({"request": "start"}, {"type": "answer", "sdp": answer_for(updated["jsep"]["sdp"])})
+        ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")
+        tx = send({"request": "unsubscribe", "streams": [{"sub_mid": "2"}]})
+        again = ws.event(sid, lambda m: m.get("transaction") == tx and m.get("janus") == "event")
+        assert again["plugindata"]["data"]["videoroom"] == "updated" and again["jsep"]["type"] == "offer", again
