@@ -1,8 +1,6 @@
 #include "controlplane/admin/AdminRouter.hpp"
 
-#include <arpa/inet.h>
 #include <netdb.h>
-#include <netinet/in.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,16 +36,6 @@ int janusLevel(log::Level level) {
   return 4;
 }
 
-/** Numeric text of an IPv4/IPv6 address ("" for another family). */
-std::string numericAddress(const sockaddr* a) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (a->sa_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a)->sin_addr, text, sizeof text);
-  if (a->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr, text, sizeof text);
-  return text;
-}
-
 /** resolve_address (no `stun`) or test_stun: `address` resolved as Janus resolves it (getaddrinfo, the first answer),
  *  then for test_stun one STUN Binding from `localPort` to it at `port`. The reply, with `elapsed` in microseconds
  *  as Janus counts it. Blocking. */
@@ -64,7 +52,7 @@ json probeAddress(const std::string& tx, const std::string& address, const Admin
   };
   json out = basicReply("success", 0, tx);
   if (!stun) {
-    out["ip"] = numericAddress(to);
+    out["ip"] = addressText(to);
     out["elapsed"] = elapsedUs();
     return out;
   }
@@ -80,10 +68,12 @@ json probeAddress(const std::string& tx, const std::string& address, const Admin
 
 }  // namespace
 
-std::optional<sockaddr_storage> AdminRouter::resolveWithGetaddrinfo(const std::string& address) {
+std::optional<sockaddr_storage> AdminRouter::resolveWithGetaddrinfo(const std::string& address, int flags) {
+  addrinfo hints{};
+  hints.ai_flags = flags;
   addrinfo* found = nullptr;
   std::optional<sockaddr_storage> out;
-  if (getaddrinfo(address.c_str(), nullptr, nullptr, &found) == 0 && found && found->ai_addr &&
+  if (getaddrinfo(address.c_str(), nullptr, &hints, &found) == 0 && found && found->ai_addr &&
       (found->ai_family == AF_INET || found->ai_family == AF_INET6) && found->ai_addrlen <= sizeof(sockaddr_storage)) {
     out.emplace();
     std::memcpy(&*out, found->ai_addr, found->ai_addrlen);

@@ -33,8 +33,8 @@ class AdminRouter {
   /** How resolve_address and test_stun turn `address` into an IPv4/IPv6 socket address (port 0); nothing when it
    *  names none. Blocking. */
   using Resolver = std::function<std::optional<sockaddr_storage>(const std::string& address)>;
-  /** getaddrinfo's first answer, as Janus resolves. */
-  static std::optional<sockaddr_storage> resolveWithGetaddrinfo(const std::string& address);
+  /** getaddrinfo's first answer, as Janus resolves (`flags`: the hints' ai_flags, e.g. AI_NUMERICHOST). */
+  static std::optional<sockaddr_storage> resolveWithGetaddrinfo(const std::string& address, int flags = 0);
   /** The resolver (default resolveWithGetaddrinfo; the API fuzzer, which must not reach a DNS server, sets a
    *  numeric-only one). */
   void setResolver(Resolver resolver) { resolve_ = std::move(resolver); }
@@ -53,7 +53,7 @@ class AdminRouter {
   MediaSettings* media_ = nullptr;
   StatusProvider loops_;
   StunTester stun_;
-  Resolver resolve_ = resolveWithGetaddrinfo;
+  Resolver resolve_ = [](const std::string& address) { return resolveWithGetaddrinfo(address); };
 };
 
 }  // namespace portunus::cp

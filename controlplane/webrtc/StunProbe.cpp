@@ -58,16 +58,6 @@ bool bindLocal(int fd, int family, std::uint16_t port) {
 
 }  // namespace
 
-std::string addressText(const sockaddr* address) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address->sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
-  } else if (address->sa_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
 std::optional<StunMapping> stunBinding(const sockaddr* server, socklen_t serverLen, std::uint16_t localPort,
                                        std::chrono::milliseconds timeout) {
   if (server->sa_family != AF_INET && server->sa_family != AF_INET6) return std::nullopt;

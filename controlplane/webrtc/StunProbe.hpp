@@ -3,6 +3,8 @@
 // magic cookie, attributes) and reads its mapped address, as for our ICE agents' server-reflexive candidates.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -25,6 +27,13 @@ std::optional<StunMapping> stunBinding(const sockaddr* server, socklen_t serverL
                                        std::chrono::milliseconds timeout);
 
 /** Numeric text of an IPv4/IPv6 socket address ("" for other families). */
-std::string addressText(const sockaddr* address);
+inline std::string addressText(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  if (address->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text, sizeof text);
+  return text;
+}
 
 }  // namespace portunus::cp

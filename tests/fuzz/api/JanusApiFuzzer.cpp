@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,19 +52,8 @@ struct Api {
         admin(router),
         general(router.general()) {
     // resolve_address / test_stun: numeric addresses only, so that no fuzzed name ever reaches a DNS server.
-    admin.setResolver([](const std::string& address) -> std::optional<sockaddr_storage> {
-      addrinfo hints{};
-      hints.ai_flags = AI_NUMERICHOST;
-      addrinfo* found = nullptr;
-      std::optional<sockaddr_storage> out;
-      if (getaddrinfo(address.c_str(), nullptr, &hints, &found) == 0 && found &&
-          found->ai_addrlen <= sizeof(sockaddr_storage)) {
-        out.emplace();
-        std::memcpy(&*out, found->ai_addr, found->ai_addrlen);
-      }
-      if (found) freeaddrinfo(found);
-      return out;
-    });
+    admin.setResolver(
+        [](const std::string& address) { return AdminRouter::resolveWithGetaddrinfo(address, AI_NUMERICHOST); });
   }
 
   /** One request; runs the loop until its reply (the plugin answers from its worker) and checks it. */
