@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "common/proto/ByteOrder.hpp"
 #include "common/proto/PacketDemux.hpp"
@@ -99,6 +100,35 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
     default:
       return detail::punt(c, PuntReason::UnknownUdp);
   }
+}
+
+/** The frame `f` of `len` bytes classified by an earlier frame `pf` whose classification `prev` was Udp, when `f`
+ *  belongs to the same flow: the same Ethernet header (VLAN tag included), IPv4 version/IHL, protocol, addresses and
+ *  UDP ports. Then only what may differ within a flow is checked (the lengths, the fragment field, the first payload
+ *  byte) and `c` is exactly what classify(f, len) gives; true. Anything else (another flow, a frame classify() would
+ *  not call Udp): false, `c` untouched, and classify() decides. The receive path's short cut for a burst's frames of
+ *  one flow. */
+inline bool classifySameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
+                             Classified& c) noexcept {
+  using proto::load16;
+  using proto::load32;
+  const std::size_t off = prev.l2_len, ihl = prev.l3_len;
+  if (prev.verdict != Verdict::Udp || len < prev.payload_off) return false;
+  // Ethernet (and the tag) with the IPv4 version/IHL byte and TOS: 16 bytes untagged, 20 tagged.
+  if (std::memcmp(f, pf, 16) != 0 || (off > 14 && load32(f + 16) != load32(pf + 16))) return false;
+  const std::uint8_t* ip = f + off;
+  const std::uint8_t* pip = pf + off;
+  if (ip[9] != pip[9] || std::memcmp(ip + 12, pip + 12, 8) != 0 || load32(ip + ihl) != load32(pip + ihl)) return false;
+  const std::size_t total = load16(ip + 2);
+  if (total < ihl + 8 || off + total > len || (load16(ip + 6) & 0x3fff) != 0) return false;
+  const std::size_t ulen = load16(ip + ihl + 4);
+  if (ulen < 8 || ulen > total - ihl) return false;
+  const auto kind = proto::demux(f + prev.payload_off, ulen - 8);
+  if (kind != proto::PacketKind::Rtp && kind != proto::PacketKind::Rtcp) return false;
+  c = prev;
+  c.payload_len = static_cast<std::uint16_t>(ulen - 8);
+  c.kind = kind;
+  return true;
 }
 
 }  // namespace portunus::dp

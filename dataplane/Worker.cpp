@@ -400,6 +400,7 @@ class Loop {
     rte_mbuf** cand = rx_cand_;
     Classified* cls = rx_cls_;  // each frame classified straight into its slot (a candidate keeps it)
     const void* keys[kBurst];
+    bool same[kBurst];  // classified by the candidate before it (classifySameFlow): the same flow
     unsigned k = 0;
     // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
     // whole burst, their first bytes kRxAhead frames ahead of the classifier.
@@ -414,6 +415,15 @@ class Loop {
       w_.counters.rx_bytes += m->pkt_len;
       const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
       Classified& c = cls[k];
+      // A frame of the previous candidate's flow (a burst of one stream's packets) is classified by it: its VLAN
+      // was accepted and its source learned with that frame, and its flow lookup is that frame's.
+      if (k && m->nb_segs == 1 &&
+          classifySameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[k - 1], const std::uint8_t*), cls[k - 1], c)) {
+        same[k] = true;
+        cand[k++] = m;
+        continue;
+      }
+      same[k] = false;
       c = classify(f, m->data_len);
       if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) {
         drop(m, DropReason::WrongVlan);
@@ -441,10 +451,17 @@ class Loop {
     // The port index first; the frames of a port with several flows go through the complete directory.
     unsigned shared[kBurst];
     unsigned ns = 0;
+    bool hit = false;  // the candidate before was a hit: `v` is its flow's
+    std::uint64_t v = 0;
     for (unsigned i = 0; i < k; ++i) {
-      std::uint64_t v = 0;
+      if (hit && same[i]) {
+        toOwner(cand[i], cls[i], v);
+        continue;
+      }
+      hit = false;
       switch (s_.flows->find(cls[i].key, v)) {
         case FlowIndex::Lookup::Hit:
+          hit = true;
           toOwner(cand[i], cls[i], v);
           break;
         case FlowIndex::Lookup::Miss:

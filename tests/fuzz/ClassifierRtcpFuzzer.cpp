@@ -1,8 +1,9 @@
 // libFuzzer target over the receive path's parsers: the frame classifier, then (for RTP/RTCP payloads) the RTP
 // header view with its extensions (mid, rid, abs-send-time, transport-cc) and the RTCP compound walk, feedback and
-// report-block accessors.
+// report-block accessors; and the classifier's same-flow short cut against the full classification.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
@@ -51,5 +52,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (c.payload_off + c.payload_len <= size) parsePayload(data + c.payload_off, c.payload_len);
   }
   parsePayload(data, size);  // the payload parsers alone, on the raw input
+  // The receive path's same-flow short cut: the input as the previous frame, and a frame made of it with one byte
+  // changed and its length cut or padded (the last three input bytes say how). Where the short cut answers, it
+  // answers exactly as classify() does.
+  if (c.verdict == Verdict::Udp && size >= 3) {
+    std::vector<std::uint8_t> f(data, data + size);
+    f[data[size - 1] % size] ^= data[size - 2];
+    f.resize(size + (data[size - 3] & 0x0f) - 8, 0);
+    Classified short_cut;
+    if (classifySameFlow(f.data(), f.size(), data, c, short_cut)) {
+      const Classified full = classify(f.data(), f.size());
+      if (short_cut.verdict != full.verdict || short_cut.kind != full.kind || short_cut.l2_len != full.l2_len ||
+          short_cut.l3_len != full.l3_len || short_cut.payload_off != full.payload_off ||
+          short_cut.payload_len != full.payload_len || short_cut.vlan != full.vlan || !(short_cut.key == full.key))
+        __builtin_trap();
+    }
+  }
   return 0;
 }

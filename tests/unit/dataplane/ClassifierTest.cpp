@@ -1,8 +1,10 @@
 #define BOOST_TEST_MODULE dataplane_classifier
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <random>
 #include <set>
 #include <vector>
 
@@ -129,4 +131,106 @@ BOOST_AUTO_TEST_CASE(reason_names_are_unique_and_complete) {
     names.insert(dropName(static_cast<DropReason>(i)));
   BOOST_TEST(names.size() == kPuntReasons + kDropReasons);
   BOOST_TEST(names.count("invalid") == 0u);
+}
+
+namespace {
+
+bool same(const Classified& a, const Classified& b) {
+  return a.verdict == b.verdict && a.kind == b.kind && a.l2_len == b.l2_len && a.l3_len == b.l3_len &&
+         a.payload_off == b.payload_off && a.payload_len == b.payload_len && a.vlan == b.vlan && a.key == b.key;
+}
+
+Bytes withOptions(Bytes f) {  // IHL 6: four bytes of IPv4 options
+  f.insert(f.begin() + 34, {1, 1, 1, 0});
+  f[14] = 0x46;
+  f[17] = static_cast<std::uint8_t>(f[17] + 4);
+  return f;
+}
+
+struct SameFlowCase {
+  const char* name;
+  Bytes prev;
+  Bytes frame;
+  bool same_flow;  // classifySameFlow answers for `frame` (then exactly as classify() does)
+};
+std::ostream& operator<<(std::ostream& os, const SameFlowCase& c) {
+  return os << c.name;
+}
+
+const Bytes kRtpFrame = frame(17, udp(kRtp));
+const Bytes kLongerRtp = frame(17, udp(Bytes{0x80, 96, 0, 2, 0, 0, 0, 2, 0, 0, 0, 1, 9, 9, 9, 9}));
+
+const SameFlowCase kSameFlow[] = {
+    {"the same frame", kRtpFrame, kRtpFrame, true},
+    {"a longer packet of the flow", kRtpFrame, kLongerRtp, true},
+    {"RTCP after RTP", kRtpFrame, frame(17, udp(kRtcp)), true},
+    {"Ethernet padding", kRtpFrame,
+     [] {
+       Bytes f = kRtpFrame;
+       f.resize(f.size() + 6, 0);
+       return f;
+     }(),
+     true},
+    {"DF set", kRtpFrame, with(kRtpFrame, 20, 0x40), true},
+    {"another IP id and TTL", kRtpFrame, with(with(kRtpFrame, 19, 7), 22, 3), true},
+    {"tagged", frame(17, udp(kRtp), true), frame(17, udp(kRtcp), true), true},
+    {"IP options", withOptions(kRtpFrame), withOptions(kLongerRtp), true},
+    {"other destination MAC", kRtpFrame, with(kRtpFrame, 0, 2), false},
+    {"other source MAC", kRtpFrame, with(kRtpFrame, 11, 2), false},
+    {"other VLAN", frame(17, udp(kRtp), true), with(frame(17, udp(kRtp), true), 15, 43), false},
+    {"untagged after tagged", frame(17, udp(kRtp), true), kRtpFrame, false},
+    {"other TOS", kRtpFrame, with(kRtpFrame, 15, 0xb8), false},
+    {"other IHL", kRtpFrame, withOptions(kRtpFrame), false},
+    {"other source address", kRtpFrame, with(kRtpFrame, 29, 3), false},
+    {"other destination address", kRtpFrame, with(kRtpFrame, 33, 3), false},
+    {"other source port", kRtpFrame, with(kRtpFrame, 35, 1), false},
+    {"other destination port", kRtpFrame, with(kRtpFrame, 37, 1), false},
+    {"TCP", kRtpFrame, with(kRtpFrame, 23, 6), false},
+    {"fragment", kRtpFrame, with(kRtpFrame, 20, 0x20), false},
+    {"fragment offset", kRtpFrame, with(kRtpFrame, 21, 1), false},
+    {"total length > frame", kRtpFrame, with(kRtpFrame, 16, 5), false},
+    {"total length < UDP header", kRtpFrame, with(kRtpFrame, 17, 27), false},
+    {"UDP length < 8", kRtpFrame, with(kRtpFrame, 39, 7), false},
+    {"UDP length > IP", kRtpFrame, with(kRtpFrame, 39, 200), false},
+    {"STUN", kRtpFrame, frame(17, udp({0, 1, 0, 0})), false},
+    {"DTLS", kRtpFrame, frame(17, udp({22, 0xfe, 0xfd})), false},
+    {"empty UDP", kRtpFrame, frame(17, udp({})), false},
+    {"frame shorter than the headers", kRtpFrame, cut(kRtpFrame, 41), false},
+    {"previous frame not UDP media", frame(17, udp({0, 1, 0, 0})), kRtpFrame, false},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(same_flow_frames_classify_as_classify_does, boost::unit_test::data::make(kSameFlow), c) {
+  const Classified prev = classify(c.prev.data(), c.prev.size());
+  Classified r;
+  r.payload_len = 0xbeef;
+  const bool hit = classifySameFlow(c.frame.data(), c.frame.size(), c.prev.data(), prev, r);
+  BOOST_TEST(hit == c.same_flow);
+  if (hit) BOOST_TEST(same(r, classify(c.frame.data(), c.frame.size())));
+  if (!hit) BOOST_TEST(r.payload_len == 0xbeef);  // untouched
+}
+
+BOOST_AUTO_TEST_CASE(same_flow_short_cut_never_differs_from_classify) {
+  // Random changes to the header bytes and length of a frame of the previous one's flow: whenever the short cut
+  // answers, it answers what classify() does; it answers for every frame that only changed in what varies in a flow.
+  std::mt19937 rng(7);
+  const Bytes prevs[] = {kRtpFrame, frame(17, udp(kRtcp), true), withOptions(kLongerRtp)};
+  unsigned answered = 0;
+  for (int round = 0; round < 200000; ++round) {
+    const Bytes& p = prevs[round % 3];
+    const Classified prev = classify(p.data(), p.size());
+    BOOST_REQUIRE(prev.verdict == Verdict::Udp);
+    Bytes f = p;
+    const int changes = 1 + static_cast<int>(rng() % 3);
+    for (int i = 0; i < changes; ++i)
+      f[rng() % std::min<std::size_t>(f.size(), 64)] = static_cast<std::uint8_t>(rng());
+    if (rng() % 4 == 0) f.resize(rng() % (f.size() + 8), 0x80);
+    Classified r;
+    if (!classifySameFlow(f.data(), f.size(), p.data(), prev, r)) continue;
+    ++answered;
+    const Classified want = classify(f.data(), f.size());
+    BOOST_REQUIRE_MESSAGE(same(r, want), "round " << round);
+  }
+  BOOST_TEST(answered > 1000u);
 }
