@@ -45,7 +45,8 @@ class Closable {
 };
 
 /** A REST long poll parked on the server. Nothing is read from its socket meanwhile, so a client that gave up (closed
- *  its connection) is only noticed by looking: limits.max_long_polls_per_session must not count such polls. */
+ *  its connection) is only noticed by looking: limits.max_long_polls_per_session must not count such polls, and
+ *  events are not handed to them (LongPollHub's `wanted`: they wait for the client's next poll). */
 class ParkedPoll {
  public:
   virtual ~ParkedPoll() = default;
@@ -314,12 +315,21 @@ class HttpConnection final : public Closable,
       return send(http::status::too_many_requests, errorReply(sid, std::nullopt, error).dump(3));
     }
     busy_ = true;
-    pollTicket_ = hub.wait(sid, maxev, [self = shared_from_this(), asArray](std::vector<json> events) {
-      self->pollTicket_ = 0;
-      self->pollTimer_.cancel();
-      self->busy_ = false;
-      self->respondEvents(std::move(events), asArray);
-    });
+    // Before events are handed over, the poll looks at its socket: a client that gave up on it would lose them.
+    pollTicket_ = hub.wait(
+        sid, maxev,
+        [self = shared_from_this(), asArray](std::vector<json> events) {
+          self->pollTicket_ = 0;
+          self->pollTimer_.cancel();
+          self->busy_ = false;
+          self->respondEvents(std::move(events), asArray);
+        },
+        [self = shared_from_this()] {
+          if (!self->clientGone()) return true;
+          self->pollTicket_ = 0;  // the hub has let go of it already
+          self->abandon();
+          return false;
+        });
     shared_.parkedPolls[sid].push_back(shared_from_this());
     pollTimer_.expires_after(shared_.pollTimeout);
     pollTimer_.async_wait([self = shared_from_this(), asArray](beast::error_code ec) {

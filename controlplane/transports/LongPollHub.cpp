@@ -41,9 +41,9 @@ std::vector<nlohmann::json> LongPollHub::take(std::uint64_t sessionId, unsigned 
   return out;
 }
 
-std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter waiter) {
+std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter waiter, Wanted wanted) {
   const std::uint64_t ticket = nextTicket_++;
-  queues_[sessionId].parked.push_back({ticket, max == 0 ? 1 : max, std::move(waiter)});
+  queues_[sessionId].parked.push_back({ticket, max == 0 ? 1 : max, std::move(waiter), std::move(wanted)});
   ticketSession_[ticket] = sessionId;
   serve(sessionId);
   return ticket;
@@ -87,6 +87,12 @@ void LongPollHub::serve(std::uint64_t sessionId) {
     Parked p = std::move(q.parked.front());
     q.parked.pop_front();
     ticketSession_.erase(p.ticket);
+    // A poll whose client left would write the events to a closed connection: they stay for the next poll. The
+    // check may re-enter the hub (the poll closes its connection): look the queue up again.
+    if (p.wanted && !p.wanted()) {
+      pruneIfDone(sessionId);
+      continue;
+    }
     std::vector<nlohmann::json> batch;
     while (!q.events.empty() && batch.size() < p.max) {
       batch.push_back(std::move(q.events.front()));

@@ -17,6 +17,9 @@ namespace portunus::cp {
 class LongPollHub final : public EventSink {
  public:
   using Waiter = std::function<void(std::vector<nlohmann::json>)>;
+  /** Asked just before a parked poll is handed events: false when it can no longer take them (its client closed
+   *  the connection); the poll is then dropped and the events stay queued for the next one. */
+  using Wanted = std::function<bool()>;
   using Defer = std::function<void(std::function<void()>)>;
 
   /** With a defer function (the server posts to its loop), a waiting poll is answered after the current handler
@@ -32,8 +35,9 @@ class LongPollHub final : public EventSink {
   bool hasQueued(std::uint64_t sessionId) const;
   /** Takes up to `max` queued events. */
   std::vector<nlohmann::json> take(std::uint64_t sessionId, unsigned max);
-  /** Parks a poll until events arrive; returns a ticket for cancel(). */
-  std::uint64_t wait(std::uint64_t sessionId, unsigned max, Waiter waiter);
+  /** Parks a poll until events arrive; returns a ticket for cancel(). `wanted`, when given, is asked before the poll
+   *  gets events. */
+  std::uint64_t wait(std::uint64_t sessionId, unsigned max, Waiter waiter, Wanted wanted = {});
   /** Polls of the session parked right now (limits.max_long_polls_per_session). */
   std::size_t parkedPolls(std::uint64_t sessionId) const;
   /** Withdraws a parked poll (its keepalive fired or its socket closed); false if it was already answered. */
@@ -49,6 +53,7 @@ class LongPollHub final : public EventSink {
     std::uint64_t ticket;
     unsigned max;
     Waiter waiter;
+    Wanted wanted;
   };
   struct Queue {
     std::deque<nlohmann::json> events;

@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import os
+import socket
 import time
 
 import pytest
@@ -64,6 +65,29 @@ def test_longpoll_waits_for_the_next_event(rest, sh):
     evs = r.json()
     assert [e["transaction"] for e in evs] == [tx]
     assert evs[0]["plugindata"]["data"] == {"echotest": "event", "result": "ok"}
+
+
+def test_abandoned_longpoll_leaves_its_events_to_the_next_poll(rest, sh, backend, server):
+    """A client that closes its connection while its poll is parked (a page reload, a client-side timeout) does not
+    lose the events that come next: the server looks at a parked poll's socket before handing it events, and keeps
+    them queued for the next poll. (Janus 1.1.2 writes them to the closed connection.)"""
+    if backend == "janus":
+        pytest.skip("Janus 1.1.2 hands the events to the abandoned poll")
+    sid, hid = sh
+    for _ in range(2):  # two polls given up, one after the other
+        with socket.create_connection((server.host, server.endpoints.http_port), timeout=5) as s:
+            s.sendall(f"GET /janus/{sid}?maxev=5 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.3)  # parked on the server
+    time.sleep(0.2)
+    txs = queue_events(rest, sid, hid, 2)
+    got = []
+    while len(got) < 2:
+        r = rest.poll(sid, maxev=5, timeout=5)
+        assert r.status == 200
+        evs = r.json()
+        assert evs != [{"janus": "keepalive"}], f"events lost, got only {got}"
+        got += [e["transaction"] for e in evs]
+    assert got == txs
 
 
 @pytest.mark.slow

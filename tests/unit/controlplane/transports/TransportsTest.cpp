@@ -83,6 +83,54 @@ BOOST_AUTO_TEST_CASE(events_wait_for_a_poll_and_polls_wait_for_events) {
   BOOST_TEST(hub.hasQueued(2));
 }
 
+BOOST_AUTO_TEST_CASE(a_poll_whose_client_left_leaves_the_events_to_the_next_poll) {
+  LongPollHub hub;
+  int asked = 0;
+  hub.wait(
+      6, 5, [&](std::vector<json>) { BOOST_FAIL("a poll whose client left must not be answered"); },
+      [&] {
+        ++asked;
+        return false;
+      });
+  std::vector<json> got;
+  bool second_asked = false;
+  hub.wait(
+      6, 5, [&](std::vector<json> events) { got = std::move(events); },
+      [&] {
+        second_asked = true;
+        return true;
+      });
+  hub.deliver(6, {{"n", 1}});
+  BOOST_TEST(asked == 1);
+  BOOST_TEST(second_asked);
+  BOOST_TEST(got.size() == 1u);
+  BOOST_TEST(hub.parkedPolls(6) == 0u);
+
+  // Alone, it is dropped and the events stay queued (in order) for the next poll.
+  hub.wait(
+      7, 5, [&](std::vector<json>) { BOOST_FAIL("a poll whose client left must not be answered"); },
+      [] { return false; });
+  hub.deliver(7, {{"n", 1}});
+  hub.deliver(7, {{"n", 2}});
+  BOOST_TEST(hub.parkedPolls(7) == 0u);
+  const auto kept = hub.take(7, 10);
+  BOOST_REQUIRE(kept.size() == 2u);
+  BOOST_TEST(kept[0]["n"] == 1);
+  BOOST_TEST(kept[1]["n"] == 2);
+
+  // The check may re-enter the hub, as a connection closing itself does (cancel of its own ticket).
+  std::uint64_t self_ticket = 0;
+  self_ticket = hub.wait(
+      8, 5, [&](std::vector<json>) { BOOST_FAIL("a poll whose client left must not be answered"); },
+      [&] {
+        BOOST_TEST(!hub.cancel(self_ticket));  // already let go of
+        return false;
+      });
+  hub.deliver(8, {{"n", 1}});
+  hub.sessionClosed(8);
+  BOOST_TEST(hub.hasQueued(8));  // a late poll of a closed session still gets it
+}
+
 BOOST_AUTO_TEST_CASE(closed_sessions_keep_events_until_collected_or_swept) {
   LongPollHub hub;
   hub.deliver(3, {{"janus", "timeout"}});
