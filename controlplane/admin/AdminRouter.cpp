@@ -3,6 +3,8 @@
 #include <netdb.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -80,6 +82,14 @@ std::optional<sockaddr_storage> AdminRouter::resolveWithGetaddrinfo(const std::s
   }
   if (found) freeaddrinfo(found);
   return out;
+}
+
+AdminRouter::AdminRouter(Router& router) : router_(router), probes_(std::make_unique<boost::asio::thread_pool>(1)) {}
+
+// A probe still running is waited for (5 s at most); probes not started yet are dropped with their replies.
+AdminRouter::~AdminRouter() {
+  probes_->stop();
+  probes_->join();
 }
 
 void AdminRouter::handleText(std::string_view text, ParseStyle style, const RequestContext& ctx, const Reply& reply) {
@@ -297,12 +307,13 @@ bool AdminRouter::handleTool(const std::string& verb, const std::string& tx, con
     localPort = static_cast<std::uint16_t>(optPositive(request, "localport").value_or(0));
     if (!stun_) return false;
   }
-  // Name resolution and the STUN exchange block: they run on a plugin worker and the reply is posted back.
-  auto answer = std::make_shared<json>();
+  // Name resolution and the STUN exchange block: they run on the probe thread and the reply is posted back.
   auto tester = stun ? std::make_shared<StunTester>(stun_) : nullptr;
-  router_.plugins().run([answer, tester, resolve = resolve_, tx, address = *address, port,
-                         localPort] { *answer = probeAddress(tx, address, resolve, tester.get(), port, localPort); },
-                        [reply, answer] { reply(*answer); });
+  boost::asio::post(*probes_, [&plugins = router_.plugins(), reply, tester, resolve = resolve_, tx, address = *address,
+                               port, localPort] {
+    json answer = probeAddress(tx, address, resolve, tester.get(), port, localPort);
+    plugins.toLoop([reply, answer = std::move(answer)] { reply(answer); });
+  });
   return true;
 }
 

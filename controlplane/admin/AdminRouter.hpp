@@ -3,11 +3,16 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "controlplane/core/MediaSettings.hpp"
 #include "controlplane/core/Router.hpp"
 #include "controlplane/webrtc/StunProbe.hpp"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace portunus::cp {
 
@@ -18,7 +23,10 @@ class AdminRouter {
   /** test_stun's STUN Binding transaction toward a resolved server from a local port (0: any); blocking. */
   using StunTester = std::function<std::optional<StunMapping>(const sockaddr*, socklen_t, std::uint16_t localPort)>;
 
-  explicit AdminRouter(Router& router) : router_(router) {}
+  explicit AdminRouter(Router& router);
+  ~AdminRouter();
+  AdminRouter(const AdminRouter&) = delete;
+  AdminRouter& operator=(const AdminRouter&) = delete;
 
   void handleText(std::string_view text, ParseStyle style, const RequestContext& ctx, const Reply& reply);
   void handle(const json& request, const RequestContext& ctx, const Reply& reply);
@@ -54,6 +62,9 @@ class AdminRouter {
   StatusProvider loops_;
   StunTester stun_;
   Resolver resolve_ = [](const std::string& address) { return resolveWithGetaddrinfo(address); };
+  // resolve_address and test_stun block (a silent STUN server: 5 s): they run here, one at a time, not on a plugin
+  // worker, whose requests would wait behind them.
+  std::unique_ptr<boost::asio::thread_pool> probes_;
 };
 
 }  // namespace portunus::cp

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE controlplane_admin
+#include <atomic>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <future>
 #include <tuple>
 #include <vector>
 
@@ -335,6 +337,57 @@ BOOST_AUTO_TEST_CASE(test_stun_checks_its_fields_first) {
   // Without the daemon's STUN client (the unit fixture has none) the request is unknown here; the integration tier
   // runs it against a STUN server.
   BOOST_TEST(errorCode(f.adminRequest(adminReq("test_stun", {{"address", "127.0.0.1"}, {"port", 3478}}))) == 457);
+}
+
+BOOST_AUTO_TEST_CASE(address_probes_hold_no_plugin_worker) {
+  // Two test_stun requests toward a server that has not answered yet (the tester waits until released): they run on
+  // the Admin API's own thread, one after the other, and a plugin request is answered meanwhile (the fixture's
+  // plugin pool has two workers, which two probes would otherwise hold).
+  std::promise<void> release;  // outlives the fixture, whose teardown waits for the probes
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> started{0};
+  RouterFixture f;
+  struct Release {  // on every way out of the test, before the fixture's teardown
+    std::promise<void>& p;
+    bool done = false;
+    ~Release() {
+      if (!done) p.set_value();
+    }
+  } guard{release};
+  f.admin.setStunTester([&](const sockaddr*, socklen_t, std::uint16_t) -> std::optional<StunMapping> {
+    ++started;
+    released.wait();
+    return std::nullopt;
+  });
+  std::vector<json> probes;
+  for (const char* tx : {"p1", "p2"}) {
+    json req = adminReq("test_stun", {{"address", "127.0.0.1"}, {"port", 3478}});
+    req["transaction"] = tx;
+    f.admin.handle(req, RequestContext{nullptr, {}, {}}, [&](json r) { probes.push_back(std::move(r)); });
+  }
+  f.runUntil([&] { return started == 1; });
+  const std::uint64_t sid = f.createSession();
+  const std::uint64_t hid = f.attach(sid);
+  f.sink->events.clear();
+  const json ack = f.request({{"janus", "message"},
+                              {"transaction", "m"},
+                              {"session_id", sid},
+                              {"handle_id", hid},
+                              {"body", {{"audio", true}}}});
+  BOOST_TEST(ack["janus"] == "ack");
+  f.waitEvents(1);
+  BOOST_REQUIRE(f.sink->events.size() == 1u);
+  BOOST_TEST(f.sink->events.front()["transaction"] == "m");
+  BOOST_TEST(probes.empty());
+  BOOST_TEST(started == 1);  // the second probe waits for the first
+  guard.done = true;
+  release.set_value();
+  f.runUntil([&] { return probes.size() == 2; });
+  BOOST_REQUIRE(probes.size() == 2u);
+  BOOST_TEST(probes[0]["transaction"] == "p1");
+  BOOST_TEST(probes[1]["transaction"] == "p2");
+  for (const json& r : probes)
+    BOOST_TEST(errorCode(r) == 490);
 }
 
 BOOST_AUTO_TEST_CASE(message_plugin_echoes_for_echotest) {
