@@ -104,10 +104,10 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
 
 /** The frame `f` of `len` bytes classified by an earlier frame `pf` whose classification `prev` was Udp, when `f`
  *  belongs to the same flow: the same Ethernet header (VLAN tag included), IPv4 version/IHL and TOS, protocol,
- *  addresses and UDP ports. Then only what may differ within a flow is checked (the lengths, the fragment field, the
- * first payload byte) and `c` is exactly what classify(f, len) gives; true. Anything else (another flow, a frame
- * classify() would not call Udp): false, `c` untouched, and classify() decides. The receive path's short cut for a
- * burst's frames of one flow. */
+ *  addresses and UDP ports. Then only what may differ within a flow is checked (the lengths, the fragment field,
+ *  the first payload byte) and `c` is exactly what classify(f, len) gives; true. Anything else (another flow, a
+ *  frame classify() would not call Udp): false, `c` untouched, and classify() decides. The receive path's short
+ *  cut for a burst's frames of one flow. */
 inline bool classifySameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
                              Classified& c) noexcept {
   using proto::load16;
