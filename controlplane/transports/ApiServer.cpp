@@ -44,19 +44,6 @@ class Closable {
   virtual void shutdown() = 0;
 };
 
-/** A REST long poll parked on the server. Nothing is read from its socket meanwhile, so a client that gave up (closed
- *  its connection) is only noticed by looking: limits.max_long_polls_per_session must not count such polls, and
- *  events are not handed to them (LongPollHub's `wanted`: they wait for the client's next poll). */
-class ParkedPoll {
- public:
-  virtual ~ParkedPoll() = default;
-  virtual bool parked() const = 0;
-  /** The client closed its end (peeks at the socket, never blocks). */
-  virtual bool clientGone() = 0;
-  /** Withdraws the poll and closes its connection. */
-  virtual void abandon() = 0;
-};
-
 struct Shared {
   Shared(asio::io_context& l, Router& r, AdminRouter& a, const config::TransportsConfig& c,
          std::shared_ptr<LongPollHub> h)
@@ -73,26 +60,8 @@ struct Shared {
   config::TransportsConfig cfg;
   std::shared_ptr<LongPollHub> hub;
   SteadyClock clock;
-  RateLimiter limiter;
+  RateLimiter limiter;  // limits.request_rate per source address, Janus API only (the admin API is not limited)
   std::unique_ptr<asio::ssl::context> tls;  // set when an HTTPS/WSS endpoint is enabled
-  std::map<std::uint64_t, std::vector<std::weak_ptr<ParkedPoll>>> parkedPolls;  // by session
-
-  /** Forgets the session's polls that are answered, and withdraws those whose clients are gone. */
-  void pruneParkedPolls(std::uint64_t sid) {
-    auto it = parkedPolls.find(sid);
-    if (it == parkedPolls.end()) return;
-    std::vector<std::shared_ptr<ParkedPoll>> gone;
-    std::erase_if(it->second, [&gone](const std::weak_ptr<ParkedPoll>& w) {
-      auto poll = w.lock();
-      if (!poll || !poll->parked()) return true;
-      if (!poll->clientGone()) return false;
-      gone.push_back(std::move(poll));
-      return true;
-    });
-    if (it->second.empty()) parkedPolls.erase(it);
-    for (auto& poll : gone)
-      poll->abandon();
-  }  // limits.request_rate per source address, Janus API only (the admin API is not limited)
   std::chrono::milliseconds pollTimeout{30000};
   std::function<std::string()> metrics;  // Prometheus text for `GET /metrics` on the admin HTTP endpoint
   std::vector<std::weak_ptr<Closable>> connections;
@@ -138,9 +107,7 @@ std::string randomTransaction() {
 // ------------------------------------------------------------------------------------------------------------
 // REST: Janus API (`/janus`) and Admin API (`/admin`).
 template <class Stream>
-class HttpConnection final : public Closable,
-                             public ParkedPoll,
-                             public std::enable_shared_from_this<HttpConnection<Stream>> {
+class HttpConnection final : public Closable, public std::enable_shared_from_this<HttpConnection<Stream>> {
   using std::enable_shared_from_this<HttpConnection<Stream>>::shared_from_this;
 
  public:
@@ -169,8 +136,9 @@ class HttpConnection final : public Closable,
     if (!busy_) close();
   }
 
-  bool parked() const override { return pollTicket_ != 0; }
-  bool clientGone() override {
+  /** A parked REST long poll reads nothing from its socket, so a client that gave up (closed its connection) is only
+   *  noticed by looking: the client closed its end (peeks at the socket, never blocks). */
+  bool clientGone() {
     char byte = 0;
     const ssize_t n = ::recv(lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0) return true;  // the client closed its end
@@ -178,7 +146,8 @@ class HttpConnection final : public Closable,
     // Bytes while parked: on TLS the client's close_notify; a plain client may be pipelining its next request.
     return kTls<Stream>;
   }
-  void abandon() override {
+  /** Withdraws the poll and closes its connection. */
+  void abandon() {
     busy_ = false;
     close();
   }
@@ -308,7 +277,7 @@ class HttpConnection final : public Closable,
     if (hub.hasQueued(sid)) return respondEvents(hub.take(sid, maxev), asArray);
     const auto max = shared_.router.config().limits.max_long_polls_per_session;
     // Polls whose clients left go first: they must not count against the limit, nor be handed events.
-    if (hub.parkedPolls(sid) > 0) shared_.pruneParkedPolls(sid);
+    if (hub.parkedPolls(sid) > 0) hub.dropUnwanted(sid);
     if (max > 0 && hub.parkedPolls(sid) >= max) {
       const JanusError error(ErrorCode::TransportSpecific,
                              "Too many concurrent long polls for this session (limit " + std::to_string(max) + ")");
@@ -330,7 +299,6 @@ class HttpConnection final : public Closable,
           self->abandon();
           return false;
         });
-    shared_.parkedPolls[sid].push_back(shared_from_this());
     pollTimer_.expires_after(shared_.pollTimeout);
     pollTimer_.async_wait([self = shared_from_this(), asArray](beast::error_code ec) {
       if (ec || self->pollTicket_ == 0) return;

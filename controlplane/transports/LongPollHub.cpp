@@ -1,5 +1,7 @@
 #include "controlplane/transports/LongPollHub.hpp"
 
+#include <utility>
+
 namespace portunus::cp {
 
 void LongPollHub::deliver(std::uint64_t sessionId, const nlohmann::json& message) {
@@ -52,6 +54,26 @@ std::uint64_t LongPollHub::wait(std::uint64_t sessionId, unsigned max, Waiter wa
 std::size_t LongPollHub::parkedPolls(std::uint64_t sessionId) const {
   const auto it = queues_.find(sessionId);
   return it == queues_.end() ? 0 : it->second.parked.size();
+}
+
+void LongPollHub::dropUnwanted(std::uint64_t sessionId) {
+  auto it = queues_.find(sessionId);
+  if (it == queues_.end()) return;
+  // Asked outside the queue: a poll that is not wanted closes its connection, which may re-enter the hub.
+  std::deque<Parked> asked = std::exchange(it->second.parked, {});
+  std::deque<Parked> kept;
+  for (Parked& p : asked) {
+    if (!p.wanted || p.wanted()) {
+      kept.push_back(std::move(p));
+    } else {
+      ticketSession_.erase(p.ticket);
+    }
+  }
+  it = queues_.find(sessionId);
+  if (it == queues_.end()) return;
+  for (Parked& p : kept)
+    it->second.parked.push_back(std::move(p));
+  pruneIfDone(sessionId);
 }
 
 bool LongPollHub::cancel(std::uint64_t ticket) {

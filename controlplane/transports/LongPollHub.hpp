@@ -40,6 +40,9 @@ class LongPollHub final : public EventSink {
   std::uint64_t wait(std::uint64_t sessionId, unsigned max, Waiter waiter, Wanted wanted = {});
   /** Polls of the session parked right now (limits.max_long_polls_per_session). */
   std::size_t parkedPolls(std::uint64_t sessionId) const;
+  /** Drops the session's parked polls that are no longer wanted (their clients left), asking each in turn: so that
+   *  they do not count against the limit. */
+  void dropUnwanted(std::uint64_t sessionId);
   /** Withdraws a parked poll (its keepalive fired or its socket closed); false if it was already answered. */
   bool cancel(std::uint64_t ticket);
 

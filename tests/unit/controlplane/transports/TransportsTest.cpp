@@ -131,6 +131,25 @@ BOOST_AUTO_TEST_CASE(a_poll_whose_client_left_leaves_the_events_to_the_next_poll
   BOOST_TEST(hub.hasQueued(8));  // a late poll of a closed session still gets it
 }
 
+BOOST_AUTO_TEST_CASE(unwanted_polls_are_dropped_on_request_in_order) {
+  LongPollHub hub;
+  std::vector<int> answered;
+  bool secondGone = false;
+  for (int i = 0; i < 3; ++i)
+    hub.wait(
+        5, 1, [&, i](std::vector<json>) { answered.push_back(i); }, [&, i] { return !(i == 1 && secondGone); });
+  hub.dropUnwanted(5);
+  BOOST_TEST(hub.parkedPolls(5) == 3u);  // all wanted
+  secondGone = true;
+  hub.dropUnwanted(5);
+  BOOST_TEST(hub.parkedPolls(5) == 2u);
+  hub.deliver(5, {{"n", 1}});
+  hub.deliver(5, {{"n", 2}});
+  BOOST_TEST(answered == (std::vector<int>{0, 2}));  // the others, in the order they were parked
+  hub.dropUnwanted(99);                              // no such session: nothing
+  BOOST_TEST(hub.queuedSessions() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(closed_sessions_keep_events_until_collected_or_swept) {
   LongPollHub hub;
   hub.deliver(3, {{"janus", "timeout"}});
