@@ -393,11 +393,31 @@ class RingFeed {
     // The mbufs and their lengths are the worker's to pay, as a NIC PMD's rx refill and descriptor reading are; the
     // frames' making (what the wire would bring) is not.
     const auto want = static_cast<std::uint16_t>(std::min<unsigned>(max - n, FeedFrames::kBurst));
-    if (want == 0 || rte_pktmbuf_alloc_bulk(self->pool_, pkts + n, want) != 0) return n;
+    if (want == 0 || !self->refill(pkts + n, want)) return n;
     std::uint64_t making = 0;
     self->local_->fill(pkts + n, want, &making);
     self->feed_cycles_.store(self->feed_cycles_.load(std::memory_order_relaxed) + making, std::memory_order_relaxed);
     return static_cast<std::uint16_t>(n + want);
+  }
+
+  /** A vector rx PMD's refill and descriptor reading (i40e, ice, mlx5): the mbufs taken from the pool in bulk and
+   *  only their first cache line written (the rearm word: data_off, refcnt, nb_segs, port; then the descriptor's
+   *  fields). A pooled mbuf's `next` is already null (rte_mbuf_raw_alloc's contract), so unlike
+   *  rte_pktmbuf_alloc_bulk's reset no PMD writes the mbuf's second cache line. The lengths follow in fill(). */
+  bool refill(rte_mbuf** pkts, std::uint16_t n) {
+    if (rte_mempool_get_bulk(pool_, reinterpret_cast<void**>(pkts), n) != 0) return false;
+    for (std::uint16_t i = 0; i < n; ++i) {
+      rte_mbuf* m = pkts[i];
+      m->data_off = RTE_PKTMBUF_HEADROOM;
+      m->nb_segs = 1;
+      m->port = port_;
+      m->ol_flags = 0;
+      m->packet_type = 0;
+      m->vlan_tci = 0;
+      m->vlan_tci_outer = 0;
+      m->hash.rss = 0;
+    }
+    return true;
   }
 
   rte_ring* rx_;
