@@ -402,6 +402,10 @@ class Loop {
     const void* keys[kBurst];
     bool same[kBurst];  // classified by the candidate before it (classifySameFlow): the same flow
     unsigned k = 0;
+    // The run's head: the last candidate classified in full. The frames after it of its flow are classified by it
+    // rather than by the frame just before, whose Classified, its fields just written one by one, the copy read
+    // back at once and waited for (store forwarding; perf): 30 -> 28 TSC cycles per frame at GCM 200 B.
+    unsigned head = kBurst;
     // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
     // whole burst, their first bytes kRxAhead frames ahead of the classifier.
     for (std::uint16_t i = 0; i < n; ++i)
@@ -415,10 +419,10 @@ class Loop {
       w_.counters.rx_bytes += m->pkt_len;
       const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
       Classified& c = cls[k];
-      // A frame of the previous candidate's flow (a burst of one stream's packets) is classified by it: its VLAN
-      // was accepted and its source learned with that frame, and its flow lookup is that frame's.
-      if (k && m->nb_segs == 1 &&
-          classifySameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[k - 1], const std::uint8_t*), cls[k - 1], c)) {
+      // A frame of the previous candidate's flow (a burst of one stream's packets) is classified by the run's head:
+      // its VLAN was accepted and its source learned with that frame, and its flow lookup is that frame's.
+      if (head < k && m->nb_segs == 1 &&
+          classifySameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[head], const std::uint8_t*), cls[head], c)) {
         same[k] = true;
         cand[k++] = m;
         continue;
@@ -444,6 +448,7 @@ class Loop {
         punt(untagged(m, c), PuntReason::UnknownFlow);
         continue;
       }
+      head = k;
       cand[k] = m;
       ++k;
     }
@@ -453,16 +458,25 @@ class Loop {
     unsigned ns = 0;
     bool hit = false;  // the candidate before was a hit: `v` is its flow's
     std::uint64_t v = 0;
+    // The transport of ours the candidate before was admitted to: a frame of its flow (the same Ethernet header and
+    // 5-tuple) is admitted to it at once, its transport, slot and source MAC already checked with that frame.
+    Transport* run = nullptr;
     for (unsigned i = 0; i < k; ++i) {
       if (hit && same[i]) {
-        toOwner(cand[i], cls[i], v);
+        if (run) {
+          std::uint8_t* f = rte_pktmbuf_mtod(cand[i], std::uint8_t*);
+          admit(cand[i], run, f, cls[i].kind, f + cls[i].payload_off, cls[i].payload_len, false);
+        } else {
+          toOwner(cand[i], cls[i], v);
+        }
         continue;
       }
       hit = false;
+      run = nullptr;
       switch (s_.flows->find(cls[i].key, v)) {
         case FlowIndex::Lookup::Hit:
           hit = true;
-          toOwner(cand[i], cls[i], v);
+          run = toOwner(cand[i], cls[i], v);
           break;
         case FlowIndex::Lookup::Miss:
           punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
@@ -490,24 +504,33 @@ class Loop {
   }
 
   /** A frame of a known flow, `v` = owner << 32 | slot: ours admitted to this burst's unprotect batch at once (the
-   *  classification at hand), another worker's queued for its hand-off ring. */
-  void toOwner(rte_mbuf* m, const Classified& c, std::uint64_t v) noexcept {
+   *  classification at hand), another worker's queued for its hand-off ring. Returns our transport it was admitted
+   *  to, else null. */
+  Transport* toOwner(rte_mbuf* m, const Classified& c, std::uint64_t v) noexcept {
     const auto owner = static_cast<unsigned>(v >> 32);
     const auto slot = static_cast<std::uint32_t>(v);
     if (owner == w_.index) {
       Transport* t = flowAt(slot, c.key);
-      if (!t) return drop(m, DropReason::StaleFlow);
+      if (!t) {
+        drop(m, DropReason::StaleFlow);
+        return nullptr;
+      }
       std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-      return admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
+      admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
+      return t;
     }
     m->hash.usr = slot;
     m->l2_len = c.l2_len;
     m->l3_len = c.l3_len;
     m->packet_type = static_cast<std::uint32_t>(c.kind);
-    if (owner >= s_.workers.size()) return drop(m, DropReason::StaleFlow);
+    if (owner >= s_.workers.size()) {
+      drop(m, DropReason::StaleFlow);
+      return nullptr;
+    }
     auto& q = handoff_[owner];
     q.pkts[q.n++] = m;
     if (q.n == kBurst) flushHandoff();
+    return nullptr;
   }
 
   /** The exception interface carries untagged frames. */
@@ -598,11 +621,12 @@ class Loop {
   }
 
   /** A packet of our transport `t` (frame `f`, its UDP payload `payload` of `plen` bytes) into the unprotect batch:
-   *  its stream's (or RTCP sender's) context found, or dropped and counted. */
+   *  its stream's (or RTCP sender's) context found, or dropped and counted. `new_source` false: the frame's source MAC
+   *  is the one the frame before it brought to `t` (a same-flow frame), not compared again. */
   void admit(rte_mbuf* m, Transport* t, const std::uint8_t* f, proto::PacketKind kind, std::uint8_t* payload,
-             std::uint32_t plen) noexcept {
+             std::uint32_t plen, bool new_source = true) noexcept {
     ++w_.counters.handoff_in;
-    if (!t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
+    if (new_source && !t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
       std::memcpy(t->remote_mac.data(), f + 6, 6);
       t->mac_known = true;
       t->tx_header_ready = false;

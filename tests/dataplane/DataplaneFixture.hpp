@@ -122,6 +122,20 @@ class RingDataplane {
       std::this_thread::yield();
   }
   void send(const Bytes& f) const { inject(media_rx, f); }
+  /** `frames` (at most a worker's rx burst, 32) onto the media port at once: a worker polling it takes them in one
+   *  burst. */
+  void sendBurst(const std::vector<Bytes>& frames) const {
+    std::vector<rte_mbuf*> ms;
+    for (const Bytes& f : frames) {
+      rte_mbuf* m = rte_pktmbuf_alloc(pool);
+      if (!m) throw std::runtime_error("test pool empty");
+      std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.size())), f.data(), f.size());
+      ms.push_back(m);
+    }
+    while (rte_ring_enqueue_bulk(media_rx, reinterpret_cast<void* const*>(ms.data()), static_cast<unsigned>(ms.size()),
+                                 nullptr) == 0)
+      std::this_thread::yield();
+  }
 
   /** Collects frames from `ring` until `count` arrived or `timeout_ms` passed. */
   static std::vector<Bytes> collect(rte_ring* ring, std::size_t count, unsigned timeout_ms = 3000) {

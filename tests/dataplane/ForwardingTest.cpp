@@ -331,6 +331,60 @@ BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwarded_frame_by_frame) {
+  // One worker: the io worker owns both transports, so a run of one flow's frames in a burst is classified and
+  // admitted by its first frame (classifySameFlow, the run's transport); a frame whose source MAC moved starts a run.
+  RingDataplane r(1);
+  const MacAddress mac = r.dp.mediaMac();
+  const MacAddress moved{0x02, 0x00, 0x00, 0x00, 0x00, 0x77};
+  Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
+  std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
+  StreamId in[2] = {0, 0};
+  for (int w = 0; w < 2; ++w) {
+    in[w] = addPublisher(r, p[w], 0x100u + w);
+    addRoutedStream(r, in[w], p[w].id, 0x200u + w);
+    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
+    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
+  }
+  BOOST_REQUIRE(r.dp.sync());
+  // Runs of three frames, the peers alternating; peer 0's source MAC moves in the middle of its last run (frame 19):
+  // the moved frame starts a run of its own, or the move would go unnoticed.
+  constexpr int kFrames = 24;
+  std::vector<Bytes> burst;
+  std::uint16_t seq[2] = {0, 0};
+  for (int i = 0; i < kFrames; ++i) {
+    const int w = (i / 3) % 2;
+    Bytes f = p[w].protect(*tx[w], rtp(0x100u + w, seq[w]++, 0, 111, 60 + i), mac);
+    if (w == 0 && i >= 19) std::memcpy(&f[6], moved.data(), 6);
+    burst.push_back(f);
+  }
+  r.sendBurst(burst);
+  const auto frames = RingDataplane::collect(r.media_tx, kFrames);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kFrames));
+  std::uint16_t next[2] = {0, 0};
+  for (Bytes f : frames) {
+    const int w = proto::load16(&f[36]) - 5001;
+    BOOST_REQUIRE(w == 0 || w == 1);
+    // Peer 0's copies go to where it moved: the whole burst was admitted (its sources learned) before its batch was
+    // unprotected and forwarded.
+    const MacAddress& to = w == 0 ? moved : kClientMac;
+    BOOST_TEST(std::memcmp(&f[0], to.data(), 6) == 0);
+    std::memcpy(&f[0], kClientMac.data(), 6);
+    Decoded d;
+    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
+    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    BOOST_TEST(d.rtp.sequence == next[w]++);
+  }
+  BOOST_TEST(next[0] == 12);
+  BOOST_TEST(next[1] == 12);
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.workers.at(0).handoff_in == static_cast<std::uint64_t>(kFrames));
+  for (int w = 0; w < 2; ++w) {
+    BOOST_TEST(st.transports.at(p[w].id).packets_in == 12u);
+    BOOST_TEST(st.streams.at(in[w]).packets_in == 12u);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(source_switch_keeps_the_output_continuous) {
   RingDataplane r(1);
   const MacAddress mac = r.dp.mediaMac();
