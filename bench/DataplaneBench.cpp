@@ -400,25 +400,10 @@ class RingFeed {
     return static_cast<std::uint16_t>(n + want);
   }
 
-  /** A vector rx PMD's refill and descriptor reading (i40e, ice, mlx5): the mbufs taken from the pool in bulk and
-   *  only their first cache line written (the rearm word: data_off, refcnt, nb_segs, port; then the descriptor's
-   *  fields). A pooled mbuf's `next` is already null (rte_mbuf_raw_alloc's contract), so unlike
-   *  rte_pktmbuf_alloc_bulk's reset no PMD writes the mbuf's second cache line. The lengths follow in fill(). */
-  bool refill(rte_mbuf** pkts, std::uint16_t n) {
-    if (rte_mempool_get_bulk(pool_, reinterpret_cast<void**>(pkts), n) != 0) return false;
-    for (std::uint16_t i = 0; i < n; ++i) {
-      rte_mbuf* m = pkts[i];
-      m->data_off = RTE_PKTMBUF_HEADROOM;
-      m->nb_segs = 1;
-      m->port = port_;
-      m->ol_flags = 0;
-      m->packet_type = 0;
-      m->vlan_tci = 0;
-      m->vlan_tci_outer = 0;
-      m->hash.rss = 0;
-    }
-    return true;
-  }
+  /** A vector rx PMD's refill (i40e, ice, mlx5): the mbufs taken from the pool in bulk and only their first cache
+   *  line written (allocMbufs), unlike rte_pktmbuf_alloc_bulk's reset, which also writes the second line that no PMD
+   *  writes. The lengths follow in fill(), as from the rx descriptors. */
+  bool refill(rte_mbuf** pkts, std::uint16_t n) { return dp::allocMbufs(pool_, pkts, n, port_); }
 
   rte_ring* rx_;
   rte_ring* tx_;

@@ -820,29 +820,10 @@ class Loop {
     if (wire != data) in->cache.pin(rtp.sequence, protect_epoch_);
   }
 
-  /** `n` mbufs for copies, all or none: rte_pktmbuf_alloc_bulk without rte_pktmbuf_reset's writes to the mbuf's
-   *  second cache line. `next` is null in every mbuf the pool holds (rte_mbuf_raw_alloc's contract) and the copies
-   *  request no tx offload (ol_flags 0), so `tx_offload` is never read; the first line is set as a reset sets it. At
-   *  fan-out 20 that line of every copy was the worker's most frequent cache miss (perf). The first line is only
-   *  written, not read: the headroom is RTE_PKTMBUF_HEADROOM without reset's min() against `buf_len`, as every mbuf
-   *  of the pool has a data room of at least 1024 bytes (`dataplane.mbuf_data_size`). */
-  bool allocCopies(rte_mbuf** m, unsigned n) noexcept {
-    static_assert(RTE_PKTMBUF_HEADROOM <= 1024, "the smallest data room dataplane.mbuf_data_size allows");
-    if (rte_mempool_get_bulk(s_.pool, reinterpret_cast<void**>(m), n) != 0) return false;
-    for (unsigned i = 0; i < n; ++i) {
-      rte_mbuf* c = m[i];
-      c->data_off = RTE_PKTMBUF_HEADROOM;
-      c->nb_segs = 1;
-      c->port = RTE_MBUF_PORT_INVALID;
-      c->ol_flags = 0;
-      c->packet_type = 0;
-      c->pkt_len = 0;
-      c->data_len = 0;
-      c->vlan_tci = 0;
-      c->vlan_tci_outer = 0;
-    }
-    return true;
-  }
+  /** `n` mbufs for copies, all or none (allocMbufs: no write to their second cache line). At fan-out 20 that line of
+   *  every copy, written by rte_pktmbuf_alloc_bulk's reset, was the worker's most frequent cache miss (perf). The
+   *  copies request no tx offload (ol_flags 0), so `tx_offload` is never read. */
+  bool allocCopies(rte_mbuf** m, unsigned n) noexcept { return allocMbufs(s_.pool, m, n, RTE_MBUF_PORT_INVALID); }
 
   /** Whether route `r` takes this packet of `in`: not paused, and for simulcast the layer choice (selectLayer). */
   bool takes(Route* r, InboundStream* in, const proto::RtpPacket& rtp, const Vp8Descriptor* vp8,

@@ -1,6 +1,6 @@
 // Dataplane tier: freeMbufs (dataplane/MbufFree.hpp) on real mbufs. Plain mbufs of several pools go back to their
 // own pools in runs, an indirect mbuf (a clone), a chained one and one with a second reference take the full free, and
-// every pool ends where it started.
+// every pool ends where it started. allocMbufs leaves what it takes as rte_pktmbuf_reset would, all or none.
 #define BOOST_TEST_MODULE dataplane_mbuf_free
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -90,4 +90,47 @@ BOOST_AUTO_TEST_CASE(clones_chains_and_shared_mbufs_take_the_full_free) {
   BOOST_TEST(rte_mempool_avail_count(a) == kPoolSize);
   rte_mempool_free(a);
   rte_mempool_free(clones);
+}
+
+BOOST_AUTO_TEST_CASE(allocated_mbufs_are_as_a_reset_leaves_them_all_or_none) {
+  rte_mempool* p = makePool("mf_alloc");
+  // Mbufs that were used (data appended, flags, a VLAN) and went back through freeMbufs.
+  std::vector<rte_mbuf*> used;
+  for (int i = 0; i < 8; ++i) {
+    rte_mbuf* m = alloc(p);
+    BOOST_REQUIRE(rte_pktmbuf_append(m, static_cast<std::uint16_t>(100 + i)) != nullptr);
+    rte_pktmbuf_adj(m, 14);
+    m->ol_flags = RTE_MBUF_F_RX_VLAN;
+    m->packet_type = RTE_PTYPE_L3_IPV4;
+    m->vlan_tci = 7;
+    m->vlan_tci_outer = 9;
+    m->port = 3;
+    used.push_back(m);
+  }
+  freeMbufs(used.data(), static_cast<unsigned>(used.size()));
+  rte_mbuf* m[8];
+  BOOST_REQUIRE(allocMbufs(p, m, 8, 5));
+  for (rte_mbuf* c : m) {
+    BOOST_TEST(c->data_off == RTE_PKTMBUF_HEADROOM);
+    BOOST_TEST(c->nb_segs == 1);
+    BOOST_TEST(c->port == 5);
+    BOOST_TEST(c->ol_flags == 0u);
+    BOOST_TEST(c->packet_type == 0u);
+    BOOST_TEST(c->pkt_len == 0u);
+    BOOST_TEST(c->data_len == 0);
+    BOOST_TEST(c->vlan_tci == 0);
+    BOOST_TEST(c->vlan_tci_outer == 0);
+    BOOST_TEST(c->next == nullptr);
+    BOOST_TEST(rte_mbuf_refcnt_read(c) == 1);
+    BOOST_TEST(rte_pktmbuf_tailroom(c) == c->buf_len - RTE_PKTMBUF_HEADROOM);
+    BOOST_TEST(rte_mbuf_check(c, 1, nullptr) == 0);
+  }
+  BOOST_TEST(rte_mempool_avail_count(p) == kPoolSize - 8);
+  // More than the pool holds: none taken.
+  std::vector<rte_mbuf*> many(kPoolSize);
+  BOOST_TEST(!allocMbufs(p, many.data(), kPoolSize, 0));
+  BOOST_TEST(rte_mempool_avail_count(p) == kPoolSize - 8);
+  freeMbufs(m, 8);
+  BOOST_TEST(rte_mempool_avail_count(p) == kPoolSize);
+  rte_mempool_free(p);
 }
