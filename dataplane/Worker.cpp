@@ -464,8 +464,7 @@ class Loop {
     for (unsigned i = 0; i < k; ++i) {
       if (hit && same[i]) {
         if (run) {
-          std::uint8_t* f = rte_pktmbuf_mtod(cand[i], std::uint8_t*);
-          admit(cand[i], run, f, cls[i].kind, f + cls[i].payload_off, cls[i].payload_len, false);
+          admitClassified(cand[i], run, cls[i], false);
         } else {
           toOwner(cand[i], cls[i], v);
         }
@@ -515,8 +514,7 @@ class Loop {
         drop(m, DropReason::StaleFlow);
         return nullptr;
       }
-      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-      admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
+      admitClassified(m, t, c);
       return t;
     }
     m->hash.usr = slot;
@@ -531,6 +529,12 @@ class Loop {
     q.pkts[q.n++] = m;
     if (q.n == kBurst) flushHandoff();
     return nullptr;
+  }
+
+  /** A frame of our transport `t`, classified as `c` here, into the unprotect batch (admit). */
+  void admitClassified(rte_mbuf* m, Transport* t, const Classified& c, bool new_source = true) noexcept {
+    std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+    admit(m, t, f, c.kind, f + c.payload_off, c.payload_len, new_source);
   }
 
   /** The exception interface carries untagged frames. */

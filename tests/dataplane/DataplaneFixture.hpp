@@ -114,10 +114,15 @@ class RingDataplane {
     dp.stop();
   }
 
-  void inject(rte_ring* ring, const Bytes& f) const {
+  /** Frame `f` in an mbuf of the test pool. */
+  rte_mbuf* mbufOf(const Bytes& f) const {
     rte_mbuf* m = rte_pktmbuf_alloc(pool);
     if (!m) throw std::runtime_error("test pool empty");
     std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.size())), f.data(), f.size());
+    return m;
+  }
+  void inject(rte_ring* ring, const Bytes& f) const {
+    rte_mbuf* m = mbufOf(f);
     while (rte_ring_enqueue(ring, m) != 0)
       std::this_thread::yield();
   }
@@ -126,12 +131,8 @@ class RingDataplane {
    *  burst. */
   void sendBurst(const std::vector<Bytes>& frames) const {
     std::vector<rte_mbuf*> ms;
-    for (const Bytes& f : frames) {
-      rte_mbuf* m = rte_pktmbuf_alloc(pool);
-      if (!m) throw std::runtime_error("test pool empty");
-      std::memcpy(rte_pktmbuf_append(m, static_cast<std::uint16_t>(f.size())), f.data(), f.size());
-      ms.push_back(m);
-    }
+    for (const Bytes& f : frames)
+      ms.push_back(mbufOf(f));
     while (rte_ring_enqueue_bulk(media_rx, reinterpret_cast<void* const*>(ms.data()), static_cast<unsigned>(ms.size()),
                                  nullptr) == 0)
       std::this_thread::yield();
