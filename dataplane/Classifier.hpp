@@ -102,14 +102,14 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
   }
 }
 
-/** The frame `f` of `len` bytes classified by an earlier frame `pf` whose classification `prev` was Udp, when `f`
- *  belongs to the same flow: the same Ethernet header (VLAN tag included), IPv4 version/IHL and TOS, protocol,
- *  addresses and UDP ports. Then only what may differ within a flow is checked (the lengths, the fragment field,
- *  the first payload byte) and `c` is exactly what classify(f, len) gives; true. Anything else (another flow, a
- *  frame classify() would not call Udp): false, `c` untouched, and classify() decides. The receive path's short
- *  cut for a burst's frames of one flow. */
-inline bool classifySameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
-                             Classified& c) noexcept {
+/** Whether the frame `f` of `len` bytes belongs to the flow of an earlier frame `pf` whose classification `prev`
+ *  was Udp, and is classified Udp as well: the same Ethernet header (VLAN tag included), IPv4 version/IHL and TOS,
+ *  protocol, addresses and UDP ports, and valid in what may differ within a flow (the lengths, the fragment field,
+ *  the first payload byte). Then true with its payload's `kind` and `payload_len`: the rest of classify(f, len) is
+ *  `prev`'s. Anything else (another flow, a frame classify() would not call Udp): false, and classify() decides.
+ *  The receive path's short cut for a burst's frames of one flow. */
+inline bool sameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
+                     proto::PacketKind& kind, std::uint16_t& payload_len) noexcept {
   using proto::load16;
   using proto::load32;
   const std::size_t off = prev.l2_len, ihl = prev.l3_len;
@@ -123,10 +123,21 @@ inline bool classifySameFlow(const std::uint8_t* f, std::size_t len, const std::
   if (total < ihl + 8 || off + total > len || (load16(ip + 6) & 0x3fff) != 0) return false;
   const std::size_t ulen = load16(ip + ihl + 4);
   if (ulen < 8 || ulen > total - ihl) return false;
-  const auto kind = proto::demux(f + prev.payload_off, ulen - 8);
+  kind = proto::demux(f + prev.payload_off, ulen - 8);
   if (kind != proto::PacketKind::Rtp && kind != proto::PacketKind::Rtcp) return false;
+  payload_len = static_cast<std::uint16_t>(ulen - 8);
+  return true;
+}
+
+/** sameFlow() with the classification written out: `c` is then exactly what classify(f, len) gives (and untouched
+ *  when it answers false). */
+inline bool classifySameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
+                             Classified& c) noexcept {
+  proto::PacketKind kind{};
+  std::uint16_t payload_len = 0;
+  if (!sameFlow(f, len, pf, prev, kind, payload_len)) return false;
   c = prev;
-  c.payload_len = static_cast<std::uint16_t>(ulen - 8);
+  c.payload_len = payload_len;
   c.kind = kind;
   return true;
 }

@@ -29,8 +29,9 @@ namespace {
 // in cache; with 256 + a 512-frame tx queue at fan-out 20 they cycled through the pool's ring, and touching their
 // cold headers in rte_pktmbuf_alloc_bulk was a third of the worker's non-crypto time (perf).
 constexpr std::uint16_t kTxBatch = 128;
-constexpr std::uint16_t kTxQueue = 512;  // frames buffered per loop before a tx burst
-constexpr std::uint16_t kRxAhead = 4;    // received frames whose first line is prefetched ahead of the classifier
+constexpr std::uint16_t kTxQueue = 512;   // frames buffered per loop before a tx burst
+constexpr unsigned kRxBurstsPerPoll = 4;  // rx bursts a loop iteration takes from a media queue that keeps them full
+constexpr std::uint16_t kRxAhead = 4;     // received frames whose first line is prefetched ahead of the classifier
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
 constexpr std::size_t kMaxNackPerBlock = 256;  // NACKed sequence numbers answered per feedback block
@@ -349,11 +350,8 @@ class Loop {
   unsigned pollIo() noexcept {
     unsigned work = 0;
     rte_mbuf* pkts[kBurst];
-    for (std::uint16_t q = 0; q < (s_.rx_per_worker ? 1 : s_.media_rx_queues); ++q) {
-      const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
-      work += n;
-      receive(pkts, n);
-    }
+    for (std::uint16_t q = 0; q < (s_.rx_per_worker ? 1 : s_.media_rx_queues); ++q)
+      work += pollMedia(q);
     flushHandoff();
     if (s_.exception_port != kNoPort) {
       const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kBurst);
@@ -386,11 +384,26 @@ class Loop {
 
   /** rx_per_worker: this worker's own media rx queue, classified here like the io worker does. */
   unsigned pollOwnQueue() noexcept {
-    rte_mbuf* pkts[kBurst];
-    const std::uint16_t n = rte_eth_rx_burst(s_.media_port, static_cast<std::uint16_t>(w_.index), pkts, kBurst);
-    receive(pkts, n);
+    const unsigned n = pollMedia(static_cast<std::uint16_t>(w_.index));
     flushHandoff();
     return n;
+  }
+
+  /** Media rx queue `q`: bursts received until one comes back short, at most kRxBurstsPerPoll, so that the loop's
+   *  own work (commands, hand-off ring, timers, the TSC reads) is paid per poll rather than per burst under load. */
+  unsigned pollMedia(std::uint16_t q) noexcept {
+    rte_mbuf* pkts[kBurst];
+    unsigned work = 0;
+    for (unsigned b = 0; b < kRxBurstsPerPoll; ++b) {
+      // The burst before protected and sent first: its retransmission cache slots, pinned until then, free again
+      // for this burst's claims (a small cache would otherwise turn packets away).
+      if (b) flushProtect();
+      const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
+      work += n;
+      receive(pkts, n);
+      if (n < kBurst) break;
+    }
+    return work;
   }
 
   /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up by local port
@@ -400,11 +413,14 @@ class Loop {
     rte_mbuf** cand = rx_cand_;
     Classified* cls = rx_cls_;  // each frame classified straight into its slot (a candidate keeps it)
     const void* keys[kBurst];
-    bool same[kBurst];  // classified by the candidate before it (classifySameFlow): the same flow
+    // A candidate's run head (its own index if it is one): a frame of the head's flow (sameFlow) keeps only its
+    // payload's kind and length in its Classified slot, the rest being the head's (whole() writes it out).
+    std::uint8_t head_of[kBurst];
     unsigned k = 0;
     // The run's head: the last candidate classified in full. The frames after it of its flow are classified by it
-    // rather than by the frame just before, whose Classified, its fields just written one by one, the copy read
-    // back at once and waited for (store forwarding; perf): 30 -> 28 TSC cycles per frame at GCM 200 B.
+    // rather than by the frame just before, whose fields were just written one by one (store forwarding; perf), and
+    // keep only their kind and length: the copy of the head's whole Classified into each was the classifier's most
+    // frequent stall (perf).
     unsigned head = kBurst;
     // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
     // whole burst, their first bytes kRxAhead frames ahead of the classifier.
@@ -422,12 +438,13 @@ class Loop {
       // A frame of the previous candidate's flow (a burst of one stream's packets) is classified by the run's head:
       // its VLAN was accepted and its source learned with that frame, and its flow lookup is that frame's.
       if (head < k && m->nb_segs == 1 &&
-          classifySameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[head], const std::uint8_t*), cls[head], c)) {
-        same[k] = true;
+          sameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[head], const std::uint8_t*), cls[head], c.kind,
+                   c.payload_len)) {
+        head_of[k] = static_cast<std::uint8_t>(head);
         cand[k++] = m;
         continue;
       }
-      same[k] = false;
+      head_of[k] = static_cast<std::uint8_t>(k);
       c = classify(f, m->data_len);
       if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) {
         drop(m, DropReason::WrongVlan);
@@ -461,15 +478,30 @@ class Loop {
     // The transport of ours the candidate before was admitted to: a frame of its flow (the same Ethernet header and
     // 5-tuple) is admitted to it at once, its transport, slot and source MAC already checked with that frame.
     Transport* run = nullptr;
+    // A same-flow frame's classification written out in full: the head's with the frame's own kind and length.
+    auto whole = [&](unsigned i) -> const Classified& {
+      const unsigned h = head_of[i];
+      if (h != i) {
+        const proto::PacketKind kind = cls[i].kind;
+        const std::uint16_t len = cls[i].payload_len;
+        cls[i] = cls[h];
+        cls[i].kind = kind;
+        cls[i].payload_len = len;
+        head_of[i] = static_cast<std::uint8_t>(i);
+      }
+      return cls[i];
+    };
     for (unsigned i = 0; i < k; ++i) {
-      if (hit && same[i]) {
+      if (hit && head_of[i] != i) {
         if (run) {
-          admitClassified(cand[i], run, cls[i], false);
+          std::uint8_t* f = rte_pktmbuf_mtod(cand[i], std::uint8_t*);
+          admit(cand[i], run, f, cls[i].kind, f + cls[head_of[i]].payload_off, cls[i].payload_len, false);
         } else {
-          toOwner(cand[i], cls[i], v);
+          toOwner(cand[i], whole(i), v);
         }
         continue;
       }
+      whole(i);
       hit = false;
       run = nullptr;
       switch (s_.flows->find(cls[i].key, v)) {
@@ -532,9 +564,9 @@ class Loop {
   }
 
   /** A frame of our transport `t`, classified as `c` here, into the unprotect batch (admit). */
-  void admitClassified(rte_mbuf* m, Transport* t, const Classified& c, bool new_source = true) noexcept {
+  void admitClassified(rte_mbuf* m, Transport* t, const Classified& c) noexcept {
     std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-    admit(m, t, f, c.kind, f + c.payload_off, c.payload_len, new_source);
+    admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
   }
 
   /** The exception interface carries untagged frames. */

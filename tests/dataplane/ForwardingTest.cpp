@@ -385,6 +385,95 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
   }
 }
 
+BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_whole) {
+  // Two workers: the io worker (0) classifies every frame; runs of worker 1's flow, classified by their first frame
+  // (sameFlow), go to worker 1's hand-off ring with their whole classification: each frame its own length and kind
+  // (an SR in the middle of a run is RTCP, the RTP around it RTP).
+  RingDataplane r(2);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
+  std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
+  StreamId in[2] = {0, 0};
+  for (int w = 0; w < 2; ++w) {
+    in[w] = addPublisher(r, p[w], 0x100u + w, static_cast<std::uint16_t>(w));
+    addRoutedStream(r, in[w], p[w].id, 0x200u + w);
+    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
+    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
+  }
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession sr_tx(p[1].to_appliance, 0x101, SrtpDirection::Outbound);
+  constexpr int kRtp = 30;
+  std::vector<Bytes> burst;
+  std::map<std::pair<int, std::uint16_t>, std::size_t> length;  // (peer, sequence number) -> payload length
+  std::uint16_t seq[2] = {0, 0};
+  for (int i = 0; i < kRtp; ++i) {
+    const int w = (i / 5) % 2;
+    length[{w, seq[w]}] = 40 + 3 * static_cast<std::size_t>(i);
+    burst.push_back(p[w].protect(*tx[w], rtp(0x100u + w, seq[w]++, 0, 111, 40 + 3 * static_cast<std::size_t>(i)), mac));
+    if (i == 6) {  // peer 1's first run: its publisher's SR after its second packet
+      Bytes sr(28);
+      BOOST_REQUIRE_EQUAL(proto::buildSr(sr.data(), sr.size(), 0x101, 0x0102030405060708ull, 90000, 2, 100), 28u);
+      burst.push_back(p[1].protect(sr_tx, sr, mac, true));
+    }
+  }
+  r.sendBurst(burst);
+  const auto frames = RingDataplane::collect(r.media_tx, kRtp);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kRtp));
+  std::uint16_t next[2] = {0, 0};
+  for (const Bytes& f : frames) {
+    const int w = proto::load16(&f[36]) - 5001;
+    BOOST_REQUIRE(w == 0 || w == 1);
+    Decoded d;
+    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
+    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    BOOST_TEST(d.rtp.sequence == next[w]);
+    BOOST_TEST(d.rtp.payload_length == length.at({w, next[w]}));
+    ++next[w];
+  }
+  BOOST_TEST(next[0] == 15);
+  BOOST_TEST(next[1] == 15);
+  const StatsSnapshot st = r.dp.stats();
+  BOOST_TEST(st.workers.at(0).handoff_in == 15u);
+  BOOST_TEST(st.workers.at(1).handoff_in == 16u);
+  BOOST_TEST(st.workers.at(1).rtcp_in == 1u);
+  for (int w = 0; w < 2; ++w) {
+    BOOST_TEST(st.streams.at(in[w]).packets_in == 15u);
+    BOOST_TEST(st.transports.at(p[w].id).drops.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(frames_queued_beyond_one_burst_are_taken_in_one_loop_iteration) {
+  // 128 frames on the media port at once (four rx bursts): the io worker takes up to four bursts per poll, so
+  // they are all received, unprotected and forwarded in fewer loop iterations than bursts.
+  RingDataplane r(1);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer p = peer(SrtpProfile::AeadAes128Gcm, 1);
+  const StreamId in = addPublisher(r, p, 0x100);
+  addRoutedStream(r, in, p.id, 0x200);
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx(p.to_appliance, 0x100, SrtpDirection::Outbound);
+  LibsrtpReferenceSession rx(p.from_appliance, 0x200, SrtpDirection::Inbound);
+  constexpr int kFrames = 128;
+  std::vector<Bytes> queued;
+  for (int i = 0; i < kFrames; ++i)
+    queued.push_back(p.protect(tx, rtp(0x100, static_cast<std::uint16_t>(i), 0, 111, 100), mac));
+  const std::uint64_t loops_before = r.dp.stats().workers.at(0).busy_loops;
+  r.sendBurst(queued);
+  const auto frames = RingDataplane::collect(r.media_tx, kFrames);
+  BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kFrames));
+  std::uint16_t next = 0;
+  for (const Bytes& f : frames) {
+    Decoded d;
+    BOOST_REQUIRE(decode(f, p, mac, rx, d));
+    BOOST_TEST(d.rtp.sequence == next++);
+  }
+  // One iteration takes them all; a timer iteration that sent RTCP meanwhile may add one or two, one burst per
+  // iteration would need four.
+  const std::uint64_t loops = r.dp.stats().workers.at(0).busy_loops - loops_before;
+  BOOST_TEST(loops >= 1u);
+  BOOST_TEST(loops < 4u);
+}
+
 BOOST_AUTO_TEST_CASE(source_switch_keeps_the_output_continuous) {
   RingDataplane r(1);
   const MacAddress mac = r.dp.mediaMac();
