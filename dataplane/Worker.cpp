@@ -30,7 +30,7 @@ namespace {
 // cold headers in rte_pktmbuf_alloc_bulk was a third of the worker's non-crypto time (perf).
 constexpr std::uint16_t kTxBatch = 128;
 constexpr std::uint16_t kTxQueue = 512;   // frames buffered per loop before a tx burst
-constexpr unsigned kRxBurstsPerPoll = 4;  // rx bursts a loop iteration takes from a media queue that keeps them full
+constexpr unsigned kRxBurstsPerPoll = 8;  // rx bursts a loop iteration takes from a media queue that keeps them full
 constexpr std::uint16_t kRxAhead = 4;     // received frames whose first line is prefetched ahead of the classifier
 constexpr std::size_t kHeaders = 14 + 20 + 8;
 constexpr std::uint64_t kTimerMs = 20;
@@ -349,12 +349,12 @@ class Loop {
   // ---- io worker: media rx, classification, punts, exception rx --------------------------------------------
   unsigned pollIo() noexcept {
     unsigned work = 0;
-    rte_mbuf* pkts[kBurst];
+    rte_mbuf* pkts[kRingBurst];
     for (std::uint16_t q = 0; q < (s_.rx_per_worker ? 1 : s_.media_rx_queues); ++q)
       work += pollMedia(q);
     flushHandoff();
     if (s_.exception_port != kNoPort) {
-      const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kBurst);
+      const std::uint16_t n = rte_eth_rx_burst(s_.exception_port, 0, pkts, kRingBurst);
       work += n;
       w_.counters.exception_in += n;
       for (std::uint16_t i = 0; i < n; ++i) {
@@ -366,7 +366,7 @@ class Loop {
       }
     }
     if (s_.punts) {  // the other workers' punts, counted there
-      const unsigned n = rte_ring_sc_dequeue_burst(s_.punts, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+      const unsigned n = rte_ring_sc_dequeue_burst(s_.punts, reinterpret_cast<void**>(pkts), kRingBurst, nullptr);
       work += n;
       for (unsigned i = 0; i < n; ++i) {
         exc_tx_[n_exc_tx_++] = pkts[i];
@@ -374,7 +374,7 @@ class Loop {
       }
     }
     if (s_.tx_fallback) {
-      const unsigned n = rte_ring_mc_dequeue_burst(s_.tx_fallback, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+      const unsigned n = rte_ring_mc_dequeue_burst(s_.tx_fallback, reinterpret_cast<void**>(pkts), kRingBurst, nullptr);
       work += n;
       for (unsigned i = 0; i < n; ++i)
         queueTx(pkts[i]);
@@ -559,7 +559,7 @@ class Loop {
     }
     auto& q = handoff_[owner];
     q.pkts[q.n++] = m;
-    if (q.n == kBurst) flushHandoff();
+    if (q.n == kRingBurst) flushHandoff();
     return nullptr;
   }
 
@@ -625,8 +625,8 @@ class Loop {
   // ---- owner: SRTP/SRTCP unprotect, routes, rewrite, protect ----------------------------------------------
   /** Packets other workers classified for our flows. */
   unsigned pollHandoff() noexcept {
-    rte_mbuf* pkts[kBurst];
-    const unsigned n = rte_ring_sc_dequeue_burst(w_.handoff, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+    rte_mbuf* pkts[kRingBurst];
+    const unsigned n = rte_ring_sc_dequeue_burst(w_.handoff, reinterpret_cast<void**>(pkts), kRingBurst, nullptr);
     if (n) handle(pkts, n);
     return n;
   }
@@ -1434,7 +1434,7 @@ class Loop {
   }
 
   struct HandoffQueue {
-    rte_mbuf* pkts[kBurst];
+    rte_mbuf* pkts[kRingBurst];
     std::uint16_t n = 0;
   };
 
@@ -1442,7 +1442,7 @@ class Loop {
   Shared& s_;
   std::uint64_t now_ms_ = 0;
   HandoffQueue handoff_[kMaxWorkers];
-  // receive()'s burst scratch: members, so that the 32 Classified are not constructed again for every burst.
+  // receive()'s burst scratch: members, so that the burst's Classified are not constructed again for every burst.
   rte_mbuf* rx_cand_[kBurst];
   Classified rx_cls_[kBurst];
   SrtpOp rx_ops_[kBurst];          // the unprotect batch: admit() fills it, runRx() empties it

@@ -127,8 +127,8 @@ class RingDataplane {
       std::this_thread::yield();
   }
   void send(const Bytes& f) const { inject(media_rx, f); }
-  /** `frames` onto the media port at once: a worker polling it takes them in one burst (up to 32 frames) or in one
-   *  poll's bursts (up to 128). */
+  /** `frames` onto the media port at once: a worker polling it takes them in one burst (up to kBurst frames) or in
+   *  one poll's bursts (up to 128). */
   void sendBurst(const std::vector<Bytes>& frames) const {
     std::vector<rte_mbuf*> ms;
     for (const Bytes& f : frames)

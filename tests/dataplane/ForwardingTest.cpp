@@ -14,6 +14,7 @@
 
 #include "common/proto/RtcpPacket.hpp"
 #include "common/proto/RtpPacket.hpp"
+#include "dataplane/Worker.hpp"
 #include "tests/dataplane/DataplaneFixture.hpp"
 
 using namespace portunus::dp;
@@ -347,15 +348,15 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
     rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
   }
   BOOST_REQUIRE(r.dp.sync());
-  // Runs of three frames, the peers alternating; peer 0's source MAC moves in the middle of its last run (frame 19):
-  // the moved frame starts a run of its own, or the move would go unnoticed.
-  constexpr int kFrames = 24;
+  // One rx burst (kBurst, 16 frames): runs of three frames, the peers alternating; peer 0's source MAC moves in the
+  // middle of its last run (frame 13): the moved frame starts a run of its own, or the move would go unnoticed.
+  constexpr int kFrames = kBurst;
   std::vector<Bytes> burst;
   std::uint16_t seq[2] = {0, 0};
   for (int i = 0; i < kFrames; ++i) {
     const int w = (i / 3) % 2;
     Bytes f = p[w].protect(*tx[w], rtp(0x100u + w, seq[w]++, 0, 111, 60 + i), mac);
-    if (w == 0 && i >= 19) std::memcpy(&f[6], moved.data(), 6);
+    if (w == 0 && i >= 13) std::memcpy(&f[6], moved.data(), 6);
     burst.push_back(f);
   }
   r.sendBurst(burst);
@@ -375,13 +376,13 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
     BOOST_TEST(d.rtp.ssrc == 0x200u + w);
     BOOST_TEST(d.rtp.sequence == next[w]++);
   }
-  BOOST_TEST(next[0] == 12);
-  BOOST_TEST(next[1] == 12);
+  BOOST_TEST(next[0] == 9);  // frames 0-2, 6-8, 12-14
+  BOOST_TEST(next[1] == 7);
   const StatsSnapshot st = r.dp.stats();
   BOOST_TEST(st.workers.at(0).handoff_in == static_cast<std::uint64_t>(kFrames));
   for (int w = 0; w < 2; ++w) {
-    BOOST_TEST(st.transports.at(p[w].id).packets_in == 12u);
-    BOOST_TEST(st.streams.at(in[w]).packets_in == 12u);
+    BOOST_TEST(st.transports.at(p[w].id).packets_in == next[w]);
+    BOOST_TEST(st.streams.at(in[w]).packets_in == next[w]);
   }
 }
 
@@ -443,8 +444,8 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
 }
 
 BOOST_AUTO_TEST_CASE(frames_queued_beyond_one_burst_are_taken_in_one_loop_iteration) {
-  // 128 frames on the media port at once (four rx bursts): the io worker takes up to four bursts per poll, so
-  // they are all received, unprotected and forwarded in fewer loop iterations than bursts.
+  // 128 frames on the media port at once (eight rx bursts of 16): the io worker takes up to eight bursts per poll,
+  // so they are all received, unprotected and forwarded in fewer loop iterations than bursts.
   RingDataplane r(1);
   const MacAddress mac = r.dp.mediaMac();
   Peer p = peer(SrtpProfile::AeadAes128Gcm, 1);
@@ -468,7 +469,7 @@ BOOST_AUTO_TEST_CASE(frames_queued_beyond_one_burst_are_taken_in_one_loop_iterat
     BOOST_TEST(d.rtp.sequence == next++);
   }
   // One iteration takes them all; a timer iteration that sent RTCP meanwhile may add one or two, one burst per
-  // iteration would need four.
+  // iteration would need eight.
   const std::uint64_t loops = r.dp.stats().workers.at(0).busy_loops - loops_before;
   BOOST_TEST(loops >= 1u);
   BOOST_TEST(loops < 4u);
