@@ -503,8 +503,7 @@ class Loop {
     for (unsigned i = 0; i < k; ++i) {
       if (hit && head_of[i] != i) {
         if (run) {
-          std::uint8_t* f = rte_pktmbuf_mtod(cand[i], std::uint8_t*);
-          admit(cand[i], run, f, cls[i].kind, f + cls[head_of[i]].payload_off, cls[i].payload_len, false);
+          admitAt(cand[i], run, cls[i].kind, cls[head_of[i]].payload_off, cls[i].payload_len, false);
         } else {
           toOwner(cand[i], whole(i), v);
         }
@@ -554,7 +553,7 @@ class Loop {
         drop(m, DropReason::StaleFlow);
         return nullptr;
       }
-      admitClassified(m, t, c);
+      admitAt(m, t, c.kind, c.payload_off, c.payload_len);
       return t;
     }
     m->hash.usr = slot;
@@ -571,10 +570,12 @@ class Loop {
     return nullptr;
   }
 
-  /** A frame of our transport `t`, classified as `c` here, into the unprotect batch (admit). */
-  void admitClassified(rte_mbuf* m, Transport* t, const Classified& c) noexcept {
+  /** A frame of our transport `t`, classified here (its payload of `kind` and `payload_len` bytes at `payload_off`),
+   *  into the unprotect batch (admit). */
+  void admitAt(rte_mbuf* m, Transport* t, proto::PacketKind kind, std::uint16_t payload_off, std::uint16_t payload_len,
+               bool new_source = true) noexcept {
     std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-    admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
+    admit(m, t, f, kind, f + payload_off, payload_len, new_source);
   }
 
   /** The exception interface carries untagged frames. */

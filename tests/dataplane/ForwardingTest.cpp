@@ -334,7 +334,7 @@ BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
 
 BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwarded_frame_by_frame) {
   // One worker: the io worker owns both transports, so a run of one flow's frames in a burst is classified and
-  // admitted by its first frame (classifySameFlow, the run's transport); a frame whose source MAC moved starts a run.
+  // admitted by its first frame (sameFlow, the run's transport); a frame whose source MAC moved starts a run.
   RingDataplane r(1);
   const MacAddress mac = r.dp.mediaMac();
   const MacAddress moved{0x02, 0x00, 0x00, 0x00, 0x00, 0x77};
