@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -285,40 +286,48 @@ BOOST_AUTO_TEST_CASE(fan_out_to_the_per_stream_limit_then_a_clear_table_full) {
   BOOST_TEST(r.dp.stats().drop("tx_full") == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
-  RingDataplane r(2);
-  const MacAddress mac = r.dp.mediaMac();
+/** Two peers (AES-GCM and AES-CM/HMAC-SHA1), peer `w` publishing SSRC 0x100 + w on worker `workers[w]`, routed
+ *  back to it as SSRC 0x200 + w: their stock senders and receivers. */
+struct TwoPeers {
+  MacAddress mac;
   Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
   std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
-  for (int w = 0; w < 2; ++w) {
-    ok(r.dp.addTransport(p[w].spec(static_cast<std::uint16_t>(w)), p[w].id));
-    StreamId in = 0, out = 0;
-    RouteId rid = 0;
-    InboundStreamSpec is;
-    is.transport = p[w].id;
-    is.ssrc = 0x100u + w;
-    ok(r.dp.addInboundStream(is, in));
-    OutboundStreamSpec os;
-    os.transport = p[w].id;
-    os.ssrc = 0x200u + w;
-    ok(r.dp.addOutboundStream(os, out));
-    ok(r.dp.addRoute(RouteSpec{in, out, {}}, rid));
-    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
-    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
+  StreamId in[2] = {0, 0};
+
+  TwoPeers(RingDataplane& r, std::array<std::uint16_t, 2> workers) : mac(r.dp.mediaMac()) {
+    for (int w = 0; w < 2; ++w) {
+      in[w] = addPublisher(r, p[w], 0x100u + w, workers[static_cast<std::size_t>(w)]);
+      addRoutedStream(r, in[w], p[w].id, 0x200u + w);
+      tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
+      rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
+    }
+    BOOST_REQUIRE(r.dp.sync());
   }
-  BOOST_REQUIRE(r.dp.sync());
+  /** Peer `w`'s RTP packet `seq` with `payload` bytes, protected, in a frame to the appliance. */
+  Bytes frame(int w, std::uint16_t seq, std::size_t payload) {
+    return p[w].protect(*tx[w], rtp(0x100u + w, seq, 0, 111, payload), mac);
+  }
+  /** The peer a copy `f` went to (by its UDP port), its RTP decoded into `d` by that peer's receiver. */
+  int decodeCopy(const Bytes& f, Decoded& d) {
+    const int w = proto::load16(&f[36]) - 5001;
+    BOOST_REQUIRE(w == 0 || w == 1);
+    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
+    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    return w;
+  }
+};
+
+BOOST_AUTO_TEST_CASE(transports_on_two_workers_forward_independently) {
+  RingDataplane r(2);
+  TwoPeers two(r, {0, 1});
   for (int i = 0; i < 40; ++i)
-    r.send(p[i % 2].protect(*tx[i % 2], rtp(0x100u + i % 2, static_cast<std::uint16_t>(i / 2), 0, 111, 80), mac));
+    r.send(two.frame(i % 2, static_cast<std::uint16_t>(i / 2), 80));
   const auto frames = RingDataplane::collect(r.media_tx, 40);
   BOOST_REQUIRE_EQUAL(frames.size(), 40u);
   int got[2] = {0, 0};
   for (const Bytes& f : frames) {
-    const int w = proto::load16(&f[36]) - 5001;
-    BOOST_REQUIRE(w == 0 || w == 1);
     Decoded d;
-    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
-    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
-    ++got[w];
+    ++got[two.decodeCopy(f, d)];
   }
   BOOST_TEST(got[0] == 20);
   BOOST_TEST(got[1] == 20);
@@ -336,18 +345,8 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
   // One worker: the io worker owns both transports, so a run of one flow's frames in a burst is classified and
   // admitted by its first frame (sameFlow, the run's transport); a frame whose source MAC moved starts a run.
   RingDataplane r(1);
-  const MacAddress mac = r.dp.mediaMac();
+  TwoPeers two(r, {0, 0});
   const MacAddress moved{0x02, 0x00, 0x00, 0x00, 0x00, 0x77};
-  Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
-  std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
-  StreamId in[2] = {0, 0};
-  for (int w = 0; w < 2; ++w) {
-    in[w] = addPublisher(r, p[w], 0x100u + w);
-    addRoutedStream(r, in[w], p[w].id, 0x200u + w);
-    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
-    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
-  }
-  BOOST_REQUIRE(r.dp.sync());
   // One rx burst (kBurst, 16 frames): runs of three frames, the peers alternating; peer 0's source MAC moves in the
   // middle of its last run (frame 13): the moved frame starts a run of its own, or the move would go unnoticed.
   constexpr int kFrames = kBurst;
@@ -355,7 +354,7 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
   std::uint16_t seq[2] = {0, 0};
   for (int i = 0; i < kFrames; ++i) {
     const int w = (i / 3) % 2;
-    Bytes f = p[w].protect(*tx[w], rtp(0x100u + w, seq[w]++, 0, 111, 60 + i), mac);
+    Bytes f = two.frame(w, seq[w]++, static_cast<std::size_t>(60 + i));
     if (w == 0 && i >= 13) std::memcpy(&f[6], moved.data(), 6);
     burst.push_back(f);
   }
@@ -365,15 +364,13 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
   std::uint16_t next[2] = {0, 0};
   for (Bytes f : frames) {
     const int w = proto::load16(&f[36]) - 5001;
-    BOOST_REQUIRE(w == 0 || w == 1);
     // Peer 0's copies go to where it moved: the whole burst was admitted (its sources learned) before its batch was
     // unprotected and forwarded.
     const MacAddress& to = w == 0 ? moved : kClientMac;
     BOOST_TEST(std::memcmp(&f[0], to.data(), 6) == 0);
     std::memcpy(&f[0], kClientMac.data(), 6);
     Decoded d;
-    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
-    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    BOOST_REQUIRE_EQUAL(two.decodeCopy(f, d), w);
     BOOST_TEST(d.rtp.sequence == next[w]++);
   }
   BOOST_TEST(next[0] == 9);  // frames 0-2, 6-8, 12-14
@@ -381,8 +378,8 @@ BOOST_AUTO_TEST_CASE(one_burst_of_alternating_flows_and_a_moved_source_is_forwar
   const StatsSnapshot st = r.dp.stats();
   BOOST_TEST(st.workers.at(0).handoff_in == static_cast<std::uint64_t>(kFrames));
   for (int w = 0; w < 2; ++w) {
-    BOOST_TEST(st.transports.at(p[w].id).packets_in == next[w]);
-    BOOST_TEST(st.streams.at(in[w]).packets_in == next[w]);
+    BOOST_TEST(st.transports.at(two.p[w].id).packets_in == next[w]);
+    BOOST_TEST(st.streams.at(two.in[w]).packets_in == next[w]);
   }
 }
 
@@ -391,18 +388,8 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
   // (sameFlow), go to worker 1's hand-off ring with their whole classification: each frame its own length and kind
   // (an SR in the middle of a run is RTCP, the RTP around it RTP).
   RingDataplane r(2);
-  const MacAddress mac = r.dp.mediaMac();
-  Peer p[2] = {peer(SrtpProfile::AeadAes128Gcm, 1), peer(SrtpProfile::Aes128CmSha1_80, 2)};
-  std::unique_ptr<LibsrtpReferenceSession> tx[2], rx[2];
-  StreamId in[2] = {0, 0};
-  for (int w = 0; w < 2; ++w) {
-    in[w] = addPublisher(r, p[w], 0x100u + w, static_cast<std::uint16_t>(w));
-    addRoutedStream(r, in[w], p[w].id, 0x200u + w);
-    tx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].to_appliance, 0x100u + w, SrtpDirection::Outbound);
-    rx[w] = std::make_unique<LibsrtpReferenceSession>(p[w].from_appliance, 0x200u + w, SrtpDirection::Inbound);
-  }
-  BOOST_REQUIRE(r.dp.sync());
-  LibsrtpReferenceSession sr_tx(p[1].to_appliance, 0x101, SrtpDirection::Outbound);
+  TwoPeers two(r, {0, 1});
+  LibsrtpReferenceSession sr_tx(two.p[1].to_appliance, 0x101, SrtpDirection::Outbound);
   constexpr int kRtp = 30;
   std::vector<Bytes> burst;
   std::map<std::pair<int, std::uint16_t>, std::size_t> length;  // (peer, sequence number) -> payload length
@@ -410,11 +397,11 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
   for (int i = 0; i < kRtp; ++i) {
     const int w = (i / 5) % 2;
     length[{w, seq[w]}] = 40 + 3 * static_cast<std::size_t>(i);
-    burst.push_back(p[w].protect(*tx[w], rtp(0x100u + w, seq[w]++, 0, 111, 40 + 3 * static_cast<std::size_t>(i)), mac));
+    burst.push_back(two.frame(w, seq[w]++, 40 + 3 * static_cast<std::size_t>(i)));
     if (i == 6) {  // peer 1's first run: its publisher's SR after its second packet
       Bytes sr(28);
       BOOST_REQUIRE_EQUAL(proto::buildSr(sr.data(), sr.size(), 0x101, 0x0102030405060708ull, 90000, 2, 100), 28u);
-      burst.push_back(p[1].protect(sr_tx, sr, mac, true));
+      burst.push_back(two.p[1].protect(sr_tx, sr, two.mac, true));
     }
   }
   r.sendBurst(burst);
@@ -422,11 +409,8 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
   BOOST_REQUIRE_EQUAL(frames.size(), static_cast<std::size_t>(kRtp));
   std::uint16_t next[2] = {0, 0};
   for (const Bytes& f : frames) {
-    const int w = proto::load16(&f[36]) - 5001;
-    BOOST_REQUIRE(w == 0 || w == 1);
     Decoded d;
-    BOOST_REQUIRE(decode(f, p[w], mac, *rx[w], d));
-    BOOST_TEST(d.rtp.ssrc == 0x200u + w);
+    const int w = two.decodeCopy(f, d);
     BOOST_TEST(d.rtp.sequence == next[w]);
     BOOST_TEST(d.rtp.payload_length == length.at({w, next[w]}));
     ++next[w];
@@ -438,8 +422,8 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
   BOOST_TEST(st.workers.at(1).handoff_in == 16u);
   BOOST_TEST(st.workers.at(1).rtcp_in == 1u);
   for (int w = 0; w < 2; ++w) {
-    BOOST_TEST(st.streams.at(in[w]).packets_in == 15u);
-    BOOST_TEST(st.transports.at(p[w].id).drops.empty());
+    BOOST_TEST(st.streams.at(two.in[w]).packets_in == 15u);
+    BOOST_TEST(st.transports.at(two.p[w].id).drops.empty());
   }
 }
 
