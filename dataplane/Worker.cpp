@@ -401,13 +401,7 @@ class Loop {
       const std::uint16_t n = rte_eth_rx_burst(s_.media_port, q, pkts, kBurst);
       work += n;
       receive(pkts, n);
-      // The unprotect batch run once the next burst might not fit it, and what it queued protected and sent at
-      // once: its retransmission cache slots, pinned until then, are free again for the next batch's claims (a small
-      // cache would otherwise turn packets away).
-      if (n_rx_ + kBurst > kRxBatch) {
-        runRx();
-        flushProtect();
-      }
+      if (n_rx_ + kBurst > kRxBatch) runRx();  // before the next burst might not fit the batch
       if (n < kBurst) break;
     }
     runRx();
@@ -750,6 +744,9 @@ class Loop {
         onRtcp(meta, op);
     }
     ++rx_batch_;  // the batch's cache slots are committed or given up: their claims lapse
+    // What the batch queued protected and sent at once: the cache slots it pinned are free again for the next
+    // batch's claims (the pins of more than one batch would turn a small cache's packets away).
+    flushProtect();
   }
 
   void dropOn(Transport* t, rte_mbuf* m, DropReason r) noexcept {
