@@ -408,23 +408,27 @@ class Loop {
     return work;
   }
 
-  /** A burst from the media port: classified one by one, the fast-path candidates' flows looked up by local port
-   *  (FlowIndex; the frames of ports with several flows in one bulk lookup of the complete directory), then punted,
-   *  queued for their owner's hand-off ring, or (our own flows) admitted to the unprotect batch, which the caller
-   *  runs (runRx). */
+  /** A burst from the media port, in one pass: each frame classified and, the first of a run of one flow's frames
+   *  (the run's head), its flow looked up by local port (FlowIndex), then punted, queued for its owner's hand-off
+   *  ring, or (our own flows) admitted to the unprotect batch, which the caller runs (runRx). The frames after the
+   *  head of its flow (sameFlow) follow the head's lookup. Frames of ports with several flows wait for one bulk
+   *  lookup of the complete directory at the end. */
   void receive(rte_mbuf* const* pkts, std::uint16_t n) noexcept {
-    rte_mbuf** cand = rx_cand_;
-    Classified* cls = rx_cls_;  // each frame classified straight into its slot (a candidate keeps it)
+    rte_mbuf** cand = rx_cand_;  // the frames of ports with several flows, for the bulk lookup
+    Classified* cls = rx_cls_;   // and their classifications
     const void* keys[kBurst];
-    // A candidate's run head (its own index if it is one): a frame of the head's flow (sameFlow) keeps only its
-    // payload's kind and length in its Classified slot, the rest being the head's (whole() writes it out).
-    std::uint8_t head_of[kBurst];
     unsigned k = 0;
-    // The run's head: the last candidate classified in full. The frames after it of its flow are classified by it
-    // rather than by the frame just before, whose fields were just written one by one (store forwarding; perf), and
-    // keep only their kind and length: the copy of the head's whole Classified into each was the classifier's most
-    // frequent stall (perf).
-    unsigned head = kBurst;
+    // The run's head: the last frame classified in full, the frames after it of its flow classified by it rather
+    // than by the frame just before (whose fields were just written one by one: store forwarding; perf).
+    const std::uint8_t* head = nullptr;
+    Classified head_cls;  // the head's classification (a shared-port head's is in cls)
+    Classified* hc = nullptr;
+    Classified follower;
+    // What the head's lookup found: our transport it was admitted to (`run`), or the directory's value `v` for
+    // another worker's or a stale flow (`hit`), or a port with several flows (`shared`), or none (a miss).
+    Transport* run = nullptr;
+    bool hit = false, shared = false;
+    std::uint64_t v = 0;
     // The frames were written by another agent (a NIC's DMA, another core): their mbuf headers fetched for the
     // whole burst, their first bytes kRxAhead frames ahead of the classifier.
     for (std::uint16_t i = 0; i < n; ++i)
@@ -436,19 +440,33 @@ class Loop {
       rte_mbuf* m = pkts[i];
       ++w_.counters.rx_packets;
       w_.counters.rx_bytes += m->pkt_len;
-      const std::uint8_t* f = rte_pktmbuf_mtod(m, const std::uint8_t*);
-      Classified& c = cls[k];
-      // A frame of the previous candidate's flow (a burst of one stream's packets) is classified by the run's head:
-      // its VLAN was accepted and its source learned with that frame, and its flow lookup is that frame's.
-      if (head < k && m->nb_segs == 1 &&
-          sameFlow(f, m->data_len, rte_pktmbuf_mtod(cand[head], const std::uint8_t*), cls[head], c.kind,
-                   c.payload_len)) {
-        head_of[k] = static_cast<std::uint8_t>(head);
-        cand[k++] = m;
+      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+      proto::PacketKind kind{};
+      std::uint16_t payload_len = 0;
+      // A frame of the head's flow (a burst of one stream's packets): its VLAN was accepted and its source learned
+      // with the head, and its flow lookup is the head's.
+      if (head && m->nb_segs == 1 && sameFlow(f, m->data_len, head, *hc, kind, payload_len)) {
+        if (run) {
+          admit(m, run, f, kind, f + hc->payload_off, payload_len, false);
+          continue;
+        }
+        // Another worker's flow, a stale or unknown one, or a port's with several flows: the frame's classification
+        // written out in full, the head's with the frame's own kind and length.
+        Classified& c = shared ? cls[k] : follower;
+        c = *hc;
+        c.kind = kind;
+        c.payload_len = payload_len;
+        if (shared) {
+          keys[k] = &c.key;
+          cand[k++] = m;
+        } else if (hit) {
+          toOwner(m, c, v);
+        } else {
+          punt(untagged(m, c), PuntReason::UnknownFlow);
+        }
         continue;
       }
-      head_of[k] = static_cast<std::uint8_t>(k);
-      c = classify(f, m->data_len);
+      const Classified c = classify(f, m->data_len);
       if (c.verdict != Verdict::Drop && c.vlan != s_.vlan) {
         drop(m, DropReason::WrongVlan);
         continue;
@@ -468,70 +486,40 @@ class Loop {
         punt(untagged(m, c), PuntReason::UnknownFlow);
         continue;
       }
-      head = k;
-      cand[k] = m;
-      ++k;
-    }
-    if (!k) return;
-    // The port index first; the frames of a port with several flows go through the complete directory.
-    unsigned shared[kBurst];
-    unsigned ns = 0;
-    bool hit = false;  // the candidate before was a hit: `v` is its flow's
-    std::uint64_t v = 0;
-    // The transport of ours the candidate before was admitted to: a frame of its flow (the same Ethernet header and
-    // 5-tuple) is admitted to it at once, its transport, slot and source MAC already checked with that frame.
-    Transport* run = nullptr;
-    // A same-flow frame's classification written out in full: the head's with the frame's own kind and length.
-    auto whole = [&](unsigned i) -> const Classified& {
-      const unsigned h = head_of[i];
-      if (h != i) {
-        const proto::PacketKind kind = cls[i].kind;
-        const std::uint16_t len = cls[i].payload_len;
-        cls[i] = cls[h];
-        cls[i].kind = kind;
-        cls[i].payload_len = len;
-        head_of[i] = static_cast<std::uint8_t>(i);
-      }
-      return cls[i];
-    };
-    for (unsigned i = 0; i < k; ++i) {
-      if (hit && head_of[i] != i) {
-        if (run) {
-          admitAt(cand[i], run, cls[i].kind, cls[head_of[i]].payload_off, cls[i].payload_len, false);
-        } else {
-          toOwner(cand[i], whole(i), v);
-        }
-        continue;
-      }
-      whole(i);
-      hit = false;
+      head = f;
       run = nullptr;
-      switch (s_.flows->find(cls[i].key, v)) {
+      hit = shared = false;
+      switch (s_.flows->find(c.key, v)) {
         case FlowIndex::Lookup::Hit:
           hit = true;
-          run = toOwner(cand[i], cls[i], v);
+          head_cls = c;
+          hc = &head_cls;
+          run = toOwner(m, c, v);
           break;
         case FlowIndex::Lookup::Miss:
-          punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
+          head_cls = c;
+          hc = &head_cls;
+          punt(untagged(m, c), PuntReason::UnknownFlow);
           break;
         case FlowIndex::Lookup::Shared:
-          keys[ns] = &cls[i].key;
-          shared[ns++] = i;
+          shared = true;
+          cls[k] = c;
+          hc = &cls[k];
+          keys[k] = &cls[k].key;
+          cand[k++] = m;
           break;
       }
     }
-    if (ns) {
-      void* data[kBurst];
-      std::uint64_t hits = 0;
-      if (rte_hash_lookup_bulk_data(s_.directory, keys, ns, &hits, data) < 0) hits = 0;
-      for (unsigned j = 0; j < ns; ++j) {
-        const unsigned i = shared[j];
-        if (!(hits & (std::uint64_t{1} << j))) {
-          punt(untagged(cand[i], cls[i]), PuntReason::UnknownFlow);
-          continue;
-        }
-        toOwner(cand[i], cls[i], reinterpret_cast<std::uintptr_t>(data[j]));
+    if (!k) return;
+    void* data[kBurst];
+    std::uint64_t hits = 0;
+    if (rte_hash_lookup_bulk_data(s_.directory, keys, k, &hits, data) < 0) hits = 0;
+    for (unsigned j = 0; j < k; ++j) {
+      if (!(hits & (std::uint64_t{1} << j))) {
+        punt(untagged(cand[j], cls[j]), PuntReason::UnknownFlow);
+        continue;
       }
+      toOwner(cand[j], cls[j], reinterpret_cast<std::uintptr_t>(data[j]));
     }
   }
 
@@ -828,7 +816,7 @@ class Loop {
       return drop(meta.m, DropReason::Filtered);
     }
     // One mbuf per route, allocated in bulk (one per route if the pool cannot give them all at once).
-    rte_mbuf* copies[kMaxRoutesPerStream];
+    rte_mbuf** copies = copies_;
     const bool bulk = allocCopies(copies, routes);
     std::uint16_t used = 0;
     unsigned taken = 0;  // routes that took the packet (a failed copy is counted by forward() itself)
@@ -1449,6 +1437,9 @@ class Loop {
   std::uint64_t now_ms_ = 0;
   HandoffQueue handoff_[kMaxWorkers];
   // receive()'s burst scratch: members, so that the burst's Classified are not constructed again for every burst.
+  // onRtp's mbufs for the copies of one packet: a member, not 8 KiB of onRtp's stack frame, which every packet's
+  // call (fan-out 1 too) stretched over two pages and its callees' frames with it (perf: ~1 ns per packet).
+  rte_mbuf* copies_[kMaxRoutesPerStream];
   rte_mbuf* rx_cand_[kBurst];
   Classified rx_cls_[kBurst];
   SrtpOp rx_ops_[kRxBatch];          // the unprotect batch: admit() fills it, runRx() empties it

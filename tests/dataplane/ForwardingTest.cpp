@@ -427,6 +427,65 @@ BOOST_AUTO_TEST_CASE(runs_of_another_workers_flow_in_one_burst_are_handed_off_wh
   }
 }
 
+BOOST_AUTO_TEST_CASE(runs_of_unknown_flows_and_of_a_shared_ports_flows_in_one_burst) {
+  // One burst of runs: two peers' flows on one local port (the port index sends them to the directory's bulk
+  // lookup), an unknown flow on that port and one on a port of no flow. Every frame of a run goes where its first
+  // one went: the known flows' forwarded in order, the unknown ones' punted unchanged.
+  RingDataplane r(1);
+  const MacAddress mac = r.dp.mediaMac();
+  Peer a = peer(SrtpProfile::AeadAes128Gcm, 1);
+  Peer b = peer(SrtpProfile::AeadAes128Gcm, 2);
+  b.local_port = a.local_port;
+  const StreamId in_a = addPublisher(r, a, 0xA1);
+  const StreamId in_b = addPublisher(r, b, 0xA2);
+  addRoutedStream(r, in_a, a.id, 0xB1);
+  addRoutedStream(r, in_b, b.id, 0xB2);
+  BOOST_REQUIRE(r.dp.sync());
+  LibsrtpReferenceSession tx_a(a.to_appliance, 0xA1, SrtpDirection::Outbound);
+  LibsrtpReferenceSession tx_b(b.to_appliance, 0xA2, SrtpDirection::Outbound);
+  LibsrtpReferenceSession rx_a(a.from_appliance, 0xB1, SrtpDirection::Inbound);
+  LibsrtpReferenceSession rx_b(b.from_appliance, 0xB2, SrtpDirection::Inbound);
+  std::vector<Bytes> burst, unknown;
+  std::uint16_t seq_a = 0, seq_b = 0;
+  for (int i = 0; i < 4; ++i)
+    burst.push_back(a.protect(tx_a, rtp(0xA1, seq_a++, 0, 96, 60), mac));
+  for (int i = 0; i < 4; ++i)
+    burst.push_back(b.protect(tx_b, rtp(0xA2, seq_b++, 0, 96, 70), mac));
+  for (int i = 0; i < 2; ++i)  // an unknown flow on the shared port
+    unknown.push_back(frame(mac, kClientMac, kClientIp, 5009, kApplianceIp, a.local_port,
+                            rtp(0xC1, static_cast<std::uint16_t>(i), 0, 96, 40)));
+  for (int i = 0; i < 3; ++i)  // one on a port of no flow
+    unknown.push_back(
+        frame(mac, kClientMac, kClientIp, 5010, kApplianceIp, 9, rtp(0xC2, static_cast<std::uint16_t>(i), 0, 96, 40)));
+  burst.insert(burst.end(), unknown.begin(), unknown.end());
+  for (int i = 0; i < 3; ++i)
+    burst.push_back(a.protect(tx_a, rtp(0xA1, seq_a++, 0, 96, 60), mac));
+  r.sendBurst(burst);
+  const auto frames = RingDataplane::collect(r.media_tx, 11);
+  BOOST_REQUIRE_EQUAL(frames.size(), 11u);
+  std::uint16_t next_a = 0, next_b = 0;
+  for (const Bytes& f : frames) {
+    Decoded d;
+    if (payloadTo(f, a, mac, d.bytes)) {
+      BOOST_REQUIRE(decode(f, a, mac, rx_a, d));
+      BOOST_TEST(d.rtp.sequence == next_a++);
+      BOOST_TEST(d.rtp.payload_length == 60u);
+    } else {
+      BOOST_REQUIRE(decode(f, b, mac, rx_b, d));
+      BOOST_TEST(d.rtp.sequence == next_b++);
+      BOOST_TEST(d.rtp.payload_length == 70u);
+    }
+  }
+  BOOST_TEST(next_a == 7);
+  BOOST_TEST(next_b == 4);
+  // The port of no flow's at once, the shared port's after the bulk lookup.
+  const auto punted = RingDataplane::collect(r.exc_tx, unknown.size());
+  BOOST_REQUIRE_EQUAL(punted.size(), unknown.size());
+  for (std::size_t i = 0; i < punted.size(); ++i)
+    BOOST_TEST(punted[i] == unknown[(i + 2) % unknown.size()]);
+  BOOST_TEST(r.dp.stats().punt("unknown_flow") == unknown.size());
+}
+
 BOOST_AUTO_TEST_CASE(frames_queued_beyond_one_burst_are_taken_in_one_loop_iteration) {
   // 128 frames on the media port at once (eight rx bursts of 16): the io worker takes up to eight bursts per poll,
   // so they are all received, unprotected and forwarded in fewer loop iterations than bursts.
