@@ -906,9 +906,12 @@ class Loop {
   /** The packet `data` (decrypted) out on route `r` in mbuf `c`: SSRC / seq / ts / PT (and VP8 PictureID / TL0PICIDX)
    *  rewritten. `c` is a fresh copy, or with `in_place` set the received mbuf, the packet at `in_place` in it:
    *  `data` itself, or the ciphertext it was decrypted from into the retransmission cache (the header in the clear
-   *  either way). It is rewritten and encrypted there. */
-  void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, std::uint8_t* data, std::uint32_t len,
-               const Vp8Descriptor* vp8, rte_mbuf* c, std::uint8_t* in_place = nullptr) noexcept {
+   *  either way). It is rewritten and encrypted there. Inlined at both of its call sites (the one route, the loop
+   *  over several): called, its eight arguments went through the stack for every copy (R/E at GCM 200 B: fan-out 1
+   *  0.465 -> 0.448, fan-out 20 0.500 -> 0.467, four alternating runs each). */
+  [[gnu::always_inline]] void forward(Route* r, InboundStream* in, const proto::RtpPacket& rtp, std::uint8_t* data,
+                                      std::uint32_t len, const Vp8Descriptor* vp8, rte_mbuf* c,
+                                      std::uint8_t* in_place = nullptr) noexcept {
     OutboundStream* out = r->out;
     Transport* to = out->transport;
     if (!c) {
