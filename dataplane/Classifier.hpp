@@ -108,8 +108,9 @@ inline Classified classify(const std::uint8_t* f, std::size_t len) noexcept {
  *  the first payload byte). Then true with its payload's `kind` and `payload_len`: the rest of classify(f, len) is
  *  `prev`'s. Anything else (another flow, a frame classify() would not call Udp): false, and classify() decides.
  *  The receive path's short cut for a burst's frames of one flow. */
-inline bool sameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf, const Classified& prev,
-                     proto::PacketKind& kind, std::uint16_t& payload_len) noexcept {
+[[gnu::always_inline]] inline bool sameFlow(const std::uint8_t* f, std::size_t len, const std::uint8_t* pf,
+                                            const Classified& prev, proto::PacketKind& kind,
+                                            std::uint16_t& payload_len) noexcept {
   using proto::load16;
   using proto::load32;
   const std::size_t off = prev.l2_len, ihl = prev.l3_len;

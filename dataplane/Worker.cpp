@@ -649,9 +649,10 @@ class Loop {
 
   /** A packet of our transport `t` (frame `f`, its UDP payload `payload` of `plen` bytes) into the unprotect batch:
    *  its stream's (or RTCP sender's) context found, or dropped and counted. `new_source` false: the frame's source MAC
-   *  is the one the frame before it brought to `t` (a same-flow frame), not compared again. */
-  void admit(rte_mbuf* m, Transport* t, const std::uint8_t* f, proto::PacketKind kind, std::uint8_t* payload,
-             std::uint32_t plen, bool new_source = true) noexcept {
+   *  is the one the frame before it brought to `t` (a same-flow frame), not compared again. Inlined, as forward(),
+   *  buildHeaders() and sameFlow() are: each is called per packet. */
+  [[gnu::always_inline]] void admit(rte_mbuf* m, Transport* t, const std::uint8_t* f, proto::PacketKind kind,
+                                    std::uint8_t* payload, std::uint32_t plen, bool new_source = true) noexcept {
     ++w_.counters.handoff_in;
     if (new_source && !t->mac_pinned && std::memcmp(t->remote_mac.data(), f + 6, 6) != 0) {
       std::memcpy(t->remote_mac.data(), f + 6, 6);
@@ -1230,7 +1231,7 @@ class Loop {
 
   /** Ethernet + IPv4 + UDP in front of `payload_len` bytes: the transport's template with the two lengths set and
    *  the IP checksum completed incrementally (RFC 1624: the template's sum plus the total length word). */
-  void buildHeaders(rte_mbuf* m, Transport* t, std::uint32_t payload_len) noexcept {
+  [[gnu::always_inline]] void buildHeaders(rte_mbuf* m, Transport* t, std::uint32_t payload_len) noexcept {
     if (!t->tx_header_ready) buildHeaderTemplate(t);
     std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
     std::memcpy(f, t->tx_header.data(), kHeaders);
