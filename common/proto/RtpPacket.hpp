@@ -27,7 +27,7 @@ struct RtpPacket {
   std::size_t payload_offset = 0;
   std::size_t payload_length = 0;  // without padding
 
-  /** Parses `len` bytes; on failure the view is unusable. `authTagLen` bytes at the end are not RTP (SRTP tag). */
+  /** Parses `len` bytes of RTP (an SRTP packet's tag not among them); on failure the view is unusable. */
   RtpParseStatus parse(const std::uint8_t* p, std::size_t len) noexcept;
 
   /** Finds RFC 8285 element `id` (one-byte 0xBEDE or two-byte 0x100X form). Returns its length, 0 if absent. */
