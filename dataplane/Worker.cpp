@@ -535,7 +535,8 @@ class Loop {
         drop(m, DropReason::StaleFlow);
         return nullptr;
       }
-      admitAt(m, t, c.kind, c.payload_off, c.payload_len);
+      std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
+      admit(m, t, f, c.kind, f + c.payload_off, c.payload_len);
       return t;
     }
     m->hash.usr = slot;
@@ -550,14 +551,6 @@ class Loop {
     q.pkts[q.n++] = m;
     if (q.n == kRingBurst) flushHandoff();
     return nullptr;
-  }
-
-  /** A frame of our transport `t`, classified here (its payload of `kind` and `payload_len` bytes at `payload_off`),
-   *  into the unprotect batch (admit). */
-  void admitAt(rte_mbuf* m, Transport* t, proto::PacketKind kind, std::uint16_t payload_off, std::uint16_t payload_len,
-               bool new_source = true) noexcept {
-    std::uint8_t* f = rte_pktmbuf_mtod(m, std::uint8_t*);
-    admit(m, t, f, kind, f + payload_off, payload_len, new_source);
   }
 
   /** The exception interface carries untagged frames. */
