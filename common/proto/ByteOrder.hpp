@@ -10,6 +10,7 @@
 
 namespace portunus::proto {
 
+/** Whether the host's byte order is the reverse of the wire's (network order). */
 constexpr bool kSwap = std::endian::native == std::endian::little;
 
 inline std::uint16_t load16(const std::uint8_t* p) noexcept {

@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <bit>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -25,8 +24,7 @@ using proto::load32;
 using proto::store32;
 
 std::uint64_t toBig64(std::uint64_t v) noexcept {
-  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(v);
-  return v;
+  return proto::kSwap ? __builtin_bswap64(v) : v;  // the host's byte order, as proto's loads and stores see it
 }
 
 /** Eight bytes at `from` XORed with `value` in network order, into `to`. */
